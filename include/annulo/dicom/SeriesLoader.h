@@ -1,0 +1,34 @@
+#pragma once
+// Loads everything under a path into series. One bad file never stops the rest:
+// it is listed in `rejected` with the specific reason.
+
+#include <atomic>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "annulo/dicom/FileCollector.h"
+#include "annulo/dicom/Result.h"
+#include "annulo/dicom/Series.h"
+
+namespace annulo {
+
+struct LoadOptions {
+  bool readPixels = true;   // false: headers, geometry and identifiers only
+  unsigned threads = 0;     // 0: one per core
+  // Called from the loading threads with the fraction done (0..1).
+  std::function<void(double)> progress;
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+struct LoadResult {
+  std::vector<Series> series;
+  std::vector<RejectedFile> rejected;
+  std::size_t filesSeen = 0;
+};
+
+// Errors only when the path itself cannot be used (missing, unreadable DICOMDIR)
+// or the load was cancelled; unusable files inside it are in `rejected`.
+Result<LoadResult> loadSeries(const std::string& path, const LoadOptions& options = {});
+
+}  // namespace annulo

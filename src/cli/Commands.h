@@ -1,0 +1,14 @@
+#pragma once
+// Each annulo-cli command: takes the arguments after its name, returns the exit code.
+
+#include <string>
+#include <vector>
+
+namespace annulo::cli {
+
+int runInfo(const std::vector<std::string>& args);
+int runStats(const std::vector<std::string>& args);
+int runExportPng(const std::vector<std::string>& args);
+int runMakePhantom(const std::vector<std::string>& args);
+
+}  // namespace annulo::cli

@@ -1,0 +1,52 @@
+// annulo-cli: the command-line face of the core library. Parses, calls down, prints.
+
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "CliArgs.h"
+#include "Commands.h"
+
+namespace {
+
+void usage(std::ostream& out) {
+  out << "usage: annulo-cli COMMAND [options]\n"
+         "  info PATH [--json]                      studies, series and rejected files\n"
+         "  stats PATH [--json]                     load every series; value statistics and load time\n"
+         "  export-png PATH [--series UID] [--frame N] [--window C,W] -o OUT.png\n"
+         "  make-phantom [--seed N] [--xa-size N] [--frames N] [--bits 8|16] [--mr-size N]\n"
+         "               [--mr-slices N] [--noise X] [--syntax explicit|jpeg-lossless|rle|jpeg-ls] -o DIR\n"
+         "PATH is a DICOM file, a folder (searched recursively) or a DICOMDIR.\n"
+         "Exit status: 0 success, 1 nothing usable / failure, 2 usage error.\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace annulo::cli;
+  if (argc < 2) {
+    usage(std::cerr);
+    return kExitUsage;
+  }
+  const std::string command = argv[1];
+  const std::vector<std::string> rest(argv + 2, argv + argc);
+  static const std::map<std::string, int (*)(const std::vector<std::string>&)> commands = {
+      {"info", runInfo}, {"stats", runStats}, {"export-png", runExportPng}, {"make-phantom", runMakePhantom}};
+  if (command == "-h" || command == "--help" || command == "help") {
+    usage(std::cout);
+    return kExitOk;
+  }
+  auto it = commands.find(command);
+  if (it == commands.end()) {
+    std::cerr << "annulo-cli: unknown command '" << command << "'\n";
+    usage(std::cerr);
+    return kExitUsage;
+  }
+  try {
+    return it->second(rest);
+  } catch (const std::exception& e) {
+    std::cerr << "annulo-cli " << command << ": " << e.what() << "\n";
+    return kExitFailure;
+  }
+}

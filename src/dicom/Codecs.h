@@ -1,0 +1,6 @@
+#pragma once
+
+namespace annulo {
+// Registers DCMTK's JPEG, JPEG-LS and RLE decoders once per process (thread-safe).
+void ensureDecodersRegistered();
+}

@@ -1,0 +1,136 @@
+#include "NestingCheck.h"
+
+#include <cstring>
+#include <fstream>
+#include <vector>
+
+namespace annulo {
+namespace {
+
+constexpr std::uint32_t kUndefined = 0xFFFFFFFFu;
+
+struct Encoding {
+  bool explicitVr = true;
+  bool bigEndian = false;
+};
+
+std::uint16_t u16(const unsigned char* p, bool be) { return be ? std::uint16_t(p[0] << 8 | p[1]) : std::uint16_t(p[1] << 8 | p[0]); }
+std::uint32_t u32(const unsigned char* p, bool be) {
+  return be ? (std::uint32_t(p[0]) << 24 | std::uint32_t(p[1]) << 16 | std::uint32_t(p[2]) << 8 | p[3])
+            : (std::uint32_t(p[3]) << 24 | std::uint32_t(p[2]) << 16 | std::uint32_t(p[1]) << 8 | p[0]);
+}
+
+bool longLengthVr(const char* vr) {
+  static const char* kLong[] = {"OB", "OW", "OF", "SQ", "UT", "UN", "OD", "OL", "OV", "SV", "UV", "UC", "UR"};
+  for (const char* v : kLong)
+    if (std::memcmp(vr, v, 2) == 0) return true;
+  return false;
+}
+
+}  // namespace
+
+Status checkSequenceNesting(const std::string& path, int maxDepth) {
+  std::ifstream in(path, std::ios::binary);
+  in.seekg(0, std::ios::end);
+  const std::uint64_t size = std::uint64_t(in.tellg());
+  in.seekg(0);
+  std::vector<unsigned char> head(std::min<std::uint64_t>(size, 132));
+  in.read(reinterpret_cast<char*>(head.data()), std::streamsize(head.size()));
+  std::uint64_t pos = 0;
+  Encoding enc{false, false};
+  auto readAt = [&](std::uint64_t at, void* dst, std::size_t n) {
+    if (at + n > size) return false;
+    in.clear();
+    in.seekg(std::streamoff(at));
+    in.read(static_cast<char*>(dst), std::streamsize(n));
+    return std::size_t(in.gcount()) == n;
+  };
+  if (head.size() == 132 && std::memcmp(head.data() + 128, "DICM", 4) == 0) {
+    pos = 132;
+    std::string ts;
+    for (;;) {
+      unsigned char h[8];
+      if (!readAt(pos, h, 8) || u16(h, false) != 0x0002) break;
+      std::uint64_t len = u16(h + 6, false), hdr = 8;
+      if (longLengthVr(reinterpret_cast<const char*>(h + 4))) {
+        unsigned char l[4];
+        if (!readAt(pos + 8, l, 4)) return {};
+        len = u32(l, false);
+        hdr = 12;
+      }
+      if (u16(h + 2, false) == 0x0010 && len < 128) {
+        std::vector<char> v(len);
+        if (!readAt(pos + hdr, v.data(), len)) return {};
+        ts.assign(v.data(), len);
+        while (!ts.empty() && (ts.back() == '\0' || ts.back() == ' ')) ts.pop_back();
+      }
+      pos += hdr + len;
+    }
+    if (ts == "1.2.840.10008.1.2.1.99") return {};  // deflated: not walkable here
+    enc.explicitVr = ts != "1.2.840.10008.1.2";
+    enc.bigEndian = ts == "1.2.840.10008.1.2.2";
+  }
+
+  // Each open sequence or item: its end offset, or kUndefined until its delimiter.
+  struct Open {
+    std::uint64_t end;
+    bool sequence;
+  };
+  std::vector<Open> open;
+  const auto sequences = [&] {
+    int n = 0;
+    for (const auto& o : open) n += o.sequence;
+    return n;
+  };
+  for (int steps = 0; steps < 10'000'000; ++steps) {
+    while (!open.empty() && open.back().end != kUndefined && pos >= open.back().end) open.pop_back();
+    if (sequences() > maxDepth)
+      return makeError("sequences nested deeper than " + std::to_string(maxDepth) + " levels (a malformed or hostile file)");
+    unsigned char h[8];
+    if (!readAt(pos, h, 8)) return {};
+    const std::uint16_t group = u16(h, enc.bigEndian), element = u16(h + 2, enc.bigEndian);
+    if (group == 0xFFFE) {
+      // Item tags are always implicit: tag + 4-byte length.
+      const std::uint32_t len = u32(h + 4, enc.bigEndian);
+      pos += 8;
+      if (element == 0xE000) {
+        open.push_back({len == kUndefined ? kUndefined : pos + len, false});
+      } else if ((element == 0xE00D || element == 0xE0DD) && !open.empty()) {
+        open.pop_back();
+      }
+      continue;
+    }
+    if (open.empty() && group == 0x7FE0) return {};  // pixel data: the header is done
+    std::uint64_t len = 0, hdr = 8;
+    bool sequence = false;
+    if (enc.explicitVr) {
+      const char vr[2] = {char(h[4]), char(h[5])};
+      if (longLengthVr(vr)) {
+        unsigned char l[4];
+        if (!readAt(pos + 8, l, 4)) return {};
+        len = u32(l, enc.bigEndian);
+        hdr = 12;
+        sequence = std::memcmp(vr, "SQ", 2) == 0 || (std::memcmp(vr, "UN", 2) == 0 && len == kUndefined);
+      } else {
+        len = u16(h + 6, enc.bigEndian);
+      }
+    } else {
+      len = u32(h + 4, enc.bigEndian);
+      unsigned char next[4];
+      sequence = len == kUndefined ||
+                 (len >= 8 && readAt(pos + 8, next, 4) && u16(next, enc.bigEndian) == 0xFFFE &&
+                  u16(next + 2, enc.bigEndian) == 0xE000);
+    }
+    pos += hdr;
+    if (sequence) {
+      open.push_back({len == kUndefined ? kUndefined : pos + len, true});
+      continue;
+    }
+    if (len == kUndefined) return {};  // encapsulated data outside pixel data: leave to DCMTK
+    pos += len;
+    if (pos > size) return {};
+  }
+  return {};
+}
+
+}  // namespace annulo

@@ -1,0 +1,140 @@
+#include "PixelReader.h"
+
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfcache.h>
+#include <dcmtk/dcmdata/dcpixel.h>
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+namespace annulo {
+namespace {
+
+// Unused high bits may hold overlays or garbage (PS3.5 8.1.1): keep BitsStored
+// bits below HighBit and sign-extend signed data.
+template <typename U, typename S>
+void confineBits(std::uint8_t* data, std::size_t n, int bitsStored, int highBit, bool isSigned) {
+  const int shift = highBit + 1 - bitsStored;
+  const U mask = U((U(1) << bitsStored) - 1);
+  U* p = reinterpret_cast<U*>(data);
+  if (!isSigned) {
+    for (std::size_t i = 0; i < n; ++i) p[i] = U((p[i] >> shift) & mask);
+    return;
+  }
+  const int up = int(sizeof(U) * 8) - bitsStored;
+  for (std::size_t i = 0; i < n; ++i) {
+    const U v = U((p[i] >> shift) & mask);
+    p[i] = U(S(U(v << up)) >> up);
+  }
+}
+
+void confine(const FileHeader& h, std::uint8_t* data, std::size_t samples) {
+  if (h.bitsStored >= h.bitsAllocated && h.highBit == h.bitsAllocated - 1) return;
+  const bool s = h.pixelRepresentation == 1;
+  switch (h.bitsAllocated) {
+    case 8: confineBits<std::uint8_t, std::int8_t>(data, samples, h.bitsStored, h.highBit, s); break;
+    case 16: confineBits<std::uint16_t, std::int16_t>(data, samples, h.bitsStored, h.highBit, s); break;
+    case 32: confineBits<std::uint32_t, std::int32_t>(data, samples, h.bitsStored, h.highBit, s); break;
+    default: break;
+  }
+}
+
+std::uint8_t clamp255(double v) { return std::uint8_t(std::clamp(v + 0.5, 0.0, 255.0)); }
+
+// PS3.3 C.7.6.3.1.2: YBR_FULL to RGB.
+void ybrFullToRgb(std::uint8_t* p, std::size_t pixels) {
+  for (std::size_t i = 0; i < pixels; ++i, p += 3) {
+    const double y = p[0], cb = p[1] - 128.0, cr = p[2] - 128.0;
+    p[0] = clamp255(y + 1.402 * cr);
+    p[1] = clamp255(y - 0.344136 * cb - 0.714136 * cr);
+    p[2] = clamp255(y + 1.772 * cb);
+  }
+}
+
+void planarToInterleaved(std::uint8_t* frame, std::size_t pixels, std::vector<std::uint8_t>& scratch) {
+  scratch.assign(frame, frame + 3 * pixels);
+  for (std::size_t i = 0; i < pixels; ++i)
+    for (int c = 0; c < 3; ++c) frame[3 * i + std::size_t(c)] = scratch[std::size_t(c) * pixels + i];
+}
+
+void fixColour(const std::string& model, int planar, std::uint8_t* frame, std::size_t pixels,
+               std::vector<std::uint8_t>& scratch) {
+  if (planar == 1) planarToInterleaved(frame, pixels, scratch);
+  if (model == "YBR_FULL" || model == "YBR_FULL_422") ybrFullToRgb(frame, pixels);
+}
+
+Status readNative(FileHeader& h, int first, int count, std::uint8_t* dst) {
+  DcmElement* e = nullptr;
+  if (h.file->getDataset()->findAndGetElement(DCM_PixelData, e).bad() || !e)
+    return makeError("pixel data vanished");
+  const std::uint64_t frameBytes = h.frameBytes();
+  const std::uint64_t offset = frameBytes * std::uint64_t(first);
+  const std::uint64_t bytes = frameBytes * std::uint64_t(count);
+  if (offset + bytes > 0xFFFFFFFFull) return makeError("native pixel data beyond 4 GiB");
+  DcmFileCache cache;
+  // Large native values are not in memory: DCMTK reads them from the file into
+  // our buffer, swapping to host byte order, with no intermediate copy.
+  const OFCondition c = e->getPartialValue(dst, Uint32(offset), Uint32(bytes), &cache, gLocalByteOrder);
+  if (c.bad()) return makeError("cannot read pixel data (" + std::string(c.text()) + ")");
+  return {};
+}
+
+Status readEncapsulated(FileHeader& h, int first, int count, std::uint8_t* dst) {
+  DcmElement* e = nullptr;
+  DcmDataset* ds = h.file->getDataset();
+  if (ds->findAndGetElement(DCM_PixelData, e).bad() || !e) return makeError("pixel data vanished");
+  auto* pd = static_cast<DcmPixelData*>(e);
+  Uint32 needed = 0;
+  if (pd->getUncompressedFrameSize(ds, needed).bad()) return makeError("cannot size a decompressed frame");
+  const std::uint64_t frameBytes = h.frameBytes();
+  std::vector<std::uint8_t> odd;  // only when the codec pads a frame to even length
+  if (needed > frameBytes) odd.resize(needed);
+  DcmFileCache cache;
+  Uint32 fragment = 0;
+  for (int f = first; f < first + count; ++f) {
+    std::uint8_t* out = dst + frameBytes * std::uint64_t(f - first);
+    OFString model;
+    std::uint8_t* target = odd.empty() ? out : odd.data();
+    const Uint32 size = odd.empty() ? Uint32(frameBytes) : needed;
+    // Decoding straight into the series buffer avoids a second copy of the frame.
+    const OFCondition c = pd->getUncompressedFrame(ds, Uint32(f), fragment, target, size, model, &cache);
+    if (c.bad())
+      return makeError("cannot decode frame " + std::to_string(f + 1) + " (" + std::string(c.text()) + ")");
+    if (!odd.empty()) std::memcpy(out, odd.data(), frameBytes);
+    if (h.samplesPerPixel == 3) {
+      std::vector<std::uint8_t> scratch;
+      // JPEG decoders hand back colour-by-pixel; RLE keeps the stored planes.
+      const bool rle = h.xfer == EXS_RLELossless;
+      fixColour(model.c_str(), rle ? 1 : 0, out, std::size_t(h.rows) * std::size_t(h.columns), scratch);
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+SampleType sampleTypeOf(const FileHeader& h) {
+  const bool s = h.pixelRepresentation == 1;
+  switch (h.bitsAllocated) {
+    case 8: return s ? SampleType::Int8 : SampleType::UInt8;
+    case 16: return s ? SampleType::Int16 : SampleType::UInt16;
+    default: return s ? SampleType::Int32 : SampleType::UInt32;
+  }
+}
+
+Status readFrames(FileHeader& h, int first, int count, std::uint8_t* dst) {
+  if (first < 0 || count < 0 || first + count > h.numberOfFrames) return makeError("frame index out of range");
+  Status st = h.encapsulated ? readEncapsulated(h, first, count, dst) : readNative(h, first, count, dst);
+  if (!st) return st;
+  const std::size_t pixels = std::size_t(h.rows) * std::size_t(h.columns);
+  if (!h.encapsulated && h.samplesPerPixel == 3) {
+    std::vector<std::uint8_t> scratch;
+    for (int f = 0; f < count; ++f)
+      fixColour(h.photometric, h.planarConfiguration, dst + h.frameBytes() * std::uint64_t(f), pixels, scratch);
+  }
+  if (h.samplesPerPixel == 1) confine(h, dst, pixels * std::size_t(count));
+  return {};
+}
+
+}  // namespace annulo

@@ -1,0 +1,10 @@
+#include "annulo/dicom/Result.h"
+
+namespace annulo {
+
+const std::string& Status::message() const {
+  static const std::string kEmpty;
+  return error_ ? error_->message : kEmpty;
+}
+
+}  // namespace annulo

@@ -1,0 +1,41 @@
+#include "support/TestSupport.h"
+
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <random>
+#include <sys/wait.h>
+
+namespace annulo::test {
+
+std::filesystem::path samplesDir() { return ANNULO_SAMPLES_DIR; }
+std::filesystem::path sample(const std::string& relative) { return samplesDir() / relative; }
+std::filesystem::path sourceDir() { return ANNULO_SOURCE_DIR; }
+std::string cliPath() { return ANNULO_CLI; }
+
+TempDir::TempDir() {
+  std::random_device rd;
+  path_ = std::filesystem::temp_directory_path() /
+          ("annulo-test-" + std::to_string(getpid()) + "-" + std::to_string(rd()));
+  std::filesystem::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+int runCommand(const std::string& command, std::string* output) {
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return -1;
+  std::array<char, 4096> buf{};
+  std::string out;
+  std::size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
+  const int status = pclose(pipe);
+  if (output) *output = out;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+}  // namespace annulo::test

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Annulo builds and tests with. Idempotent: only
+# missing packages are installed, so a second run costs a few dpkg queries.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake pkg-config ninja-build
+  libdcmtk-dev dcmtk
+  libinsighttoolkit5-dev
+  libvtk9-dev
+  libimgui-dev libglfw3-dev libglew-dev
+  libgtest-dev libgmock-dev googletest
+  dicom3tools
+  xvfb xauth imagemagick
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]})); then
+  echo "annulo setup: installing ${missing[*]}"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  echo "annulo setup: all packages present"
+fi
