@@ -254,8 +254,8 @@ Status sniff(const std::string& path, std::uint64_t size) {
 
 std::string loadError(const OFCondition& c, std::uint64_t size) {
   const std::string text = c.text();
-  if (c == EC_StreamNotifyClient || text.find("premature") != std::string::npos ||
-      text.find("remaining") != std::string::npos || c == EC_ElemLengthExceeds16BitField)
+  if (c == EC_StreamNotifyClient || c == EC_InvalidStream || text.find("premature") != std::string::npos ||
+      text.find("remaining") != std::string::npos)
     return "truncated or corrupt file (" + text + ", file is " + std::to_string(size) + " bytes)";
   return "cannot parse DICOM (" + text + ")";
 }

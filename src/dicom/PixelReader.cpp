@@ -64,10 +64,18 @@ void fixColour(const std::string& model, int planar, std::uint8_t* frame, std::s
   if (model == "YBR_FULL" || model == "YBR_FULL_422") ybrFullToRgb(frame, pixels);
 }
 
-Status readNative(FileHeader& h, int first, int count, std::uint8_t* dst) {
+Status readNative(FileHeader& h, int first, int count, std::uint8_t* dst, bool privateHandle) {
+  // DCMTK elements are not safe to read from two threads at once (seen: wrong
+  // frames on a big-endian file), so a piece of a shared file gets its own parse.
+  DcmFileFormat own;
+  DcmDataset* ds = h.file->getDataset();
+  if (privateHandle) {
+    const OFCondition c = own.loadFile(h.path.c_str(), EXS_Unknown, EGL_noChange, 4096, ERM_autoDetect);
+    if (c.bad()) return makeError("cannot reopen file (" + std::string(c.text()) + ")");
+    ds = own.getDataset();
+  }
   DcmElement* e = nullptr;
-  if (h.file->getDataset()->findAndGetElement(DCM_PixelData, e).bad() || !e)
-    return makeError("pixel data vanished");
+  if (ds->findAndGetElement(DCM_PixelData, e).bad() || !e) return makeError("pixel data vanished");
   const std::uint64_t frameBytes = h.frameBytes();
   const std::uint64_t offset = frameBytes * std::uint64_t(first);
   const std::uint64_t bytes = frameBytes * std::uint64_t(count);
@@ -123,9 +131,9 @@ SampleType sampleTypeOf(const FileHeader& h) {
   }
 }
 
-Status readFrames(FileHeader& h, int first, int count, std::uint8_t* dst) {
+Status readFrames(FileHeader& h, int first, int count, std::uint8_t* dst, bool privateHandle) {
   if (first < 0 || count < 0 || first + count > h.numberOfFrames) return makeError("frame index out of range");
-  Status st = h.encapsulated ? readEncapsulated(h, first, count, dst) : readNative(h, first, count, dst);
+  Status st = h.encapsulated ? readEncapsulated(h, first, count, dst) : readNative(h, first, count, dst, privateHandle);
   if (!st) return st;
   const std::size_t pixels = std::size_t(h.rows) * std::size_t(h.columns);
   if (!h.encapsulated && h.samplesPerPixel == 3) {
@@ -133,7 +141,10 @@ Status readFrames(FileHeader& h, int first, int count, std::uint8_t* dst) {
     for (int f = 0; f < count; ++f)
       fixColour(h.photometric, h.planarConfiguration, dst + h.frameBytes() * std::uint64_t(f), pixels, scratch);
   }
-  if (h.samplesPerPixel == 1) confine(h, dst, pixels * std::size_t(count));
+  // Compressed streams carry no overlay bits, and some (seen: JPEG lossless
+  // with precision 16 under BitsStored 8) hold real values above BitsStored:
+  // keep them, only sign-extend signed data.
+  if (h.samplesPerPixel == 1 && (!h.encapsulated || h.pixelRepresentation == 1)) confine(h, dst, pixels * std::size_t(count));
   return {};
 }
 

@@ -42,6 +42,7 @@ struct ReadJob {
   int firstFrame;
   int frames;
   std::size_t firstSlice;
+  bool privateHandle = false;  // another job reads the same file
 };
 
 // Consecutive slices from consecutive frames of one file become one read, and a
@@ -71,7 +72,7 @@ std::vector<ReadJob> splitNative(std::vector<ReadJob> jobs, const std::vector<Fi
     int done = 0;
     for (int p = 0; p < pieces; ++p) {
       const int n = (j.frames - done) / (pieces - p);
-      out.push_back({j.stack, j.file, j.firstFrame + done, n, j.firstSlice + std::size_t(done)});
+      out.push_back({j.stack, j.file, j.firstFrame + done, n, j.firstSlice + std::size_t(done), p > 0});
       done += n;
     }
   }
@@ -150,7 +151,7 @@ Result<LoadResult> loadSeries(const std::string& path, const LoadOptions& option
       if (cancelled(options)) return;
       const ReadJob& j = jobs[i];
       Series& s = stacks[j.stack].meta;
-      Status st = readFrames(headers[j.file], j.firstFrame, j.frames, s.sliceData(j.firstSlice));
+      Status st = readFrames(headers[j.file], j.firstFrame, j.frames, s.sliceData(j.firstSlice), j.privateHandle);
       if (!st) errors[i] = st.message();
       const std::size_t done = framesDone += std::size_t(j.frames);
       if (options.progress) {

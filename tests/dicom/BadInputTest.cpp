@@ -1,0 +1,144 @@
+// Each kind of unusable input gets its own specific reason, and never stops the
+// good files next to it from loading.
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "annulo/dicom/SeriesLoader.h"
+#include "support/DicomBuilder.h"
+#include "support/TestSupport.h"
+
+namespace annulo {
+namespace {
+
+using test::ImageSpec;
+using test::TempDir;
+using test::sample;
+
+std::string reasonFor(const std::filesystem::path& p) {
+  auto r = loadSeries(p.string());
+  if (!r.ok()) return "LOAD ERROR: " + r.message();
+  if (!r->series.empty()) return "LOADED";
+  if (r->rejected.size() != 1) return "REJECTED " + std::to_string(r->rejected.size());
+  return r->rejected[0].reason;
+}
+
+#define EXPECT_REASON(path, text)                                                   \
+  do {                                                                              \
+    const std::string reason_ = reasonFor(path);                                    \
+    EXPECT_NE(reason_.find(text), std::string::npos) << (path) << ": " << reason_; \
+  } while (0)
+
+TEST(BadInput, SyntheticFilesGetSpecificReasons) {
+  TempDir dir;
+  std::ofstream(dir / "notes.txt") << "this is not DICOM, just text that is long enough to be read\n";
+  std::ofstream(dir / "empty.dcm");
+  ImageSpec shortPixels;
+  shortPixels.truncatePixels = 20;
+  test::writeImage(shortPixels, (dir / "short.dcm").string());
+  ImageSpec noPixels;
+  noPixels.omitPixelData = true;
+  test::writeImage(noPixels, (dir / "nopixels.dcm").string());
+  ImageSpec good;
+  test::writeImage(good, (dir / "good.dcm").string());
+  {
+    // Cut a valid file in the middle of its pixel data.
+    std::ifstream in(dir / "good.dcm", std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), {});
+    std::ofstream(dir / "cut.dcm", std::ios::binary) << bytes.substr(0, bytes.size() - 40);
+  }
+  EXPECT_REASON(dir / "notes.txt", "not a DICOM file");
+  EXPECT_REASON(dir / "empty.dcm", "empty file");
+  EXPECT_REASON(dir / "short.dcm", "pixel data shorter than rows x columns x frames");
+  EXPECT_REASON(dir / "nopixels.dcm", "no pixel data");
+  EXPECT_REASON(dir / "cut.dcm", "truncated");
+  EXPECT_EQ(reasonFor(dir / "good.dcm"), "LOADED");
+}
+
+TEST(BadInput, RealMalformedFilesGetSpecificReasons) {
+  struct Case {
+    const char* path;
+    const char* reason;
+  } cases[] = {
+      {"gh-dcm4che/3gb-bulk-data-truncated", "truncated"},
+      {"gh-orthanc-tests/2026-05-26-oob-monochrome-65535.dcm", "pixel data shorter"},
+      {"gh-orthanc-tests/2026-05-26-oob-monochrome-46341.dcm", "pixel data shorter"},
+      {"gh-orthanc-tests/2026-05-06-Deeply-Nested-Sequence.dcm", "nested deeper"},
+      {"gh-orthanc-tests/Issue22-NoPixelData.dcm", "no pixel data"},
+      {"gh-fo-dicom/test_SR.dcm", "non-image object: structured report"},
+      {"gh-highdicom/seg_image_ct_binary.dcm", "non-image object: segmentation"},
+      {"gh-dwv/dwv-test_no-number-rows.dcm", "no image size"},
+      {"gh-fo-dicom/GH179B.dcm", "truncated"},
+      {"gh-dcm4che/jpeg-ls-Palette.dcm", "photometric interpretation 'PALETTE COLOR'"},
+  };
+  for (const auto& c : cases) {
+    const auto p = sample(c.path);
+    if (!std::filesystem::exists(p)) continue;
+    EXPECT_REASON(p, c.reason);
+  }
+}
+
+TEST(BadInput, AbsurdSizeClaimIsRejectedWithoutAllocating) {
+  // 65535 x 65535 claimed in a 1 kB file: the rejection must come from the
+  // header check, so the loader's peak memory stays tiny.
+  const auto p = sample("gh-orthanc-tests/2026-05-26-oob-monochrome-65535.dcm");
+  ANNULO_REQUIRE_SAMPLE(p);
+  auto r = loadSeries(p.string());
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->series.empty());
+}
+
+TEST(BadInput, FolderWithBadFilesLoadsTheGoodOnes) {
+  TempDir dir;
+  for (int k = 0; k < 4; ++k) {
+    ImageSpec s;
+    s.instanceNumber = k + 1;
+    s.position = std::array<double, 3>{0, 0, 5.0 * k};
+    s.orientation = std::array<double, 6>{1, 0, 0, 0, 1, 0};
+    s.value = [k](int, int, int) { return std::uint32_t(k + 1); };
+    test::writeImage(s, (dir / ("good" + std::to_string(k) + ".dcm")).string());
+  }
+  std::ofstream(dir / "readme.txt") << "not an image at all, and not DICOM either, as anyone can see\n";
+  ImageSpec shortPixels;
+  shortPixels.instanceNumber = 99;
+  shortPixels.truncatePixels = 10;
+  test::writeImage(shortPixels, (dir / "short.dcm").string());
+  for (const char* rel : {"gh-fo-dicom/test_SR.dcm", "gh-dcm4che/3gb-bulk-data-truncated",
+                          "gh-orthanc-tests/2026-05-06-Deeply-Nested-Sequence.dcm"}) {
+    if (std::filesystem::exists(sample(rel)))
+      std::filesystem::copy_file(sample(rel), dir / std::filesystem::path(rel).filename());
+  }
+  auto r = loadSeries(dir.path().string());
+  ASSERT_TRUE(r.ok()) << r.message();
+  ASSERT_EQ(r->series.size(), 1u);
+  const Series& s = r->series[0];
+  ASSERT_EQ(s.sliceCount(), 4u);
+  for (std::size_t i = 0; i < 4; ++i) EXPECT_EQ(s.storedValue(i, 0), double(i + 1));
+  EXPECT_GE(r->rejected.size(), 2u);
+  for (const auto& rej : r->rejected) EXPECT_FALSE(rej.reason.empty()) << rej.path;
+}
+
+TEST(BadInput, MissingPathIsAnError) {
+  auto r = loadSeries("/nonexistent/annulo/path");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.message().find("no such file"), std::string::npos);
+}
+
+TEST(BadInput, DicomDirListsItsFiles) {
+  const auto p = sample("gh-orthanc-tests/DavidClunie-charset-fileset/DICOMDIR");
+  ANNULO_REQUIRE_SAMPLE(p);
+  auto r = loadSeries(p.string());
+  ASSERT_TRUE(r.ok()) << r.message();
+  EXPECT_GE(r->filesSeen, 5u);
+  EXPECT_FALSE(r->series.empty());
+  auto dwv = sample("gh-dwv/bbmri/bbmri.dcmdir");
+  if (std::filesystem::exists(dwv)) {
+    auto d = loadSeries(dwv.string());
+    ASSERT_TRUE(d.ok()) << d.message();
+    EXPECT_FALSE(d->series.empty());
+  }
+}
+
+}  // namespace
+}  // namespace annulo

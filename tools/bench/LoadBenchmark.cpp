@@ -1,0 +1,245 @@
+// annulo-bench-load: DICOM loading speed and memory of Annulo against its peers
+// (ITK's GDCM path, a plain DCMTK read-into-buffer loader, pydicom + numpy) on
+// generated phantoms. See shared/guide/LOADING.md for what bounds a loader here.
+//
+// Usage: annulo-bench-load [--dir DIR] [--quick] [--repeat N]
+// Hidden: --run LOADER DATASET runs one load in this process and prints one
+// result line; the parent starts one such process per measurement.
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "BenchData.h"
+#include "ChildProcess.h"
+#include "Loaders.h"
+#include "Measurement.h"
+#include "Pydicom.h"
+#include "Report.h"
+
+namespace annulo::bench {
+namespace {
+
+struct Args {
+  std::string dir = "/tmp/annulo-bench-data";
+  bool quick = false;
+  int repeat = 3;
+  std::string runLoader;  // hidden child mode when set
+  std::string runSet;
+};
+
+constexpr const char* kUsage = "usage: annulo-bench-load [--dir DIR] [--quick] [--repeat N]\n";
+
+// Returns nullopt (after printing why) on bad arguments.
+std::optional<Args> parseArgs(int argc, char** argv) {
+  Args a;
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    const bool hasValue = i + 1 < args.size();
+    if (arg == "--dir" && hasValue) {
+      a.dir = args[++i];
+    } else if (arg == "--quick") {
+      a.quick = true;
+    } else if (arg == "--repeat" && hasValue) {
+      try {
+        a.repeat = std::stoi(args[++i]);
+      } catch (const std::exception&) {
+        a.repeat = 0;
+      }
+      if (a.repeat < 1) {
+        std::cerr << "--repeat needs a positive number\n" << kUsage;
+        return std::nullopt;
+      }
+    } else if (arg == "--run" && i + 2 < args.size()) {
+      a.runLoader = args[++i];
+      a.runSet = args[++i];
+    } else {
+      std::cerr << (arg == "--help" || arg == "-h" ? "" : "unknown or incomplete argument: " + arg + "\n") << kUsage;
+      return std::nullopt;
+    }
+  }
+  return a;
+}
+
+// ---- child side: one load, one result line ----
+
+int childMain(const Args& a) {
+  const auto sets = dataSets(a.dir, a.quick);
+  const DataSet* set = findDataSet(sets, a.runSet);
+  if (!set || !isInProcessLoader(a.runLoader)) {
+    std::cerr << "unknown loader or data set: " << a.runLoader << " " << a.runSet << "\n";
+    return 2;
+  }
+  try {
+    Probe probe;
+    const LoadOutcome o = runLoader(a.runLoader, *set, probe);
+    Measurement m;
+    m.ms = probe.elapsedMs;
+    m.cpuMs = probe.cpuMs;
+    m.peakRssKiB = probe.peakRssKiB;
+    m.baselineRssKiB = probe.baselineRssKiB;
+    m.ruMaxRssKiB = probe.ruMaxRssKiB;
+    m.minorFaults = probe.minorFaults;
+    m.majorFaults = probe.majorFaults;
+    m.samples = o.samples;
+    m.sum = o.sum;
+    m.pixelType = o.pixelType;
+    std::cout << kResultPrefix << toJson(m).dump() << std::endl;
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << a.runLoader << " failed: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+// ---- parent side ----
+
+std::string selfExecutable() {
+  char path[4096];
+  const ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+  if (n <= 0) throw std::runtime_error("cannot find own executable via /proc/self/exe");
+  return std::string(path, std::size_t(n));
+}
+
+struct Context {
+  Args args;
+  std::string self;
+  std::optional<std::string> python;  // with pydicom and numpy
+};
+
+Measurement measureInChild(const Context& ctx, const std::string& loader, const DataSet& set) {
+  std::vector<std::string> argv = {ctx.self, "--dir", ctx.args.dir};
+  if (ctx.args.quick) argv.push_back("--quick");
+  argv.insert(argv.end(), {"--run", loader, set.name});
+  const ProcessOutput p = runProcess(argv);
+  const auto m = parseResultLine(p.output);
+  if (p.exitCode != 0 || !m) throw std::runtime_error(loader + " (" + describeExit(p) + "):\n" + p.output);
+  return *m;
+}
+
+Measurement measure(const Context& ctx, const std::string& loader, const DataSet& set) {
+  if (loader == "pydicom") return runPydicom(*ctx.python, set);
+  return measureInChild(ctx, loader, set);
+}
+
+std::vector<LoaderResult> plannedLoaders(const Context& ctx, const DataSet& set) {
+  std::vector<LoaderResult> l(5);
+  l[0].id = "annulo", l[0].label = "Annulo loadSeries";
+  l[1].id = "itk-float", l[1].label = "ITK GDCM float", l[1].variant = "float";
+  l[2].id = "itk-native", l[2].label = "ITK GDCM " + set.itkNativeType, l[2].variant = set.itkNativeType;
+  l[3].id = "dcmtk", l[3].label = "DCMTK read-into-buffer";
+  l[4].id = "pydicom", l[4].label = "pydicom + numpy";
+  if (!ctx.python) l[4].skipped = "not installed";
+  return l;
+}
+
+// Loaders take turns within each repetition, so a slow drift of the machine
+// spreads over all of them instead of biasing the one measured last.
+DataSetResult benchmarkDataSet(const Context& ctx, const DataSet& set) {
+  DataSetResult result{set.name, set.description, set.pixelBytes(), plannedLoaders(ctx, set)};
+  const std::uint64_t warmed = warmPageCache(set);
+  std::cerr << "[" << set.name << "] page cache warmed (" << warmed / 1000000 << " MB read)\n";
+  for (int r = 1; r <= ctx.args.repeat; ++r) {
+    for (auto& l : result.loaders) {
+      if (!l.error.empty() || !l.skipped.empty()) continue;
+      try {
+        l.runs.push_back(measure(ctx, l.id, set));
+        std::cerr << "[" << set.name << "] run " << r << "/" << ctx.args.repeat << "  " << l.label << ": "
+                  << static_cast<long>(l.runs.back().ms) << " ms\n";
+      } catch (const std::exception& e) {
+        l.error = e.what();
+        std::cerr << "[" << set.name << "] " << l.label << " FAILED: " << e.what() << "\n";
+      }
+    }
+  }
+  return result;
+}
+
+std::string firstLineOf(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  return line;
+}
+
+bool prepareData(const std::vector<DataSet>& sets) {
+  for (const auto& set : sets) {
+    const auto t0 = std::chrono::steady_clock::now();
+    bool generated = false;
+    const Status st = ensureGenerated(set, generated);
+    if (!st) {
+      std::cerr << "cannot prepare data set " << set.name << ": " << st.message() << "\n";
+      return false;
+    }
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::cerr << "[" << set.name << "] " << (generated ? "generated in " + std::to_string(s) + " s" : "reused")
+              << " (" << set.root << ")\n";
+  }
+  return true;
+}
+
+void writeJson(const Context& ctx, const std::vector<DataSetResult>& results, const std::vector<TargetCheck>& checks,
+               double totalSeconds) {
+  nlohmann::json j = reportJson(results, checks);
+  j["tool"] = "annulo-bench-load";
+  j["dir"] = ctx.args.dir;
+  j["quick"] = ctx.args.quick;
+  j["repeat"] = ctx.args.repeat;
+  j["hardwareThreads"] = std::thread::hardware_concurrency();
+  j["transparentHugePages"] = firstLineOf("/sys/kernel/mm/transparent_hugepage/enabled");
+  j["python"] = ctx.python ? *ctx.python : std::string();
+  j["totalSeconds"] = totalSeconds;
+  const std::string path = ctx.args.dir + "/results.json";
+  std::ofstream out(path);
+  out << j.dump(2) << "\n";
+  std::cout << (out ? "\nResults written to " + path : "\ncannot write " + path) << "\n";
+}
+
+int benchmarkMain(const Args& args) {
+  const auto t0 = std::chrono::steady_clock::now();
+  Context ctx{args, selfExecutable(), findPydicomPython()};
+  if (!ctx.python) std::cout << "pydicom: not installed\n";
+  const auto sets = dataSets(args.dir, args.quick);
+  if (!prepareData(sets)) return 1;
+
+  std::vector<DataSetResult> results;
+  for (const auto& set : sets) results.push_back(benchmarkDataSet(ctx, set));
+
+  std::cout << "annulo-bench-load" << (args.quick ? " --quick" : "") << ": median of " << args.repeat
+            << " runs, warm page cache, " << std::thread::hardware_concurrency() << " hardware threads, THP "
+            << firstLineOf("/sys/kernel/mm/transparent_hugepage/enabled") << "\n";
+  printTables(std::cout, results);
+  const auto checks = checkTargets(results);
+  printTargets(std::cout, checks);
+  const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  writeJson(ctx, results, checks, total);
+  std::cout << "Total run time: " << static_cast<long>(total + 0.5) << " s\n";
+
+  bool anyFailed = false;
+  for (const auto& d : results)
+    for (const auto& l : d.loaders) anyFailed = anyFailed || !l.error.empty();
+  return anyFailed ? 1 : 0;
+}
+
+}  // namespace
+}  // namespace annulo::bench
+
+int main(int argc, char** argv) {
+  const auto args = annulo::bench::parseArgs(argc, argv);
+  if (!args) return 2;
+  try {
+    return args->runLoader.empty() ? annulo::bench::benchmarkMain(*args) : annulo::bench::childMain(*args);
+  } catch (const std::exception& e) {
+    std::cerr << "annulo-bench-load: " << e.what() << "\n";
+    return 1;
+  }
+}
