@@ -10,5 +10,8 @@ int runInfo(const std::vector<std::string>& args);
 int runStats(const std::vector<std::string>& args);
 int runExportPng(const std::vector<std::string>& args);
 int runMakePhantom(const std::vector<std::string>& args);
+int runAnnotate(const std::vector<std::string>& args);
+int runExportSr(const std::vector<std::string>& args);
+int runShowSr(const std::vector<std::string>& args);
 
 }  // namespace annulo::cli

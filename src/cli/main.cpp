@@ -17,6 +17,10 @@ void usage(std::ostream& out) {
          "  export-png PATH [--series UID] [--frame N] [--window C,W] -o OUT.png\n"
          "  make-phantom [--seed N] [--xa-size N] [--frames N] [--bits 8|16] [--mr-size N]\n"
          "               [--mr-slices N] [--noise X] [--syntax explicit|jpeg-lossless|rle|jpeg-ls] -o DIR\n"
+         "  annotate SESSION [--source PATH] [--add \"level=L4-L5 type=radial grade=3 clock=6 zone=central frame=30 point=256,300\"]\n"
+         "           [--list [--json]] [--remove ID] [--observer NAME]\n"
+         "  export-sr SESSION -o REPORT.dcm [--seg SEG.dcm --labels LABELS.nrrd] [--gsps PR.dcm]\n"
+         "  show-sr FILE [--json]                    tears found in a DICOM SR\n"
          "PATH is a DICOM file, a folder (searched recursively) or a DICOMDIR.\n"
          "Exit status: 0 success, 1 nothing usable / failure, 2 usage error.\n";
 }
@@ -32,7 +36,8 @@ int main(int argc, char** argv) {
   const std::string command = argv[1];
   const std::vector<std::string> rest(argv + 2, argv + argc);
   static const std::map<std::string, int (*)(const std::vector<std::string>&)> commands = {
-      {"info", runInfo}, {"stats", runStats}, {"export-png", runExportPng}, {"make-phantom", runMakePhantom}};
+      {"info", runInfo}, {"stats", runStats}, {"export-png", runExportPng}, {"make-phantom", runMakePhantom},
+      {"annotate", runAnnotate},         {"export-sr", runExportSr}, {"show-sr", runShowSr}};
   if (command == "-h" || command == "--help" || command == "help") {
     usage(std::cout);
     return kExitOk;

@@ -217,6 +217,7 @@ XaTruth makeXaTruth(const PhantomOptions& o) {
 
   const double s = o.xaSize;
   Rng g(streamSeed(o.seed, "xa-geometry"));
+  // Braced lists evaluate left to right, so the draw order is fixed on every compiler.
   t.discCenter = {s * (0.47 + 0.02 * g.uniform(-1, 1)), s * (0.50 + 0.02 * g.uniform(-1, 1))};
   t.discRadiusX = s * 0.17 * (1.0 + 0.05 * g.uniform(-1, 1));
   t.discRadiusY = s * 0.042 * (1.0 + 0.08 * g.uniform(-1, 1));
@@ -380,8 +381,12 @@ std::vector<float> xaBackground(std::uint32_t seed, const XaTruth& t) {
   // Bowel gas projects anteriorly (left) as brighter blobs.
   const int bubbles = 2 + static_cast<int>(g.uniform() * 3);
   for (int i = 0; i < bubbles; ++i) {
-    att.addEllipse(s * g.uniform(0.03, 0.22), s * g.uniform(0.1, 0.9), s * g.uniform(0.03, 0.07),
-                   s * g.uniform(0.02, 0.05), -0.10, std::max(1.0, 0.012 * s));
+    // Named draws: argument evaluation order differs between compilers.
+    const double bx = s * g.uniform(0.03, 0.22);
+    const double by = s * g.uniform(0.1, 0.9);
+    const double brx = s * g.uniform(0.03, 0.07);
+    const double bry = s * g.uniform(0.02, 0.05);
+    att.addEllipse(bx, by, brx, bry, -0.10, std::max(1.0, 0.012 * s));
   }
 
   // Stack: two bodies above and two below the injected disc, with the discs between.
@@ -525,7 +530,10 @@ MrStructures makeMrStructures(std::uint32_t seed) {
   Rng g(streamSeed(seed, "mr-anatomy"));
   MrStructures a;
   std::vector<double> heights;
-  for (const Spec& spec : kStack) heights.push_back(spec.height * (1.0 + 0.04 * std::max(-2.0, std::min(2.0, g.normal()))));
+  for (const Spec& spec : kStack) {
+    const double jitter = std::max(-2.0, std::min(2.0, g.normal()));
+    heights.push_back(spec.height * (1.0 + 0.04 * jitter));
+  }
 
   // Place the L4-L5 centre near the middle of the field, stack the rest along z.
   const double l45 = -20.0 + g.uniform(-6, 6);

@@ -188,7 +188,7 @@ bool prepareData(const std::vector<DataSet>& sets) {
 }
 
 void writeJson(const Context& ctx, const std::vector<DataSetResult>& results, const std::vector<TargetCheck>& checks,
-               double totalSeconds) {
+               double totalSeconds, const std::vector<std::string>& loadAverages) {
   nlohmann::json j = reportJson(results, checks);
   j["tool"] = "annulo-bench-load";
   j["dir"] = ctx.args.dir;
@@ -198,6 +198,7 @@ void writeJson(const Context& ctx, const std::vector<DataSetResult>& results, co
   j["transparentHugePages"] = firstLineOf("/sys/kernel/mm/transparent_hugepage/enabled");
   j["python"] = ctx.python ? *ctx.python : std::string();
   j["totalSeconds"] = totalSeconds;
+  j["loadAverageBeforeAfter"] = loadAverages;
   const std::string path = ctx.args.dir + "/results.json";
   std::ofstream out(path);
   out << j.dump(2) << "\n";
@@ -206,6 +207,7 @@ void writeJson(const Context& ctx, const std::vector<DataSetResult>& results, co
 
 int benchmarkMain(const Args& args) {
   const auto t0 = std::chrono::steady_clock::now();
+  const std::string loadBefore = firstLineOf("/proc/loadavg");
   Context ctx{args, selfExecutable(), findPydicomPython()};
   if (!ctx.python) std::cout << "pydicom: not installed\n";
   const auto sets = dataSets(args.dir, args.quick);
@@ -214,14 +216,17 @@ int benchmarkMain(const Args& args) {
   std::vector<DataSetResult> results;
   for (const auto& set : sets) results.push_back(benchmarkDataSet(ctx, set));
 
+  // Other work on the machine (a parallel build) shows up as noise: say how busy it was.
+  const std::string loadAfter = firstLineOf("/proc/loadavg");
   std::cout << "annulo-bench-load" << (args.quick ? " --quick" : "") << ": median of " << args.repeat
             << " runs, warm page cache, " << std::thread::hardware_concurrency() << " hardware threads, THP "
-            << firstLineOf("/sys/kernel/mm/transparent_hugepage/enabled") << "\n";
+            << firstLineOf("/sys/kernel/mm/transparent_hugepage/enabled") << "\n"
+            << "load average before: " << loadBefore << "; after: " << loadAfter << "\n";
   printTables(std::cout, results);
   const auto checks = checkTargets(results);
   printTargets(std::cout, checks);
   const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  writeJson(ctx, results, checks, total);
+  writeJson(ctx, results, checks, total, {loadBefore, loadAfter});
   std::cout << "Total run time: " << static_cast<long>(total + 0.5) << " s\n";
 
   bool anyFailed = false;

@@ -213,8 +213,10 @@ void printTables(std::ostream& out, const std::vector<DataSetResult>& results) {
 
 void printTargets(std::ostream& out, const std::vector<TargetCheck>& checks) {
   out << "\nTargets (Annulo):\n";
+  int nameWidth = 8;
+  for (const auto& c : checks) nameWidth = std::max(nameWidth, int(c.dataSet.size()));
   for (const auto& c : checks)
-    out << format("  %-16s %-36s %-40s %s\n", c.dataSet.c_str(), c.target.c_str(), c.value.c_str(),
+    out << format("  %-*s  %-34s %-40s %s\n", nameWidth, c.dataSet.c_str(), c.target.c_str(), c.value.c_str(),
                   verdictName(c.verdict));
 }
 

@@ -1,0 +1,53 @@
+#pragma once
+// DICOM objects that carry a session's tears out: a TID 1500 Measurement Report
+// (Comprehensive SR, or Comprehensive 3D SR when SCOORD3D is used), the leak
+// segmentation as DICOM SEG, and a Grayscale Softcopy Presentation State with
+// the same marks for viewers without SR support. And the way back in.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "annulo/annotation/AnnotationModel.h"
+#include "annulo/dicom/Result.h"
+#include "annulo/dicom/Series.h"
+
+namespace annulo {
+
+struct SrExportOptions {
+  std::string observerName;  // person observer; falls back to the session's
+  std::string seriesDescription = "Annulo annular tear report";
+  std::string segSopInstanceUid;  // when a SEG was written, the SR references it
+};
+
+struct ExportedObject {
+  std::string path;
+  std::string sopClassUid;
+  std::string sopInstanceUid;
+  std::string seriesInstanceUid;
+  std::vector<std::string> warnings;
+};
+
+// `sources` are the loaded series the tears reference (patient, study and
+// equipment modules are copied from them; every reference must resolve).
+Result<ExportedObject> exportSr(const Session& session, const std::vector<const Series*>& sources,
+                                const std::string& path, const SrExportOptions& options = {});
+
+// labels: columns x rows x frames of `source`, 0 background, 1 intradiscal
+// contrast, 2 leak. Writes a binary SEG with those two segments.
+Result<ExportedObject> exportSeg(const Series& source, const std::vector<std::uint8_t>& labels,
+                                 const std::string& path);
+
+// One presentation state for the tears on `source`'s frames.
+Result<ExportedObject> exportGsps(const Session& session, const Series& source, const std::string& path);
+
+struct SrImport {
+  std::vector<TearAnnotation> tears;
+  std::vector<std::string> unmapped;  // content that has no place in the model, described
+  std::vector<std::string> warnings;  // e.g. references to images that are not loaded
+  std::string documentTitle;
+};
+
+Result<SrImport> importSr(const std::string& path);
+
+}  // namespace annulo
