@@ -16,11 +16,10 @@
 #include <atomic>
 #include <cmath>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
 #include <utility>
-
-#include <nlohmann/json.hpp>
 
 #include "phantom/PhantomDetail.h"
 
@@ -173,9 +172,8 @@ Vec2 motionAt(const XaTruth& t, int frame) {
 // volume. It is complete the frame before the first leak.
 double fillScale(const XaTruth& t, int frame) {
   if (t.fillStartFrame < 1 || frame < t.fillStartFrame) return 0.0;
-  const int duration = t.leakOnsetFrame > t.fillStartFrame
-                           ? t.leakOnsetFrame - t.fillStartFrame
-                           : std::max(1, (t.frames - t.fillStartFrame + 1) / 2);
+  const int duration = t.leakOnsetFrame > t.fillStartFrame ? t.leakOnsetFrame - t.fillStartFrame
+                                                           : std::max(1, (t.frames - t.fillStartFrame + 1) / 2);
   const double progress = std::min(1.0, static_cast<double>(frame - t.fillStartFrame + 1) / duration);
   return 0.3 + 0.7 * std::sqrt(progress);
 }
@@ -199,8 +197,7 @@ struct TearSegments {
 TearSegments tearSegments(const XaTruth& t, const TearTruth& tear, double length) {
   const Vec2 centre = toVec(t.discCenter);
   const Vec2 exit = toVec(tear.exitPoint);
-  return {centre + 0.45 * (exit - centre), exit, exit + length * tearDirection(tear.directionDeg),
-          0.5 * tear.widthPx};
+  return {centre + 0.45 * (exit - centre), exit, exit + length * tearDirection(tear.directionDeg), 0.5 * tear.widthPx};
 }
 
 // ---------------------------------------------------------------------------- XA truth
@@ -236,8 +233,7 @@ XaTruth makeXaTruth(const PhantomOptions& o) {
 
   const int frames = t.frames;
   t.fillStartFrame = std::min(frames, std::max(2, static_cast<int>(std::lround(0.1 * frames))));
-  const int onset = std::max(t.fillStartFrame + 2,
-                             static_cast<int>(std::lround(frames * g.uniform(0.35, 0.45))));
+  const int onset = std::max(t.fillStartFrame + 2, static_cast<int>(std::lround(frames * g.uniform(0.35, 0.45))));
   t.leakOnsetFrame = onset <= frames ? onset : 0;
 
   const int tearCount = g.uniform() < 0.5 ? 1 : 2;
@@ -251,10 +247,10 @@ XaTruth makeXaTruth(const PhantomOptions& o) {
     tear.exitPoint = {centre.x + t.discRadiusX * std::sin(phi), centre.y - t.discRadiusY * std::cos(phi)};
     tear.directionDeg = 90.0 + sign * g.uniform(10.0, 30.0);
     tear.clock = clockHour(tear.directionDeg);
-    tear.onsetFrame = i == 0 ? t.leakOnsetFrame
-                             : std::min(frames, t.leakOnsetFrame +
-                                                    std::max(1, static_cast<int>(std::lround(
-                                                                    frames * g.uniform(0.06, 0.15)))));
+    tear.onsetFrame =
+        i == 0 ? t.leakOnsetFrame
+               : std::min(frames, t.leakOnsetFrame +
+                                      std::max(1, static_cast<int>(std::lround(frames * g.uniform(0.06, 0.15)))));
     tear.widthPx = std::max(2.0, s * g.uniform(0.012, 0.018));
     tear.maxLengthPx = std::max(8.0, s * g.uniform(0.09, 0.13));
     t.tears.push_back(tear);
@@ -301,15 +297,14 @@ class Attenuation {
   // Bone: uniform attenuation plus a denser cortical rim and trabecular texture.
   void addBone(const XaBox& b, double body, double rim, double rimWidth, double texture) {
     const double m = edge_ + 1;
-    forBox(n_, n_, b.cx - b.halfW - m, b.cy - b.halfH - m, b.cx + b.halfW + m, b.cy + b.halfH + m,
-           [&](int x, int y) {
-             const double d = roundedBoxSdf(x - b.cx, y - b.cy, b.halfW, b.halfH, b.radius);
-             const double cover = coverage(d / edge_);
-             if (cover <= 0) return;
-             const double inner = coverage((d + rimWidth) / edge_);
-             const std::size_t i = static_cast<std::size_t>(y) * n_ + x;
-             values_[i] += static_cast<float>(cover * (body + texture * texture_[i]) + rim * (cover - inner));
-           });
+    forBox(n_, n_, b.cx - b.halfW - m, b.cy - b.halfH - m, b.cx + b.halfW + m, b.cy + b.halfH + m, [&](int x, int y) {
+      const double d = roundedBoxSdf(x - b.cx, y - b.cy, b.halfW, b.halfH, b.radius);
+      const double cover = coverage(d / edge_);
+      if (cover <= 0) return;
+      const double inner = coverage((d + rimWidth) / edge_);
+      const std::size_t i = static_cast<std::size_t>(y) * n_ + x;
+      values_[i] += static_cast<float>(cover * (body + texture * texture_[i]) + rim * (cover - inner));
+    });
   }
   void addEllipse(double cx, double cy, double rx, double ry, double amount, double edge = 0.0) {
     edge = std::max(edge, edge_);
@@ -319,8 +314,8 @@ class Attenuation {
   }
   void addCapsule(Vec2 a, Vec2 b, double radius, double amount) {
     const double m = radius + edge_ + 1;
-    forBox(n_, n_, std::min(a.x, b.x) - m, std::min(a.y, b.y) - m, std::max(a.x, b.x) + m,
-           std::max(a.y, b.y) + m, [&](int x, int y) {
+    forBox(n_, n_, std::min(a.x, b.x) - m, std::min(a.y, b.y) - m, std::max(a.x, b.x) + m, std::max(a.y, b.y) + m,
+           [&](int x, int y) {
              const double d = segmentDistance({double(x), double(y)}, a, b) - radius;
              at(x, y) += static_cast<float>(amount * coverage(d / edge_));
            });
@@ -355,12 +350,12 @@ class Attenuation {
 void addVertebra(Attenuation& att, const XaBox& body, double s) {
   att.addBone(body, 0.45, 0.30, std::max(1.2, 0.008 * s), 0.05);
   const double post = body.cx + body.halfW;  // posterior wall
-  att.addBone({post + 0.05 * s, body.cy - 0.25 * body.halfH, 0.06 * s, 0.28 * body.halfH, 0.02 * s}, 0.28,
-              0.12, std::max(1.0, 0.006 * s), 0.04);  // pedicle
-  att.addBone({post + 0.15 * s, body.cy + 0.40 * body.halfH, 0.045 * s, 0.72 * body.halfH, 0.03 * s}, 0.32,
-              0.12, std::max(1.0, 0.006 * s), 0.04);  // lamina and articular processes
-  att.addBone({post + 0.27 * s, body.cy + 0.15 * body.halfH, 0.075 * s, 0.32 * body.halfH, 0.03 * s}, 0.30,
-              0.10, std::max(1.0, 0.006 * s), 0.04);  // spinous process
+  att.addBone({post + 0.05 * s, body.cy - 0.25 * body.halfH, 0.06 * s, 0.28 * body.halfH, 0.02 * s}, 0.28, 0.12,
+              std::max(1.0, 0.006 * s), 0.04);  // pedicle
+  att.addBone({post + 0.15 * s, body.cy + 0.40 * body.halfH, 0.045 * s, 0.72 * body.halfH, 0.03 * s}, 0.32, 0.12,
+              std::max(1.0, 0.006 * s), 0.04);  // lamina and articular processes
+  att.addBone({post + 0.27 * s, body.cy + 0.15 * body.halfH, 0.075 * s, 0.32 * body.halfH, 0.03 * s}, 0.30, 0.10,
+              std::max(1.0, 0.006 * s), 0.04);  // spinous process
 }
 
 std::vector<float> xaBackground(std::uint32_t seed, const XaTruth& t) {
@@ -486,12 +481,12 @@ struct MrElement {
   std::string name;
   bool disc = false;
   bool sacral = false;
-  double y = 0, z = 0;           // centre
-  double halfDepth = 0;          // AP
-  double halfHeight = 0;         // SI
-  double angle = 0;              // tilt of the spinal axis (radians, + = top posterior)
-  double lateralHalfWidth = 0;   // half width in x (mm)
-  double signal = 0;             // marrow or nucleus signal
+  double y = 0, z = 0;          // centre
+  double halfDepth = 0;         // AP
+  double halfHeight = 0;        // SI
+  double angle = 0;             // tilt of the spinal axis (radians, + = top posterior)
+  double lateralHalfWidth = 0;  // half width in x (mm)
+  double signal = 0;            // marrow or nucleus signal
 };
 
 struct MrStructures {
@@ -521,12 +516,11 @@ MrStructures makeMrStructures(std::uint32_t seed) {
     bool disc;
     double height;
   };
-  static const Spec kStack[] = {
-      {"T12", false, 25}, {"T12-L1", true, 7}, {"L1", false, 26},    {"L1-L2", true, 8},
-      {"L2", false, 27},  {"L2-L3", true, 9},  {"L3", false, 28},    {"L3-L4", true, 10},
-      {"L4", false, 28},  {"L4-L5", true, 11}, {"L5", false, 27},    {"L5-S1", true, 10},
-      {"S1", false, 26},  {"S1-S2", true, 2},  {"S2", false, 20},    {"S2-S3", true, 2},
-      {"S3", false, 16}};
+  static const Spec kStack[] = {{"T12", false, 25}, {"T12-L1", true, 7}, {"L1", false, 26}, {"L1-L2", true, 8},
+                                {"L2", false, 27},  {"L2-L3", true, 9},  {"L3", false, 28}, {"L3-L4", true, 10},
+                                {"L4", false, 28},  {"L4-L5", true, 11}, {"L5", false, 27}, {"L5-S1", true, 10},
+                                {"S1", false, 26},  {"S1-S2", true, 2},  {"S2", false, 20}, {"S2-S3", true, 2},
+                                {"S3", false, 16}};
   Rng g(streamSeed(seed, "mr-anatomy"));
   MrStructures a;
   std::vector<double> heights;
@@ -626,8 +620,12 @@ double hizLocalU(const MrElement& disc, double radius) {
 class Slice {
  public:
   Slice(const MrTruth& t, double x)
-      : n_(t.columns), ps_(t.pixelSpacingMm), x_(x), y0_(-(t.columns - 1) * 0.5 * ps_),
-        z0_((t.rows - 1) * 0.5 * ps_), values_(static_cast<std::size_t>(n_) * n_, 0.0f) {}
+      : n_(t.columns),
+        ps_(t.pixelSpacingMm),
+        x_(x),
+        y0_(-(t.columns - 1) * 0.5 * ps_),
+        z0_((t.rows - 1) * 0.5 * ps_),
+        values_(static_cast<std::size_t>(n_) * n_, 0.0f) {}
 
   double x() const { return x_; }
   double y(int column) const { return y0_ + column * ps_; }
@@ -669,8 +667,8 @@ class Slice {
   }
 
   // Rotated rounded rectangle in an element's frame, with an optional darker rim.
-  void box(const Frame& f, double centreU, double centreV, double halfU, double halfV, double radius,
-           double value, double rimValue = -1, double rimWidth = 0) {
+  void box(const Frame& f, double centreU, double centreV, double halfU, double halfV, double radius, double value,
+           double rimValue = -1, double rimWidth = 0) {
     const double extent = std::hypot(std::abs(centreU) + halfU, std::abs(centreV) + halfV);
     shape(
         f.y - extent, f.y + extent, f.z - extent, f.z + extent,
@@ -715,28 +713,29 @@ void paintSoftTissue(Slice& s, const MrStructures& a, int rows, double nominalDe
     const double skin = wall + 78;
     // The belly does not follow the lordosis: a gentle bulge only.
     const double belly = -0.5 * kMrFieldOfViewMm + 8 + 6 * std::cos(z / 90.0);
-    s.span(r, -1e9, belly, 0.0);                               // air in front of the abdomen
-    s.span(r, belly, belly + 12, 0.72);                        // anterior subcutaneous fat
-    s.span(r, belly + 12, anteriorWall - 22, 0.32);            // abdominal contents
+    s.span(r, -1e9, belly, 0.0);                     // air in front of the abdomen
+    s.span(r, belly, belly + 12, 0.72);              // anterior subcutaneous fat
+    s.span(r, belly + 12, anteriorWall - 22, 0.32);  // abdominal contents
     // Retroperitoneal fat in the midline, psoas laterally.
     s.span(r, anteriorWall - 22, wall, ax < 15 ? 0.52 : 0.24);
     if (aortaChord > 0 && z > a.aortaBifurcationZ) s.span(r, anteriorWall - 3 - 2 * aortaChord, anteriorWall - 3, 0.04);
-    if (ivcChord > 0 && z > a.aortaBifurcationZ - 10) s.span(r, anteriorWall - 4 - 2 * ivcChord, anteriorWall - 4, 0.45);
-    s.span(r, wall, wall + 20, ax < 12 ? 0.65 : 0.24);         // epidural fat, or muscle laterally
+    if (ivcChord > 0 && z > a.aortaBifurcationZ - 10)
+      s.span(r, anteriorWall - 4 - 2 * ivcChord, anteriorWall - 4, 0.45);
+    s.span(r, wall, wall + 20, ax < 12 ? 0.65 : 0.24);  // epidural fat, or muscle laterally
     if (csf > 0 && z > a.sacralZ - 40) {
       const double mid = wall + 9.5;
-      s.span(r, wall + 0.8, wall + 1.6, 0.08);                 // posterior longitudinal ligament
-      s.span(r, mid - 7 * csf, mid + 7 * csf, 0.95);           // thecal sac
+      s.span(r, wall + 0.8, wall + 1.6, 0.08);        // posterior longitudinal ligament
+      s.span(r, mid - 7 * csf, mid + 7 * csf, 0.95);  // thecal sac
       if (cord > 0 && z > a.conusZ - 5) {
         const double taper = clamp01((z - (a.conusZ - 5)) / 25.0);
         s.span(r, mid - 4 * cord * taper, mid + 4 * cord * taper, 0.35);  // cord and conus
       } else if (ax < 4) {
-        s.span(r, mid + 1.5, mid + 2.7, 0.45);                 // cauda equina roots
+        s.span(r, mid + 1.5, mid + 2.7, 0.45);  // cauda equina roots
         s.span(r, mid + 3.8, mid + 4.8, 0.45);
       }
     }
-    s.span(r, wall + 20, skin - 14, 0.22);                     // paraspinal muscles
-    s.span(r, skin - 14, skin, 0.74);                          // posterior subcutaneous fat
+    s.span(r, wall + 20, skin - 14, 0.22);  // paraspinal muscles
+    s.span(r, skin - 14, skin, 0.74);       // posterior subcutaneous fat
     s.span(r, skin, 1e9, 0.0);
   }
 }
@@ -752,7 +751,7 @@ void paintPosteriorElements(Slice& s, const MrElement& body, double canalDepth) 
     s.box(f, a + 8, 0.2 * b, 9, 0.3 * b, 3, 0.4, 0.1, 1.2);
     s.box(f, a + 25, -0.4 * b, 6, 0.8 * b, 3, 0.38, 0.1, 1.2);
   }
-  if (ax < 14) s.box(f, a + canalDepth + 5, -0.1 * b, 5, 0.45 * b, 2, 0.38, 0.1, 1.2);  // lamina
+  if (ax < 14) s.box(f, a + canalDepth + 5, -0.1 * b, 5, 0.45 * b, 2, 0.38, 0.1, 1.2);   // lamina
   if (ax < 6) s.box(f, a + canalDepth + 22, -0.3 * b, 15, 0.45 * b, 4, 0.40, 0.1, 1.2);  // spinous process
 }
 
@@ -941,41 +940,40 @@ std::string toJson(const PhantomTruth& truth) {
   json motion = json::array();
   for (const auto& m : xa.motion) motion.push_back(pair(m));
   const MrTruth& mr = truth.mr;
-  const json doc = {
-      {"seed", truth.seed},
-      {"studyInstanceUid", truth.studyInstanceUid},
-      {"xa",
-       {{"seriesInstanceUid", xa.seriesInstanceUid},
-        {"sopInstanceUid", xa.sopInstanceUid},
-        {"columns", xa.columns},
-        {"rows", xa.rows},
-        {"frames", xa.frames},
-        {"frameTimeMs", xa.frameTimeMs},
-        {"imagerPixelSpacingMm", xa.imagerPixelSpacingMm},
-        {"magnification", xa.magnification},
-        {"discCenter", pair(xa.discCenter)},
-        {"discRadiusX", xa.discRadiusX},
-        {"discRadiusY", xa.discRadiusY},
-        {"nucleusRadiusX", xa.nucleusRadiusX},
-        {"nucleusRadiusY", xa.nucleusRadiusY},
-        {"needleTip", pair(xa.needleTip)},
-        {"needleEntry", pair(xa.needleEntry)},
-        {"fillStartFrame", xa.fillStartFrame},
-        {"leakOnsetFrame", xa.leakOnsetFrame},
-        {"motion", motion},
-        {"tears", tears}}},
-      {"mr",
-       {{"seriesInstanceUid", mr.seriesInstanceUid},
-        {"columns", mr.columns},
-        {"rows", mr.rows},
-        {"slices", mr.slices},
-        {"pixelSpacingMm", mr.pixelSpacingMm},
-        {"sliceSpacingMm", mr.sliceSpacingMm},
-        {"hizLevel", mr.hizLevel},
-        {"hizSlice", mr.hizSlice},
-        {"hizPixel", pair(mr.hizPixel)},
-        {"hizPositionMm", json::array({mr.hizPositionMm[0], mr.hizPositionMm[1], mr.hizPositionMm[2]})},
-        {"hizRadiusMm", mr.hizRadiusMm}}}};
+  const json doc = {{"seed", truth.seed},
+                    {"studyInstanceUid", truth.studyInstanceUid},
+                    {"xa",
+                     {{"seriesInstanceUid", xa.seriesInstanceUid},
+                      {"sopInstanceUid", xa.sopInstanceUid},
+                      {"columns", xa.columns},
+                      {"rows", xa.rows},
+                      {"frames", xa.frames},
+                      {"frameTimeMs", xa.frameTimeMs},
+                      {"imagerPixelSpacingMm", xa.imagerPixelSpacingMm},
+                      {"magnification", xa.magnification},
+                      {"discCenter", pair(xa.discCenter)},
+                      {"discRadiusX", xa.discRadiusX},
+                      {"discRadiusY", xa.discRadiusY},
+                      {"nucleusRadiusX", xa.nucleusRadiusX},
+                      {"nucleusRadiusY", xa.nucleusRadiusY},
+                      {"needleTip", pair(xa.needleTip)},
+                      {"needleEntry", pair(xa.needleEntry)},
+                      {"fillStartFrame", xa.fillStartFrame},
+                      {"leakOnsetFrame", xa.leakOnsetFrame},
+                      {"motion", motion},
+                      {"tears", tears}}},
+                    {"mr",
+                     {{"seriesInstanceUid", mr.seriesInstanceUid},
+                      {"columns", mr.columns},
+                      {"rows", mr.rows},
+                      {"slices", mr.slices},
+                      {"pixelSpacingMm", mr.pixelSpacingMm},
+                      {"sliceSpacingMm", mr.sliceSpacingMm},
+                      {"hizLevel", mr.hizLevel},
+                      {"hizSlice", mr.hizSlice},
+                      {"hizPixel", pair(mr.hizPixel)},
+                      {"hizPositionMm", json::array({mr.hizPositionMm[0], mr.hizPositionMm[1], mr.hizPositionMm[2]})},
+                      {"hizRadiusMm", mr.hizRadiusMm}}}};
   return doc.dump(2) + "\n";
 }
 

@@ -77,7 +77,7 @@ class XaScene {
   XaTruth truth_;
   std::uint32_t seed_;
   int maxValue_;
-  float noiseSigma_;              // relative to full scale, at full-scale signal
+  float noiseSigma_;               // relative to full scale, at full-scale signal
   std::vector<float> background_;  // transmitted intensity 0..1 before motion
 };
 

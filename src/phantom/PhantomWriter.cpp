@@ -1,16 +1,6 @@
 // DICOM output of the phantom: one multi-frame XA Image (cine) and a sagittal MR
 // series, headers complete enough for dciodvfy to report no errors.
 
-#include <algorithm>
-#include <cmath>
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
-#include <memory>
-#include <string>
-#include <thread>
-#include <vector>
-
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
@@ -22,6 +12,16 @@
 #include <dcmtk/dcmjpeg/djrplol.h>
 #include <dcmtk/dcmjpls/djencode.h>
 #include <dcmtk/dcmjpls/djrparam.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
 
 #include "annulo/phantom/Phantom.h"
 #include "phantom/PhantomDetail.h"
@@ -212,8 +212,7 @@ void putMrHeader(Header& h, const PhantomTruth& truth, int slice) {
     orientation += (i ? "\\" : "") + decimal(kMrOrientation[i]);
   }
   h.text(DCM_ImageOrientationPatient, orientation);
-  h.text(DCM_ImagePositionPatient,
-         decimal(position[0]) + "\\" + decimal(position[1]) + "\\" + decimal(position[2]));
+  h.text(DCM_ImagePositionPatient, decimal(position[0]) + "\\" + decimal(position[1]) + "\\" + decimal(position[2]));
   h.number(DCM_SliceThickness, phantom_detail::mrSliceThicknessMm(mr));
   h.number(DCM_SpacingBetweenSlices, mr.sliceSpacingMm);
   h.number(DCM_SliceLocation, position[0]);
@@ -270,10 +269,14 @@ T* addPixelData(DcmDataset& dataset, std::size_t count, std::string& error) {
 
 E_TransferSyntax transferSyntax(PhantomSyntax syntax) {
   switch (syntax) {
-    case PhantomSyntax::JpegLossless: return EXS_JPEGProcess14SV1;
-    case PhantomSyntax::Rle: return EXS_RLELossless;
-    case PhantomSyntax::JpegLs: return EXS_JPEGLSLossless;
-    case PhantomSyntax::ExplicitLittle: break;
+    case PhantomSyntax::JpegLossless:
+      return EXS_JPEGProcess14SV1;
+    case PhantomSyntax::Rle:
+      return EXS_RLELossless;
+    case PhantomSyntax::JpegLs:
+      return EXS_JPEGLSLossless;
+    case PhantomSyntax::ExplicitLittle:
+      break;
   }
   return EXS_LittleEndianExplicit;
 }
@@ -293,8 +296,7 @@ Status save(DcmFileFormat& file, PhantomSyntax syntax, const fs::path& path) {
                                               : static_cast<const DcmRepresentationParameter*>(&rle);
     const OFCondition encoded = dataset.chooseRepresentation(xfer, parameter);
     if (encoded.bad() || !dataset.canWriteXfer(xfer)) {
-      return Error{"cannot compress " + path.string() + " to " + DcmXfer(xfer).getXferName() + ": " +
-                   encoded.text()};
+      return Error{"cannot compress " + path.string() + " to " + DcmXfer(xfer).getXferName() + ": " + encoded.text()};
     }
   }
   const OFCondition written = file.saveFile(path.string().c_str(), xfer, EET_ExplicitLength);
@@ -315,8 +317,7 @@ Status writeXa(const PhantomOptions& o, const PhantomTruth& truth, const fs::pat
   const std::size_t count = frameSize * truth.xa.frames;
   std::string error;
   auto renderAll = [&](auto* buffer) {
-    phantom_detail::parallelFor(truth.xa.frames,
-                                [&](int i) { scene.renderFrame(i + 1, buffer + frameSize * i); });
+    phantom_detail::parallelFor(truth.xa.frames, [&](int i) { scene.renderFrame(i + 1, buffer + frameSize * i); });
   };
   if (o.xaBitsAllocated == 16) {
     if (auto* buffer = addPixelData<Uint16>(dataset, count, error)) renderAll(buffer);

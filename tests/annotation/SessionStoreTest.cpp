@@ -112,7 +112,7 @@ TEST(SessionStore, SurvivesSigkillAtRandomPointsDuringEdits) {
         if (!m.add(expectedTear(i)).ok()) _exit(3);
       _exit(0);
     }
-    std::this_thread::sleep_for(std::chrono::microseconds(std::uniform_int_distribution<int>(500, 30000)(rng)));
+    std::this_thread::sleep_for(std::chrono::microseconds(std::uniform_int_distribution<int>(2000, 60000)(rng)));
     kill(child, SIGKILL);
     int status = 0;
     waitpid(child, &status, 0);

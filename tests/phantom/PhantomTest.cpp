@@ -2,9 +2,15 @@
 // pixel contrast in the written DICOM, headers, compressed syntaxes, dciodvfy
 // and truth.json round trip.
 
-#include "annulo/phantom/Phantom.h"
-
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcrledrg.h>
+#include <dcmtk/dcmdata/dcuid.h>
+#include <dcmtk/dcmjpeg/djdecode.h>
+#include <dcmtk/dcmjpls/djdecode.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -20,15 +26,7 @@
 #include <string>
 #include <vector>
 
-#include <unistd.h>
-
-#include <dcmtk/config/osconfig.h>
-#include <dcmtk/dcmdata/dcdeftag.h>
-#include <dcmtk/dcmdata/dcfilefo.h>
-#include <dcmtk/dcmdata/dcrledrg.h>
-#include <dcmtk/dcmdata/dcuid.h>
-#include <dcmtk/dcmjpeg/djdecode.h>
-#include <dcmtk/dcmjpls/djdecode.h>
+#include "annulo/phantom/Phantom.h"
 
 namespace annulo {
 namespace {
@@ -147,8 +145,9 @@ std::string readString(const fs::path& path, const DcmTagKey& key, int index = -
   DcmFileFormat file;
   if (file.loadFile(path.string().c_str()).bad()) return "<unreadable>";
   OFString value;
-  const OFCondition c = index < 0 ? file.getDataset()->findAndGetOFStringArray(key, value)
-                                  : file.getDataset()->findAndGetOFString(key, value, static_cast<unsigned long>(index));
+  const OFCondition c = index < 0
+                            ? file.getDataset()->findAndGetOFStringArray(key, value)
+                            : file.getDataset()->findAndGetOFString(key, value, static_cast<unsigned long>(index));
   return c.good() ? value.c_str() : "<missing>";
 }
 
@@ -234,7 +233,8 @@ TEST(Phantom, DifferentSeedsDiffer) {
 
 TEST(Phantom, UidsAreValidAndDistinct) {
   const PhantomTruth t = phantomTruth(PhantomOptions{});
-  for (const std::string& uid : {t.studyInstanceUid, t.xa.seriesInstanceUid, t.xa.sopInstanceUid, t.mr.seriesInstanceUid}) {
+  for (const std::string& uid :
+       {t.studyInstanceUid, t.xa.seriesInstanceUid, t.xa.sopInstanceUid, t.mr.seriesInstanceUid}) {
     EXPECT_TRUE(validUid(uid)) << uid;
   }
   EXPECT_NE(t.xa.seriesInstanceUid, t.mr.seriesInstanceUid);

@@ -32,6 +32,8 @@ struct PhantomOptions {
 
 // One radial tear of the annulogram, in image pixel coordinates of the cine
 // (x = column, y = row, origin at the centre of the top-left pixel), before motion.
+// The cine is a lateral view with superior up and posterior to the image RIGHT, so
+// posterior / posterolateral tears point to about 3 o'clock (directionDeg ~ 90).
 struct TearTruth {
   std::array<double, 2> exitPoint{};  // where the leak crosses the disc boundary
   double directionDeg = 0;            // 0 = up on the image, clockwise
