@@ -17,7 +17,10 @@ namespace annulo {
 struct SrExportOptions {
   std::string observerName;  // person observer; falls back to the session's
   std::string seriesDescription = "Annulo annular tear report";
-  std::string segSopInstanceUid;  // when a SEG was written, the SR references it
+  // When a SEG was written, every measurement group references its "contrast
+  // leak" segment. Both UIDs are needed: the SEG is listed in the evidence.
+  std::string segSopInstanceUid;
+  std::string segSeriesInstanceUid;
 };
 
 struct ExportedObject {
@@ -46,8 +49,20 @@ struct SrImport {
   std::vector<std::string> unmapped;  // content that has no place in the model, described
   std::vector<std::string> warnings;  // e.g. references to images that are not loaded
   std::string documentTitle;
+  // Document level facts a caller may want (the model keeps observers per tear).
+  std::string observer;               // TID 1002 person observer of the whole report
+  std::string sopClassUid, sopInstanceUid, seriesInstanceUid, studyInstanceUid;
+  std::string completionFlag;         // "COMPLETE" / "PARTIAL"
 };
 
-Result<SrImport> importSr(const std::string& path);
+struct SrImportOptions {
+  // When given, every image reference is checked against these series
+  // (a warning for each image that is not loaded or frame that does not exist).
+  std::vector<const Series*> loaded;
+};
+
+// Errors: the file cannot be read, is not an SR, or its content tree cannot be
+// parsed at all. Anything less is a warning, and unmapped content is listed.
+Result<SrImport> importSr(const std::string& path, const SrImportOptions& options = {});
 
 }  // namespace annulo
