@@ -320,3 +320,35 @@ TEST(SeriesLoader, HeaderOnlyLoadKeepsGeometryWithoutPixels) {
 
 }  // namespace
 }  // namespace annulo
+
+namespace annulo {
+namespace {
+
+// Enhanced MR: position, orientation and spacing come from the per-frame and
+// shared functional groups (PS3.3 C.7.6.16), not from top-level attributes.
+TEST(SeriesLoader, EnhancedMrUsesPerFrameFunctionalGroups) {
+  const auto p = test::sample("gh-cornerstone3D/cine-test.dcm");
+  ANNULO_REQUIRE_SAMPLE(p);
+  auto r = loadSeries(p.string());
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->series.size(), 1u);
+  const Series& s = r->series[0];
+  ASSERT_EQ(s.sliceCount(), 8u);
+  EXPECT_TRUE(s.hasPatientGeometry);
+  EXPECT_NEAR(s.spacing[2], 1.3, 1e-4);
+  // Frames are stored at x = -14.7551 + 1.3 k; ordered along the normal, with
+  // each slice keeping its own frame number for references.
+  for (std::size_t i = 0; i < 8; ++i) {
+    const SliceInfo& si = s.slices[i];
+    EXPECT_NEAR(si.position[0], -14.7551 + 1.3 * (si.frameNumber - 1), 1e-3) << "slice " << i;
+    EXPECT_NEAR(si.position[1], -133.9286, 1e-4);
+    if (i > 0) {
+      const double step = (si.position[0] - s.slices[i - 1].position[0]) * s.direction[2][0];
+      EXPECT_NEAR(step, 1.3, 1e-3);
+    }
+  }
+  EXPECT_EQ(s.origin, s.slices[0].position);
+}
+
+}  // namespace
+}  // namespace annulo
