@@ -39,7 +39,7 @@ const std::vector<CodeEntry> kTable = {
   {"concept.person-observer-name", "121008", "DCM", "Person Observer Name", kDcm},
   {"concept.clock",             "111014", "DCM", "Clockface or region", kDcm},
   {"concept.area",              "42798000", "SCT", "Area", "SNOMED CT; PS3.16 CID 7469 (DCMTK cmr/cid7469.h)"},
-  {"concept.area",              "G-A166", "SRT", "Area", "SNOMED-RT (retired) spelling, import only", true},
+  {"concept.area",              "G-A16A", "SRT", "Area of defined region", "SNOMED-RT (retired; highdicom sample SR), import only", true},
   {"concept.length",            "410668003", "SCT", "Length", "SNOMED CT; PS3.16 CID 7469; import only", true},
 
   // Procedure reported (TID 1500 row 4; CID 100 is extensible).
@@ -112,7 +112,7 @@ const std::vector<CodeEntry> kTable = {
   {"concept.calibration",       "CALIBRATION", kPrivateScheme, "Pixel spacing calibration", kPrivate},
   {"calibration.detector",      "CAL-DETECTOR", kPrivateScheme, "Detector plane (Imager Pixel Spacing)", kPrivate},
   {"calibration.magnification-corrected", "CAL-MAGCORR", kPrivateScheme,
-   "Magnification-corrected (Imager Pixel Spacing / magnification factor)", kPrivate},
+   "Magnification-corrected (Imager Pixel Spacing / magnification)", kPrivate},
   {"calibration.patient-plane", "CAL-PATIENT", kPrivateScheme, "Patient plane (Pixel Spacing)", kPrivate},
   {"calibration.calibrated",    "CAL-CALIBRATED", kPrivateScheme, "Calibrated projection Pixel Spacing", kPrivate},
   {"calibration.none",          "CAL-NONE", kPrivateScheme, "Uncalibrated (pixels)", kPrivate},
@@ -121,6 +121,14 @@ const std::vector<CodeEntry> kTable = {
   {"concept.catheter-entry",    "CATH-ENTRY", kPrivateScheme, "Catheter entry point", kPrivate},
   {"concept.catheter-length",   "CATH-LENGTH", kPrivateScheme, "Catheter path length", kPrivate},
   {"concept.observed-at",       "OBSERVED-AT", kPrivateScheme, "Observation time as recorded", kPrivate},
+
+  // Segmentation (SEG) segment descriptions and derivation (PS3.3 C.8.20.2, C.7.6.16.2.6).
+  {"seg.category.substance",    "105590001", "SCT", "Substance", "SNOMED CT; PS3.16 CID 7150 Segmentation Property Categories"},
+  {"seg.type.contrast",         "385420005", "SCT", "Contrast media", "SNOMED CT (Contrast media (substance))"},
+  {"seg.modifier.intradiscal",  "SEG-INTRADISCAL", kPrivateScheme, "Intradiscal", kPrivate},
+  {"seg.modifier.leak",         "SEG-LEAK", kPrivateScheme, "Leaked outside the disc", kPrivate},
+  {"seg.derivation.segmentation", "113076", "DCM", "Segmentation", kDcm},
+  {"seg.purpose.source",        "121322", "DCM", "Source image for image processing operation", kDcm},
 
   // Disc levels (Finding Site values).
   {"level.C2-C3",  "243902007", "SCT", "Level of C2/C3 intervertebral disc", kSctLevel},

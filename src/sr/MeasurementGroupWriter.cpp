@@ -281,9 +281,23 @@ bool addObservationContext(ContentBuilder& b, const TearAnnotation& tear) {
   return true;
 }
 
+// PS3.3 C.8.7.10 / C.8.19.6: lengths on a projection image are in the plane the
+// spacing refers to; the report says which one (detector or magnification-corrected).
+void completeCalibration(const TearAnnotation& tear, std::string& calibration, const Series& series,
+                         const char* what, std::vector<std::string>* warnings) {
+  const std::string fromSeries = calibrationName(series.calibration.kind);
+  if (calibration.empty()) {
+    calibration = fromSeries;
+  } else if (calibration != fromSeries && warnings) {
+    warnings->push_back(tearName(tear) + ": " + what + " calibration '" + calibration + "' differs from the series' '" +
+                        fromSeries + "'; the tear's value is reported");
+  }
+}
+
 }  // namespace
 
-Result<TearAnnotation> resolveTear(const TearAnnotation& in, const ImageIndex& index) {
+Result<TearAnnotation> resolveTear(const TearAnnotation& in, const ImageIndex& index,
+                                   std::vector<std::string>* warnings) {
   TearAnnotation tear = in;
   if (Status s = checkGeometry(tear); !s) return s.error();
   const bool is2D = !tear.geometry.is3D();
@@ -301,6 +315,11 @@ Result<TearAnnotation> resolveTear(const TearAnnotation& in, const ImageIndex& i
     if (frame < 1 || frame > image->frames)
       return tearError(tear, "leak onset frame " + std::to_string(frame) + " is outside 1-" +
                                  std::to_string(image->frames));
+  }
+  if (const IndexedImage* image = hasImage ? index.find(tear.geometry.image.sopInstanceUid) : nullptr) {
+    if (tear.leakFigures && (tear.leakFigures->areaMm2 || !tear.leakFigures->calibration.empty()))
+      completeCalibration(tear, tear.leakFigures->calibration, *image->series, "leak area", warnings);
+    if (tear.catheter) completeCalibration(tear, tear.catheter->calibration, *image->series, "catheter", warnings);
   }
   return tear;
 }

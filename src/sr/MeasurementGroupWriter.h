@@ -30,7 +30,10 @@ struct GroupContext {
 // series, study) and checks everything the group will reference: the image
 // must be loaded, a multi-frame image needs a valid frame number, 3D geometry
 // needs a frame of reference, catheter plan and leak onset need an image.
-Result<TearAnnotation> resolveTear(const TearAnnotation& tear, const ImageIndex& index);
+// A leak or catheter calibration left empty is taken from the image's series
+// (Series::calibration); one that differs from it gets a warning.
+Result<TearAnnotation> resolveTear(const TearAnnotation& tear, const ImageIndex& index,
+                                   std::vector<std::string>* warnings = nullptr);
 
 // Adds the measurement group below the builder's current parent (the
 // "Imaging Measurements" container). `tear` must come from resolveTear().

@@ -53,21 +53,10 @@ std::optional<std::string> dicomDateTimeToIso(const std::string& dt) {
   return iso;
 }
 
-const char* calibrationToken(Calibration c) {
-  switch (c) {
-    case Calibration::None: return "none";
-    case Calibration::PatientPlane: return "patient-plane";
-    case Calibration::Detector: return "detector";
-    case Calibration::MagnificationCorrected: return "magnification-corrected";
-    case Calibration::Calibrated: return "calibrated";
-  }
-  return "none";
-}
-
 bool isKnownCalibrationToken(const std::string& token) {
   for (Calibration c : {Calibration::None, Calibration::PatientPlane, Calibration::Detector,
                         Calibration::MagnificationCorrected, Calibration::Calibrated})
-    if (token == calibrationToken(c)) return true;
+    if (token == calibrationName(c)) return true;
   return false;
 }
 

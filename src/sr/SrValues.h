@@ -26,8 +26,8 @@ std::string decimalString(double value);
 std::optional<std::string> isoToDicomDateTime(const std::string& iso);
 std::optional<std::string> dicomDateTimeToIso(const std::string& dt);
 
-// Calibration tokens as the model stores them in LeakFigures/CatheterPlan.
-const char* calibrationToken(Calibration c);  // "detector", "magnification-corrected", ...
+// Calibration tokens as the model stores them in LeakFigures/CatheterPlan:
+// calibrationName() of Series.h ("detector", "magnification-corrected", ...).
 bool isKnownCalibrationToken(const std::string& token);
 
 }  // namespace annulo::sr

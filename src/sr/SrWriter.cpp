@@ -186,7 +186,7 @@ Result<ExportedObject> exportSr(const Session& session, const std::vector<const 
   std::vector<TearAnnotation> tears;
   tears.reserve(session.tears.size());
   for (const auto& tear : session.tears) {
-    auto resolved = sr::resolveTear(tear, index);
+    auto resolved = sr::resolveTear(tear, index, &out.warnings);
     if (!resolved) return fail(resolved.message());
     tears.push_back(std::move(*resolved));
   }

@@ -1,0 +1,34 @@
+#version 330 core
+// Window/level (PS3.3 C.11.2.1.2.1), MONOCHROME1 inversion and the leak label
+// overlay in one pass, so cine playback costs one texture upload per frame.
+in vec2 uv;
+out vec4 colour;
+uniform sampler2D values;      // modality values (R32F) or RGB colour
+uniform usampler2D labels;     // 0 background, 1 intradiscal, 2 leak
+uniform bool isColour;
+uniform bool invert;
+uniform bool hasLabels;
+uniform float center;
+uniform float width;
+uniform float labelOpacity;
+uniform vec3 intradiscalColour;
+uniform vec3 leakColour;
+
+void main() {
+  vec3 rgb;
+  if (isColour) {
+    rgb = texture(values, uv).rgb;
+  } else {
+    float v = texture(values, uv).r;
+    float w = max(width, 1.0);
+    float g = clamp((v - (center - 0.5)) / (w - 1.0) + 0.5, 0.0, 1.0);
+    if (invert) g = 1.0 - g;
+    rgb = vec3(g);
+  }
+  if (hasLabels) {
+    uint l = texture(labels, uv).r;
+    if (l == 1u) rgb = mix(rgb, intradiscalColour, labelOpacity);
+    if (l == 2u) rgb = mix(rgb, leakColour, labelOpacity);
+  }
+  colour = vec4(rgb, 1.0);
+}

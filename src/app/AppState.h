@@ -1,0 +1,63 @@
+#pragma once
+// Everything the viewer shows, in one place; panels are free functions over it
+// (immediate-mode UI keeps no second copy of state).
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "annulo/annotation/AnnotationModel.h"
+#include "annulo/dicom/SeriesLoader.h"
+#include "annulo/render/TearTool.h"
+#include "annulo/render/ViewTransform.h"
+#include "annulo/render/WindowLevel.h"
+#include "SliceRenderer.h"
+
+namespace annulo::app {
+
+enum class Layout { View2D, Mpr, View3D };
+
+struct Cine {
+  bool playing = false;
+  bool loop = true;
+  double speed = 1.0;
+  double startedAtMs = 0;  // wall clock when play started
+  double startOffsetMs = 0;
+};
+
+struct AppState {
+  std::string pathInput;
+  std::vector<std::string> recent;
+  std::unique_ptr<LoadResult> study;
+  std::string loadError;
+  int seriesIndex = -1;
+  int frame = 0;
+  WindowLevel window;
+  ViewState view;
+  Cine cine;
+  Layout layout = Layout::View2D;
+  OverlayStyle overlay;
+  std::vector<std::uint8_t> labels;  // columns*rows*frames of the shown series, if segmented
+
+  // MPR crosshair (column, row, slice) in the volume.
+  int crossColumn = 0, crossRow = 0;
+
+  std::unique_ptr<AnnotationModel> model;
+  std::string sessionPath;
+  std::string sessionError;
+  TearTool tool;
+  TearAnnotation draft;
+  std::string selectedTear;
+
+  std::optional<Vec2> hover;  // image coordinates under the cursor
+  std::string message;
+  bool showHelp = false;
+
+  const Series* series() const {
+    return study && seriesIndex >= 0 && seriesIndex < int(study->series.size()) ? &study->series[std::size_t(seriesIndex)]
+                                                                               : nullptr;
+  }
+};
+
+}  // namespace annulo::app

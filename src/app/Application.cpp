@@ -1,0 +1,419 @@
+#include "Application.h"
+
+#include <GL/glew.h>
+#define GLFW_INCLUDE_NONE
+#include <GLFW/glfw3.h>
+#include <backends/imgui_impl_glfw.h>
+#include <backends/imgui_impl_opengl3.h>
+#include <imgui.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+#include "Panels.h"
+#include "annulo/dicom/DisplayImage.h"
+#include "annulo/annotation/Vocabulary.h"
+#include "annulo/render/CineClock.h"
+
+namespace annulo::app {
+namespace {
+
+constexpr float kLeftWidth = 300, kRightWidth = 340, kBottomHeight = 78;
+
+double nowMs() {
+  using namespace std::chrono;
+  return duration<double, std::milli>(steady_clock::now().time_since_epoch()).count();
+}
+
+ImVec2 toIm(Vec2 v, ImVec2 origin) { return ImVec2(origin.x + float(v[0]), origin.y + float(v[1])); }
+
+ViewGeometry geometryFor(int columns, int rows, double aspect, float w, float h) {
+  return ViewGeometry{w, h, double(columns), double(rows), aspect};
+}
+
+void drawTears(const AppState& st, const ViewState& view, const ViewGeometry& g, ImVec2 origin, ImDrawList* dl) {
+  const Series* s = st.series();
+  if (!s || !st.model) return;
+  const SliceInfo& slice = s->slices[std::size_t(st.frame)];
+  for (const auto& t : st.model->tears()) {
+    if (t.geometry.is3D() || t.geometry.image.sopInstanceUid != slice.sopInstanceUid) continue;
+    if (t.geometry.image.frameNumber != 0 && t.geometry.image.frameNumber != slice.frameNumber) continue;
+    const bool selected = t.id == st.selectedTear;
+    const ImU32 colour = selected ? IM_COL32(255, 230, 0, 255) : IM_COL32(0, 255, 140, 255);
+    std::vector<ImVec2> pts;
+    for (const auto& p : t.geometry.points) pts.push_back(toIm(imageToScreen(view, g, {p[0], p[1]}), origin));
+    if (t.geometry.kind == GeometryKind::Point) {
+      dl->AddCircle(pts[0], 7, colour, 16, 2);
+      dl->AddLine(ImVec2(pts[0].x - 11, pts[0].y), ImVec2(pts[0].x - 4, pts[0].y), colour, 2);
+      dl->AddLine(ImVec2(pts[0].x + 4, pts[0].y), ImVec2(pts[0].x + 11, pts[0].y), colour, 2);
+    } else {
+      dl->AddPolyline(pts.data(), int(pts.size()), colour, t.geometry.kind == GeometryKind::Polygon ? ImDrawFlags_Closed : 0, 2);
+    }
+    const std::string label = t.id + " " + t.level + " " + token(t.type) + " G" + std::to_string(t.grade);
+    dl->AddText(ImVec2(pts[0].x + 10, pts[0].y - 18), colour, label.c_str());
+  }
+  std::vector<ImVec2> pending;
+  for (const auto& p : st.tool.pending()) pending.push_back(toIm(imageToScreen(view, g, p), origin));
+  for (const auto& p : pending) dl->AddCircleFilled(p, 3, IM_COL32(80, 200, 255, 255));
+  if (pending.size() > 1) dl->AddPolyline(pending.data(), int(pending.size()), IM_COL32(80, 200, 255, 255), 0, 1.5f);
+}
+
+// Reformat through the volume: a fixed row (coronal-like) or column (sagittal-like).
+std::vector<float> reformat(const Series& s, bool fixedRow, int index, int& width, int& height) {
+  const int n = int(s.sliceCount());
+  width = fixedRow ? s.columns : s.rows;
+  height = n;
+  std::vector<float> out(std::size_t(width) * std::size_t(height));
+  for (int k = 0; k < n; ++k)
+    for (int i = 0; i < width; ++i) {
+      const std::size_t idx = fixedRow ? std::size_t(index) * std::size_t(s.columns) + std::size_t(i)
+                                       : std::size_t(i) * std::size_t(s.columns) + std::size_t(index);
+      // Highest slice at the top, as radiologists read reformats.
+      out[std::size_t(n - 1 - k) * std::size_t(width) + std::size_t(i)] = float(s.modalityValue(std::size_t(k), idx));
+    }
+  return out;
+}
+
+}  // namespace
+
+Application::Application(LaunchOptions options) : options_(std::move(options)) {}
+
+Application::~Application() {
+  for (auto& v : views_) v.reset();  // GL objects go while the context lives
+  if (window_) {
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui_ImplGlfw_Shutdown();
+    ImGui::DestroyContext();
+    glfwDestroyWindow(window_);
+  }
+  glfwTerminate();
+}
+
+bool Application::initWindow(bool visible) {
+  if (!glfwInit()) return false;
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+  glfwWindowHint(GLFW_VISIBLE, visible ? GLFW_TRUE : GLFW_FALSE);
+  window_ = glfwCreateWindow(options_.width, options_.height, "Annulo", nullptr, nullptr);
+  if (!window_) return false;
+  glfwMakeContextCurrent(window_);
+  glfwSwapInterval(visible ? 1 : 0);
+  glewExperimental = GL_TRUE;
+  if (glewInit() != GLEW_OK) return false;
+  glGetError();  // GLEW leaves GL_INVALID_ENUM behind on core profiles
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGui::GetIO().IniFilename = nullptr;  // layout is computed, not persisted
+  applyTheme();
+  ImGui_ImplGlfw_InitForOpenGL(window_, true);
+  ImGui_ImplOpenGL3_Init("#version 330 core");
+  for (auto& v : views_) v = std::make_unique<SliceRenderer>();
+  return true;
+}
+
+void Application::pollLoader() {
+  auto done = loader_.take();
+  if (!done) return;
+  if (!done->ok()) {
+    state_.loadError = done->message();
+    return;
+  }
+  adoptStudy(state_, std::move(done->value()), loader_.path());
+  if (state_.study->series.empty()) state_.loadError = "no usable image series in " + loader_.path();
+}
+
+void Application::handleKeys(double now) {
+  ImGuiIO& io = ImGui::GetIO();
+  if (io.WantTextInput) return;
+  const Series* s = state_.series();
+  // ImGui 1.86 indexes keys by the backend's (GLFW) key codes.
+  auto pressed = [](int k) { return ImGui::IsKeyPressed(k); };
+  if (pressed(GLFW_KEY_F1)) state_.showHelp = !state_.showHelp;
+  if (pressed(GLFW_KEY_1)) state_.layout = Layout::View2D;
+  if (pressed(GLFW_KEY_2)) state_.layout = Layout::Mpr;
+  if (pressed(GLFW_KEY_3)) state_.layout = Layout::View3D;
+  if (!s) return;
+  const int n = int(s->sliceCount());
+  if (pressed(GLFW_KEY_SPACE)) {
+    state_.cine.playing = !state_.cine.playing;
+    state_.cine.startedAtMs = now;
+    state_.cine.startOffsetMs = s->slices[std::size_t(state_.frame)].timeMs;
+  }
+  if (pressed(GLFW_KEY_RIGHT) || pressed(GLFW_KEY_DOWN)) state_.frame = std::min(n - 1, state_.frame + 1);
+  if (pressed(GLFW_KEY_LEFT) || pressed(GLFW_KEY_UP)) state_.frame = std::max(0, state_.frame - 1);
+  if (pressed(GLFW_KEY_R)) {
+    state_.view = ViewState{};
+    state_.window = defaultWindow(*s);
+  }
+  if (pressed(GLFW_KEY_H)) state_.view.flipH = !state_.view.flipH;
+  if (pressed(GLFW_KEY_V)) state_.view.flipV = !state_.view.flipV;
+  if (pressed(GLFW_KEY_T)) state_.view.rotate90 = (state_.view.rotate90 + 1) % 4;
+  if (state_.model) {
+    if (pressed(GLFW_KEY_P)) state_.tool.start(TearTool::Mode::Point);
+    if (pressed(GLFW_KEY_L)) state_.tool.start(TearTool::Mode::Polyline);
+    if (pressed(GLFW_KEY_G)) state_.tool.start(TearTool::Mode::Polygon);
+    if (io.KeyCtrl && pressed(GLFW_KEY_Z)) state_.message = state_.model->undo().message();
+    if (io.KeyCtrl && pressed(GLFW_KEY_Y)) state_.message = state_.model->redo().message();
+  }
+  if (pressed(GLFW_KEY_ESCAPE)) state_.tool.cancel();
+}
+
+// Adds a finished shape as a tear on the current frame, saved before it shows.
+void commitShape(AppState& st, TearGeometry g) {
+  const Series* s = st.series();
+  if (!s || !st.model) return;
+  const SliceInfo& slice = s->slices[std::size_t(st.frame)];
+  g.image = {slice.sopClassUid, slice.sopInstanceUid, s->series.instanceUid, s->study.instanceUid,
+             s->multiFrame ? slice.frameNumber : 0};
+  TearAnnotation t = st.draft;
+  t.id.clear();
+  t.trackingUid.clear();
+  t.geometry = g;
+  auto id = st.model->add(t);
+  st.message = id ? "added " + *id + " (saved)" : id.message();
+  if (id) st.selectedTear = *id;
+}
+
+void Application::drawSliceView(SliceRenderer& r, int viewIndex, const char* id, float w, float h) {
+  const Series* s = state_.series();
+  ImGui::BeginChild(id, ImVec2(w, h), false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(origin, ImVec2(origin.x + w, origin.y + h), IM_COL32(0, 0, 0, 255));
+  if (!s || r.width() == 0) {
+    ImGui::EndChild();
+    return;
+  }
+  const double aspect = viewIndex == 0 ? s->spacing[1] / s->spacing[0] : s->spacing[2] / s->spacing[viewIndex == 1 ? 0 : 1];
+  const ViewGeometry g = geometryFor(r.width(), r.height(), aspect, w, h);
+  const ViewState view = viewIndex == 0 ? state_.view : ViewState{};
+  const GLuint tex = r.render(state_.window, state_.overlay);
+  ImVec2 corners[4];
+  const Vec2 c[4] = {{-0.5, -0.5}, {r.width() - 0.5, -0.5}, {r.width() - 0.5, r.height() - 0.5}, {-0.5, r.height() - 0.5}};
+  for (int i = 0; i < 4; ++i) corners[i] = toIm(imageToScreen(view, g, c[i]), origin);
+  dl->AddImageQuad(reinterpret_cast<ImTextureID>(static_cast<std::uintptr_t>(tex)), corners[0], corners[1], corners[2],
+                   corners[3], ImVec2(0, 0), ImVec2(1, 0), ImVec2(1, 1), ImVec2(0, 1));
+  ImGui::InvisibleButton("canvas", ImVec2(w, h), ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
+  const ImGuiIO& io = ImGui::GetIO();
+  if (ImGui::IsItemHovered()) {
+    const Vec2 screen{io.MousePos.x - origin.x, io.MousePos.y - origin.y};
+    const Vec2 image = screenToImage(view, g, screen);
+    if (viewIndex == 0) {
+      state_.hover = image;
+      if (io.MouseWheel != 0) state_.view = zoomAbout(state_.view, g, screen, std::pow(1.15, io.MouseWheel));
+      if (ImGui::IsMouseClicked(ImGuiMouseButton_Left) && state_.tool.active()) {
+        if (auto shape = state_.tool.click(image)) commitShape(state_, *shape);
+      }
+      if (ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left))
+        if (auto shape = state_.tool.finish()) commitShape(state_, *shape);
+    } else if (ImGui::IsMouseDown(ImGuiMouseButton_Left)) {
+      // Clicking a reformat moves the crosshair: column/row and slice.
+      const int slice = int(s->sliceCount()) - 1 - int(std::lround(image[1]));
+      state_.frame = std::clamp(slice, 0, int(s->sliceCount()) - 1);
+      (viewIndex == 1 ? state_.crossColumn : state_.crossRow) = std::clamp(int(std::lround(image[0])), 0, (viewIndex == 1 ? s->columns : s->rows) - 1);
+    }
+  }
+  if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Right)) {
+    const double range = state_.window.width * 2;
+    state_.window = dragWindow(state_.window, io.MouseDelta.x, io.MouseDelta.y, range);
+  }
+  if (viewIndex == 0 && ImGui::IsItemActive() && !state_.tool.active() && ImGui::IsMouseDragging(ImGuiMouseButton_Left)) {
+    state_.view.panX += io.MouseDelta.x;
+    state_.view.panY += io.MouseDelta.y;
+  }
+  if (viewIndex == 0) {
+    drawTears(state_, view, g, origin, dl);
+    if (state_.layout == Layout::Mpr) {
+      const Vec2 a = imageToScreen(view, g, {double(state_.crossColumn), -0.5});
+      const Vec2 b = imageToScreen(view, g, {double(state_.crossColumn), s->rows - 0.5});
+      const Vec2 c2 = imageToScreen(view, g, {-0.5, double(state_.crossRow)});
+      const Vec2 d = imageToScreen(view, g, {s->columns - 0.5, double(state_.crossRow)});
+      dl->AddLine(toIm(a, origin), toIm(b, origin), IM_COL32(255, 80, 80, 160));
+      dl->AddLine(toIm(c2, origin), toIm(d, origin), IM_COL32(80, 160, 255, 160));
+      if (ImGui::IsItemHovered() && ImGui::IsMouseDown(ImGuiMouseButton_Middle) && state_.hover) {
+        state_.crossColumn = std::clamp(int(std::lround((*state_.hover)[0])), 0, s->columns - 1);
+        state_.crossRow = std::clamp(int(std::lround((*state_.hover)[1])), 0, s->rows - 1);
+      }
+    }
+    // Calibrated scale bar, labelled with what the length means on XA.
+    const double mmPerScreen = s->spacing[0] / screenScale(view, g);
+    const double barMm = mmPerScreen * 100 > 50 ? 50 : (mmPerScreen * 100 > 10 ? 10 : 5);
+    const float px = float(barMm / mmPerScreen);
+    const ImVec2 p0(origin.x + 16, origin.y + h - 20);
+    dl->AddLine(p0, ImVec2(p0.x + px, p0.y), IM_COL32(255, 255, 255, 220), 2);
+    char label[96];
+    std::snprintf(label, sizeof label, "%.0f %s (%s)", barMm, s->calibration.kind == Calibration::None ? "px" : "mm",
+                  calibrationName(s->calibration.kind));
+    dl->AddText(ImVec2(p0.x, p0.y - 16), IM_COL32(255, 255, 255, 220), label);
+    char corner[160];
+    std::snprintf(corner, sizeof corner, "%s  %s %d/%zu", s->series.modality.c_str(), s->multiFrame ? "frame" : "slice",
+                  state_.frame + 1, s->sliceCount());
+    dl->AddText(ImVec2(origin.x + 8, origin.y + 6), IM_COL32(230, 230, 230, 255), corner);
+  }
+  ImGui::EndChild();
+}
+
+void Application::drawMpr(float w, float h) {
+  const Series* s = state_.series();
+  if (!s || !s->hasPatientGeometry || s->sliceCount() < 2) {
+    ImGui::TextWrapped("MPR needs a volume (a series of parallel slices with positions); showing 2D.");
+    drawSliceView(*views_[0], 0, "view2d", w, h - ImGui::GetTextLineHeightWithSpacing() * 2);
+    return;
+  }
+  int rw = 0, rh = 0;
+  auto col = reformat(*s, false, state_.crossColumn, rw, rh);
+  views_[1]->setImage(col, rw, rh, s->invertDisplay);
+  auto row = reformat(*s, true, state_.crossRow, rw, rh);
+  views_[2]->setImage(row, rw, rh, s->invertDisplay);
+  drawSliceView(*views_[0], 0, "mpr0", w / 2, h);
+  ImGui::SameLine();
+  ImGui::BeginGroup();
+  drawSliceView(*views_[1], 1, "mpr1", w / 2 - 8, h / 2 - 4);
+  drawSliceView(*views_[2], 2, "mpr2", w / 2 - 8, h / 2 - 4);
+  ImGui::EndGroup();
+}
+
+void Application::drawViews(double now) {
+  const Series* s = state_.series();
+  if (s && state_.cine.playing && s->sliceCount() > 1) {
+    std::vector<double> times;
+    for (const auto& sl : s->slices) times.push_back(sl.timeMs);
+    const CineClock clock(times);
+    state_.frame = clock.frameAt(now - state_.cine.startedAtMs + state_.cine.startOffsetMs / state_.cine.speed,
+                                 state_.cine.speed, state_.cine.loop);
+    if (!state_.cine.loop && state_.frame == int(s->sliceCount()) - 1) state_.cine.playing = false;
+  }
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  state_.hover.reset();
+  if (!s) {
+    ImGui::TextWrapped(loader_.busy() ? "Loading..." : "Open a study (file, folder or DICOMDIR) in the panel on the left.");
+    return;
+  }
+  views_[0]->setSlice(*s, std::size_t(state_.frame));
+  const std::size_t frameLabels = std::size_t(s->columns) * std::size_t(s->rows);
+  views_[0]->setLabels(state_.labels.size() >= frameLabels * (std::size_t(state_.frame) + 1)
+                           ? state_.labels.data() + frameLabels * std::size_t(state_.frame)
+                           : nullptr,
+                       s->columns, s->rows);
+  if (state_.layout == Layout::Mpr) {
+    drawMpr(avail.x, avail.y);
+  } else {
+    if (state_.layout == Layout::View3D)
+      ImGui::TextColored(ImVec4(1, 0.8f, 0.3f, 1), "3D volume rendering is not in this build yet; showing 2D.");
+    drawSliceView(*views_[0], 0, "view2d", avail.x, ImGui::GetContentRegionAvail().y);
+  }
+}
+
+void Application::frame(double now) {
+  pollLoader();
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui_ImplGlfw_NewFrame();
+  ImGui::NewFrame();
+  handleKeys(now);
+  if (ImGui::IsKeyPressed(GLFW_KEY_ENTER) && !ImGui::GetIO().WantTextInput)
+    if (auto shape = state_.tool.finish()) commitShape(state_, *shape);
+
+  const ImVec2 size = ImGui::GetIO().DisplaySize;
+  const ImGuiWindowFlags fixed = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
+                                 ImGuiWindowFlags_NoSavedSettings;
+  ImGui::SetNextWindowPos(ImVec2(0, 0));
+  ImGui::SetNextWindowSize(ImVec2(kLeftWidth, size.y - kBottomHeight));
+  ImGui::Begin("Study", nullptr, fixed);
+  drawStudyPanel(state_, loader_);
+  ImGui::End();
+
+  ImGui::SetNextWindowPos(ImVec2(size.x - kRightWidth, 0));
+  ImGui::SetNextWindowSize(ImVec2(kRightWidth, size.y - kBottomHeight));
+  ImGui::Begin("Tears", nullptr, fixed);
+  drawTearPanel(state_);
+  ImGui::End();
+
+  ImGui::SetNextWindowPos(ImVec2(kLeftWidth, 0));
+  ImGui::SetNextWindowSize(ImVec2(size.x - kLeftWidth - kRightWidth, size.y - kBottomHeight));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(2, 2));
+  ImGui::Begin("View", nullptr, fixed | ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoTitleBar);
+  drawViews(now);
+  ImGui::End();
+  ImGui::PopStyleVar();
+
+  ImGui::SetNextWindowPos(ImVec2(0, size.y - kBottomHeight));
+  ImGui::SetNextWindowSize(ImVec2(size.x, kBottomHeight));
+  ImGui::Begin("Cine", nullptr, fixed | ImGuiWindowFlags_NoTitleBar);
+  drawCineBar(state_, now);
+  drawStatusBar(state_);
+  ImGui::End();
+  drawHelp(state_);
+
+  ImGui::Render();
+  int fw = 0, fh = 0;
+  glfwGetFramebufferSize(window_, &fw, &fh);
+  glViewport(0, 0, fw, fh);
+  glClearColor(0, 0, 0, 1);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+}
+
+bool Application::writeScreenshot(const std::string& path) {
+  int w = 0, h = 0;
+  glfwGetFramebufferSize(window_, &w, &h);
+  DisplayImage img;
+  img.width = w;
+  img.height = h;
+  img.channels = 3;
+  std::vector<std::uint8_t> raw(std::size_t(w) * std::size_t(h) * 3);
+  glReadBuffer(GL_BACK);
+  glPixelStorei(GL_PACK_ALIGNMENT, 1);
+  glReadPixels(0, 0, w, h, GL_RGB, GL_UNSIGNED_BYTE, raw.data());
+  img.pixels.resize(raw.size());
+  const std::size_t row = std::size_t(w) * 3;
+  for (int y = 0; y < h; ++y)  // GL rows run bottom-up
+    std::copy_n(raw.data() + std::size_t(h - 1 - y) * row, row, img.pixels.data() + std::size_t(y) * row);
+  Status s = writePng(img, path);
+  if (!s) std::cerr << "annulo: " << s.message() << "\n";
+  return bool(s);
+}
+
+int Application::run() {
+  const bool headless = !options_.screenshot.empty();
+  if (!initWindow(!headless)) {
+    std::cerr << "annulo: cannot open an OpenGL 3.3 window"
+              << (std::getenv("DISPLAY") ? "" : " (no X display: DISPLAY is not set; run under xvfb-run -a)") << "\n";
+    return 1;
+  }
+  state_.layout = options_.layout;
+  if (!options_.path.empty()) {
+    state_.pathInput = options_.path;
+    loader_.start(options_.path);
+  }
+  if (headless) {
+    while (loader_.busy()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    pollLoader();
+    if (state_.study) {
+      for (std::size_t i = 0; i < state_.study->series.size(); ++i)
+        if (state_.study->series[i].series.instanceUid == options_.seriesUid) selectSeries(state_, int(i));
+      if (options_.frame > 0 && state_.series())
+        state_.frame = std::min(options_.frame, int(state_.series()->sliceCount())) - 1;
+    }
+    // A few frames let ImGui settle its layout before the picture is taken.
+    for (int i = 0; i < 3; ++i) {
+      frame(nowMs());
+      if (i < 2) glfwSwapBuffers(window_);
+    }
+    const bool ok = writeScreenshot(options_.screenshot);
+    glfwSwapBuffers(window_);
+    if (!state_.loadError.empty()) std::cerr << "annulo: " << state_.loadError << "\n";
+    return ok ? 0 : 1;
+  }
+  while (!glfwWindowShouldClose(window_)) {
+    glfwPollEvents();
+    frame(nowMs());
+    glfwSwapBuffers(window_);
+  }
+  return 0;
+}
+
+}  // namespace annulo::app

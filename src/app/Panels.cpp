@@ -1,0 +1,362 @@
+#include "Panels.h"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+
+#include "annulo/annotation/SessionStore.h"
+#include "annulo/annotation/Vocabulary.h"
+#include "annulo/render/CineClock.h"
+
+namespace annulo::app {
+namespace {
+
+template <typename E>
+bool comboOf(const char* label, E& value, const std::vector<std::string>& tokens, std::optional<E> (*parse)(const std::string&)) {
+  bool changed = false;
+  if (ImGui::BeginCombo(label, token(value))) {
+    for (const auto& t : tokens) {
+      const E e = *parse(t);
+      if (ImGui::Selectable(t.c_str(), e == value)) {
+        value = e;
+        changed = true;
+      }
+    }
+    ImGui::EndCombo();
+  }
+  return changed;
+}
+
+void tearFields(TearAnnotation& t) {
+  if (ImGui::BeginCombo("level", t.level.c_str())) {
+    for (const auto& l : discLevels())
+      if (ImGui::Selectable(l.c_str(), l == t.level)) t.level = l;
+    ImGui::EndCombo();
+  }
+  comboOf("type", t.type, tearTypeTokens(), parseTearType);
+  ImGui::SliderInt("Dallas grade", &t.grade, 0, 5);
+  int clock = t.clock.value_or(0);
+  if (ImGui::SliderInt("clock (0 = unset)", &clock, 0, 12)) t.clock = clock ? std::optional<int>(clock) : std::nullopt;
+  SpinalZone zone = t.zone.value_or(SpinalZone::Central);
+  bool hasZone = t.zone.has_value();
+  if (ImGui::Checkbox("zone", &hasZone)) t.zone = hasZone ? std::optional<SpinalZone>(zone) : std::nullopt;
+  if (hasZone) {
+    ImGui::SameLine();
+    if (comboOf("##zone", zone, zoneTokens(), parseZone)) t.zone = zone;
+  }
+  comboOf("leak", t.leak, leakTokens(), parseLeak);
+  comboOf("pain", t.pain, painTokens(), parsePain);
+  char comment[512];
+  std::snprintf(comment, sizeof comment, "%s", t.comment.c_str());
+  if (ImGui::InputText("comment", comment, sizeof comment)) t.comment = comment;
+}
+
+std::string describe(const TearAnnotation& t) {
+  std::string s = t.id + "  " + t.level + " " + token(t.type) + " G" + std::to_string(t.grade);
+  if (t.clock) s += " " + std::to_string(*t.clock) + "h";
+  if (!t.geometry.is3D()) s += "  f" + std::to_string(std::max(1, t.geometry.image.frameNumber));
+  return s;
+}
+
+int frameOfTear(const AppState& st, const TearAnnotation& t) {
+  const Series* s = st.series();
+  if (!s || t.geometry.is3D()) return -1;
+  for (std::size_t i = 0; i < s->sliceCount(); ++i)
+    if (s->slices[i].sopInstanceUid == t.geometry.image.sopInstanceUid &&
+        (t.geometry.image.frameNumber == 0 || s->slices[i].frameNumber == t.geometry.image.frameNumber))
+      return int(i);
+  return -1;
+}
+
+// ImGui 1.86 has no SeparatorText.
+void heading(const std::string& text) {
+  ImGui::Separator();
+  ImGui::TextUnformatted(text.c_str());
+}
+
+}  // namespace
+
+void applyTheme() {
+  ImGui::StyleColorsDark();
+  ImGuiStyle& s = ImGui::GetStyle();
+  s.WindowRounding = 0;
+  s.FrameRounding = 2;
+  // Reading rooms are dark: keep panels near-black so the image dominates.
+  s.Colors[ImGuiCol_WindowBg] = ImVec4(0.06f, 0.06f, 0.07f, 1.0f);
+  s.Colors[ImGuiCol_ChildBg] = ImVec4(0.0f, 0.0f, 0.0f, 1.0f);
+  s.Colors[ImGuiCol_Header] = ImVec4(0.20f, 0.25f, 0.32f, 1.0f);
+}
+
+std::string sessionDirectory() {
+  const char* data = std::getenv("XDG_DATA_HOME");
+  const char* home = std::getenv("HOME");
+  std::filesystem::path base = data && *data ? data : (std::filesystem::path(home ? home : "/tmp") / ".local/share");
+  return (base / "annulo" / "sessions").string();
+}
+
+void selectSeries(AppState& st, int index) {
+  st.seriesIndex = index;
+  st.frame = 0;
+  st.labels.clear();
+  st.view = ViewState{};
+  st.cine.playing = false;
+  st.tool.cancel();
+  if (const Series* s = st.series()) {
+    st.window = defaultWindow(*s);
+    st.frame = s->multiFrame ? 0 : int(s->sliceCount() / 2);
+    st.crossColumn = s->columns / 2;
+    st.crossRow = s->rows / 2;
+  }
+}
+
+void adoptStudy(AppState& st, LoadResult result, const std::string& path) {
+  st.study = std::make_unique<LoadResult>(std::move(result));
+  st.loadError.clear();
+  st.recent.erase(std::remove(st.recent.begin(), st.recent.end(), path), st.recent.end());
+  st.recent.insert(st.recent.begin(), path);
+  selectSeries(st, st.study->series.empty() ? -1 : 0);
+  st.model.reset();
+  st.sessionError.clear();
+  if (st.study->series.empty()) return;
+  const std::string study = st.study->series.front().study.instanceUid;
+  std::filesystem::create_directories(sessionDirectory());
+  st.sessionPath = (std::filesystem::path(sessionDirectory()) / (study + ".json")).string();
+  Session session;
+  bool writable = true;
+  if (std::filesystem::exists(st.sessionPath)) {
+    auto loaded = loadSession(st.sessionPath);
+    if (loaded) {
+      session = *loaded;
+    } else {
+      // Never overwrite a session we cannot read: edits stay in memory and say so.
+      st.sessionError = loaded.message();
+      writable = false;
+    }
+  }
+  session.sourcePath = path;
+  session.studyInstanceUid = study;
+  const std::string target = st.sessionPath;
+  st.model = std::make_unique<AnnotationModel>(session, [target, writable](const Session& s) -> Status {
+    if (!writable) return makeError("the session file is unreadable; fix or remove " + target);
+    return saveSession(s, target);
+  });
+  st.draft = TearAnnotation{};
+  st.draft.level = "L4-L5";
+}
+
+void drawStudyPanel(AppState& st, StudyLoader& loader) {
+  ImGui::TextUnformatted("Open a file, folder or DICOMDIR");
+  char buf[1024];
+  std::snprintf(buf, sizeof buf, "%s", st.pathInput.c_str());
+  if (ImGui::InputText("##path", buf, sizeof buf, ImGuiInputTextFlags_EnterReturnsTrue)) {
+    st.pathInput = buf;
+    loader.start(st.pathInput);
+  } else {
+    st.pathInput = buf;
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("Open")) loader.start(st.pathInput);
+  if (loader.busy()) {
+    ImGui::ProgressBar(float(loader.progress()), ImVec2(-1, 0), "loading...");
+    if (ImGui::Button("Cancel")) loader.cancel();
+  }
+  if (!st.loadError.empty()) ImGui::TextColored(ImVec4(1, 0.4f, 0.3f, 1), "%s", st.loadError.c_str());
+  if (!st.recent.empty() && ImGui::CollapsingHeader("Recent")) {
+    for (std::size_t i = 0; i < st.recent.size(); ++i) {
+      ImGui::PushID(int(i));
+      if (ImGui::Selectable(st.recent[i].c_str())) {
+        st.pathInput = st.recent[i];
+        loader.start(st.pathInput);
+      }
+      ImGui::PopID();
+    }
+  }
+  ImGui::Separator();
+  if (!st.study) return;
+  ImGui::Text("%zu series", st.study->series.size());
+  for (std::size_t i = 0; i < st.study->series.size(); ++i) {
+    const Series& s = st.study->series[i];
+    ImGui::PushID(int(i));
+    char label[256];
+    std::snprintf(label, sizeof label, "%s  %dx%dx%zu\n%s", s.series.modality.c_str(), s.columns, s.rows,
+                  s.sliceCount(), s.series.description.c_str());
+    if (ImGui::Selectable(label, int(i) == st.seriesIndex, 0, ImVec2(0, 2 * ImGui::GetTextLineHeightWithSpacing())))
+      selectSeries(st, int(i));
+    ImGui::PopID();
+  }
+  if (!st.study->rejected.empty() &&
+      ImGui::CollapsingHeader(("Rejected files (" + std::to_string(st.study->rejected.size()) + ")").c_str())) {
+    for (std::size_t i = 0; i < st.study->rejected.size(); ++i) {
+      const auto& r = st.study->rejected[i];
+      ImGui::PushID(int(i));
+      ImGui::TextWrapped("%s: %s", std::filesystem::path(r.path).filename().c_str(), r.reason.c_str());
+      ImGui::PopID();
+    }
+  }
+  if (const Series* s = st.series(); s && !s->warnings.empty() && ImGui::CollapsingHeader("Warnings")) {
+    for (const auto& w : s->warnings) ImGui::TextWrapped("%s", w.c_str());
+  }
+}
+
+void drawTearPanel(AppState& st) {
+  if (!st.model) {
+    ImGui::TextWrapped("Open a study to mark tears.");
+    return;
+  }
+  if (!st.sessionError.empty()) ImGui::TextColored(ImVec4(1, 0.4f, 0.3f, 1), "%s", st.sessionError.c_str());
+  ImGui::TextDisabled("session: %s", std::filesystem::path(st.sessionPath).filename().c_str());
+  heading("New tear");
+  tearFields(st.draft);
+  ImGui::TextUnformatted("Place on the image:");
+  if (ImGui::Button("Point (P)")) st.tool.start(TearTool::Mode::Point);
+  ImGui::SameLine();
+  if (ImGui::Button("Polyline (L)")) st.tool.start(TearTool::Mode::Polyline);
+  ImGui::SameLine();
+  if (ImGui::Button("Polygon (G)")) st.tool.start(TearTool::Mode::Polygon);
+  if (st.tool.active())
+    ImGui::TextColored(ImVec4(0.5f, 0.9f, 1, 1), "click on the image; Enter finishes, Esc cancels (%zu pts)",
+                       st.tool.pending().size());
+  heading("Tears");
+  ImGui::BeginDisabled(!st.model->canUndo());
+  if (ImGui::Button("Undo")) st.message = st.model->undo().message();
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  ImGui::BeginDisabled(!st.model->canRedo());
+  if (ImGui::Button("Redo")) st.message = st.model->redo().message();
+  ImGui::EndDisabled();
+  std::string toRemove;
+  for (const auto& t : st.model->tears()) {
+    ImGui::PushID(t.id.c_str());
+    if (ImGui::Selectable(describe(t).c_str(), st.selectedTear == t.id)) {
+      st.selectedTear = t.id;
+      const int f = frameOfTear(st, t);
+      if (f >= 0) st.frame = f;
+    }
+    if (ImGui::BeginPopupContextItem()) {
+      if (ImGui::MenuItem("Delete")) toRemove = t.id;
+      ImGui::EndPopup();
+    }
+    ImGui::PopID();
+  }
+  if (!toRemove.empty()) {
+    Status s = st.model->remove(toRemove);
+    st.message = s ? "removed " + toRemove : s.message();
+  }
+  if (!st.selectedTear.empty()) {
+    if (const TearAnnotation* sel = st.model->find(st.selectedTear)) {
+      heading(("Edit " + sel->id).c_str());
+      TearAnnotation edit = *sel;
+      tearFields(edit);
+      if (!(edit == *sel)) {
+        Status s = st.model->update(edit);
+        if (!s) st.message = s.message();
+      }
+      if (ImGui::Button("Delete tear")) {
+        Status s = st.model->remove(sel->id);
+        st.message = s ? "removed" : s.message();
+        st.selectedTear.clear();
+      }
+    }
+  }
+  const auto discs = st.model->byDisc();
+  if (!discs.empty()) {
+    heading("By disc");
+    for (const auto& [level, tears] : discs) {
+      std::string line = level + ":";
+      for (const auto* t : tears) line += " " + t->id + (t->geometry.is3D() ? " (MR)" : "");
+      ImGui::TextUnformatted(line.c_str());
+    }
+  }
+}
+
+void drawCineBar(AppState& st, double nowMs) {
+  const Series* s = st.series();
+  if (!s) return;
+  const int n = int(s->sliceCount());
+  if (ImGui::Button(st.cine.playing ? "Pause" : "Play")) {
+    st.cine.playing = !st.cine.playing;
+    st.cine.startedAtMs = nowMs;
+    st.cine.startOffsetMs = s->slices[std::size_t(st.frame)].timeMs;
+  }
+  ImGui::SameLine();
+  ImGui::Checkbox("loop", &st.cine.loop);
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(110);
+  float speed = float(st.cine.speed);
+  if (ImGui::SliderFloat("speed", &speed, 0.1f, 4.0f, "%.1fx")) {
+    st.cine.startOffsetMs = s->slices[std::size_t(st.frame)].timeMs;
+    st.cine.startedAtMs = nowMs;
+    st.cine.speed = speed;
+  }
+  ImGui::SameLine();
+  int frame = st.frame + 1;
+  ImGui::SetNextItemWidth(-1);
+  if (ImGui::SliderInt("##frame", &frame, 1, std::max(1, n), s->multiFrame ? "frame %d" : "slice %d")) {
+    st.frame = frame - 1;
+    st.cine.playing = false;
+  }
+  if (s->multiFrame)
+    ImGui::Text("%.0f ms  |  %.1f fps (%s)", s->slices[std::size_t(st.frame)].timeMs, s->frameRate(),
+                s->timing.source.empty() ? "no timing" : s->timing.source.c_str());
+}
+
+void drawStatusBar(const AppState& st) {
+  const Series* s = st.series();
+  if (!s) {
+    ImGui::TextUnformatted(st.message.empty() ? "No study open" : st.message.c_str());
+    return;
+  }
+  std::string text = s->series.modality + " " + s->patient.name + "  W/L " + std::to_string(int(st.window.width)) + "/" +
+                     std::to_string(int(st.window.center));
+  if (st.hover) {
+    const int c = int(std::lround((*st.hover)[0])), r = int(std::lround((*st.hover)[1]));
+    if (c >= 0 && r >= 0 && c < s->columns && r < s->rows && !s->pixels.empty()) {
+      char buf[256];
+      const std::size_t idx = std::size_t(r) * std::size_t(s->columns) * std::size_t(s->samplesPerPixel) +
+                              std::size_t(c) * std::size_t(s->samplesPerPixel);
+      const Vec3 p = s->pixelToPatient(c, r, std::size_t(st.frame));
+      std::snprintf(buf, sizeof buf, "   (%d, %d) value %.1f", c, r, s->modalityValue(std::size_t(st.frame), idx));
+      text += buf;
+      if (s->hasPatientGeometry) {
+        std::snprintf(buf, sizeof buf, "   LPS %.1f %.1f %.1f mm", p[0], p[1], p[2]);
+        text += buf;
+      }
+    }
+  }
+  text += "   [" + std::string(calibrationName(s->calibration.kind)) + "]";
+  if (!st.message.empty()) text += "   " + st.message;
+  ImGui::TextUnformatted(text.c_str());
+}
+
+void drawHelp(AppState& st) {
+  if (!st.showHelp) return;
+  ImGui::SetNextWindowSize(ImVec2(420, 0), ImGuiCond_Appearing);
+  if (ImGui::Begin("Keyboard and mouse (F1)", &st.showHelp, ImGuiWindowFlags_AlwaysAutoResize)) {
+    const char* rows[][2] = {{"Space", "play / pause cine"},
+                             {"Left / Right", "previous / next frame"},
+                             {"Up / Down", "previous / next slice"},
+                             {"Right drag", "window / level"},
+                             {"Left drag", "pan"},
+                             {"Wheel", "zoom about the cursor"},
+                             {"R", "reset view and window"},
+                             {"H / V", "flip horizontal / vertical"},
+                             {"T", "rotate 90 degrees"},
+                             {"P / L / G", "place point / polyline / polygon tear"},
+                             {"Enter / Esc", "finish / cancel the shape"},
+                             {"Ctrl+Z / Ctrl+Y", "undo / redo"},
+                             {"1 / 2 / 3", "2D / MPR / 3D layout"},
+                             {"F1", "this help"}};
+    for (auto& r : rows) {
+      ImGui::TextUnformatted(r[0]);
+      ImGui::SameLine(150);
+      ImGui::TextUnformatted(r[1]);
+    }
+  }
+  ImGui::End();
+}
+
+}  // namespace annulo::app

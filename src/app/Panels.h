@@ -1,0 +1,22 @@
+#pragma once
+// The ImGui panels: free functions over AppState.
+
+#include "AppState.h"
+#include "StudyLoader.h"
+
+namespace annulo::app {
+
+void applyTheme();
+void drawStudyPanel(AppState& state, StudyLoader& loader);
+void drawTearPanel(AppState& state);
+void drawCineBar(AppState& state, double nowMs);
+void drawStatusBar(const AppState& state);
+void drawHelp(AppState& state);
+
+// Switches to series `index`: default window, frame, view reset.
+void selectSeries(AppState& state, int index);
+// Adopts a finished load and opens (or restores) the study's session.
+void adoptStudy(AppState& state, LoadResult result, const std::string& path);
+std::string sessionDirectory();
+
+}  // namespace annulo::app

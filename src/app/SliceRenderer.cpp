@@ -1,0 +1,192 @@
+#include "SliceRenderer.h"
+
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+#include "annulo_shaders.h"
+
+namespace annulo::app {
+namespace {
+
+GLuint compile(GLenum type, const char* source) {
+  const GLuint s = glCreateShader(type);
+  glShaderSource(s, 1, &source, nullptr);
+  glCompileShader(s);
+  GLint ok = 0;
+  glGetShaderiv(s, GL_COMPILE_STATUS, &ok);
+  if (!ok) {
+    char log[2048];
+    glGetShaderInfoLog(s, sizeof log, nullptr, log);
+    glDeleteShader(s);
+    throw std::runtime_error(std::string("shader compile failed: ") + log);
+  }
+  return s;
+}
+
+GLuint link(const char* vs, const char* fs) {
+  const GLuint v = compile(GL_VERTEX_SHADER, vs), f = compile(GL_FRAGMENT_SHADER, fs);
+  const GLuint p = glCreateProgram();
+  glAttachShader(p, v);
+  glAttachShader(p, f);
+  glLinkProgram(p);
+  glDeleteShader(v);
+  glDeleteShader(f);
+  GLint ok = 0;
+  glGetProgramiv(p, GL_LINK_STATUS, &ok);
+  if (!ok) {
+    char log[2048];
+    glGetProgramInfoLog(p, sizeof log, nullptr, log);
+    glDeleteProgram(p);
+    throw std::runtime_error(std::string("shader link failed: ") + log);
+  }
+  return p;
+}
+
+void nearestClamp() {
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+}
+
+}  // namespace
+
+SliceRenderer::SliceRenderer() {
+  program_ = link(shaders::slice_vert, shaders::slice_frag);
+  glGenVertexArrays(1, &vao_);
+  glGenTextures(1, &values_);
+  glGenTextures(1, &labels_);
+  glGenTextures(1, &output_);
+  glGenFramebuffers(1, &fbo_);
+}
+
+SliceRenderer::~SliceRenderer() { release(); }
+
+SliceRenderer::SliceRenderer(SliceRenderer&& o) noexcept { *this = std::move(o); }
+
+SliceRenderer& SliceRenderer::operator=(SliceRenderer&& o) noexcept {
+  if (this != &o) {
+    release();
+    program_ = std::exchange(o.program_, 0);
+    vao_ = std::exchange(o.vao_, 0);
+    values_ = std::exchange(o.values_, 0);
+    labels_ = std::exchange(o.labels_, 0);
+    output_ = std::exchange(o.output_, 0);
+    fbo_ = std::exchange(o.fbo_, 0);
+    width_ = o.width_;
+    height_ = o.height_;
+    colour_ = o.colour_;
+    invert_ = o.invert_;
+    hasLabels_ = o.hasLabels_;
+    series_ = o.series_;
+    index_ = o.index_;
+  }
+  return *this;
+}
+
+void SliceRenderer::release() {
+  if (program_) glDeleteProgram(program_);
+  if (vao_) glDeleteVertexArrays(1, &vao_);
+  const GLuint textures[] = {values_, labels_, output_};
+  for (GLuint t : textures)
+    if (t) glDeleteTextures(1, &t);
+  if (fbo_) glDeleteFramebuffers(1, &fbo_);
+  program_ = vao_ = values_ = labels_ = output_ = fbo_ = 0;
+}
+
+void SliceRenderer::ensureTargets(int w, int h) {
+  if (w == width_ && h == height_) return;
+  width_ = w;
+  height_ = h;
+  glBindTexture(GL_TEXTURE_2D, output_);
+  glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+  glBindFramebuffer(GL_FRAMEBUFFER, fbo_);
+  glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, output_, 0);
+  glBindFramebuffer(GL_FRAMEBUFFER, 0);
+  // A new size invalidates the label texture too.
+  glBindTexture(GL_TEXTURE_2D, labels_);
+  glTexImage2D(GL_TEXTURE_2D, 0, GL_R8UI, w, h, 0, GL_RED_INTEGER, GL_UNSIGNED_BYTE, nullptr);
+  nearestClamp();
+  hasLabels_ = false;
+}
+
+void SliceRenderer::setSlice(const Series& s, std::size_t index) {
+  if (&s == series_ && index == index_) return;
+  series_ = &s;
+  index_ = index;
+  ensureTargets(s.columns, s.rows);
+  colour_ = s.isColor();
+  invert_ = s.invertDisplay;
+  glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+  glBindTexture(GL_TEXTURE_2D, values_);
+  if (colour_) {
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGB8, s.columns, s.rows, 0, GL_RGB, GL_UNSIGNED_BYTE, s.sliceData(index));
+  } else {
+    const std::size_t n = s.sliceSamples();
+    scratch_.resize(n);
+    for (std::size_t i = 0; i < n; ++i) scratch_[i] = float(s.modalityValue(index, i));
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_R32F, s.columns, s.rows, 0, GL_RED, GL_FLOAT, scratch_.data());
+  }
+  nearestClamp();
+}
+
+void SliceRenderer::setImage(const std::vector<float>& values, int w, int h, bool invert) {
+  series_ = nullptr;
+  index_ = std::size_t(-1);
+  ensureTargets(w, h);
+  colour_ = false;
+  invert_ = invert;
+  glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+  glBindTexture(GL_TEXTURE_2D, values_);
+  glTexImage2D(GL_TEXTURE_2D, 0, GL_R32F, w, h, 0, GL_RED, GL_FLOAT, values.data());
+  nearestClamp();
+}
+
+void SliceRenderer::setLabels(const std::uint8_t* labels, int w, int h) {
+  hasLabels_ = labels && w == width_ && h == height_;
+  if (!hasLabels_) return;
+  glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+  glBindTexture(GL_TEXTURE_2D, labels_);
+  glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, w, h, GL_RED_INTEGER, GL_UNSIGNED_BYTE, labels);
+}
+
+GLuint SliceRenderer::render(WindowLevel w, const OverlayStyle& overlay) {
+  if (width_ == 0) return 0;
+  GLint previousFbo = 0, viewport[4];
+  glGetIntegerv(GL_FRAMEBUFFER_BINDING, &previousFbo);
+  glGetIntegerv(GL_VIEWPORT, viewport);
+  glBindFramebuffer(GL_FRAMEBUFFER, fbo_);
+  glViewport(0, 0, width_, height_);
+  glDisable(GL_BLEND);
+  glDisable(GL_SCISSOR_TEST);
+  glUseProgram(program_);
+  glActiveTexture(GL_TEXTURE0);
+  glBindTexture(GL_TEXTURE_2D, values_);
+  glActiveTexture(GL_TEXTURE1);
+  glBindTexture(GL_TEXTURE_2D, labels_);
+  glUniform1i(glGetUniformLocation(program_, "values"), 0);
+  glUniform1i(glGetUniformLocation(program_, "labels"), 1);
+  glUniform1i(glGetUniformLocation(program_, "isColour"), colour_);
+  glUniform1i(glGetUniformLocation(program_, "invert"), invert_);
+  glUniform1i(glGetUniformLocation(program_, "hasLabels"), hasLabels_ && overlay.show);
+  glUniform1f(glGetUniformLocation(program_, "center"), float(w.center));
+  glUniform1f(glGetUniformLocation(program_, "width"), float(w.width));
+  glUniform1f(glGetUniformLocation(program_, "labelOpacity"), overlay.opacity);
+  glUniform3fv(glGetUniformLocation(program_, "intradiscalColour"), 1, overlay.intradiscal);
+  glUniform3fv(glGetUniformLocation(program_, "leakColour"), 1, overlay.leak);
+  glBindVertexArray(vao_);
+  glDrawArrays(GL_TRIANGLES, 0, 3);
+  glBindVertexArray(0);
+  glActiveTexture(GL_TEXTURE0);
+  glUseProgram(0);
+  glBindFramebuffer(GL_FRAMEBUFFER, GLuint(previousFbo));
+  glViewport(viewport[0], viewport[1], viewport[2], viewport[3]);
+  return output_;
+}
+
+}  // namespace annulo::app

@@ -1,0 +1,69 @@
+// annulo: the viewer. Parses the command line and hands over to Application.
+
+#include <cstdlib>
+#include <iostream>
+#include <string>
+
+#include "Application.h"
+
+namespace {
+
+const char* kUsage =
+    "usage: annulo [PATH] [--screenshot OUT.png] [--series UID] [--frame N] [--layout 2d|mpr|3d] [--size WxH]\n"
+    "  PATH: a DICOM file, folder or DICOMDIR. --screenshot renders the whole UI once and exits.\n";
+
+bool parse(int argc, char** argv, annulo::app::LaunchOptions& o) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto next = [&](std::string& out) {
+      if (i + 1 >= argc) return false;
+      out = argv[++i];
+      return true;
+    };
+    std::string v;
+    if (a == "--screenshot") {
+      if (!next(o.screenshot)) return false;
+    } else if (a == "--series") {
+      if (!next(o.seriesUid)) return false;
+    } else if (a == "--frame") {
+      if (!next(v)) return false;
+      o.frame = std::atoi(v.c_str());
+      if (o.frame < 1) return false;
+    } else if (a == "--layout") {
+      if (!next(v)) return false;
+      if (v == "2d") o.layout = annulo::app::Layout::View2D;
+      else if (v == "mpr") o.layout = annulo::app::Layout::Mpr;
+      else if (v == "3d") o.layout = annulo::app::Layout::View3D;
+      else return false;
+    } else if (a == "--size") {
+      if (!next(v) || std::sscanf(v.c_str(), "%dx%d", &o.width, &o.height) != 2 || o.width < 320 || o.height < 240)
+        return false;
+    } else if (a == "-h" || a == "--help") {
+      std::cout << kUsage;
+      std::exit(0);
+    } else if (!a.empty() && a[0] == '-') {
+      return false;
+    } else {
+      o.path = a;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  annulo::app::LaunchOptions options;
+  if (!parse(argc, argv, options)) {
+    std::cerr << kUsage;
+    return 2;
+  }
+  if (!std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY")) {
+    std::cerr << "annulo: no display (DISPLAY is not set). Run it in a desktop session, or headless as\n"
+                 "  xvfb-run -a annulo " << (options.path.empty() ? "PATH" : options.path)
+              << " --screenshot out.png\n";
+    return 1;
+  }
+  annulo::app::Application app(options);
+  return app.run();
+}

@@ -1,0 +1,241 @@
+// SR export on the phantom: validates with dciodvfy, prints with dsrdump, reads
+// back with DCMTK as written, and imports to the same tears.
+
+#include <gtest/gtest.h>
+
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcuid.h>
+#include <dcmtk/dcmsr/codes/dcm.h>
+#include <dcmtk/dcmsr/dsrdoc.h>
+#include <dcmtk/dcmsr/dsrimgtn.h>
+#include <dcmtk/dcmsr/dsrscotn.h>
+
+#include "SrFixtures.h"
+#include "annulo/sr/SrExport.h"
+
+namespace annulo {
+namespace {
+
+using srtest::phantom;
+
+class SrExport : public ::testing::Test {
+ protected:
+  void SetUp() override { ANNULO_REQUIRE_PHANTOM(); }
+  std::string exportSample(const Session& session, const SrExportOptions& options = {}) {
+    const std::string path = (dir_ / "report.dcm").string();
+    auto out = exportSr(session, srtest::sources(phantom()), path, options);
+    EXPECT_TRUE(out.ok()) << out.message();
+    if (out) exported_ = *out;
+    return path;
+  }
+  test::TempDir dir_;
+  ExportedObject exported_;
+};
+
+TEST_F(SrExport, WritesComprehensive3DSrWhenAnyTearIsSpatial) {
+  exportSample(srtest::sampleSession(phantom()));
+  EXPECT_EQ(exported_.sopClassUid, UID_Comprehensive3DSRStorage);
+  EXPECT_EQ(exported_.sopInstanceUid.rfind("2.25.", 0), 0u);
+  EXPECT_EQ(exported_.seriesInstanceUid.rfind("2.25.", 0), 0u);
+  EXPECT_TRUE(exported_.warnings.empty()) << exported_.warnings.front();
+}
+
+TEST_F(SrExport, WritesComprehensiveSrWhenAllTearsArePlanar) {
+  Session session = srtest::sampleSession(phantom());
+  session.tears.pop_back();  // T4 is the 3D one
+  exportSample(session);
+  EXPECT_EQ(exported_.sopClassUid, UID_ComprehensiveSRStorage);
+}
+
+TEST_F(SrExport, DciodvfyReportsNoErrors) {
+  if (!srtest::haveTool("dciodvfy")) GTEST_SKIP() << "dciodvfy (dicom3tools) not installed";
+  for (bool with3D : {true, false}) {
+    Session session = srtest::sampleSession(phantom());
+    if (!with3D) session.tears.pop_back();
+    const std::string path = exportSample(session);
+    std::string all;
+    const auto errors = srtest::dciodvfyErrors(path, &all);
+    EXPECT_TRUE(errors.empty()) << (with3D ? "3D: " : "2D: ") << all;
+  }
+}
+
+TEST_F(SrExport, DsrdumpPrintsTheTrackingIdentifiers) {
+  if (!srtest::haveTool("dsrdump")) GTEST_SKIP() << "dsrdump (DCMTK) not installed";
+  const std::string path = exportSample(srtest::sampleSession(phantom()));
+  std::string out;
+  ASSERT_EQ(test::runCommand("dsrdump '" + path + "' 2>&1", &out), 0) << out;
+  for (const char* id : {"\"T1\"", "\"T2\"", "\"T3\"", "\"T4\""}) EXPECT_NE(out.find(id), std::string::npos) << id;
+  EXPECT_NE(out.find("Imaging Measurement Report"), std::string::npos);
+  EXPECT_NE(out.find("Annular tear"), std::string::npos);
+  EXPECT_NE(out.find("Level of L4/L5 intervertebral disc"), std::string::npos);
+  EXPECT_NE(out.find("COMPLETE"), std::string::npos);
+}
+
+TEST_F(SrExport, ImportRestoresEveryFieldOfEveryTear) {
+  const Session session = srtest::sampleSession(phantom());
+  const std::string path = exportSample(session);
+  SrImportOptions options;
+  options.loaded = srtest::sources(phantom());
+  auto imported = importSr(path, options);
+  ASSERT_TRUE(imported.ok()) << imported.message();
+  EXPECT_TRUE(imported->warnings.empty()) << imported->warnings.front();
+  EXPECT_TRUE(imported->unmapped.empty()) << imported->unmapped.front();
+  EXPECT_EQ(imported->documentTitle, "Imaging Measurement Report");
+  EXPECT_EQ(imported->observer, session.observer);
+  EXPECT_EQ(imported->completionFlag, "COMPLETE");
+  EXPECT_EQ(imported->sopInstanceUid, exported_.sopInstanceUid);
+  ASSERT_EQ(imported->tears.size(), session.tears.size());
+  for (std::size_t i = 0; i < session.tears.size(); ++i) srtest::expectSameTear(session.tears[i], imported->tears[i]);
+}
+
+TEST_F(SrExport, DcmtkReadsTheDocumentAsWritten) {
+  const Session session = srtest::sampleSession(phantom());
+  const std::string path = exportSample(session);
+  DcmFileFormat file;
+  ASSERT_TRUE(file.loadFile(path.c_str()).good());
+  DcmDataset& ds = *file.getDataset();
+  DSRDocument doc;
+  ASSERT_TRUE(doc.read(ds).good());
+  EXPECT_EQ(doc.getCompletionFlag(), DSRTypes::CF_Complete);
+  EXPECT_TRUE(doc.getTree().isValid());
+
+  // Patient and study come from the source images.
+  OFString value;
+  ASSERT_TRUE(ds.findAndGetOFString(DCM_PatientID, value).good());
+  EXPECT_EQ(value, "PHANTOM-7");
+  ASSERT_TRUE(ds.findAndGetOFString(DCM_StudyInstanceUID, value).good());
+  EXPECT_EQ(std::string(value.c_str()), phantom().truth.studyInstanceUid);
+  ASSERT_TRUE(ds.findAndGetOFString(DCM_Manufacturer, value).good());
+  EXPECT_EQ(std::string(value.c_str()), phantom().xa->equipment.manufacturer);
+
+  // The private scheme is declared; every referenced image is evidence.
+  EXPECT_TRUE(doc.getCodingSchemeIdentification().gotoItem("99ANNULO").good());
+  DSRSOPInstanceReferenceList& evidence = doc.getCurrentRequestedProcedureEvidence();
+  EXPECT_TRUE(evidence.gotoItem(UID_XRayAngiographicImageStorage, phantom().xa->slices[0].sopInstanceUid.c_str()).good());
+  EXPECT_TRUE(evidence.gotoItem(UID_MRImageStorage, srtest::mrHizSlice(phantom()).sopInstanceUid.c_str()).good());
+
+  // T1's point: SCOORD origin is the pixel corner (+0.5), SELECTED FROM frame 9.
+  DSRDocumentTree& tree = doc.getTree();
+  ASSERT_GT(tree.gotoNamedNode(DSRCodedEntryValue("111030", "DCM", "Image Region")), 0u);
+  DSRSpatialCoordinatesValue* scoord = tree.getCurrentContentItem().getSpatialCoordinatesPtr();
+  ASSERT_NE(scoord, nullptr);
+  EXPECT_EQ(scoord->getGraphicType(), DSRTypes::GT_Point);
+  const DSRGraphicDataItem& p = scoord->getGraphicDataList().getItem(1);
+  EXPECT_NEAR(p.Column, session.tears[0].geometry.points[0][0] + 0.5, 1e-4);
+  EXPECT_NEAR(p.Row, session.tears[0].geometry.points[0][1] + 0.5, 1e-4);
+  ASSERT_GT(tree.goDown(), 0u);
+  EXPECT_EQ(tree.getCurrentContentItem().getRelationshipType(), DSRTypes::RT_selectedFrom);
+  const DSRImageReferenceValue& image = tree.getCurrentContentItem().getImageReference();
+  EXPECT_EQ(std::string(image.getSOPInstanceUID().c_str()), phantom().xa->slices[0].sopInstanceUid);
+  ASSERT_EQ(image.getFrameList().getNumberOfItems(), 1u);
+  EXPECT_EQ(image.getFrameList().getItem(1), 9);
+}
+
+TEST_F(SrExport, PolygonIsAClosedPolylineRepeatingItsFirstPoint) {
+  Session session = srtest::sampleSession(phantom());
+  session.tears = {session.tears[2]};  // T3, the polygon
+  const std::string path = exportSample(session);
+  DcmFileFormat file;
+  ASSERT_TRUE(file.loadFile(path.c_str()).good());
+  DSRDocument doc;
+  ASSERT_TRUE(doc.read(*file.getDataset()).good());
+  ASSERT_GT(doc.getTree().gotoNamedNode(DSRCodedEntryValue("111030", "DCM", "Image Region")), 0u);
+  DSRSpatialCoordinatesValue* scoord = doc.getTree().getCurrentContentItem().getSpatialCoordinatesPtr();
+  ASSERT_NE(scoord, nullptr);
+  EXPECT_EQ(scoord->getGraphicType(), DSRTypes::GT_Polyline);
+  const auto& list = scoord->getGraphicDataList();
+  ASSERT_EQ(list.getNumberOfItems(), session.tears[0].geometry.points.size() + 1);
+  EXPECT_EQ(list.getItem(1).Column, list.getItem(list.getNumberOfItems()).Column);
+  EXPECT_EQ(list.getItem(1).Row, list.getItem(list.getNumberOfItems()).Row);
+}
+
+TEST_F(SrExport, FillsCalibrationFromTheSeriesWhenTheTearHasNone) {
+  Session session = srtest::sampleSession(phantom());
+  session.tears = {session.tears[0]};
+  session.tears[0].leakFigures->calibration.clear();
+  session.tears[0].catheter->calibration.clear();
+  const std::string path = exportSample(session);
+  auto imported = importSr(path);
+  ASSERT_TRUE(imported.ok()) << imported.message();
+  ASSERT_EQ(imported->tears.size(), 1u);
+  const std::string expected = calibrationName(phantom().xa->calibration.kind);
+  EXPECT_EQ(expected, "magnification-corrected");
+  EXPECT_EQ(imported->tears[0].leakFigures->calibration, expected);
+  EXPECT_EQ(imported->tears[0].catheter->calibration, expected);
+}
+
+TEST_F(SrExport, ReferencesTheSegmentationWhenGiven) {
+  Session session = srtest::sampleSession(phantom());
+  SrExportOptions options;
+  options.segSopInstanceUid = "2.25.987654321";
+  options.segSeriesInstanceUid = "2.25.987654320";
+  const std::string path = exportSample(session, options);
+  auto imported = importSr(path);
+  ASSERT_TRUE(imported.ok()) << imported.message();
+  for (const auto& tear : imported->tears) {
+    ASSERT_TRUE(tear.leakFigures.has_value()) << tear.id;
+    EXPECT_EQ(tear.leakFigures->segmentationSopInstanceUid, options.segSopInstanceUid) << tear.id;
+  }
+  DcmFileFormat file;
+  ASSERT_TRUE(file.loadFile(path.c_str()).good());
+  DSRDocument doc;
+  ASSERT_TRUE(doc.read(*file.getDataset()).good());
+  EXPECT_TRUE(doc.getCurrentRequestedProcedureEvidence().gotoItem(UID_SegmentationStorage, "2.25.987654321").good());
+}
+
+TEST_F(SrExport, SegmentationUidWithoutItsSeriesIsAnError) {
+  SrExportOptions options;
+  options.segSopInstanceUid = "2.25.987654321";
+  auto out = exportSr(srtest::sampleSession(phantom()), srtest::sources(phantom()), (dir_ / "r.dcm").string(), options);
+  ASSERT_FALSE(out.ok());
+  EXPECT_NE(out.message().find("Series Instance UID"), std::string::npos) << out.message();
+}
+
+TEST_F(SrExport, RefusesAnImageThatIsNotLoaded) {
+  Session session = srtest::sampleSession(phantom());
+  session.tears[1].geometry.image.sopInstanceUid = "2.25.42";
+  auto out = exportSr(session, srtest::sources(phantom()), (dir_ / "r.dcm").string());
+  ASSERT_FALSE(out.ok());
+  EXPECT_NE(out.message().find("'T2'"), std::string::npos) << out.message();
+  EXPECT_NE(out.message().find("2.25.42"), std::string::npos) << out.message();
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "r.dcm"));
+}
+
+TEST_F(SrExport, RefusesAMultiFrameReferenceWithoutFrameNumber) {
+  Session session = srtest::sampleSession(phantom());
+  session.tears[0].geometry.image.frameNumber = 0;
+  auto out = exportSr(session, srtest::sources(phantom()), (dir_ / "r.dcm").string());
+  ASSERT_FALSE(out.ok());
+  EXPECT_NE(out.message().find("multi-frame"), std::string::npos) << out.message();
+
+  session.tears[0].geometry.image.frameNumber = 13;  // the cine has 12
+  out = exportSr(session, srtest::sources(phantom()), (dir_ / "r.dcm").string());
+  ASSERT_FALSE(out.ok());
+  EXPECT_NE(out.message().find("frame 13"), std::string::npos) << out.message();
+}
+
+TEST_F(SrExport, RefusesSpatialGeometryWithoutFrameOfReference) {
+  Session session = srtest::sampleSession(phantom());
+  session.tears[3].geometry.frameOfReferenceUid.clear();
+  auto out = exportSr(session, srtest::sources(phantom()), (dir_ / "r.dcm").string());
+  ASSERT_FALSE(out.ok());
+  EXPECT_NE(out.message().find("frame of reference"), std::string::npos) << out.message();
+}
+
+TEST_F(SrExport, CompletesAnImageReferenceGivenOnlyByInstanceUid) {
+  Session session = srtest::sampleSession(phantom());
+  session.tears = {session.tears[1]};
+  const Session expected = session;
+  session.tears[0].geometry.image.sopClassUid.clear();
+  session.tears[0].geometry.image.seriesInstanceUid.clear();
+  session.tears[0].geometry.image.studyInstanceUid.clear();
+  auto imported = importSr(exportSample(session));
+  ASSERT_TRUE(imported.ok()) << imported.message();
+  ASSERT_EQ(imported->tears.size(), 1u);
+  srtest::expectSameTear(expected.tears[0], imported->tears[0]);
+}
+
+}  // namespace
+}  // namespace annulo
