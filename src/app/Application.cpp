@@ -7,12 +7,14 @@
 #include <backends/imgui_impl_opengl3.h>
 #include <imgui.h>
 
+#include <cfloat>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <thread>
 
+#include "LabelMapFile.h"
 #include "Panels.h"
 #include "annulo/dicom/DisplayImage.h"
 #include "annulo/annotation/Vocabulary.h"
@@ -83,6 +85,7 @@ Application::Application(LaunchOptions options) : options_(std::move(options)) {
 
 Application::~Application() {
   for (auto& v : views_) v.reset();  // GL objects go while the context lives
+  volume_.reset();
   if (window_) {
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplGlfw_Shutdown();
@@ -112,6 +115,7 @@ bool Application::initWindow(bool visible) {
   ImGui_ImplGlfw_InitForOpenGL(window_, true);
   ImGui_ImplOpenGL3_Init("#version 330 core");
   for (auto& v : views_) v = std::make_unique<SliceRenderer>();
+  volume_ = std::make_unique<VolumeView>();
   return true;
 }
 
@@ -183,6 +187,12 @@ void Application::drawSliceView(SliceRenderer& r, int viewIndex, const char* id,
   ImGui::BeginChild(id, ImVec2(w, h), false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   ImDrawList* dl = ImGui::GetWindowDrawList();
+  if (viewIndex == 0) {
+    viewX_ = origin.x;
+    viewY_ = origin.y;
+    viewW_ = w;
+    viewH_ = h;
+  }
   dl->AddRectFilled(origin, ImVec2(origin.x + w, origin.y + h), IM_COL32(0, 0, 0, 255));
   if (!s || r.width() == 0) {
     ImGui::EndChild();
@@ -191,6 +201,7 @@ void Application::drawSliceView(SliceRenderer& r, int viewIndex, const char* id,
   const double aspect = viewIndex == 0 ? s->spacing[1] / s->spacing[0] : s->spacing[2] / s->spacing[viewIndex == 1 ? 0 : 1];
   const ViewGeometry g = geometryFor(r.width(), r.height(), aspect, w, h);
   const ViewState view = viewIndex == 0 ? state_.view : ViewState{};
+  if (viewIndex == 0) viewGeometry_ = g;
   const GLuint tex = r.render(state_.window, state_.overlay);
   ImVec2 corners[4];
   const Vec2 c[4] = {{-0.5, -0.5}, {r.width() - 0.5, -0.5}, {r.width() - 0.5, r.height() - 0.5}, {-0.5, r.height() - 0.5}};
@@ -277,6 +288,45 @@ void Application::drawMpr(float w, float h) {
   ImGui::EndGroup();
 }
 
+void Application::drawVolume(float w, float h) {
+  const Series* s = state_.series();
+  if (!s || s->sliceCount() < 2 || s->isColor()) {
+    ImGui::TextWrapped("3D needs a greyscale series with several slices; showing 2D.");
+    drawSliceView(*views_[0], 0, "view2d", w, ImGui::GetContentRegionAvail().y);
+    return;
+  }
+  const bool changed = volume_->series() != s;
+  volume_->setSeries(*s);
+  if (changed) preset_ = s->series.modality == "CT" ? VolumePreset::CtBone
+                         : (s->series.modality == "XA" || s->series.modality == "RF") ? VolumePreset::Fluoro
+                                                                                        : VolumePreset::MrT2;
+  ImGui::SetNextItemWidth(260);
+  if (ImGui::BeginCombo("preset", presetName(preset_))) {
+    for (VolumePreset p : {VolumePreset::MrT2, VolumePreset::CtBone, VolumePreset::Fluoro})
+      if (ImGui::Selectable(presetName(p), p == preset_)) preset_ = p;
+    ImGui::EndCombo();
+  }
+  volume_->setPreset(preset_, state_.window.center, state_.window.width);
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  const unsigned tex = volume_->render(int(avail.x), int(avail.y));
+  if (tex) {
+    // VTK's framebuffer is bottom-up: flip V.
+    ImGui::Image(reinterpret_cast<ImTextureID>(static_cast<std::uintptr_t>(tex)), avail, ImVec2(0, 1), ImVec2(1, 0));
+    const ImGuiIO& io = ImGui::GetIO();
+    if (ImGui::IsItemHovered()) {
+      if (ImGui::IsMouseDragging(ImGuiMouseButton_Left)) volume_->rotate(io.MouseDelta.x * 0.5, io.MouseDelta.y * 0.5);
+      if (io.MouseWheel != 0) volume_->zoom(std::pow(1.1, io.MouseWheel));
+    }
+  }
+  viewX_ = origin.x;
+  viewY_ = origin.y;
+  viewW_ = avail.x;
+  viewH_ = avail.y;
+  ImGui::GetWindowDrawList()->AddText(ImVec2(origin.x + 8, origin.y + 6), IM_COL32(230, 230, 230, 255),
+                                      volume_->cpuRayCast() ? "3D  CPU ray cast (software GL)" : "3D  GPU ray cast");
+}
+
 void Application::drawViews(double now) {
   const Series* s = state_.series();
   if (s && state_.cine.playing && s->sliceCount() > 1) {
@@ -301,9 +351,9 @@ void Application::drawViews(double now) {
                        s->columns, s->rows);
   if (state_.layout == Layout::Mpr) {
     drawMpr(avail.x, avail.y);
+  } else if (state_.layout == Layout::View3D) {
+    drawVolume(avail.x, avail.y);
   } else {
-    if (state_.layout == Layout::View3D)
-      ImGui::TextColored(ImVec4(1, 0.8f, 0.3f, 1), "3D volume rendering is not in this build yet; showing 2D.");
     drawSliceView(*views_[0], 0, "view2d", avail.x, ImGui::GetContentRegionAvail().y);
   }
 }
@@ -312,6 +362,11 @@ void Application::frame(double now) {
   pollLoader();
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
+  if (simulatedMouse_) {  // after the backend, which would overwrite it from the real cursor
+    ImGuiIO& io = ImGui::GetIO();
+    io.MousePos = ImVec2((*simulatedMouse_)[0], (*simulatedMouse_)[1]);
+    io.MouseDown[0] = simulatedDown_;
+  }
   ImGui::NewFrame();
   handleKeys(now);
   if (ImGui::IsKeyPressed(GLFW_KEY_ENTER) && !ImGui::GetIO().WantTextInput)
@@ -357,6 +412,56 @@ void Application::frame(double now) {
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 }
 
+void Application::loadLabels() {
+  const Series* s = state_.series();
+  if (!s) return;
+  auto labels = readLabelMap(options_.labels, s->columns, s->rows, int(s->sliceCount()));
+  if (!labels) {
+    state_.message = labels.message();
+    std::cerr << "annulo: " << labels.message() << "\n";
+    return;
+  }
+  state_.labels = std::move(*labels);
+}
+
+void Application::renderFrame() {
+  frame(nowMs());
+  glfwSwapBuffers(window_);
+}
+
+// Drives ImGui's mouse state directly: the same path a real click takes.
+void Application::simulateInput() {
+  if (options_.tool.empty()) return;
+  if (options_.tool == "point") state_.tool.start(TearTool::Mode::Point);
+  if (options_.tool == "polyline") state_.tool.start(TearTool::Mode::Polyline);
+  if (options_.tool == "polygon") state_.tool.start(TearTool::Mode::Polygon);
+  for (const auto& c : options_.clicks) {
+    simulatedMouse_ = c;
+    for (bool down : {false, true, false}) {
+      simulatedDown_ = down;
+      renderFrame();
+    }
+  }
+  if (auto shape = state_.tool.finish()) commitShape(state_, *shape);
+  simulatedMouse_.reset();
+}
+
+void Application::writeSidecar(const std::string& path) const {
+  std::FILE* f = std::fopen(path.c_str(), "w");
+  if (!f) return;
+  const Series* s = state_.series();
+  std::fprintf(f,
+               "{\n  \"view\": {\"x\": %.3f, \"y\": %.3f, \"width\": %.3f, \"height\": %.3f},\n"
+               "  \"image\": {\"columns\": %.0f, \"rows\": %.0f, \"pixel_aspect\": %.9g},\n"
+               "  \"zoom\": %.9g, \"pan\": [%.9g, %.9g],\n"
+               "  \"series_uid\": \"%s\",\n  \"frame\": %d,\n  \"session\": \"%s\",\n  \"tears\": %zu\n}\n",
+               viewX_, viewY_, viewW_, viewH_, viewGeometry_.imageWidth, viewGeometry_.imageHeight,
+               viewGeometry_.pixelAspect, state_.view.zoom, state_.view.panX, state_.view.panY,
+               s ? s->series.instanceUid.c_str() : "", state_.frame + 1, state_.sessionPath.c_str(),
+               state_.model ? state_.model->tears().size() : std::size_t(0));
+  std::fclose(f);
+}
+
 bool Application::writeScreenshot(const std::string& path) {
   int w = 0, h = 0;
   glfwGetFramebufferSize(window_, &w, &h);
@@ -398,13 +503,14 @@ int Application::run() {
       if (options_.frame > 0 && state_.series())
         state_.frame = std::min(options_.frame, int(state_.series()->sliceCount())) - 1;
     }
+    if (!options_.labels.empty()) loadLabels();
     // A few frames let ImGui settle its layout before the picture is taken.
-    for (int i = 0; i < 3; ++i) {
-      frame(nowMs());
-      if (i < 2) glfwSwapBuffers(window_);
-    }
+    for (int i = 0; i < 2; ++i) renderFrame();
+    simulateInput();
+    frame(nowMs());
     const bool ok = writeScreenshot(options_.screenshot);
     glfwSwapBuffers(window_);
+    writeSidecar(options_.screenshot + ".json");
     if (!state_.loadError.empty()) std::cerr << "annulo: " << state_.loadError << "\n";
     return ok ? 0 : 1;
   }

@@ -3,10 +3,13 @@
 
 #include <memory>
 #include <optional>
+#include <array>
 #include <string>
+#include <vector>
 
 #include "AppState.h"
 #include "StudyLoader.h"
+#include "VolumeView.h"
 
 struct GLFWwindow;
 
@@ -19,6 +22,11 @@ struct LaunchOptions {
   int frame = 0;           // 1-based, 0 = default
   Layout layout = Layout::View2D;
   int width = 1400, height = 900;
+  std::string labels;                 // uint8 NRRD label map (columns x rows x frames) to overlay
+  // Simulated input for tests and teaching scripts (screenshot mode): a tool
+  // and left clicks at window coordinates, sent through ImGui like a mouse.
+  std::string tool;                   // point | polyline | polygon
+  std::vector<std::array<float, 2>> clicks;
 };
 
 class Application {
@@ -37,15 +45,27 @@ class Application {
   void drawViews(double nowMs);
   void drawSliceView(SliceRenderer& r, int viewIndex, const char* id, float w, float h);
   void drawMpr(float w, float h);
+  void drawVolume(float w, float h);
   void handleKeys(double nowMs);
   void pollLoader();
   bool writeScreenshot(const std::string& path);
+  void writeSidecar(const std::string& path) const;
+  void simulateInput();
+  void renderFrame();
+  void loadLabels();
 
   LaunchOptions options_;
   GLFWwindow* window_ = nullptr;  // owned by GLFW; destroyed in ~Application
   AppState state_;
   StudyLoader loader_;
   std::unique_ptr<SliceRenderer> views_[3];
+  std::unique_ptr<VolumeView> volume_;
+  VolumePreset preset_ = VolumePreset::MrT2;
+  // Where view 0 was drawn last frame (window coordinates), for the sidecar.
+  float viewX_ = 0, viewY_ = 0, viewW_ = 0, viewH_ = 0;
+  ViewGeometry viewGeometry_;
+  std::optional<std::array<float, 2>> simulatedMouse_;
+  bool simulatedDown_ = false;
 };
 
 }  // namespace annulo::app

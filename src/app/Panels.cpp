@@ -137,7 +137,7 @@ void adoptStudy(AppState& st, LoadResult result, const std::string& path) {
       writable = false;
     }
   }
-  session.sourcePath = path;
+  session.sourcePath = std::filesystem::absolute(path).lexically_normal().string();
   session.studyInstanceUid = study;
   const std::string target = st.sessionPath;
   st.model = std::make_unique<AnnotationModel>(session, [target, writable](const Session& s) -> Status {

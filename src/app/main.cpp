@@ -1,5 +1,6 @@
 // annulo: the viewer. Parses the command line and hands over to Application.
 
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <string>
@@ -10,7 +11,10 @@ namespace {
 
 const char* kUsage =
     "usage: annulo [PATH] [--screenshot OUT.png] [--series UID] [--frame N] [--layout 2d|mpr|3d] [--size WxH]\n"
-    "  PATH: a DICOM file, folder or DICOMDIR. --screenshot renders the whole UI once and exits.\n";
+    "       [--labels LABELS.nrrd] [--tool point|polyline|polygon --click X,Y ...]\n"
+    "  PATH: a DICOM file, folder or DICOMDIR. --screenshot renders the whole UI once and exits\n"
+    "  (and writes OUT.png.json with where the image view was); --tool/--click simulate mouse\n"
+    "  input before the screenshot (window coordinates).\n";
 
 bool parse(int argc, char** argv, annulo::app::LaunchOptions& o) {
   for (int i = 1; i < argc; ++i) {
@@ -38,6 +42,14 @@ bool parse(int argc, char** argv, annulo::app::LaunchOptions& o) {
     } else if (a == "--size") {
       if (!next(v) || std::sscanf(v.c_str(), "%dx%d", &o.width, &o.height) != 2 || o.width < 320 || o.height < 240)
         return false;
+    } else if (a == "--labels") {
+      if (!next(o.labels)) return false;
+    } else if (a == "--tool") {
+      if (!next(o.tool) || (o.tool != "point" && o.tool != "polyline" && o.tool != "polygon")) return false;
+    } else if (a == "--click") {
+      float x = 0, y = 0;
+      if (!next(v) || std::sscanf(v.c_str(), "%f,%f", &x, &y) != 2) return false;
+      o.clicks.push_back({x, y});
     } else if (a == "-h" || a == "--help") {
       std::cout << kUsage;
       std::exit(0);

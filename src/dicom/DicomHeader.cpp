@@ -12,10 +12,9 @@
 
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 
 #include "Codecs.h"
-#include "NestingCheck.h"
+#include "FileProbe.h"
 
 namespace annulo {
 namespace {
@@ -235,23 +234,6 @@ bool isJpeg2000(const std::string& uid) {
          startsWith(uid, "1.2.840.10008.1.2.4.20");  // HTJ2K
 }
 
-// Cheap check before DCMTK parses anything: DCMTK reads almost any bytes as an
-// implicit-VR dataset, so a text or image file needs to be caught here.
-Status sniff(const std::string& path, std::uint64_t size) {
-  if (size == 0) return makeError("empty file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return makeError("cannot open file");
-  unsigned char buf[132] = {};
-  in.read(reinterpret_cast<char*>(buf), sizeof buf);
-  const auto got = std::size_t(in.gcount());
-  if (got >= 132 && std::memcmp(buf + 128, "DICM", 4) == 0) return {};
-  if (got < 8) return makeError("not a DICOM file (too short)");
-  // No preamble: accept a dataset that starts with a plausible group (0002, 0008 or 0800 big endian).
-  const unsigned group = unsigned(buf[0]) | (unsigned(buf[1]) << 8);
-  if (group == 0x0002 || group == 0x0008 || group == 0x0800 || group == 0x0200) return {};
-  return makeError("not a DICOM file (no DICM prefix and no DICOM dataset at the start)");
-}
-
 std::string loadError(const OFCondition& c, std::uint64_t size) {
   const std::string text = c.text();
   if (c == EC_StreamNotifyClient || c == EC_InvalidStream || text.find("premature") != std::string::npos ||
@@ -368,8 +350,7 @@ Result<FileHeader> readFileHeader(const std::string& path) {
   std::error_code ec;
   h.fileSize = std::filesystem::file_size(path, ec);
   if (ec) return makeError("cannot read file size (" + ec.message() + ")");
-  if (Status s = sniff(path, h.fileSize); !s) return s.error();
-  if (Status s = checkSequenceNesting(path); !s) return s.error();
+  if (Status s = probeFile(path, h.fileSize); !s) return s.error();
 
   h.file = std::make_unique<DcmFileFormat>();
   const OFCondition c = h.file->loadFile(path.c_str(), EXS_Unknown, EGL_noChange, kMaxHeaderValue, ERM_autoDetect);

@@ -18,6 +18,13 @@ void confineBits(std::uint8_t* data, std::size_t n, int bitsStored, int highBit,
   const int shift = highBit + 1 - bitsStored;
   const U mask = U((U(1) << bitsStored) - 1);
   U* p = reinterpret_cast<U*>(data);
+  if (!isSigned && shift == 0) {
+    // Usually the unused bits are already zero: a read-only check is cheaper
+    // than rewriting (and dirtying) every page.
+    U stray = 0;
+    for (std::size_t i = 0; i < n; ++i) stray |= U(p[i] & U(~mask));
+    if (stray == 0) return;
+  }
   if (!isSigned) {
     for (std::size_t i = 0; i < n; ++i) p[i] = U((p[i] >> shift) & mask);
     return;

@@ -8,7 +8,7 @@ namespace annulo {
 WindowLevel dragWindow(WindowLevel w, double dx, double dy, double range) {
   const double perPixel = std::max(range, 1.0) / 512.0;
   w.width = std::max(1.0, w.width + dx * perPixel);
-  w.center = w.center - dy * perPixel;  // drag up brightens: lower centre
+  w.center = w.center + dy * perPixel;  // drag up (dy < 0) brightens: lower centre
   return w;
 }
 

@@ -181,8 +181,9 @@ bool prepareData(const std::vector<DataSet>& sets) {
       return false;
     }
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::cerr << "[" << set.name << "] " << (generated ? "generated in " + std::to_string(s) + " s" : "reused")
-              << " (" << set.root << ")\n";
+    char took[64];
+    std::snprintf(took, sizeof took, "generated in %.1f s", s);
+    std::cerr << "[" << set.name << "] " << (generated ? took : "reused") << " (" << set.root << ")\n";
   }
   return true;
 }

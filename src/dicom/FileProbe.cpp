@@ -1,7 +1,10 @@
-#include "NestingCheck.h"
+#include "FileProbe.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstring>
-#include <fstream>
 #include <vector>
 
 namespace annulo {
@@ -20,6 +23,42 @@ std::uint32_t u32(const unsigned char* p, bool be) {
             : (std::uint32_t(p[3]) << 24 | std::uint32_t(p[2]) << 16 | std::uint32_t(p[1]) << 8 | p[0]);
 }
 
+// pread through a 64 KiB window: headers are read with one or two system
+// calls however many elements they have.
+class WindowedFile {
+ public:
+  WindowedFile(const std::string& path, std::uint64_t size) : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)), size_(size) {}
+  ~WindowedFile() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  WindowedFile(const WindowedFile&) = delete;
+  WindowedFile& operator=(const WindowedFile&) = delete;
+  bool ok() const { return fd_ >= 0; }
+  bool read(std::uint64_t at, void* dst, std::size_t n) {
+    if (at + n > size_) return false;
+    if (at < start_ || at + n > start_ + window_.size()) {
+      window_.resize(std::size_t(std::min<std::uint64_t>(kWindow, size_ - at)));
+      std::size_t got = 0;
+      while (got < window_.size()) {
+        const ssize_t r = ::pread(fd_, window_.data() + got, window_.size() - got, off_t(at + got));
+        if (r <= 0) return false;
+        got += std::size_t(r);
+      }
+      start_ = at;
+      if (n > window_.size()) return false;
+    }
+    std::memcpy(dst, window_.data() + (at - start_), n);
+    return true;
+  }
+
+ private:
+  static constexpr std::uint64_t kWindow = 64 * 1024;
+  int fd_;
+  std::uint64_t size_;
+  std::uint64_t start_ = 0;
+  std::vector<unsigned char> window_;
+};
+
 bool longLengthVr(const char* vr) {
   static const char* kLong[] = {"OB", "OW", "OF", "SQ", "UT", "UN", "OD", "OL", "OV", "SV", "UV", "UC", "UR"};
   for (const char* v : kLong)
@@ -27,25 +66,29 @@ bool longLengthVr(const char* vr) {
   return false;
 }
 
+// No preamble: accept a dataset that starts with a plausible group (0002 or 0008, either byte order).
+Status sniff(WindowedFile& f, std::uint64_t size, bool& hasPreamble) {
+  if (size == 0) return makeError("empty file");
+  unsigned char head[132] = {};
+  hasPreamble = size >= 132 && f.read(0, head, 132) && std::memcmp(head + 128, "DICM", 4) == 0;
+  if (hasPreamble) return {};
+  if (size < 8 || !f.read(0, head, 8)) return makeError("not a DICOM file (too short)");
+  const unsigned group = unsigned(head[0]) | (unsigned(head[1]) << 8);
+  if (group == 0x0002 || group == 0x0008 || group == 0x0800 || group == 0x0200) return {};
+  return makeError("not a DICOM file (no DICM prefix and no DICOM dataset at the start)");
+}
+
 }  // namespace
 
-Status checkSequenceNesting(const std::string& path, int maxDepth) {
-  std::ifstream in(path, std::ios::binary);
-  in.seekg(0, std::ios::end);
-  const std::uint64_t size = std::uint64_t(in.tellg());
-  in.seekg(0);
-  std::vector<unsigned char> head(std::min<std::uint64_t>(size, 132));
-  in.read(reinterpret_cast<char*>(head.data()), std::streamsize(head.size()));
+Status probeFile(const std::string& path, std::uint64_t size, int maxDepth) {
+  WindowedFile in(path, size);
+  if (!in.ok()) return makeError("cannot open file");
+  bool preamble = false;
+  if (Status s = sniff(in, size, preamble); !s) return s;
   std::uint64_t pos = 0;
   Encoding enc{false, false};
-  auto readAt = [&](std::uint64_t at, void* dst, std::size_t n) {
-    if (at + n > size) return false;
-    in.clear();
-    in.seekg(std::streamoff(at));
-    in.read(static_cast<char*>(dst), std::streamsize(n));
-    return std::size_t(in.gcount()) == n;
-  };
-  if (head.size() == 132 && std::memcmp(head.data() + 128, "DICM", 4) == 0) {
+  auto readAt = [&](std::uint64_t at, void* dst, std::size_t n) { return in.read(at, dst, n); };
+  if (preamble) {
     pos = 132;
     std::string ts;
     for (;;) {

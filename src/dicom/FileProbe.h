@@ -1,0 +1,24 @@
+#pragma once
+// Private: a cheap look at a file before DCMTK parses it, from one open and
+// (usually) one 64 KiB read.
+// - DCMTK reads almost any bytes as an implicit-VR dataset, so text or image
+//   files are caught here as "not a DICOM file".
+// - DCMTK parses nested sequences recursively, so a hostile file with
+//   thousands of nested sequences would overflow the stack: the element stream
+//   is walked here without recursion and such files are refused.
+
+#include <cstdint>
+#include <string>
+
+#include "annulo/dicom/Result.h"
+
+namespace annulo {
+
+constexpr int kMaxSequenceDepth = 64;
+
+// Fails with the reason a file cannot be DICOM or is too deeply nested. What it
+// cannot follow (unusual encodings, garbage after a valid start) is left for
+// DCMTK to judge.
+Status probeFile(const std::string& path, std::uint64_t fileSize, int maxDepth = kMaxSequenceDepth);
+
+}  // namespace annulo

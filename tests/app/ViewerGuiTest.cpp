@@ -1,0 +1,174 @@
+// The viewer under Xvfb: real window, real GL (Mesa), screenshots checked
+// against the phantom's known geometry.
+
+#include <gtest/gtest.h>
+#include <itkImage.h>
+#include <itkImageFileReader.h>
+#include <itkImageFileWriter.h>
+#include <itkImportImageFilter.h>
+#include <itkRGBPixel.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "annulo/annotation/SessionStore.h"
+#include "annulo/phantom/Phantom.h"
+#include "annulo/render/ViewTransform.h"
+#include "support/TestSupport.h"
+
+namespace annulo {
+namespace {
+
+using Rgb = itk::RGBPixel<std::uint8_t>;
+using RgbImage = itk::Image<Rgb, 2>;
+
+struct Shot {
+  RgbImage::Pointer image;
+  nlohmann::json side;
+  Vec2 toScreen(Vec2 imagePoint) const {
+    ViewState s;
+    s.zoom = side["zoom"];
+    s.panX = side["pan"][0];
+    s.panY = side["pan"][1];
+    const ViewGeometry g{side["view"]["width"], side["view"]["height"], side["image"]["columns"], side["image"]["rows"],
+                         side["image"]["pixel_aspect"]};
+    const Vec2 p = imageToScreen(s, g, imagePoint);
+    return {p[0] + side["view"]["x"].get<double>(), p[1] + side["view"]["y"].get<double>()};
+  }
+  Rgb at(Vec2 screen) const {
+    RgbImage::IndexType idx{{itk::IndexValueType(screen[0]), itk::IndexValueType(screen[1])}};
+    return image->GetPixel(idx);
+  }
+};
+
+bool haveXvfb() { return test::runCommand("command -v xvfb-run > /dev/null") == 0; }
+
+class ViewerGui : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!haveXvfb()) GTEST_SKIP() << "xvfb-run not installed";
+    auto t = readPhantomTruth((test::sourceDir() / "sample_data/truth.json").string());
+    ASSERT_TRUE(t.ok()) << t.message();
+    truth_ = *t;
+  }
+
+  Shot run(const std::string& args) {
+    const std::string png = (dir_ / "shot.png").string();
+    std::string out;
+    const int rc = test::runCommand("XDG_DATA_HOME=" + (dir_ / "xdg").string() + " xvfb-run -a -s '-screen 0 1600x1000x24' " +
+                                        std::string(ANNULO_VIEWER) + " " + (test::sourceDir() / "sample_data").string() +
+                                        " --size 1400x900 --screenshot " + png + " " + args + " 2>&1",
+                                    &out);
+    EXPECT_EQ(rc, 0) << out;
+    Shot s;
+    auto reader = itk::ImageFileReader<RgbImage>::New();
+    reader->SetFileName(png);
+    reader->Update();
+    s.image = reader->GetOutput();
+    std::ifstream in(png + ".json");
+    s.side = nlohmann::json::parse(in);
+    return s;
+  }
+
+  // The truth's image point on frame f (1-based), motion included.
+  Vec2 moved(std::array<double, 2> p, int f) const {
+    const auto& m = truth_.xa.motion[std::size_t(f - 1)];
+    return {p[0] + m[0], p[1] + m[1]};
+  }
+
+  test::TempDir dir_;
+  PhantomTruth truth_;
+};
+
+TEST_F(ViewerGui, ScreenshotShowsContrastAtTheNeedleTip) {
+  const Shot s = run("--frame 40");
+  EXPECT_EQ(s.side["series_uid"], truth_.xa.seriesInstanceUid);
+  EXPECT_EQ(s.side["frame"], 40);
+  const auto size = s.image->GetLargestPossibleRegion().GetSize();
+  EXPECT_EQ(size[0], 1400u);
+  // Not blank: the view region varies.
+  double sum = 0, sum2 = 0;
+  int n = 0;
+  const double x0 = s.side["view"]["x"], y0 = s.side["view"]["y"];
+  for (int y = 0; y < int(s.side["view"]["height"].get<double>()); y += 7)
+    for (int x = 0; x < int(s.side["view"]["width"].get<double>()); x += 7) {
+      const double g = s.at({x0 + x, y0 + y}).GetRed();
+      sum += g, sum2 += g * g, ++n;
+    }
+  const double mean = sum / n, sd = std::sqrt(sum2 / n - mean * mean);
+  EXPECT_GT(sd, 20) << "view looks blank";
+  // The nucleus is full of contrast on the last frame: dark. Look anterior of
+  // the centre, away from the needle that comes in from posterior (right).
+  const std::array<double, 2> nucleus{truth_.xa.discCenter[0] - truth_.xa.nucleusRadiusX * 0.5, truth_.xa.discCenter[1]};
+  const Rgb filled = s.at(s.toScreen(moved(nucleus, 40)));
+  EXPECT_LT(filled.GetRed(), mean - 40) << "intradiscal contrast should be dark";
+  // On frame 1 (before injection) the same place is plain disc, clearly brighter.
+  const Shot first = run("--frame 1");
+  const Rgb before = first.at(first.toScreen(moved(nucleus, 1)));
+  EXPECT_GT(int(before.GetRed()), int(filled.GetRed()) + 40);
+}
+
+TEST_F(ViewerGui, LeakOverlayColourAppearsWhereTheLabelMapSays) {
+  const int cols = truth_.xa.columns, rows = truth_.xa.rows, frames = truth_.xa.frames;
+  std::vector<std::uint8_t> labels;
+  for (int f = 1; f <= frames; ++f) {
+    auto l = phantomLabelMap(truth_.xa, f);
+    labels.insert(labels.end(), l.begin(), l.end());
+  }
+  using Label = itk::Image<std::uint8_t, 3>;
+  auto importer = itk::ImportImageFilter<std::uint8_t, 3>::New();
+  Label::RegionType region;
+  region.SetSize({{itk::SizeValueType(cols), itk::SizeValueType(rows), itk::SizeValueType(frames)}});
+  importer->SetRegion(region);
+  importer->SetImportPointer(labels.data(), labels.size(), false);
+  auto writer = itk::ImageFileWriter<Label>::New();
+  writer->SetFileName((dir_ / "labels.nrrd").string());
+  writer->SetInput(importer->GetOutput());
+  writer->Update();
+
+  const Shot s = run("--frame 40 --labels " + (dir_ / "labels.nrrd").string());
+  const std::size_t base = std::size_t(39) * std::size_t(cols) * std::size_t(rows);
+  // A pixel well inside each label (its 5x5 neighbourhood all the same label).
+  auto inside = [&](std::uint8_t value) -> std::optional<Vec2> {
+    for (int r = 2; r < rows - 2; ++r)
+      for (int c = 2; c < cols - 2; ++c) {
+        bool all = true;
+        for (int dr = -2; dr <= 2 && all; ++dr)
+          for (int dc = -2; dc <= 2 && all; ++dc)
+            all = labels[base + std::size_t(r + dr) * std::size_t(cols) + std::size_t(c + dc)] == value;
+        if (all) return Vec2{double(c), double(r)};
+      }
+    return std::nullopt;
+  };
+  const auto leak = inside(2), disc = inside(1);
+  ASSERT_TRUE(leak && disc);
+  const Rgb l = s.at(s.toScreen(*leak)), d = s.at(s.toScreen(*disc));
+  EXPECT_GT(int(l.GetRed()), int(l.GetBlue()) + 60) << "leak is orange";
+  EXPECT_GT(int(d.GetBlue()), int(d.GetRed()) + 40) << "intradiscal contrast is blue";
+  // Background stays grey.
+  const Rgb bg = s.at(s.toScreen({20, 20}));
+  EXPECT_LT(std::abs(int(bg.GetRed()) - int(bg.GetBlue())), 8);
+}
+
+TEST_F(ViewerGui, TearPlacedBySimulatedClickIsSavedAtTheImagePoint) {
+  const Shot layout = run("--frame 30");
+  const Vec2 target{300.0, 250.0};
+  const Vec2 screen = layout.toScreen(target);
+  char click[64];
+  std::snprintf(click, sizeof click, "%.3f,%.3f", screen[0], screen[1]);
+  const Shot s = run(std::string("--frame 30 --tool point --click ") + click);
+  EXPECT_EQ(s.side["tears"], 1);
+  auto session = loadSession(s.side["session"].get<std::string>());
+  ASSERT_TRUE(session.ok()) << session.message();
+  ASSERT_EQ(session->tears.size(), 1u);
+  const TearAnnotation& t = session->tears[0];
+  EXPECT_EQ(t.geometry.kind, GeometryKind::Point);
+  EXPECT_EQ(t.geometry.image.sopInstanceUid, truth_.xa.sopInstanceUid);
+  EXPECT_EQ(t.geometry.image.frameNumber, 30);
+  // One screen pixel is about 0.7 image pixels at this size.
+  EXPECT_NEAR(t.geometry.points[0][0], target[0], 1.0);
+  EXPECT_NEAR(t.geometry.points[0][1], target[1], 1.0);
+}
+
+}  // namespace
+}  // namespace annulo
