@@ -14,6 +14,8 @@
 #include <iostream>
 #include <thread>
 
+#include <unistd.h>
+
 #include "LabelMapFile.h"
 #include "Panels.h"
 #include "annulo/dicom/DisplayImage.h"
@@ -113,10 +115,21 @@ bool Application::initWindow(bool visible) {
   ImGui::GetIO().IniFilename = nullptr;  // layout is computed, not persisted
   applyTheme();
   ImGui_ImplGlfw_InitForOpenGL(window_, true);
+  // Drag and drop of a file or folder from the desktop opens it.
+  glfwSetWindowUserPointer(window_, this);
+  glfwSetDropCallback(window_, [](GLFWwindow* w, int count, const char** paths) {
+    auto* app = static_cast<Application*>(glfwGetWindowUserPointer(w));
+    if (count > 0 && app) app->open(paths[0]);
+  });
   ImGui_ImplOpenGL3_Init("#version 330 core");
   for (auto& v : views_) v = std::make_unique<SliceRenderer>();
   volume_ = std::make_unique<VolumeView>();
   return true;
+}
+
+void Application::open(const std::string& path) {
+  state_.pathInput = path;
+  loader_.start(path);
 }
 
 void Application::pollLoader() {
@@ -292,7 +305,7 @@ void Application::drawVolume(float w, float h) {
   const Series* s = state_.series();
   if (!s || s->sliceCount() < 2 || s->isColor()) {
     ImGui::TextWrapped("3D needs a greyscale series with several slices; showing 2D.");
-    drawSliceView(*views_[0], 0, "view2d", w, ImGui::GetContentRegionAvail().y);
+    drawSliceView(*views_[0], 0, "view2d", w, h - ImGui::GetTextLineHeightWithSpacing() * 2);
     return;
   }
   const bool changed = volume_->series() != s;
@@ -482,6 +495,71 @@ bool Application::writeScreenshot(const std::string& path) {
   return bool(s);
 }
 
+namespace {
+double residentMiB() {
+  std::FILE* f = std::fopen("/proc/self/statm", "r");
+  long pages = 0, resident = 0;
+  if (f) {
+    if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
+    std::fclose(f);
+  }
+  return double(resident) * double(sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0);
+}
+}  // namespace
+
+// Frames per second of `frames` full UI redraws, each after `step(i)`.
+template <typename Step>
+double Application::measure(int frames, Step step) {
+  const double start = nowMs();
+  for (int i = 0; i < frames; ++i) {
+    step(i);
+    renderFrame();
+  }
+  glFinish();
+  return frames * 1000.0 / (nowMs() - start);
+}
+
+int Application::runBenchmark() {
+  const Series* s = state_.series();
+  if (!s) {
+    std::cerr << "annulo --bench: nothing loaded\n";
+    return 1;
+  }
+  const int n = int(s->sliceCount());
+  std::printf("viewer benchmark: %s %dx%dx%d, window %dx%d, GL %s\n", s->series.modality.c_str(), s->columns, s->rows, n,
+              options_.width, options_.height, reinterpret_cast<const char*>(glGetString(GL_RENDERER)));
+  std::printf("  launch to first image: %.0f ms\n", firstImageMs_);
+  if (options_.bench == "cine") {
+    if (state_.labels.empty()) {
+      // Synthetic overlay where the image is darkest, so the label pass is exercised.
+      state_.labels.assign(std::size_t(s->columns) * std::size_t(s->rows) * std::size_t(n), 0);
+      for (std::size_t i = 0; i < state_.labels.size(); i += 7) state_.labels[i] = std::uint8_t(1 + (i / 7) % 2);
+    }
+    measure(20, [&](int i) { state_.frame = i % n; });
+    const double rssBefore = residentMiB();
+    const double fps = measure(std::max(240, n * 2), [&](int i) { state_.frame = i % n; });
+    for (int loop = 0; loop < 5; ++loop) measure(n, [&](int i) { state_.frame = i; });
+    const double rssAfter = residentMiB();
+    const double still = measure(120, [&](int) {});
+    std::printf("  cine playback with leak overlay: %.1f fps (new frame uploaded every redraw)\n", fps);
+    std::printf("  redraw without a new frame: %.1f fps (UI + GL pass alone)\n", still);
+    std::printf("  RSS %.1f MiB before, %.1f MiB after %d more loops\n", rssBefore, rssAfter, 5);
+  } else if (options_.bench == "wl") {
+    const double fps = measure(200, [&](int i) { state_.window = dragWindow(state_.window, (i % 20) - 10, 3, 4096); });
+    std::printf("  window/level drag: %.1f fps\n", fps);
+  } else if (options_.bench == "volume") {
+    state_.layout = Layout::View3D;
+    measure(3, [](int) {});
+    const double fps = measure(30, [&](int) { volume_->rotate(3, 0); });
+    std::printf("  volume rendering (%s) at %.0fx%.0f: %.1f fps\n", volume_->cpuRayCast() ? "CPU ray cast" : "GPU",
+                double(viewW_), double(viewH_), fps);
+  } else {
+    std::cerr << "annulo --bench: cine, wl or volume\n";
+    return 2;
+  }
+  return 0;
+}
+
 int Application::run() {
   const bool headless = !options_.screenshot.empty();
   if (!initWindow(!headless)) {
@@ -490,12 +568,13 @@ int Application::run() {
     return 1;
   }
   state_.layout = options_.layout;
+  loadRecent(state_);
   if (!options_.path.empty()) {
     state_.pathInput = options_.path;
     loader_.start(options_.path);
   }
-  if (headless) {
-    while (loader_.busy()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  if (headless || !options_.bench.empty()) {
+    while (loader_.busy()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
     pollLoader();
     if (state_.study) {
       for (std::size_t i = 0; i < state_.study->series.size(); ++i)
@@ -505,7 +584,14 @@ int Application::run() {
     }
     if (!options_.labels.empty()) loadLabels();
     // A few frames let ImGui settle its layout before the picture is taken.
-    for (int i = 0; i < 2; ++i) renderFrame();
+    for (int i = 0; i < 2; ++i) {
+      renderFrame();
+      if (i == 0) {
+        glFinish();
+        firstImageMs_ = nowMs() - options_.startedAtMs;
+      }
+    }
+    if (!options_.bench.empty()) return runBenchmark();
     simulateInput();
     frame(nowMs());
     const bool ok = writeScreenshot(options_.screenshot);

@@ -27,6 +27,8 @@ struct LaunchOptions {
   // and left clicks at window coordinates, sent through ImGui like a mouse.
   std::string tool;                   // point | polyline | polygon
   std::vector<std::array<float, 2>> clicks;
+  std::string bench;        // cine | wl | volume: print frame rates and exit
+  double startedAtMs = 0;   // process start on the steady clock, for launch time
 };
 
 class Application {
@@ -38,6 +40,7 @@ class Application {
 
   // Returns the process exit code.
   int run();
+  void open(const std::string& path);
 
  private:
   bool initWindow(bool visible);
@@ -53,6 +56,9 @@ class Application {
   void simulateInput();
   void renderFrame();
   void loadLabels();
+  int runBenchmark();
+  template <typename Step>
+  double measure(int frames, Step step);
 
   LaunchOptions options_;
   GLFWwindow* window_ = nullptr;  // owned by GLFW; destroyed in ~Application
@@ -66,6 +72,7 @@ class Application {
   ViewGeometry viewGeometry_;
   std::optional<std::array<float, 2>> simulatedMouse_;
   bool simulatedDown_ = false;
+  double firstImageMs_ = 0;
 };
 
 }  // namespace annulo::app

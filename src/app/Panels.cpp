@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 
 #include "annulo/annotation/SessionStore.h"
 #include "annulo/annotation/Vocabulary.h"
@@ -91,6 +92,23 @@ void applyTheme() {
   s.Colors[ImGuiCol_Header] = ImVec4(0.20f, 0.25f, 0.32f, 1.0f);
 }
 
+std::string recentFile() {
+  return (std::filesystem::path(sessionDirectory()).parent_path() / "recent.txt").string();
+}
+
+void loadRecent(AppState& st) {
+  std::ifstream in(recentFile());
+  std::string line;
+  while (std::getline(in, line) && st.recent.size() < 12)
+    if (!line.empty()) st.recent.push_back(line);
+}
+
+void saveRecent(const AppState& st) {
+  std::filesystem::create_directories(std::filesystem::path(recentFile()).parent_path());
+  std::ofstream out(recentFile(), std::ios::trunc);
+  for (std::size_t i = 0; i < st.recent.size() && i < 12; ++i) out << st.recent[i] << "\n";
+}
+
 std::string sessionDirectory() {
   const char* data = std::getenv("XDG_DATA_HOME");
   const char* home = std::getenv("HOME");
@@ -116,8 +134,10 @@ void selectSeries(AppState& st, int index) {
 void adoptStudy(AppState& st, LoadResult result, const std::string& path) {
   st.study = std::make_unique<LoadResult>(std::move(result));
   st.loadError.clear();
-  st.recent.erase(std::remove(st.recent.begin(), st.recent.end(), path), st.recent.end());
-  st.recent.insert(st.recent.begin(), path);
+  const std::string absolute = std::filesystem::absolute(path).lexically_normal().string();
+  st.recent.erase(std::remove(st.recent.begin(), st.recent.end(), absolute), st.recent.end());
+  st.recent.insert(st.recent.begin(), std::filesystem::absolute(path).lexically_normal().string());
+  saveRecent(st);
   selectSeries(st, st.study->series.empty() ? -1 : 0);
   st.model.reset();
   st.sessionError.clear();

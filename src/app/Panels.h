@@ -18,5 +18,6 @@ void selectSeries(AppState& state, int index);
 // Adopts a finished load and opens (or restores) the study's session.
 void adoptStudy(AppState& state, LoadResult result, const std::string& path);
 std::string sessionDirectory();
+void loadRecent(AppState& state);
 
 }  // namespace annulo::app

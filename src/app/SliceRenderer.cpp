@@ -117,6 +117,7 @@ void SliceRenderer::ensureTargets(int w, int h) {
 
 void SliceRenderer::setSlice(const Series& s, std::size_t index) {
   if (&s == series_ && index == index_) return;
+  dirty_ = true;
   series_ = &s;
   index_ = index;
   ensureTargets(s.columns, s.rows);
@@ -138,6 +139,7 @@ void SliceRenderer::setSlice(const Series& s, std::size_t index) {
 void SliceRenderer::setImage(const std::vector<float>& values, int w, int h, bool invert) {
   series_ = nullptr;
   index_ = std::size_t(-1);
+  dirty_ = true;
   ensureTargets(w, h);
   colour_ = false;
   invert_ = invert;
@@ -148,7 +150,11 @@ void SliceRenderer::setImage(const std::vector<float>& values, int w, int h, boo
 }
 
 void SliceRenderer::setLabels(const std::uint8_t* labels, int w, int h) {
-  hasLabels_ = labels && w == width_ && h == height_;
+  const bool has = labels && w == width_ && h == height_;
+  if (has == hasLabels_ && labels == lastLabels_) return;  // same frame's labels already uploaded
+  dirty_ = true;
+  hasLabels_ = has;
+  lastLabels_ = labels;
   if (!hasLabels_) return;
   glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
   glBindTexture(GL_TEXTURE_2D, labels_);
@@ -157,6 +163,13 @@ void SliceRenderer::setLabels(const std::uint8_t* labels, int w, int h) {
 
 GLuint SliceRenderer::render(WindowLevel w, const OverlayStyle& overlay) {
   if (width_ == 0) return 0;
+  // A redraw of the UI alone (hover, panels) reuses the last pass.
+  const bool same = !dirty_ && w.center == lastWindow_.center && w.width == lastWindow_.width &&
+                    overlay.show == lastOverlay_.show && overlay.opacity == lastOverlay_.opacity;
+  if (same) return output_;
+  dirty_ = false;
+  lastWindow_ = w;
+  lastOverlay_ = overlay;
   GLint previousFbo = 0, viewport[4];
   glGetIntegerv(GL_FRAMEBUFFER_BINDING, &previousFbo);
   glGetIntegerv(GL_VIEWPORT, viewport);

@@ -49,6 +49,10 @@ class SliceRenderer {
   const Series* series_ = nullptr;
   std::size_t index_ = std::size_t(-1);
   std::vector<float> scratch_;
+  bool dirty_ = true;
+  WindowLevel lastWindow_;
+  OverlayStyle lastOverlay_;
+  const std::uint8_t* lastLabels_ = nullptr;
 };
 
 }  // namespace annulo::app

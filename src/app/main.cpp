@@ -1,5 +1,6 @@
 // annulo: the viewer. Parses the command line and hands over to Application.
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -14,7 +15,8 @@ const char* kUsage =
     "       [--labels LABELS.nrrd] [--tool point|polyline|polygon --click X,Y ...]\n"
     "  PATH: a DICOM file, folder or DICOMDIR. --screenshot renders the whole UI once and exits\n"
     "  (and writes OUT.png.json with where the image view was); --tool/--click simulate mouse\n"
-    "  input before the screenshot (window coordinates).\n";
+    "  input before the screenshot (window coordinates).\n"
+    "  --bench cine|wl|volume prints frame rates (cine playback with overlay, window/level, 3D).\n";
 
 bool parse(int argc, char** argv, annulo::app::LaunchOptions& o) {
   for (int i = 1; i < argc; ++i) {
@@ -42,6 +44,8 @@ bool parse(int argc, char** argv, annulo::app::LaunchOptions& o) {
     } else if (a == "--size") {
       if (!next(v) || std::sscanf(v.c_str(), "%dx%d", &o.width, &o.height) != 2 || o.width < 320 || o.height < 240)
         return false;
+    } else if (a == "--bench") {
+      if (!next(o.bench)) return false;
     } else if (a == "--labels") {
       if (!next(o.labels)) return false;
     } else if (a == "--tool") {
@@ -66,6 +70,8 @@ bool parse(int argc, char** argv, annulo::app::LaunchOptions& o) {
 
 int main(int argc, char** argv) {
   annulo::app::LaunchOptions options;
+  options.startedAtMs =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
   if (!parse(argc, argv, options)) {
     std::cerr << kUsage;
     return 2;

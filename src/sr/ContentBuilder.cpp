@@ -24,9 +24,8 @@ bool ContentBuilder::append(DSRTypes::E_RelationshipType relationship, DSRTypes:
   if (!status_.ok()) return false;
   const DSRTypes::E_AddMode mode = levelHasChildren_.back() ? DSRTypes::AM_afterCurrent : DSRTypes::AM_belowCurrent;
   if (tree_.addContentItem(relationship, valueType, mode) == 0) {
-    status_ = makeError("cannot add " + std::string(DSRTypes::valueTypeToDefinedTerm(valueType)) + " " +
-                        what + " with relationship " +
-                        DSRTypes::relationshipTypeToDefinedTerm(relationship) +
+    status_ = makeError("cannot add " + std::string(DSRTypes::valueTypeToDefinedTerm(valueType)) + " " + what +
+                        " with relationship " + DSRTypes::relationshipTypeToDefinedTerm(relationship) +
                         " here (not allowed by the SR IOD's relationship constraints)");
     return false;
   }

@@ -107,6 +107,9 @@ class GspsBuilder {
     }
     OFCondition c = graphic->setGraphicType(mark.points.size() == 1 ? DVPST_point : DVPST_polyline);
     if (c.good()) c = graphic->setData(data.size() / 2, data.data(), DVPSA_pixels);
+    // Graphic Filled (0070,0024) is type 1C, required for closed graphics and allowed
+    // otherwise (PS3.3 C.10.5); DCMTK writes it empty for polylines unless set: "N", an outline.
+    if (c.good() && mark.points.size() > 1) c = graphic->setFilled(OFFalse);
     if (c.good()) c = text->setAnchorPoint(data[0], data[1], DVPSA_pixels, OFTrue);
     if (c.good()) c = text->setText(label(*mark.tear).c_str());
     if (c.bad()) return sr::dcmError("drawing tear '" + mark.tear->id + "'", c);

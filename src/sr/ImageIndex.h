@@ -14,7 +14,7 @@ struct IndexedImage {
   const Series* series = nullptr;
   const SliceInfo* firstSlice = nullptr;  // frame 1 of the instance (or the slice itself)
   std::size_t firstSliceIndex = 0;
-  int frames = 0;                         // frames of this SOP instance in the series
+  int frames = 0;  // frames of this SOP instance in the series
 };
 
 class ImageIndex {

@@ -54,7 +54,10 @@ class GroupReader {
   void note(const std::string& text) const {
     if (ctx_.unmapped) ctx_.unmapped->push_back(prefix() + text);
   }
-  void unmapped(Node* n) const { note(describeNode(n)); }
+  // The item and everything below it: nothing is dropped without a line.
+  void unmapped(Node* n) const {
+    if (ctx_.unmapped) describeSubtree(n, prefix(), *ctx_.unmapped);
+  }
   void unmappedChildren(Node* n) const {
     for (Node* child : childrenOf(n)) unmapped(child);
   }
@@ -62,8 +65,8 @@ class GroupReader {
   bool expect(Node* n, std::initializer_list<DSRTypes::E_ValueType> types) const {
     for (auto t : types)
       if (n->getValueType() == t) return true;
-    warn("\"" + str(n->getConceptName().getCodeMeaning()) + "\" has value type " + valueTypeName(n) +
-         ", expected " + DSRTypes::valueTypeToDefinedTerm(*types.begin()) + "; not imported");
+    warn("\"" + str(n->getConceptName().getCodeMeaning()) + "\" has value type " + valueTypeName(n) + ", expected " +
+         DSRTypes::valueTypeToDefinedTerm(*types.begin()) + "; not imported");
     unmapped(n);
     return false;
   }
@@ -101,8 +104,10 @@ class GroupReader {
       geometry(n);
     } else if (key == "concept.source" || key == "concept.source-image") {
       if (expect(n, {DSRTypes::VT_Image})) sourceImage(n);
-    } else if (key == "concept.area") {
-      if (expect(n, {DSRTypes::VT_Num})) area(n);
+    } else if (key == "concept.area" || key == "concept.referenced-segment") {
+      // Leak figures only for an annular tear: another tool's ROI area or tumour
+      // segment is not a leak. Decided once the finding is known (finish()).
+      deferred_.push_back(n);
     } else if (key == "concept.leak-onset-time") {
       if (expect(n, {DSRTypes::VT_Num})) number(n, "ms", leak().onsetMs);
     } else if (key == "concept.leak-exit-direction") {
@@ -111,8 +116,6 @@ class GroupReader {
       if (expect(n, {DSRTypes::VT_TCoord})) onset(n);
     } else if (key == "concept.calibration") {
       if (expect(n, {DSRTypes::VT_Code, DSRTypes::VT_Text})) leak().calibration = calibration(n);
-    } else if (key == "concept.referenced-segment") {
-      if (expect(n, {DSRTypes::VT_Image})) segmentation(n);
     } else if (key == "concept.leak-segmentation") {
       if (expect(n, {DSRTypes::VT_UIDRef})) leak().segmentationSopInstanceUid = *stringValue(n);
     } else if (key == "concept.tear-type") {
@@ -445,15 +448,26 @@ class GroupReader {
   }
 
   void finish() {
+    for (Node* n : deferred_) {
+      if (!isTear_) {
+        unmapped(n);
+      } else if (is(n->getConceptName(), "concept.area")) {
+        if (expect(n, {DSRTypes::VT_Num})) area(n);
+      } else if (expect(n, {DSRTypes::VT_Image})) {
+        segmentation(n);
+      }
+    }
     if (!geometrySet_) warn("has no SCOORD/SCOORD3D geometry: the tear has no position");
     if (!isTear_)
-      warn("is not an annular tear finding: imported for its geometry and site; type, grade, leak and pain are "
-           "model defaults");
+      warn(
+          "is not an annular tear finding: imported for its geometry and site; type, grade, leak and pain are "
+          "model defaults");
   }
 
   std::string label_;
   const GroupReadContext& ctx_;
   TearAnnotation tear_;
+  std::vector<Node*> deferred_;
   bool geometrySet_ = false;
   bool isTear_ = false;
 };

@@ -204,8 +204,8 @@ bool addLeakFigures(ContentBuilder& b, const TearAnnotation& tear, const GroupCo
                                  : ctx.seg.sopInstanceUid;
   if (tear.leakFigures) {
     const LeakFigures& leak = *tear.leakFigures;
-    if (leak.areaMm2 &&
-        !(addNum(b, kContains, coded("concept.area"), *leak.areaMm2, "unit.mm2") && addCalibration(b, leak.calibration)))
+    if (leak.areaMm2 && !(addNum(b, kContains, coded("concept.area"), *leak.areaMm2, "unit.mm2") &&
+                          addCalibration(b, leak.calibration)))
       return false;
     if (leak.calibration.size() && !leak.areaMm2) {
       // No area to hang it on: the calibration still travels, as a group-level modifier.
@@ -254,13 +254,12 @@ bool addCatheter(ContentBuilder& b, const TearAnnotation& tear) {
       !b.check(b.item().setContinuityOfContent(DSRTypes::COC_Separate), "continuity of content"))
     return false;
   b.enter();
-  const bool ok =
-      addScoord(b, coded("concept.catheter-target"), DSRTypes::GT_Point, {{plan.target[0], plan.target[1], 0}}, false,
-                tear.geometry.image) &&
-      addScoord(b, coded("concept.catheter-entry"), DSRTypes::GT_Point, {{plan.entry[0], plan.entry[1], 0}}, false,
-                tear.geometry.image) &&
-      addNum(b, kContains, coded("concept.catheter-length"), plan.lengthMm, "unit.mm") &&
-      addCalibration(b, plan.calibration);
+  const bool ok = addScoord(b, coded("concept.catheter-target"), DSRTypes::GT_Point,
+                            {{plan.target[0], plan.target[1], 0}}, false, tear.geometry.image) &&
+                  addScoord(b, coded("concept.catheter-entry"), DSRTypes::GT_Point, {{plan.entry[0], plan.entry[1], 0}},
+                            false, tear.geometry.image) &&
+                  addNum(b, kContains, coded("concept.catheter-length"), plan.lengthMm, "unit.mm") &&
+                  addCalibration(b, plan.calibration);
   b.leave();
   return ok;
 }
@@ -268,23 +267,21 @@ bool addCatheter(ContentBuilder& b, const TearAnnotation& tear) {
 bool addObservationContext(ContentBuilder& b, const TearAnnotation& tear) {
   // TID 1501 row 2-3 (TID 4108 tracking identifier and UID).
   if (!tear.id.empty() && !addText(b, kObsContext, "concept.tracking-identifier", tear.id)) return false;
-  if (!tear.trackingUid.empty() &&
-      !(b.add(kObsContext, DSRTypes::VT_UIDRef, coded("concept.tracking-uid")) &&
-        b.check(b.item().setStringValue(tear.trackingUid.c_str()), "tracking UID")))
+  if (!tear.trackingUid.empty() && !(b.add(kObsContext, DSRTypes::VT_UIDRef, coded("concept.tracking-uid")) &&
+                                     b.check(b.item().setStringValue(tear.trackingUid.c_str()), "tracking UID")))
     return false;
   // TID 1002 observer context for this group: who marked the tear.
-  if (!tear.observer.empty() &&
-      !(addCode(b, kObsContext, "concept.observer-type", "observer-type.person") &&
-        b.add(kObsContext, DSRTypes::VT_PName, coded("concept.person-observer-name")) &&
-        b.check(b.item().setStringValue(tear.observer.c_str()), "person observer name")))
+  if (!tear.observer.empty() && !(addCode(b, kObsContext, "concept.observer-type", "observer-type.person") &&
+                                  b.add(kObsContext, DSRTypes::VT_PName, coded("concept.person-observer-name")) &&
+                                  b.check(b.item().setStringValue(tear.observer.c_str()), "person observer name")))
     return false;
   return true;
 }
 
 // PS3.3 C.8.7.10 / C.8.19.6: lengths on a projection image are in the plane the
 // spacing refers to; the report says which one (detector or magnification-corrected).
-void completeCalibration(const TearAnnotation& tear, std::string& calibration, const Series& series,
-                         const char* what, std::vector<std::string>* warnings) {
+void completeCalibration(const TearAnnotation& tear, std::string& calibration, const Series& series, const char* what,
+                         std::vector<std::string>* warnings) {
   const std::string fromSeries = calibrationName(series.calibration.kind);
   if (calibration.empty()) {
     calibration = fromSeries;
@@ -302,7 +299,8 @@ Result<TearAnnotation> resolveTear(const TearAnnotation& in, const ImageIndex& i
   if (Status s = checkGeometry(tear); !s) return s.error();
   const bool is2D = !tear.geometry.is3D();
   if (Status s = completeImage(tear, tear.geometry.image, index, is2D); !s) return s.error();
-  if (tear.grade < 0 || tear.grade > 5) return tearError(tear, "modified Dallas grade " + std::to_string(tear.grade) + " is not 0-5");
+  if (tear.grade < 0 || tear.grade > 5)
+    return tearError(tear, "modified Dallas grade " + std::to_string(tear.grade) + " is not 0-5");
   if (tear.clock && (*tear.clock < 1 || *tear.clock > 12))
     return tearError(tear, "clock position " + std::to_string(*tear.clock) + " is not 1-12");
   const bool hasImage = !tear.geometry.image.sopInstanceUid.empty();
@@ -313,8 +311,8 @@ Result<TearAnnotation> resolveTear(const TearAnnotation& in, const ImageIndex& i
     const IndexedImage* image = index.find(tear.geometry.image.sopInstanceUid);
     const int frame = *tear.leakFigures->onsetFrame;
     if (frame < 1 || frame > image->frames)
-      return tearError(tear, "leak onset frame " + std::to_string(frame) + " is outside 1-" +
-                                 std::to_string(image->frames));
+      return tearError(tear,
+                       "leak onset frame " + std::to_string(frame) + " is outside 1-" + std::to_string(image->frames));
   }
   if (const IndexedImage* image = hasImage ? index.find(tear.geometry.image.sopInstanceUid) : nullptr) {
     if (tear.leakFigures && (tear.leakFigures->areaMm2 || !tear.leakFigures->calibration.empty()))
@@ -337,13 +335,13 @@ Status writeMeasurementGroup(ContentBuilder& b, const TearAnnotation& tear, cons
       observedAtAsText = true;
   }
   b.enter();
-  const bool ok = addObservationContext(b, tear) &&
-                  (!observedAtAsText || addText(b, kObsContext, "concept.observed-at", tear.observedAt)) &&
-                  addCode(b, kContains, coded("concept.finding"), coded("finding.annular-tear")) &&
-                  (tear.level.empty() || addCode(b, kConceptMod, coded("concept.finding-site"), discLevelCode(tear.level))) &&
-                  addGeometry(b, tear.geometry) && addLeakFigures(b, tear, ctx) && addQualitative(b, tear) &&
-                  (tear.comment.empty() || addText(b, kContains, "concept.comment", tear.comment)) &&
-                  addCatheter(b, tear);
+  const bool ok =
+      addObservationContext(b, tear) &&
+      (!observedAtAsText || addText(b, kObsContext, "concept.observed-at", tear.observedAt)) &&
+      addCode(b, kContains, coded("concept.finding"), coded("finding.annular-tear")) &&
+      (tear.level.empty() || addCode(b, kConceptMod, coded("concept.finding-site"), discLevelCode(tear.level))) &&
+      addGeometry(b, tear.geometry) && addLeakFigures(b, tear, ctx) && addQualitative(b, tear) &&
+      (tear.comment.empty() || addText(b, kContains, "concept.comment", tear.comment)) && addCatheter(b, tear);
   b.leave();
   if (!ok || !b.ok()) return makeError(tearName(tear) + ": " + b.status().message());
   return {};

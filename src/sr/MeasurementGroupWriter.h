@@ -22,7 +22,7 @@ struct SegmentationReference {
 
 struct GroupContext {
   const ImageIndex* index = nullptr;
-  SegmentationReference seg;           // empty sopInstanceUid: none written
+  SegmentationReference seg;  // empty sopInstanceUid: none written
   std::vector<std::string>* warnings = nullptr;
 };
 

@@ -66,7 +66,8 @@ Status addSegments(DcmSegmentation& seg) {
                                        codeMacro("seg.type.contrast"), DcmSegTypes::SAT_SEMIAUTOMATIC, "Annulo");
     std::unique_ptr<DcmSegment> segment(raw);
     if (c.bad()) return sr::dcmError(std::string("creating segment '") + spec.name + "'", c);
-    segment->getSegmentedPropertyTypeModifierCode().push_back(new CodeSequenceMacro(codeMacro(spec.modifierKey)));
+    auto modifier = std::make_unique<CodeSequenceMacro>(codeMacro(spec.modifierKey));
+    segment->getSegmentedPropertyTypeModifierCode().push_back(modifier.release());  // owned by the segment
     segment->setRecommendedDisplayGrayscaleValue(spec.grey);
     Uint16 number = 0;
     if ((c = seg.addSegment(segment.get(), number)).bad()) return sr::dcmError("adding segment", c);
@@ -142,10 +143,10 @@ Status addDimensions(DcmSegmentation& seg, bool spatial) {
   OFCondition c = dims.addDimensionIndex(DCM_ReferencedSegmentNumber, organization.c_str(),
                                          DCM_SegmentIdentificationSequence, "Segment");
   if (c.good())
-    c = spatial ? dims.addDimensionIndex(DCM_ImagePositionPatient, organization.c_str(), DCM_PlanePositionSequence,
-                                         "Position")
-                : dims.addDimensionIndex(DCM_TemporalPositionIndex, organization.c_str(), DCM_FrameContentSequence,
-                                         "Time");
+    c = spatial
+            ? dims.addDimensionIndex(DCM_ImagePositionPatient, organization.c_str(), DCM_PlanePositionSequence,
+                                     "Position")
+            : dims.addDimensionIndex(DCM_TemporalPositionIndex, organization.c_str(), DCM_FrameContentSequence, "Time");
   if (c.bad()) return sr::dcmError("adding SEG dimensions", c);
   return {};
 }
@@ -197,8 +198,8 @@ Result<ExportedObject> exportSeg(const Series& source, const std::vector<std::ui
   IODGeneralEquipmentModule::EquipmentInfo equipment("Annulo", "annulo", "1", "0.1.0");
   ContentIdentificationMacro content("1", "LEAK", "Intradiscal contrast and contrast leak", "");
   DcmSegmentation* raw = nullptr;
-  OFCondition c = DcmSegmentation::createBinarySegmentation(raw, Uint16(source.rows), Uint16(source.columns),
-                                                           equipment, content);
+  OFCondition c =
+      DcmSegmentation::createBinarySegmentation(raw, Uint16(source.rows), Uint16(source.columns), equipment, content);
   std::unique_ptr<DcmSegmentation> seg(raw);
   if (c.bad() || !seg) return fail("creating the segmentation: " + std::string(c.text()));
 
@@ -219,7 +220,8 @@ Result<ExportedObject> exportSeg(const Series& source, const std::vector<std::ui
   seg->getSeries().setSeriesNumber("901");  // 3.6.7 refuses to write without one
   seg->getSeries().setSeriesDescription("Annulo contrast segmentation");
   seg->getSOPCommon().setSOPInstanceUID(out.sopInstanceUid.c_str());
-  if (!source.patientOrientation.empty()) seg->getGeneralImage().setPatientOrientation(source.patientOrientation.c_str());
+  if (!source.patientOrientation.empty())
+    seg->getGeneralImage().setPatientOrientation(source.patientOrientation.c_str());
 
   if (Status s = addSegments(*seg); !s) return fail(s.message());
   if (spatial)

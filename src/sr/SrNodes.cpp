@@ -104,4 +104,10 @@ std::string describeNode(Node* node) {
   return text + " = " + summary(node);
 }
 
+void describeSubtree(Node* node, const std::string& prefix, std::vector<std::string>& out) {
+  out.push_back(prefix + describeNode(node));
+  const std::string inside = prefix + "(in \"" + node->getConceptName().getCodeMeaning().c_str() + "\") ";
+  for (Node* child : childrenOf(node)) describeSubtree(child, inside, out);
+}
+
 }  // namespace annulo::sr

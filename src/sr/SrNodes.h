@@ -42,4 +42,8 @@ std::optional<double> numericValue(const DSRNumericMeasurementValue& num);
 std::string describeNode(Node* node);
 const char* valueTypeName(const Node* node);
 
+// describeNode() of `node` and of every item below it, each line starting
+// with `prefix`; descendants also name the item they are in.
+void describeSubtree(Node* node, const std::string& prefix, std::vector<std::string>& out);
+
 }  // namespace annulo::sr

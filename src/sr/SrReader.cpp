@@ -42,7 +42,8 @@ void collectEvidence(DSRSOPInstanceReferenceList& list, std::map<std::string, sr
 
 // Reads the content tree strictly; when that fails, once more accepting
 // invalid items (the problem becomes a warning), else the error.
-Status readDocument(DSRDocument& doc, DcmDataset& dataset, const std::string& path, std::vector<std::string>& warnings) {
+Status readDocument(DSRDocument& doc, DcmDataset& dataset, const std::string& path,
+                    std::vector<std::string>& warnings) {
   OFCondition strict = doc.read(dataset);
   if (strict.good()) return {};
   const size_t lenient = DSRTypes::RF_ignoreContentItemErrors | DSRTypes::RF_acceptInvalidContentItemValue |
@@ -71,7 +72,7 @@ struct RootWalk {
         const std::string label = "measurement group " + std::to_string(++groups);
         if (auto tear = sr::readMeasurementGroup(n, label, context())) out->tears.push_back(std::move(*tear));
       } else {
-        out->unmapped.push_back("Imaging Measurements: " + sr::describeNode(n));
+        sr::describeSubtree(n, "Imaging Measurements: ", out->unmapped);
       }
     }
   }
@@ -91,7 +92,7 @@ struct RootWalk {
     const std::string code = str(c.getCodeValue()), scheme = str(c.getCodingSchemeDesignator());
     if (scheme == "DCM" && (code == "121049" || code == "121058" || code == "111028")) return;
     if (key == "concept.observer-type" && sr::codeValue(n) && sr::is(*sr::codeValue(n), "observer-type.person")) return;
-    out->unmapped.push_back("document: " + sr::describeNode(n));
+    sr::describeSubtree(n, "document: ", out->unmapped);
   }
 };
 
@@ -121,7 +122,8 @@ Result<SrImport> importSr(const std::string& path, const SrImportOptions& option
   if (!std::filesystem::is_regular_file(path)) return makeError(path + ": no such file");
   DcmFileFormat file;
   OFCondition c = file.loadFile(path.c_str());
-  if (c.bad()) return makeError(path + ": cannot be read as DICOM (" + std::string(c.text()) + "; truncated or not DICOM)");
+  if (c.bad())
+    return makeError(path + ": cannot be read as DICOM (" + std::string(c.text()) + "; truncated or not DICOM)");
   DcmDataset& dataset = *file.getDataset();
 
   SrImport out;

@@ -8,16 +8,22 @@
 namespace annulo::sr {
 
 std::string decimalString(double value) {
-  // Shortest %g form that reads back exactly, else the most digits that fit 16 characters.
   char buffer[64];
-  for (int precision = 1; precision <= 17; ++precision) {
-    std::snprintf(buffer, sizeof buffer, "%.*g", precision, value);
-    if (std::strtod(buffer, nullptr) == value && std::char_traits<char>::length(buffer) <= 16) return buffer;
+  auto exact = [&buffer, value](int length) {
+    return length > 0 && length <= 16 && std::strtod(buffer, nullptr) == value;
+  };
+  // Plain decimals read best ("300", "466.9"): the shortest that reads back exactly.
+  for (int decimals = 0; decimals <= 16; ++decimals) {
+    const int length = std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
+    if (exact(length)) return buffer;
+    if (length > 16) break;
   }
-  for (int precision = 16; precision >= 1; --precision) {
-    std::snprintf(buffer, sizeof buffer, "%.*g", precision, value);
-    if (std::char_traits<char>::length(buffer) <= 16) return buffer;
-  }
+  // Then exponent form for very large or small values.
+  for (int precision = 1; precision <= 17; ++precision)
+    if (exact(std::snprintf(buffer, sizeof buffer, "%.*g", precision, value))) return buffer;
+  // No exact 16-character form: the closest that fits (FD keeps the exact value).
+  for (int precision = 16; precision >= 1; --precision)
+    if (std::snprintf(buffer, sizeof buffer, "%.*g", precision, value) <= 16) return buffer;
   return "0";
 }
 

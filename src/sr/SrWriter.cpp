@@ -51,8 +51,7 @@ std::vector<Referenced> referencedImages(const std::vector<TearAnnotation>& tear
 
 // The series whose patient/study modules the report copies: the one the
 // session's study names, else the first referenced one.
-const Series* primarySeries(const Session& session, const std::vector<TearAnnotation>& tears,
-                            const ImageIndex& index) {
+const Series* primarySeries(const Session& session, const std::vector<TearAnnotation>& tears, const ImageIndex& index) {
   for (const Series* s : index.sources())
     if (s && !session.studyInstanceUid.empty() && s->study.instanceUid == session.studyInstanceUid) return s;
   for (const auto& tear : tears) {
@@ -88,7 +87,8 @@ Status addImageLibrary(TID1500_MeasurementReport& report, const std::vector<Refe
   const Series* current = nullptr;
   for (const auto& ref : images) {
     const Series* series = ref.image->series;
-    if (!series->header) return makeError("series " + series->series.instanceUid + " has no header dataset to describe it");
+    if (!series->header)
+      return makeError("series " + series->series.instanceUid + " has no header dataset to describe it");
     if (series != current) {
       if ((c = library.addImageGroup()).bad()) return sr::dcmError("adding an image library group", c);
       current = series;
@@ -114,6 +114,19 @@ Status addObserver(TID1500_MeasurementReport& report, const std::string& name) {
                                : context.addPersonObserver(name.c_str());
   if (c.bad()) return sr::dcmError("adding observer '" + name + "'", c);
   return {};
+}
+
+// TID 1002 person observer of the report: the one asked for, else the
+// session's, else the one reader who marked every tear; none: device observer.
+std::string reportObserver(const Session& session, const SrExportOptions& options) {
+  if (!options.observerName.empty()) return options.observerName;
+  if (!session.observer.empty()) return session.observer;
+  std::string common;
+  for (const auto& tear : session.tears) {
+    if (tear.observer.empty() || (!common.empty() && tear.observer != common)) return {};
+    common = tear.observer;
+  }
+  return common;
 }
 
 Status buildSkeleton(TID1500_MeasurementReport& report, const std::string& observer,
@@ -164,9 +177,14 @@ Status writeGroups(DSRDocument& doc, const std::vector<TearAnnotation>& tears, c
 
 void copyEquipment(const DcmDataset& source, DcmDataset& target) {
   // General Equipment Module (PS3.3 C.7.5.1), copied from the source images.
-  static const DcmTagKey kTags[] = {DCM_Manufacturer,         DCM_InstitutionName,      DCM_InstitutionAddress,
-                                    DCM_StationName,          DCM_InstitutionalDepartmentName,
-                                    DCM_ManufacturerModelName, DCM_DeviceSerialNumber, DCM_SoftwareVersions};
+  static const DcmTagKey kTags[] = {DCM_Manufacturer,
+                                    DCM_InstitutionName,
+                                    DCM_InstitutionAddress,
+                                    DCM_StationName,
+                                    DCM_InstitutionalDepartmentName,
+                                    DCM_ManufacturerModelName,
+                                    DCM_DeviceSerialNumber,
+                                    DCM_SoftwareVersions};
   for (const DcmTagKey& tag : kTags) sr::copyElement(source, target, tag);
 }
 
@@ -195,6 +213,11 @@ Result<ExportedObject> exportSr(const Session& session, const std::vector<const 
   if (!primary->header) return fail("series " + primary->series.instanceUid + " has no header dataset");
 
   const auto images = referencedImages(tears, index);
+  // One report is about one patient (PS3.3 C.7.1.1): refuse images of another.
+  for (const auto& ref : images)
+    if (ref.image->series->patient.id != primary->patient.id)
+      return fail("image " + ref.sopInstanceUid + " belongs to patient '" + ref.image->series->patient.id +
+                  "', the report is for patient '" + primary->patient.id + "'");
   std::vector<const Series*> procedureSeries;
   for (const auto& ref : images)
     if (std::find(procedureSeries.begin(), procedureSeries.end(), ref.image->series) == procedureSeries.end())
@@ -202,7 +225,7 @@ Result<ExportedObject> exportSr(const Session& session, const std::vector<const 
   if (procedureSeries.empty()) procedureSeries.push_back(primary);
 
   TID1500_MeasurementReport report(CID7021_MeasurementReportDocumentTitles::ImagingMeasurementReport);
-  const std::string observer = !options.observerName.empty() ? options.observerName : session.observer;
+  const std::string observer = reportObserver(session, options);
   if (Status s = buildSkeleton(report, observer, images, procedureSeries); !s) return fail(s.message());
 
   DSRDocument doc;

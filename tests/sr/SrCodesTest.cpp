@@ -1,11 +1,10 @@
 // The one code table: well-formed codes, unique keys, documented in docs/codes.md,
 // and the value conversions the SR writer and reader share.
 
-#include <gtest/gtest.h>
-
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmsr/cmr/cid100.h>
 #include <dcmtk/dcmsr/dsrcodvl.h>
+#include <gtest/gtest.h>
 
 #include <fstream>
 #include <set>
@@ -34,7 +33,9 @@ TEST(SrCodes, EveryCodeFitsItsValueRepresentation) {
 TEST(SrCodes, KeysAndCodesAreUnique) {
   std::set<std::string> keys, codes;
   for (const auto& e : sr::codeTable()) {
-    if (!e.alias) EXPECT_TRUE(keys.insert(e.key).second) << "duplicate key " << e.key;
+    if (!e.alias) {
+      EXPECT_TRUE(keys.insert(e.key).second) << "duplicate key " << e.key;
+    }
     EXPECT_TRUE(codes.insert(std::string(e.scheme) + ":" + e.value).second) << "duplicate code " << e.value;
   }
 }
@@ -103,6 +104,8 @@ TEST(SrValues, DecimalStringsFitDsAndReadBackWhenTheyCan) {
     EXPECT_NEAR(std::stod(s), v, std::abs(v) * 1e-14 + 1e-15) << s;
   }
   EXPECT_EQ(sr::decimalString(466.9), "466.9");
+  EXPECT_EQ(sr::decimalString(300), "300");
+  EXPECT_EQ(sr::decimalString(1e-20), "1e-20");
 }
 
 }  // namespace

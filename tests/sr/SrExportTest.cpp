@@ -1,8 +1,6 @@
 // SR export on the phantom: validates with dciodvfy, prints with dsrdump, reads
 // back with DCMTK as written, and imports to the same tears.
 
-#include <gtest/gtest.h>
-
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
@@ -11,6 +9,7 @@
 #include <dcmtk/dcmsr/dsrdoc.h>
 #include <dcmtk/dcmsr/dsrimgtn.h>
 #include <dcmtk/dcmsr/dsrscotn.h>
+#include <gtest/gtest.h>
 
 #include "SrFixtures.h"
 #include "annulo/sr/SrExport.h"
@@ -113,7 +112,8 @@ TEST_F(SrExport, DcmtkReadsTheDocumentAsWritten) {
   // The private scheme is declared; every referenced image is evidence.
   EXPECT_TRUE(doc.getCodingSchemeIdentification().gotoItem("99ANNULO").good());
   DSRSOPInstanceReferenceList& evidence = doc.getCurrentRequestedProcedureEvidence();
-  EXPECT_TRUE(evidence.gotoItem(UID_XRayAngiographicImageStorage, phantom().xa->slices[0].sopInstanceUid.c_str()).good());
+  EXPECT_TRUE(
+      evidence.gotoItem(UID_XRayAngiographicImageStorage, phantom().xa->slices[0].sopInstanceUid.c_str()).good());
   EXPECT_TRUE(evidence.gotoItem(UID_MRImageStorage, srtest::mrHizSlice(phantom()).sopInstanceUid.c_str()).good());
 
   // T1's point: SCOORD origin is the pixel corner (+0.5), SELECTED FROM frame 9.
@@ -222,6 +222,35 @@ TEST_F(SrExport, RefusesSpatialGeometryWithoutFrameOfReference) {
   auto out = exportSr(session, srtest::sources(phantom()), (dir_ / "r.dcm").string());
   ASSERT_FALSE(out.ok());
   EXPECT_NE(out.message().find("frame of reference"), std::string::npos) << out.message();
+}
+
+TEST_F(SrExport, AnEmptySessionGivesAValidReportWithoutGroups) {
+  Session session = srtest::sampleSession(phantom());
+  session.tears.clear();
+  const std::string path = exportSample(session);
+  if (srtest::haveTool("dciodvfy")) {
+    std::string all;
+    EXPECT_TRUE(srtest::dciodvfyErrors(path, &all).empty()) << all;
+  }
+  auto imported = importSr(path);
+  ASSERT_TRUE(imported.ok()) << imported.message();
+  EXPECT_TRUE(imported->tears.empty());
+  ASSERT_EQ(imported->warnings.size(), 1u);
+  EXPECT_NE(imported->warnings[0].find("no measurement group"), std::string::npos) << imported->warnings[0];
+}
+
+TEST_F(SrExport, RefusesImagesOfAnotherPatient) {
+  const Series& mr = *phantom().mr;  // the identifiers of the MR, another patient's ID
+  Series otherPatient;
+  otherPatient.patient = mr.patient;
+  otherPatient.patient.id = "SOMEONE-ELSE";
+  otherPatient.study = mr.study;
+  otherPatient.series = mr.series;
+  otherPatient.slices = mr.slices;
+  otherPatient.header = mr.header;
+  auto out = exportSr(srtest::sampleSession(phantom()), {phantom().xa, &otherPatient}, (dir_ / "r.dcm").string());
+  ASSERT_FALSE(out.ok());
+  EXPECT_NE(out.message().find("SOMEONE-ELSE"), std::string::npos) << out.message();
 }
 
 TEST_F(SrExport, CompletesAnImageReferenceGivenOnlyByInstanceUid) {

@@ -60,8 +60,8 @@ inline const PhantomData& phantom() {
   return *data;
 }
 
-#define ANNULO_REQUIRE_PHANTOM()                                           \
-  do {                                                                     \
+#define ANNULO_REQUIRE_PHANTOM()                                                                 \
+  do {                                                                                           \
     ASSERT_TRUE(::annulo::srtest::phantom().error.empty()) << ::annulo::srtest::phantom().error; \
   } while (0)
 
@@ -221,8 +221,10 @@ inline void expectSameTear(const TearAnnotation& want, const TearAnnotation& got
   ASSERT_EQ(got.catheter.has_value(), want.catheter.has_value());
   if (want.catheter) {
     for (int k = 0; k < 2; ++k) {
-      EXPECT_NEAR(got.catheter->target[k], want.catheter->target[k], 1e-4 * std::max(1.0, std::abs(want.catheter->target[k])));
-      EXPECT_NEAR(got.catheter->entry[k], want.catheter->entry[k], 1e-4 * std::max(1.0, std::abs(want.catheter->entry[k])));
+      EXPECT_NEAR(got.catheter->target[k], want.catheter->target[k],
+                  1e-4 * std::max(1.0, std::abs(want.catheter->target[k])));
+      EXPECT_NEAR(got.catheter->entry[k], want.catheter->entry[k],
+                  1e-4 * std::max(1.0, std::abs(want.catheter->entry[k])));
     }
     EXPECT_EQ(got.catheter->lengthMm, want.catheter->lengthMm);
     EXPECT_EQ(got.catheter->calibration, want.catheter->calibration);

@@ -15,7 +15,9 @@
 namespace annulo {
 
 struct SrExportOptions {
-  std::string observerName;  // person observer; falls back to the session's
+  // TID 1002 person observer of the report; falls back to the session's, then
+  // to the one reader of all tears; with none, Annulo is the device observer.
+  std::string observerName;
   std::string seriesDescription = "Annulo annular tear report";
   // When a SEG was written, every measurement group references its "contrast
   // leak" segment. Both UIDs are needed: the SEG is listed in the evidence.
@@ -33,15 +35,24 @@ struct ExportedObject {
 
 // `sources` are the loaded series the tears reference (patient, study and
 // equipment modules are copied from them; every reference must resolve).
+// Tear image references given only by SOP Instance UID are completed from the
+// sources; a leak area or catheter length without a calibration gets the
+// calibration of its image's series (Series::calibration). Errors (nothing is
+// written): an image not in `sources`, a multi-frame reference without a valid
+// frame, 3D geometry without frame of reference, images of another patient.
+// SR, SEG and GSPS get new 2.25 UIDs (PS3.5 B.2); all files are little endian explicit.
 Result<ExportedObject> exportSr(const Session& session, const std::vector<const Series*>& sources,
                                 const std::string& path, const SrExportOptions& options = {});
 
 // labels: columns x rows x frames of `source`, 0 background, 1 intradiscal
-// contrast, 2 leak. Writes a binary SEG with those two segments.
+// contrast, 2 leak. Writes a binary SEG with those two segments, one SEG frame
+// per non-empty (segment, source frame), each referencing its source frame.
+// A source without Frame of Reference (XA) gives a SEG without one.
 Result<ExportedObject> exportSeg(const Series& source, const std::vector<std::uint8_t>& labels,
                                  const std::string& path);
 
-// One presentation state for the tears on `source`'s frames.
+// One presentation state for the tears on `source`'s frames (3D tears with an
+// image reference are projected onto it). Error when no tear is on `source`.
 Result<ExportedObject> exportGsps(const Session& session, const Series& source, const std::string& path);
 
 struct SrImport {
@@ -50,9 +61,9 @@ struct SrImport {
   std::vector<std::string> warnings;  // e.g. references to images that are not loaded
   std::string documentTitle;
   // Document level facts a caller may want (the model keeps observers per tear).
-  std::string observer;               // TID 1002 person observer of the whole report
+  std::string observer;  // TID 1002 person observer of the whole report
   std::string sopClassUid, sopInstanceUid, seriesInstanceUid, studyInstanceUid;
-  std::string completionFlag;         // "COMPLETE" / "PARTIAL"
+  std::string completionFlag;  // "COMPLETE" / "PARTIAL"
 };
 
 struct SrImportOptions {
