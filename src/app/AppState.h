@@ -9,6 +9,7 @@
 
 #include "annulo/annotation/AnnotationModel.h"
 #include "annulo/dicom/SeriesLoader.h"
+#include "annulo/render/Measurement.h"
 #include "annulo/render/TearTool.h"
 #include "annulo/render/ViewTransform.h"
 #include "annulo/render/WindowLevel.h"
@@ -47,6 +48,9 @@ struct AppState {
   std::string sessionPath;
   std::string sessionError;
   TearTool tool;
+  MeasureTool measure;
+  std::vector<std::pair<int, Measurement>> measurements;  // (frame index, measurement) on the shown series
+  std::string exportPath;
   TearAnnotation draft;
   std::string selectedTear;
 

@@ -21,6 +21,7 @@
 #include "annulo/dicom/DisplayImage.h"
 #include "annulo/annotation/Vocabulary.h"
 #include "annulo/render/CineClock.h"
+#include "annulo/render/Measurement.h"
 
 namespace annulo::app {
 namespace {
@@ -173,10 +174,16 @@ void Application::handleKeys(double now) {
     if (pressed(GLFW_KEY_P)) state_.tool.start(TearTool::Mode::Point);
     if (pressed(GLFW_KEY_L)) state_.tool.start(TearTool::Mode::Polyline);
     if (pressed(GLFW_KEY_G)) state_.tool.start(TearTool::Mode::Polygon);
+    if (pressed(GLFW_KEY_D)) state_.measure.start(MeasureKind::Distance);
+    if (pressed(GLFW_KEY_A)) state_.measure.start(MeasureKind::Angle);
+    if (pressed(GLFW_KEY_C) && !state_.selectedTear.empty()) state_.measure.start(MeasureKind::Catheter);
     if (io.KeyCtrl && pressed(GLFW_KEY_Z)) state_.message = state_.model->undo().message();
     if (io.KeyCtrl && pressed(GLFW_KEY_Y)) state_.message = state_.model->redo().message();
   }
-  if (pressed(GLFW_KEY_ESCAPE)) state_.tool.cancel();
+  if (pressed(GLFW_KEY_ESCAPE)) {
+    state_.tool.cancel();
+    state_.measure.cancel();
+  }
 }
 
 // Adds a finished shape as a tear on the current frame, saved before it shows.
@@ -193,6 +200,57 @@ void commitShape(AppState& st, TearGeometry g) {
   auto id = st.model->add(t);
   st.message = id ? "added " + *id + " (saved)" : id.message();
   if (id) st.selectedTear = *id;
+}
+
+// A ruler or angle stays on its frame; a catheter path belongs to the selected tear.
+void commitMeasurement(AppState& st, const Measurement& m) {
+  const Series* s = st.series();
+  if (!s) return;
+  if (m.kind != MeasureKind::Catheter) {
+    st.measurements.emplace_back(st.frame, m);
+    return;
+  }
+  const TearAnnotation* sel = st.model ? st.model->find(st.selectedTear) : nullptr;
+  if (!sel) {
+    st.message = "select a tear first: the catheter path belongs to a tear";
+    return;
+  }
+  TearAnnotation t = *sel;
+  t.catheter = CatheterPlan{{m.points[0][0], m.points[0][1]}, {m.points[1][0], m.points[1][1]},
+                            distanceMm(m.points[0], m.points[1], s->spacing[0], s->spacing[1]),
+                            calibrationName(s->calibration.kind)};
+  Status ok = st.model->update(t);
+  st.message = ok ? "catheter path " + describe(m, s->spacing[0], s->spacing[1], calibrationName(s->calibration.kind)) + " saved to " + t.id
+                  : ok.message();
+}
+
+void drawMeasurements(const AppState& st, const ViewState& view, const ViewGeometry& g, ImVec2 origin, ImDrawList* dl) {
+  const Series* s = st.series();
+  if (!s) return;
+  const std::string cal = calibrationName(s->calibration.kind);
+  const ImU32 colour = IM_COL32(255, 220, 120, 255);
+  auto draw = [&](const Measurement& m, ImU32 c) {
+    std::vector<ImVec2> pts;
+    for (const auto& p : m.points) pts.push_back(toIm(imageToScreen(view, g, p), origin));
+    dl->AddPolyline(pts.data(), int(pts.size()), c, 0, 2);
+    for (const auto& p : pts) dl->AddCircleFilled(p, 3, c);
+    const ImVec2 at = pts.size() == 3 ? pts[1] : ImVec2((pts[0].x + pts[1].x) / 2, (pts[0].y + pts[1].y) / 2);
+    dl->AddText(ImVec2(at.x + 8, at.y + 4), c, describe(m, s->spacing[0], s->spacing[1], cal).c_str());
+  };
+  for (const auto& [frame, m] : st.measurements)
+    if (frame == st.frame) draw(m, colour);
+  if (st.model) {
+    const SliceInfo& slice = s->slices[std::size_t(st.frame)];
+    for (const auto& t : st.model->tears())
+      if (t.catheter && t.geometry.image.sopInstanceUid == slice.sopInstanceUid &&
+          (t.geometry.image.frameNumber == 0 || t.geometry.image.frameNumber == slice.frameNumber))
+        draw(Measurement{MeasureKind::Catheter, {{t.catheter->target[0], t.catheter->target[1]},
+                                                 {t.catheter->entry[0], t.catheter->entry[1]}}},
+             IM_COL32(255, 120, 220, 255));
+  }
+  std::vector<ImVec2> pending;
+  for (const auto& p : st.measure.pending()) pending.push_back(toIm(imageToScreen(view, g, p), origin));
+  for (const auto& p : pending) dl->AddCircleFilled(p, 3, colour);
 }
 
 void Application::drawSliceView(SliceRenderer& r, int viewIndex, const char* id, float w, float h) {
@@ -229,7 +287,9 @@ void Application::drawSliceView(SliceRenderer& r, int viewIndex, const char* id,
     if (viewIndex == 0) {
       state_.hover = image;
       if (io.MouseWheel != 0) state_.view = zoomAbout(state_.view, g, screen, std::pow(1.15, io.MouseWheel));
-      if (ImGui::IsMouseClicked(ImGuiMouseButton_Left) && state_.tool.active()) {
+      if (ImGui::IsMouseClicked(ImGuiMouseButton_Left) && state_.measure.active()) {
+        if (auto m = state_.measure.click(image)) commitMeasurement(state_, *m);
+      } else if (ImGui::IsMouseClicked(ImGuiMouseButton_Left) && state_.tool.active()) {
         if (auto shape = state_.tool.click(image)) commitShape(state_, *shape);
       }
       if (ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left))
@@ -245,12 +305,14 @@ void Application::drawSliceView(SliceRenderer& r, int viewIndex, const char* id,
     const double range = state_.window.width * 2;
     state_.window = dragWindow(state_.window, io.MouseDelta.x, io.MouseDelta.y, range);
   }
-  if (viewIndex == 0 && ImGui::IsItemActive() && !state_.tool.active() && ImGui::IsMouseDragging(ImGuiMouseButton_Left)) {
+  if (viewIndex == 0 && ImGui::IsItemActive() && !state_.tool.active() && !state_.measure.active() &&
+      ImGui::IsMouseDragging(ImGuiMouseButton_Left)) {
     state_.view.panX += io.MouseDelta.x;
     state_.view.panY += io.MouseDelta.y;
   }
   if (viewIndex == 0) {
     drawTears(state_, view, g, origin, dl);
+    drawMeasurements(state_, view, g, origin, dl);
     if (state_.layout == Layout::Mpr) {
       const Vec2 a = imageToScreen(view, g, {double(state_.crossColumn), -0.5});
       const Vec2 b = imageToScreen(view, g, {double(state_.crossColumn), s->rows - 0.5});

@@ -12,6 +12,7 @@
 #include "annulo/annotation/SessionStore.h"
 #include "annulo/annotation/Vocabulary.h"
 #include "annulo/render/CineClock.h"
+#include "annulo/sr/SrExport.h"
 
 namespace annulo::app {
 namespace {
@@ -123,6 +124,8 @@ void selectSeries(AppState& st, int index) {
   st.view = ViewState{};
   st.cine.playing = false;
   st.tool.cancel();
+  st.measure.cancel();
+  st.measurements.clear();
   if (const Series* s = st.series()) {
     st.window = defaultWindow(*s);
     st.frame = s->multiFrame ? 0 : int(s->sliceCount() / 2);
@@ -222,6 +225,31 @@ void drawStudyPanel(AppState& st, StudyLoader& loader) {
   }
 }
 
+// Exports what the session holds: SR for every reader, GSPS for viewers without SR.
+void drawExport(AppState& st) {
+  heading("Export");
+  if (st.exportPath.empty())
+    st.exportPath = (std::filesystem::path(sessionDirectory()).parent_path() / "exports" /
+                     (st.model->session().studyInstanceUid + "-tears.dcm")).string();
+  char buf[1024];
+  std::snprintf(buf, sizeof buf, "%s", st.exportPath.c_str());
+  if (ImGui::InputText("##export", buf, sizeof buf)) st.exportPath = buf;
+  ImGui::BeginDisabled(st.model->tears().empty());
+  if (ImGui::Button("Export SR + presentation state")) {
+    std::filesystem::create_directories(std::filesystem::path(st.exportPath).parent_path());
+    std::vector<const Series*> sources;
+    for (const auto& s : st.study->series) sources.push_back(&s);
+    auto sr = exportSr(st.model->session(), sources, st.exportPath);
+    st.message = sr ? "wrote SR " + st.exportPath : sr.message();
+    if (sr && st.series()) {
+      const std::string pr = st.exportPath.substr(0, st.exportPath.rfind('.')) + "-pr.dcm";
+      auto gsps = exportGsps(st.model->session(), *st.series(), pr);
+      st.message += gsps ? " and " + pr : "; GSPS: " + gsps.message();
+    }
+  }
+  ImGui::EndDisabled();
+}
+
 void drawTearPanel(AppState& st) {
   if (!st.model) {
     ImGui::TextWrapped("Open a study to mark tears.");
@@ -282,6 +310,20 @@ void drawTearPanel(AppState& st) {
       }
     }
   }
+  heading("Measure");
+  if (ImGui::Button("Ruler (D)")) st.measure.start(MeasureKind::Distance);
+  ImGui::SameLine();
+  if (ImGui::Button("Angle (A)")) st.measure.start(MeasureKind::Angle);
+  ImGui::SameLine();
+  ImGui::BeginDisabled(st.selectedTear.empty());
+  if (ImGui::Button("Catheter path (C)")) st.measure.start(MeasureKind::Catheter);
+  ImGui::EndDisabled();
+  if (st.measure.active())
+    ImGui::TextColored(ImVec4(0.5f, 0.9f, 1, 1), "%s", st.measure.kind() == MeasureKind::Catheter
+                                                          ? "click the target, then the entry point"
+                                                          : "click the points on the image");
+  if (!st.measurements.empty() && ImGui::Button("Clear measurements")) st.measurements.clear();
+  drawExport(st);
   const auto discs = st.model->byDisc();
   if (!discs.empty()) {
     heading("By disc");
@@ -366,6 +408,8 @@ void drawHelp(AppState& st) {
                              {"H / V", "flip horizontal / vertical"},
                              {"T", "rotate 90 degrees"},
                              {"P / L / G", "place point / polyline / polygon tear"},
+                             {"D / A", "ruler / angle (calibrated)"},
+                             {"C", "catheter path for the selected tear"},
                              {"Enter / Esc", "finish / cancel the shape"},
                              {"Ctrl+Z / Ctrl+Y", "undo / redo"},
                              {"1 / 2 / 3", "2D / MPR / 3D layout"},

@@ -168,6 +168,18 @@ TEST_F(ViewerGui, TearPlacedBySimulatedClickIsSavedAtTheImagePoint) {
   // One screen pixel is about 0.7 image pixels at this size.
   EXPECT_NEAR(t.geometry.points[0][0], target[0], 1.0);
   EXPECT_NEAR(t.geometry.points[0][1], target[1], 1.0);
+
+  // The same tear, exported as DICOM SR and read back by show-sr.
+  const std::string sr = (dir_ / "report.dcm").string();
+  std::string out;
+  ASSERT_EQ(test::runCommand(test::cliPath() + " export-sr '" + s.side["session"].get<std::string>() + "' -o " + sr + " 2>&1", &out), 0) << out;
+  ASSERT_EQ(test::runCommand(test::cliPath() + " show-sr " + sr + " --json", &out), 0) << out;
+  const auto j = nlohmann::json::parse(out);
+  ASSERT_EQ(j["tears"].size(), 1u);
+  EXPECT_EQ(j["tears"][0]["frame"], 30);
+  EXPECT_EQ(j["tears"][0]["referenced_sop_instance_uid"], truth_.xa.sopInstanceUid);
+  EXPECT_NEAR(j["tears"][0]["geometry"]["points"][0][0].get<double>(), t.geometry.points[0][0], 1e-3);
+  EXPECT_NEAR(j["tears"][0]["geometry"]["points"][0][1].get<double>(), t.geometry.points[0][1], 1e-3);
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "annulo/render/CineClock.h"
 #include "annulo/render/TearTool.h"
 #include "annulo/render/ViewTransform.h"
@@ -136,6 +138,42 @@ TEST(TearTool, PointPolylineAndPolygonStateMachine) {
   t.cancel();
   EXPECT_TRUE(t.pending().empty());
   EXPECT_FALSE(t.active());
+}
+
+}  // namespace
+}  // namespace annulo
+
+#include "annulo/render/Measurement.h"
+
+namespace annulo {
+namespace {
+
+TEST(Measurement, DistanceAndAngleUseThePixelSpacing) {
+  // 0.2 mm columns, 0.4 mm rows: 30 columns and 40 rows are 6 mm and 16 mm.
+  EXPECT_NEAR(distanceMm({0, 0}, {30, 40}, 0.2, 0.4), std::hypot(6.0, 16.0), 1e-12);
+  EXPECT_NEAR(angleDeg({10, 0}, {0, 0}, {0, 10}, 1, 1), 90, 1e-9);
+  // Equal pixel steps are not equal angles when pixels are not square.
+  EXPECT_NEAR(angleDeg({10, 0}, {0, 0}, {10, 10}, 1, 2), std::atan(2.0) * 180 / M_PI, 1e-9);
+  const Measurement m{MeasureKind::Distance, {{0, 0}, {30, 40}}};
+  EXPECT_EQ(describe(m, 0.2, 0.4, "magnification-corrected"), "17.1 mm (magnification-corrected)");
+  EXPECT_EQ(describe(m, 1, 1, "none"), "50.0 px (none)");
+}
+
+TEST(Measurement, ToolsCompleteAfterTwoOrThreeClicks) {
+  MeasureTool t;
+  EXPECT_FALSE(t.click({1, 1}));
+  t.start(MeasureKind::Angle);
+  EXPECT_FALSE(t.click({1, 0}));
+  EXPECT_FALSE(t.click({0, 0}));
+  auto a = t.click({0, 1});
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->points.size(), 3u);
+  EXPECT_FALSE(t.active());
+  t.start(MeasureKind::Catheter);
+  EXPECT_FALSE(t.click({5, 5}));
+  auto c = t.click({50, 5});
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->kind, MeasureKind::Catheter);
 }
 
 }  // namespace
