@@ -3,7 +3,10 @@
 // overlay in one pass, so cine playback costs one texture upload per frame.
 in vec2 uv;
 out vec4 colour;
-uniform sampler2D values;      // modality values (R32F) or RGB colour
+uniform sampler2D values;      // stored values (normalised 8/16-bit or float) or RGB colour
+uniform float scale;           // texel -> stored value (255, 65535, 32767 or 1)
+uniform float slope;           // Modality LUT: stored -> modality value
+uniform float intercept;
 uniform usampler2D labels;     // 0 background, 1 intradiscal, 2 leak
 uniform bool isColour;
 uniform bool invert;
@@ -17,9 +20,9 @@ uniform vec3 leakColour;
 void main() {
   vec3 rgb;
   if (isColour) {
-    rgb = texture(values, uv).rgb;
+    rgb = texture(values, uv).rgb * scale * slope;
   } else {
-    float v = texture(values, uv).r;
+    float v = texture(values, uv).r * scale * slope + intercept;
     float w = max(width, 1.0);
     float g = clamp((v - (center - 0.5)) / (w - 1.0) + 0.5, 0.0, 1.0);
     if (invert) g = 1.0 - g;

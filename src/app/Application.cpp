@@ -264,7 +264,6 @@ void Application::drawSliceView(SliceRenderer& r, int viewIndex, const char* id,
     viewW_ = w;
     viewH_ = h;
   }
-  dl->AddRectFilled(origin, ImVec2(origin.x + w, origin.y + h), IM_COL32(0, 0, 0, 255));
   if (!s || r.width() == 0) {
     ImGui::EndChild();
     return;
@@ -273,12 +272,10 @@ void Application::drawSliceView(SliceRenderer& r, int viewIndex, const char* id,
   const ViewGeometry g = geometryFor(r.width(), r.height(), aspect, w, h);
   const ViewState view = viewIndex == 0 ? state_.view : ViewState{};
   if (viewIndex == 0) viewGeometry_ = g;
-  const GLuint tex = r.render(state_.window, state_.overlay);
   ImVec2 corners[4];
   const Vec2 c[4] = {{-0.5, -0.5}, {r.width() - 0.5, -0.5}, {r.width() - 0.5, r.height() - 0.5}, {-0.5, r.height() - 0.5}};
   for (int i = 0; i < 4; ++i) corners[i] = toIm(imageToScreen(view, g, c[i]), origin);
-  dl->AddImageQuad(reinterpret_cast<ImTextureID>(static_cast<std::uintptr_t>(tex)), corners[0], corners[1], corners[2],
-                   corners[3], ImVec2(0, 0), ImVec2(1, 0), ImVec2(1, 1), ImVec2(0, 1));
+  r.draw(dl, corners, state_.window, state_.overlay);
   ImGui::InvisibleButton("canvas", ImVec2(w, h), ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
   const ImGuiIO& io = ImGui::GetIO();
   if (ImGui::IsItemHovered()) {
@@ -465,9 +462,11 @@ void Application::frame(double now) {
   ImGui::SetNextWindowPos(ImVec2(kLeftWidth, 0));
   ImGui::SetNextWindowSize(ImVec2(size.x - kLeftWidth - kRightWidth, size.y - kBottomHeight));
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(2, 2));
+  ImGui::PushStyleColor(ImGuiCol_WindowBg, IM_COL32(0, 0, 0, 255));
   ImGui::Begin("View", nullptr, fixed | ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoTitleBar);
   drawViews(now);
   ImGui::End();
+  ImGui::PopStyleColor();
   ImGui::PopStyleVar();
 
   ImGui::SetNextWindowPos(ImVec2(0, size.y - kBottomHeight));

@@ -54,6 +54,7 @@ void nearestClamp() {
 
 SliceRenderer::SliceRenderer() {
   program_ = link(shaders::slice_vert, shaders::slice_frag);
+  directProgram_ = link(shaders::slice_direct_vert, shaders::slice_frag);
   glGenVertexArrays(1, &vao_);
   glGenTextures(1, &values_);
   glGenTextures(1, &labels_);
@@ -69,6 +70,7 @@ SliceRenderer& SliceRenderer::operator=(SliceRenderer&& o) noexcept {
   if (this != &o) {
     release();
     program_ = std::exchange(o.program_, 0);
+    directProgram_ = std::exchange(o.directProgram_, 0);
     vao_ = std::exchange(o.vao_, 0);
     values_ = std::exchange(o.values_, 0);
     labels_ = std::exchange(o.labels_, 0);
@@ -87,12 +89,13 @@ SliceRenderer& SliceRenderer::operator=(SliceRenderer&& o) noexcept {
 
 void SliceRenderer::release() {
   if (program_) glDeleteProgram(program_);
+  if (directProgram_) glDeleteProgram(directProgram_);
   if (vao_) glDeleteVertexArrays(1, &vao_);
   const GLuint textures[] = {values_, labels_, output_};
   for (GLuint t : textures)
     if (t) glDeleteTextures(1, &t);
   if (fbo_) glDeleteFramebuffers(1, &fbo_);
-  program_ = vao_ = values_ = labels_ = output_ = fbo_ = 0;
+  program_ = directProgram_ = vao_ = values_ = labels_ = output_ = fbo_ = 0;
 }
 
 void SliceRenderer::ensureTargets(int w, int h) {
@@ -125,15 +128,42 @@ void SliceRenderer::setSlice(const Series& s, std::size_t index) {
   invert_ = s.invertDisplay;
   glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
   glBindTexture(GL_TEXTURE_2D, values_);
-  if (colour_) {
-    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGB8, s.columns, s.rows, 0, GL_RGB, GL_UNSIGNED_BYTE, s.sliceData(index));
-  } else {
-    const std::size_t n = s.sliceSamples();
-    scratch_.resize(n);
-    for (std::size_t i = 0; i < n; ++i) scratch_[i] = float(s.modalityValue(index, i));
-    glTexImage2D(GL_TEXTURE_2D, 0, GL_R32F, s.columns, s.rows, 0, GL_RED, GL_FLOAT, scratch_.data());
+  const SliceInfo& slice = s.slices[index];
+  scale_ = 1.0f;
+  slope_ = float(slice.rescaleSlope);
+  intercept_ = float(slice.rescaleIntercept);
+  const void* data = s.sliceData(index);
+  // 8- and 16-bit data go up as they are (normalised textures); the shader
+  // undoes the normalisation and applies the modality LUT. No per-frame copy.
+  switch (colour_ ? SampleType::UInt8 : s.sampleType) {
+    case SampleType::UInt8:
+      if (colour_) {
+        glTexImage2D(GL_TEXTURE_2D, 0, GL_RGB8, s.columns, s.rows, 0, GL_RGB, GL_UNSIGNED_BYTE, data);
+        slope_ = 1.0f / 255.0f;  // colour: back to 0..1
+        intercept_ = 0;
+      } else {
+        glTexImage2D(GL_TEXTURE_2D, 0, GL_R8, s.columns, s.rows, 0, GL_RED, GL_UNSIGNED_BYTE, data);
+      }
+      scale_ = 255.0f;
+      break;
+    case SampleType::UInt16:
+      glTexImage2D(GL_TEXTURE_2D, 0, GL_R16, s.columns, s.rows, 0, GL_RED, GL_UNSIGNED_SHORT, data);
+      scale_ = 65535.0f;
+      break;
+    case SampleType::Int16:
+      glTexImage2D(GL_TEXTURE_2D, 0, GL_R16_SNORM, s.columns, s.rows, 0, GL_RED, GL_SHORT, data);
+      scale_ = 32767.0f;  // -32768 shows as -32767: invisible at any window
+      break;
+    default: {
+      const std::size_t n = s.sliceSamples();
+      scratch_.resize(n);
+      for (std::size_t i = 0; i < n; ++i) scratch_[i] = float(s.storedValue(index, i));
+      glTexImage2D(GL_TEXTURE_2D, 0, GL_R32F, s.columns, s.rows, 0, GL_RED, GL_FLOAT, scratch_.data());
+    }
   }
   nearestClamp();
+  // Shrunk images are averaged (values, before window/level); enlarged ones show their pixels.
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
 }
 
 void SliceRenderer::setImage(const std::vector<float>& values, int w, int h, bool invert) {
@@ -143,6 +173,9 @@ void SliceRenderer::setImage(const std::vector<float>& values, int w, int h, boo
   ensureTargets(w, h);
   colour_ = false;
   invert_ = invert;
+  scale_ = 1.0f;
+  slope_ = 1.0f;
+  intercept_ = 0.0f;
   glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
   glBindTexture(GL_TEXTURE_2D, values_);
   glTexImage2D(GL_TEXTURE_2D, 0, GL_R32F, w, h, 0, GL_RED, GL_FLOAT, values.data());
@@ -161,6 +194,60 @@ void SliceRenderer::setLabels(const std::uint8_t* labels, int w, int h) {
   glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, w, h, GL_RED_INTEGER, GL_UNSIGNED_BYTE, labels);
 }
 
+void SliceRenderer::setUniforms(GLuint program, WindowLevel w, const OverlayStyle& overlay) {
+  glUseProgram(program);
+  glActiveTexture(GL_TEXTURE0);
+  glBindTexture(GL_TEXTURE_2D, values_);
+  glActiveTexture(GL_TEXTURE1);
+  glBindTexture(GL_TEXTURE_2D, labels_);
+  glUniform1i(glGetUniformLocation(program, "values"), 0);
+  glUniform1i(glGetUniformLocation(program, "labels"), 1);
+  glUniform1i(glGetUniformLocation(program, "isColour"), colour_);
+  glUniform1i(glGetUniformLocation(program, "invert"), invert_);
+  glUniform1i(glGetUniformLocation(program, "hasLabels"), hasLabels_ && overlay.show);
+  glUniform1f(glGetUniformLocation(program, "scale"), scale_);
+  glUniform1f(glGetUniformLocation(program, "slope"), slope_);
+  glUniform1f(glGetUniformLocation(program, "intercept"), intercept_);
+  glUniform1f(glGetUniformLocation(program, "center"), float(w.center));
+  glUniform1f(glGetUniformLocation(program, "width"), float(w.width));
+  glUniform1f(glGetUniformLocation(program, "labelOpacity"), overlay.opacity);
+  glUniform3fv(glGetUniformLocation(program, "intradiscalColour"), 1, overlay.intradiscal);
+  glUniform3fv(glGetUniformLocation(program, "leakColour"), 1, overlay.leak);
+}
+
+void SliceRenderer::draw(ImDrawList* list, const ImVec2 corners[4], WindowLevel w, const OverlayStyle& overlay) {
+  if (width_ == 0) return;
+  for (int i = 0; i < 4; ++i) corners_[i] = corners[i];
+  drawWindow_ = w;
+  drawOverlay_ = overlay;
+  list->AddCallback(&SliceRenderer::drawCallback, this);
+  list->AddCallback(ImDrawCallback_ResetRenderState, nullptr);  // hand GL state back to ImGui's backend
+}
+
+void SliceRenderer::drawCallback(const ImDrawList*, const ImDrawCmd* cmd) {
+  auto* self = static_cast<SliceRenderer*>(cmd->UserCallbackData);
+  const ImDrawData* dd = ImGui::GetDrawData();
+  const ImVec2 pos = dd->DisplayPos, size = dd->DisplaySize, scale = dd->FramebufferScale;
+  const float fbH = size.y * scale.y;
+  // Clip to the view, as ImGui clips its own draws.
+  const ImVec4 c = cmd->ClipRect;
+  glEnable(GL_SCISSOR_TEST);
+  glScissor(GLint((c.x - pos.x) * scale.x), GLint(fbH - (c.w - pos.y) * scale.y), GLsizei((c.z - c.x) * scale.x),
+            GLsizei((c.w - c.y) * scale.y));
+  glDisable(GL_BLEND);
+  float ndc[8];
+  for (int i = 0; i < 4; ++i) {
+    ndc[2 * i] = 2.0f * (self->corners_[i].x - pos.x) / size.x - 1.0f;
+    ndc[2 * i + 1] = 1.0f - 2.0f * (self->corners_[i].y - pos.y) / size.y;
+  }
+  self->setUniforms(self->directProgram_, self->drawWindow_, self->drawOverlay_);
+  glUniform2fv(glGetUniformLocation(self->directProgram_, "corners"), 4, ndc);
+  glBindVertexArray(self->vao_);
+  glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
+  glBindVertexArray(0);
+  glActiveTexture(GL_TEXTURE0);
+}
+
 GLuint SliceRenderer::render(WindowLevel w, const OverlayStyle& overlay) {
   if (width_ == 0) return 0;
   // A redraw of the UI alone (hover, panels) reuses the last pass.
@@ -177,21 +264,7 @@ GLuint SliceRenderer::render(WindowLevel w, const OverlayStyle& overlay) {
   glViewport(0, 0, width_, height_);
   glDisable(GL_BLEND);
   glDisable(GL_SCISSOR_TEST);
-  glUseProgram(program_);
-  glActiveTexture(GL_TEXTURE0);
-  glBindTexture(GL_TEXTURE_2D, values_);
-  glActiveTexture(GL_TEXTURE1);
-  glBindTexture(GL_TEXTURE_2D, labels_);
-  glUniform1i(glGetUniformLocation(program_, "values"), 0);
-  glUniform1i(glGetUniformLocation(program_, "labels"), 1);
-  glUniform1i(glGetUniformLocation(program_, "isColour"), colour_);
-  glUniform1i(glGetUniformLocation(program_, "invert"), invert_);
-  glUniform1i(glGetUniformLocation(program_, "hasLabels"), hasLabels_ && overlay.show);
-  glUniform1f(glGetUniformLocation(program_, "center"), float(w.center));
-  glUniform1f(glGetUniformLocation(program_, "width"), float(w.width));
-  glUniform1f(glGetUniformLocation(program_, "labelOpacity"), overlay.opacity);
-  glUniform3fv(glGetUniformLocation(program_, "intradiscalColour"), 1, overlay.intradiscal);
-  glUniform3fv(glGetUniformLocation(program_, "leakColour"), 1, overlay.leak);
+  setUniforms(program_, w, overlay);
   glBindVertexArray(vao_);
   glDrawArrays(GL_TRIANGLES, 0, 3);
   glBindVertexArray(0);

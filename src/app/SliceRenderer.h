@@ -4,6 +4,7 @@
 // Requires a current GL 3.3+ context with GLEW initialised.
 
 #include <GL/glew.h>
+#include <imgui.h>
 
 #include <cstdint>
 #include <vector>
@@ -37,12 +38,23 @@ class SliceRenderer {
   void setLabels(const std::uint8_t* labels, int width, int height);
   // Renders into the output texture; returns its GL name.
   GLuint render(WindowLevel window, const OverlayStyle& overlay);
+  // Queues the image on `drawList` as a GL callback that shades it straight into
+  // the UI framebuffer: one pass over only the visible pixels, which is what
+  // keeps cine playback fast on a software renderer. corners: screen positions
+  // of the image's top-left, top-right, bottom-right and bottom-left edges.
+  void draw(ImDrawList* drawList, const ImVec2 corners[4], WindowLevel window, const OverlayStyle& overlay);
   int width() const { return width_; }
   int height() const { return height_; }
 
  private:
   void release();
+  static void drawCallback(const ImDrawList* list, const ImDrawCmd* cmd);
+  void setUniforms(GLuint program, WindowLevel w, const OverlayStyle& overlay);
   void ensureTargets(int w, int h);
+  GLuint directProgram_ = 0;
+  ImVec2 corners_[4];
+  WindowLevel drawWindow_;
+  OverlayStyle drawOverlay_;
   GLuint program_ = 0, vao_ = 0, values_ = 0, labels_ = 0, output_ = 0, fbo_ = 0;
   int width_ = 0, height_ = 0;
   bool colour_ = false, invert_ = false, hasLabels_ = false;
@@ -50,6 +62,7 @@ class SliceRenderer {
   std::size_t index_ = std::size_t(-1);
   std::vector<float> scratch_;
   bool dirty_ = true;
+  float scale_ = 1, slope_ = 1, intercept_ = 0;  // texel -> stored -> modality value
   WindowLevel lastWindow_;
   OverlayStyle lastOverlay_;
   const std::uint8_t* lastLabels_ = nullptr;
