@@ -56,6 +56,7 @@ void VolumeView::setSeries(const Series& s) {
   import_->SetDataOrigin(0, 0, 0);
   import_->Modified();
   mapper_->SetInputConnection(import_->GetOutputPort());
+  mapper_->SetInteractiveUpdateRate(10.0);
   renderer_->ResetCamera();
   // DICOM row 0 is the top of the image; VTK's y axis points up.
   vtkCamera* cam = renderer_->GetActiveCamera();
@@ -111,6 +112,10 @@ unsigned VolumeView::render(int w, int h) {
     initialised_ = true;
   }
   window_->SetSize(w, h);
+  // While the camera moves the ray caster may coarsen its sampling to keep up;
+  // the next still frame is rendered at full quality.
+  window_->SetDesiredUpdateRate(interacting_ ? 15.0 : 0.0001);
+  interacting_ = false;
   window_->Render();
   auto* fbo = window_->GetDisplayFramebuffer();
   if (!fbo) return 0;
@@ -119,12 +124,16 @@ unsigned VolumeView::render(int w, int h) {
 }
 
 void VolumeView::rotate(double dx, double dy) {
+  interacting_ = true;
   vtkCamera* cam = renderer_->GetActiveCamera();
   cam->Azimuth(-dx);
   cam->Elevation(dy);
   cam->OrthogonalizeViewUp();
 }
 
-void VolumeView::zoom(double factor) { renderer_->GetActiveCamera()->Dolly(factor); }
+void VolumeView::zoom(double factor) {
+  interacting_ = true;
+  renderer_->GetActiveCamera()->Dolly(factor);
+}
 
 }  // namespace annulo::app

@@ -51,6 +51,7 @@ class VolumeView {
   const Series* series_ = nullptr;
   bool initialised_ = false;
   bool cpu_ = true;
+  bool interacting_ = false;
 };
 
 }  // namespace annulo::app
