@@ -89,6 +89,7 @@ Application::Application(LaunchOptions options) : options_(std::move(options)) {
 Application::~Application() {
   for (auto& v : views_) v.reset();  // GL objects go while the context lives
   volume_.reset();
+  thumbnails_.reset();
   if (window_) {
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplGlfw_Shutdown();
@@ -125,6 +126,7 @@ bool Application::initWindow(bool visible) {
   ImGui_ImplOpenGL3_Init("#version 330 core");
   for (auto& v : views_) v = std::make_unique<SliceRenderer>();
   volume_ = std::make_unique<VolumeView>();
+  thumbnails_ = std::make_unique<Thumbnails>();
   return true;
 }
 
@@ -141,6 +143,7 @@ void Application::pollLoader() {
     return;
   }
   adoptStudy(state_, std::move(done->value()), loader_.path());
+  thumbnails_->build(*state_.study);
   if (state_.study->series.empty()) state_.loadError = "no usable image series in " + loader_.path();
 }
 
@@ -450,7 +453,7 @@ void Application::frame(double now) {
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(ImVec2(kLeftWidth, size.y - kBottomHeight));
   ImGui::Begin("Study", nullptr, fixed);
-  drawStudyPanel(state_, loader_);
+  drawStudyPanel(state_, loader_, *thumbnails_);
   ImGui::End();
 
   ImGui::SetNextWindowPos(ImVec2(size.x - kRightWidth, 0));

@@ -9,6 +9,7 @@
 
 #include "AppState.h"
 #include "StudyLoader.h"
+#include "Thumbnails.h"
 #include "VolumeView.h"
 
 struct GLFWwindow;
@@ -66,6 +67,7 @@ class Application {
   StudyLoader loader_;
   std::unique_ptr<SliceRenderer> views_[3];
   std::unique_ptr<VolumeView> volume_;
+  std::unique_ptr<Thumbnails> thumbnails_;
   VolumePreset preset_ = VolumePreset::MrT2;
   // Where view 0 was drawn last frame (window coordinates), for the sidecar.
   float viewX_ = 0, viewY_ = 0, viewW_ = 0, viewH_ = 0;

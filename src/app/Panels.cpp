@@ -171,7 +171,7 @@ void adoptStudy(AppState& st, LoadResult result, const std::string& path) {
   st.draft.level = "L4-L5";
 }
 
-void drawStudyPanel(AppState& st, StudyLoader& loader) {
+void drawStudyPanel(AppState& st, StudyLoader& loader, const Thumbnails& thumbs) {
   ImGui::TextUnformatted("Open a file, folder or DICOMDIR");
   char buf[1024];
   std::snprintf(buf, sizeof buf, "%s", st.pathInput.c_str());
@@ -207,8 +207,14 @@ void drawStudyPanel(AppState& st, StudyLoader& loader) {
     char label[256];
     std::snprintf(label, sizeof label, "%s  %dx%dx%zu\n%s", s.series.modality.c_str(), s.columns, s.rows,
                   s.sliceCount(), s.series.description.c_str());
-    if (ImGui::Selectable(label, int(i) == st.seriesIndex, 0, ImVec2(0, 2 * ImGui::GetTextLineHeightWithSpacing())))
-      selectSeries(st, int(i));
+    const float rowHeight = float(Thumbnails::kSize) + 4;
+    const ImVec2 rowStart = ImGui::GetCursorScreenPos();
+    if (ImGui::Selectable("##series", int(i) == st.seriesIndex, 0, ImVec2(0, rowHeight))) selectSeries(st, int(i));
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    if (GLuint tex = thumbs.texture(i))
+      dl->AddImage(reinterpret_cast<ImTextureID>(static_cast<std::uintptr_t>(tex)), ImVec2(rowStart.x + 2, rowStart.y + 2),
+                   ImVec2(rowStart.x + 2 + Thumbnails::kSize, rowStart.y + 2 + Thumbnails::kSize));
+    dl->AddText(ImVec2(rowStart.x + Thumbnails::kSize + 10, rowStart.y + 4), ImGui::GetColorU32(ImGuiCol_Text), label);
     ImGui::PopID();
   }
   if (!st.study->rejected.empty() &&

@@ -3,11 +3,12 @@
 
 #include "AppState.h"
 #include "StudyLoader.h"
+#include "Thumbnails.h"
 
 namespace annulo::app {
 
 void applyTheme();
-void drawStudyPanel(AppState& state, StudyLoader& loader);
+void drawStudyPanel(AppState& state, StudyLoader& loader, const Thumbnails& thumbnails);
 void drawTearPanel(AppState& state);
 void drawCineBar(AppState& state, double nowMs);
 void drawStatusBar(const AppState& state);
