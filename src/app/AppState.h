@@ -51,6 +51,7 @@ struct AppState {
   MeasureTool measure;
   std::vector<std::pair<int, Measurement>> measurements;  // (frame index, measurement) on the shown series
   std::string exportPath;
+  std::string compareLevel;  // disc shown side by side (annulogram and MRI findings), empty = none
   TearAnnotation draft;
   std::string selectedTear;
 

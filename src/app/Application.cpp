@@ -90,6 +90,7 @@ Application::~Application() {
   for (auto& v : views_) v.reset();  // GL objects go while the context lives
   volume_.reset();
   thumbnails_.reset();
+  for (auto& c : compare_) c.reset();
   if (window_) {
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplGlfw_Shutdown();
@@ -127,6 +128,7 @@ bool Application::initWindow(bool visible) {
   for (auto& v : views_) v = std::make_unique<SliceRenderer>();
   volume_ = std::make_unique<VolumeView>();
   thumbnails_ = std::make_unique<Thumbnails>();
+  for (auto& c : compare_) c = std::make_unique<SliceRenderer>();
   return true;
 }
 
@@ -363,6 +365,76 @@ void Application::drawMpr(float w, float h) {
   ImGui::EndGroup();
 }
 
+// Where a tear lies: its series, slice and pixel. 3D points are projected
+// onto the series that shares their frame of reference.
+struct TearPlace {
+  const Series* series = nullptr;
+  int slice = 0;
+  Vec2 pixel{};
+};
+
+std::optional<TearPlace> placeOf(const LoadResult& study, const TearAnnotation& t) {
+  for (const auto& s : study.series) {
+    if (!t.geometry.is3D()) {
+      for (std::size_t i = 0; i < s.sliceCount(); ++i)
+        if (s.slices[i].sopInstanceUid == t.geometry.image.sopInstanceUid &&
+            (t.geometry.image.frameNumber == 0 || s.slices[i].frameNumber == t.geometry.image.frameNumber))
+          return TearPlace{&s, int(i), {t.geometry.points[0][0], t.geometry.points[0][1]}};
+    } else if (s.hasPatientGeometry && s.series.frameOfReferenceUid == t.geometry.frameOfReferenceUid) {
+      const auto& p = t.geometry.points[0];
+      Vec3 d{p[0] - s.origin[0], p[1] - s.origin[1], p[2] - s.origin[2]};
+      auto dot = [&](const Vec3& a) { return d[0] * a[0] + d[1] * a[1] + d[2] * a[2]; };
+      const int slice = int(std::lround(dot(s.direction[2]) / s.spacing[2]));
+      if (slice < 0 || slice >= int(s.sliceCount())) continue;
+      return TearPlace{&s, slice, {dot(s.direction[0]) / s.spacing[0], dot(s.direction[1]) / s.spacing[1]}};
+    }
+  }
+  return std::nullopt;
+}
+
+// The annulogram tear and the MRI finding of one disc, next to each other.
+void Application::drawCompare() {
+  if (state_.compareLevel.empty() || !state_.model || !state_.study) return;
+  bool open = true;
+  ImGui::SetNextWindowSize(ImVec2(820, 460), ImGuiCond_Appearing);
+  if (ImGui::Begin(("Disc " + state_.compareLevel + "###compare").c_str(), &open)) {
+    const auto discs = state_.model->byDisc();
+    auto it = discs.find(state_.compareLevel);
+    int shown = 0;
+    if (it != discs.end()) {
+      const float w = (ImGui::GetContentRegionAvail().x - 8) / 2, h = ImGui::GetContentRegionAvail().y;
+      for (const TearAnnotation* t : it->second) {
+        if (shown == 2) break;
+        auto place = placeOf(*state_.study, *t);
+        if (!place) continue;
+        SliceRenderer& r = *compare_[shown];
+        r.setSlice(*place->series, std::size_t(place->slice));
+        r.setLabels(nullptr, 0, 0);
+        if (shown) ImGui::SameLine();
+        ImGui::BeginChild(("cmp" + std::to_string(shown)).c_str(), ImVec2(w, h), true);
+        const ImVec2 origin = ImGui::GetCursorScreenPos();
+        const ViewGeometry g{w - 16, h - 16, double(r.width()), double(r.height()),
+                             place->series->spacing[1] / place->series->spacing[0]};
+        ImVec2 corners[4];
+        const Vec2 c[4] = {{-0.5, -0.5}, {r.width() - 0.5, -0.5}, {r.width() - 0.5, r.height() - 0.5}, {-0.5, r.height() - 0.5}};
+        for (int i = 0; i < 4; ++i) corners[i] = toIm(imageToScreen(ViewState{}, g, c[i]), origin);
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        r.draw(dl, corners, defaultWindow(*place->series), state_.overlay);
+        const ImVec2 mark = toIm(imageToScreen(ViewState{}, g, place->pixel), origin);
+        dl->AddCircle(mark, 9, IM_COL32(0, 255, 140, 255), 20, 2);
+        const std::string label = t->id + " " + place->series->series.modality + " " + token(t->type) + " G" +
+                                  std::to_string(t->grade) + (t->clock ? " " + std::to_string(*t->clock) + "h" : "");
+        dl->AddText(ImVec2(origin.x + 6, origin.y + 4), IM_COL32(230, 230, 230, 255), label.c_str());
+        ImGui::EndChild();
+        ++shown;
+      }
+    }
+    if (shown == 0) ImGui::TextUnformatted("No finding of this disc lies on a loaded image.");
+  }
+  ImGui::End();
+  if (!open) state_.compareLevel.clear();
+}
+
 void Application::drawVolume(float w, float h) {
   const Series* s = state_.series();
   if (!s || s->sliceCount() < 2 || s->isColor()) {
@@ -479,6 +551,7 @@ void Application::frame(double now) {
   drawStatusBar(state_);
   ImGui::End();
   drawHelp(state_);
+  drawCompare();
 
   ImGui::Render();
   int fw = 0, fh = 0;
@@ -648,6 +721,7 @@ int Application::run() {
         state_.frame = std::min(options_.frame, int(state_.series()->sliceCount())) - 1;
     }
     if (!options_.labels.empty()) loadLabels();
+    state_.compareLevel = options_.compare;
     // A few frames let ImGui settle its layout before the picture is taken.
     for (int i = 0; i < 2; ++i) {
       renderFrame();

@@ -28,6 +28,7 @@ struct LaunchOptions {
   // and left clicks at window coordinates, sent through ImGui like a mouse.
   std::string tool;                   // point | polyline | polygon
   std::vector<std::array<float, 2>> clicks;
+  std::string compare;      // disc level to show side by side, e.g. L4-L5
   std::string bench;        // cine | wl | volume: print frame rates and exit
   double startedAtMs = 0;   // process start on the steady clock, for launch time
 };
@@ -50,6 +51,7 @@ class Application {
   void drawSliceView(SliceRenderer& r, int viewIndex, const char* id, float w, float h);
   void drawMpr(float w, float h);
   void drawVolume(float w, float h);
+  void drawCompare();
   void handleKeys(double nowMs);
   void pollLoader();
   bool writeScreenshot(const std::string& path);
@@ -68,6 +70,7 @@ class Application {
   std::unique_ptr<SliceRenderer> views_[3];
   std::unique_ptr<VolumeView> volume_;
   std::unique_ptr<Thumbnails> thumbnails_;
+  std::unique_ptr<SliceRenderer> compare_[2];
   VolumePreset preset_ = VolumePreset::MrT2;
   // Where view 0 was drawn last frame (window coordinates), for the sidecar.
   float viewX_ = 0, viewY_ = 0, viewW_ = 0, viewH_ = 0;

@@ -336,7 +336,13 @@ void drawTearPanel(AppState& st) {
     for (const auto& [level, tears] : discs) {
       std::string line = level + ":";
       for (const auto* t : tears) line += " " + t->id + (t->geometry.is3D() ? " (MR)" : "");
+      ImGui::PushID(level.c_str());
       ImGui::TextUnformatted(line.c_str());
+      if (tears.size() > 1) {
+        ImGui::SameLine();
+        if (ImGui::SmallButton("side by side")) st.compareLevel = level;
+      }
+      ImGui::PopID();
     }
   }
 }
