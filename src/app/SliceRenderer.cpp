@@ -53,13 +53,10 @@ void nearestClamp() {
 }  // namespace
 
 SliceRenderer::SliceRenderer() {
-  program_ = link(shaders::slice_vert, shaders::slice_frag);
-  directProgram_ = link(shaders::slice_direct_vert, shaders::slice_frag);
+  program_ = link(shaders::slice_direct_vert, shaders::slice_frag);
   glGenVertexArrays(1, &vao_);
   glGenTextures(1, &values_);
   glGenTextures(1, &labels_);
-  glGenTextures(1, &output_);
-  glGenFramebuffers(1, &fbo_);
 }
 
 SliceRenderer::~SliceRenderer() { release(); }
@@ -70,12 +67,9 @@ SliceRenderer& SliceRenderer::operator=(SliceRenderer&& o) noexcept {
   if (this != &o) {
     release();
     program_ = std::exchange(o.program_, 0);
-    directProgram_ = std::exchange(o.directProgram_, 0);
     vao_ = std::exchange(o.vao_, 0);
     values_ = std::exchange(o.values_, 0);
     labels_ = std::exchange(o.labels_, 0);
-    output_ = std::exchange(o.output_, 0);
-    fbo_ = std::exchange(o.fbo_, 0);
     width_ = o.width_;
     height_ = o.height_;
     colour_ = o.colour_;
@@ -89,29 +83,18 @@ SliceRenderer& SliceRenderer::operator=(SliceRenderer&& o) noexcept {
 
 void SliceRenderer::release() {
   if (program_) glDeleteProgram(program_);
-  if (directProgram_) glDeleteProgram(directProgram_);
   if (vao_) glDeleteVertexArrays(1, &vao_);
-  const GLuint textures[] = {values_, labels_, output_};
+  const GLuint textures[] = {values_, labels_};
   for (GLuint t : textures)
     if (t) glDeleteTextures(1, &t);
-  if (fbo_) glDeleteFramebuffers(1, &fbo_);
-  program_ = directProgram_ = vao_ = values_ = labels_ = output_ = fbo_ = 0;
+  program_ = vao_ = values_ = labels_ = 0;
 }
 
 void SliceRenderer::ensureTargets(int w, int h) {
   if (w == width_ && h == height_) return;
   width_ = w;
   height_ = h;
-  glBindTexture(GL_TEXTURE_2D, output_);
-  glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
-  glBindFramebuffer(GL_FRAMEBUFFER, fbo_);
-  glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, output_, 0);
-  glBindFramebuffer(GL_FRAMEBUFFER, 0);
-  // A new size invalidates the label texture too.
+  // A new size invalidates the label texture.
   glBindTexture(GL_TEXTURE_2D, labels_);
   glTexImage2D(GL_TEXTURE_2D, 0, GL_R8UI, w, h, 0, GL_RED_INTEGER, GL_UNSIGNED_BYTE, nullptr);
   nearestClamp();
@@ -120,7 +103,6 @@ void SliceRenderer::ensureTargets(int w, int h) {
 
 void SliceRenderer::setSlice(const Series& s, std::size_t index) {
   if (&s == series_ && index == index_) return;
-  dirty_ = true;
   series_ = &s;
   index_ = index;
   ensureTargets(s.columns, s.rows);
@@ -169,7 +151,6 @@ void SliceRenderer::setSlice(const Series& s, std::size_t index) {
 void SliceRenderer::setImage(const std::vector<float>& values, int w, int h, bool invert) {
   series_ = nullptr;
   index_ = std::size_t(-1);
-  dirty_ = true;
   ensureTargets(w, h);
   colour_ = false;
   invert_ = invert;
@@ -185,7 +166,6 @@ void SliceRenderer::setImage(const std::vector<float>& values, int w, int h, boo
 void SliceRenderer::setLabels(const std::uint8_t* labels, int w, int h) {
   const bool has = labels && w == width_ && h == height_;
   if (has == hasLabels_ && labels == lastLabels_) return;  // same frame's labels already uploaded
-  dirty_ = true;
   hasLabels_ = has;
   lastLabels_ = labels;
   if (!hasLabels_) return;
@@ -240,39 +220,12 @@ void SliceRenderer::drawCallback(const ImDrawList*, const ImDrawCmd* cmd) {
     ndc[2 * i] = 2.0f * (self->corners_[i].x - pos.x) / size.x - 1.0f;
     ndc[2 * i + 1] = 1.0f - 2.0f * (self->corners_[i].y - pos.y) / size.y;
   }
-  self->setUniforms(self->directProgram_, self->drawWindow_, self->drawOverlay_);
-  glUniform2fv(glGetUniformLocation(self->directProgram_, "corners"), 4, ndc);
+  self->setUniforms(self->program_, self->drawWindow_, self->drawOverlay_);
+  glUniform2fv(glGetUniformLocation(self->program_, "corners"), 4, ndc);
   glBindVertexArray(self->vao_);
   glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
   glBindVertexArray(0);
   glActiveTexture(GL_TEXTURE0);
-}
-
-GLuint SliceRenderer::render(WindowLevel w, const OverlayStyle& overlay) {
-  if (width_ == 0) return 0;
-  // A redraw of the UI alone (hover, panels) reuses the last pass.
-  const bool same = !dirty_ && w.center == lastWindow_.center && w.width == lastWindow_.width &&
-                    overlay.show == lastOverlay_.show && overlay.opacity == lastOverlay_.opacity;
-  if (same) return output_;
-  dirty_ = false;
-  lastWindow_ = w;
-  lastOverlay_ = overlay;
-  GLint previousFbo = 0, viewport[4];
-  glGetIntegerv(GL_FRAMEBUFFER_BINDING, &previousFbo);
-  glGetIntegerv(GL_VIEWPORT, viewport);
-  glBindFramebuffer(GL_FRAMEBUFFER, fbo_);
-  glViewport(0, 0, width_, height_);
-  glDisable(GL_BLEND);
-  glDisable(GL_SCISSOR_TEST);
-  setUniforms(program_, w, overlay);
-  glBindVertexArray(vao_);
-  glDrawArrays(GL_TRIANGLES, 0, 3);
-  glBindVertexArray(0);
-  glActiveTexture(GL_TEXTURE0);
-  glUseProgram(0);
-  glBindFramebuffer(GL_FRAMEBUFFER, GLuint(previousFbo));
-  glViewport(viewport[0], viewport[1], viewport[2], viewport[3]);
-  return output_;
 }
 
 }  // namespace annulo::app

@@ -1,6 +1,7 @@
 #pragma once
-// Draws one slice or frame (window/level, inversion, label overlay) into an
-// RGBA texture with the GLSL pass in shaders/. Owns GL objects: move-only.
+// Draws one slice or frame (window/level, inversion, label overlay) with the
+// GLSL pass in shaders/, straight into the UI framebuffer. Owns GL objects:
+// move-only.
 // Requires a current GL 3.3+ context with GLEW initialised.
 
 #include <GL/glew.h>
@@ -36,8 +37,6 @@ class SliceRenderer {
   void setImage(const std::vector<float>& values, int width, int height, bool invert);
   // columns*rows labels for the current slice, or nullptr for none.
   void setLabels(const std::uint8_t* labels, int width, int height);
-  // Renders into the output texture; returns its GL name.
-  GLuint render(WindowLevel window, const OverlayStyle& overlay);
   // Queues the image on `drawList` as a GL callback that shades it straight into
   // the UI framebuffer: one pass over only the visible pixels, which is what
   // keeps cine playback fast on a software renderer. corners: screen positions
@@ -51,20 +50,16 @@ class SliceRenderer {
   static void drawCallback(const ImDrawList* list, const ImDrawCmd* cmd);
   void setUniforms(GLuint program, WindowLevel w, const OverlayStyle& overlay);
   void ensureTargets(int w, int h);
-  GLuint directProgram_ = 0;
   ImVec2 corners_[4];
   WindowLevel drawWindow_;
   OverlayStyle drawOverlay_;
-  GLuint program_ = 0, vao_ = 0, values_ = 0, labels_ = 0, output_ = 0, fbo_ = 0;
+  GLuint program_ = 0, vao_ = 0, values_ = 0, labels_ = 0;
   int width_ = 0, height_ = 0;
   bool colour_ = false, invert_ = false, hasLabels_ = false;
   const Series* series_ = nullptr;
   std::size_t index_ = std::size_t(-1);
   std::vector<float> scratch_;
-  bool dirty_ = true;
   float scale_ = 1, slope_ = 1, intercept_ = 0;  // texel -> stored -> modality value
-  WindowLevel lastWindow_;
-  OverlayStyle lastOverlay_;
   const std::uint8_t* lastLabels_ = nullptr;
 };
 
