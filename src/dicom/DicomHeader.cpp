@@ -350,7 +350,8 @@ Result<FileHeader> readFileHeader(const std::string& path) {
   std::error_code ec;
   h.fileSize = std::filesystem::file_size(path, ec);
   if (ec) return makeError("cannot read file size (" + ec.message() + ")");
-  if (Status s = probeFile(path, h.fileSize); !s) return s.error();
+  auto probe = probeFile(path, h.fileSize);
+  if (!probe) return probe.error();
 
   h.file = std::make_unique<DcmFileFormat>();
   const OFCondition c = h.file->loadFile(path.c_str(), EXS_Unknown, EGL_noChange, kMaxHeaderValue, ERM_autoDetect);
@@ -380,6 +381,11 @@ Result<FileHeader> readFileHeader(const std::string& path) {
   h.numberOfFrames = ds->tagExists(DCM_NumberOfFrames) ? integer(ds, DCM_NumberOfFrames, 1) : 1;
 
   if (Status s = readPixelElement(ds, h); !s) return s.error();
+  if (!h.encapsulated && probe->pixelOffset && probe->pixelLength == h.pixelDataLength &&
+      h.xfer != EXS_DeflatedLittleEndianExplicit) {
+    h.pixelOffset = probe->pixelOffset;
+    h.pixelBigEndian = probe->bigEndian;
+  }
   if (Status s = checkTransferSyntax(h); !s) return s.error();
   if (Status s = checkPixelLayout(h); !s) return s.error();
   if (Status s = checkPixelLength(h); !s) return s.error();

@@ -49,6 +49,10 @@ struct FileHeader {
   int numberOfFrames = 1;
   std::string photometric;
   std::uint64_t pixelDataLength = 0;  // native: bytes; encapsulated: bytes of all fragments
+  // Native pixel data located in the file by our own probe (and agreeing with
+  // DCMTK's length): frames are then read with pread, from any thread.
+  std::optional<std::uint64_t> pixelOffset;
+  bool pixelBigEndian = false;
   std::size_t fragments = 0;
 
   std::vector<FrameHeader> frames;  // numberOfFrames entries, or one shared by all

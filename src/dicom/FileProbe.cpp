@@ -78,13 +78,32 @@ Status sniff(WindowedFile& f, std::uint64_t size, bool& hasPreamble) {
   return makeError("not a DICOM file (no DICM prefix and no DICOM dataset at the start)");
 }
 
+// Where native pixel data starts, so frames can be read straight from the file.
+void notePixelData(WindowedFile& in, std::uint64_t pos, const unsigned char* h, Encoding enc, ProbeInfo& info) {
+  std::uint64_t len = 0, hdr = 8;
+  if (enc.explicitVr) {
+    if (!longLengthVr(reinterpret_cast<const char*>(h + 4))) return;  // OB/OW always have 4-byte lengths
+    unsigned char l[4];
+    if (!in.read(pos + 8, l, 4)) return;
+    len = u32(l, enc.bigEndian);
+    hdr = 12;
+  } else {
+    len = u32(h + 4, enc.bigEndian);
+  }
+  if (len == kUndefined) return;  // encapsulated
+  info.pixelOffset = pos + hdr;
+  info.pixelLength = len;
+  info.bigEndian = enc.bigEndian;
+}
+
 }  // namespace
 
-Status probeFile(const std::string& path, std::uint64_t size, int maxDepth) {
+Result<ProbeInfo> probeFile(const std::string& path, std::uint64_t size, int maxDepth) {
+  ProbeInfo info;
   WindowedFile in(path, size);
   if (!in.ok()) return makeError("cannot open file");
   bool preamble = false;
-  if (Status s = sniff(in, size, preamble); !s) return s;
+  if (Status s = sniff(in, size, preamble); !s) return s.error();
   std::uint64_t pos = 0;
   Encoding enc{false, false};
   auto readAt = [&](std::uint64_t at, void* dst, std::size_t n) { return in.read(at, dst, n); };
@@ -97,19 +116,19 @@ Status probeFile(const std::string& path, std::uint64_t size, int maxDepth) {
       std::uint64_t len = u16(h + 6, false), hdr = 8;
       if (longLengthVr(reinterpret_cast<const char*>(h + 4))) {
         unsigned char l[4];
-        if (!readAt(pos + 8, l, 4)) return {};
+        if (!readAt(pos + 8, l, 4)) return info;
         len = u32(l, false);
         hdr = 12;
       }
       if (u16(h + 2, false) == 0x0010 && len < 128) {
         std::vector<char> v(len);
-        if (!readAt(pos + hdr, v.data(), len)) return {};
+        if (!readAt(pos + hdr, v.data(), len)) return info;
         ts.assign(v.data(), len);
         while (!ts.empty() && (ts.back() == '\0' || ts.back() == ' ')) ts.pop_back();
       }
       pos += hdr + len;
     }
-    if (ts == "1.2.840.10008.1.2.1.99") return {};  // deflated: not walkable here
+    if (ts == "1.2.840.10008.1.2.1.99") return info;  // deflated: not walkable here
     enc.explicitVr = ts != "1.2.840.10008.1.2";
     enc.bigEndian = ts == "1.2.840.10008.1.2.2";
   }
@@ -130,7 +149,7 @@ Status probeFile(const std::string& path, std::uint64_t size, int maxDepth) {
     if (sequences() > maxDepth)
       return makeError("sequences nested deeper than " + std::to_string(maxDepth) + " levels (a malformed or hostile file)");
     unsigned char h[8];
-    if (!readAt(pos, h, 8)) return {};
+    if (!readAt(pos, h, 8)) return info;
     const std::uint16_t group = u16(h, enc.bigEndian), element = u16(h + 2, enc.bigEndian);
     if (group == 0xFFFE) {
       // Item tags are always implicit: tag + 4-byte length.
@@ -143,14 +162,17 @@ Status probeFile(const std::string& path, std::uint64_t size, int maxDepth) {
       }
       continue;
     }
-    if (open.empty() && group == 0x7FE0) return {};  // pixel data: the header is done
+    if (open.empty() && group == 0x7FE0) {  // pixel data: the header is done
+      if (element == 0x0010) notePixelData(in, pos, h, enc, info);
+      return info;
+    }
     std::uint64_t len = 0, hdr = 8;
     bool sequence = false;
     if (enc.explicitVr) {
       const char vr[2] = {char(h[4]), char(h[5])};
       if (longLengthVr(vr)) {
         unsigned char l[4];
-        if (!readAt(pos + 8, l, 4)) return {};
+        if (!readAt(pos + 8, l, 4)) return info;
         len = u32(l, enc.bigEndian);
         hdr = 12;
         sequence = std::memcmp(vr, "SQ", 2) == 0 || (std::memcmp(vr, "UN", 2) == 0 && len == kUndefined);
@@ -169,11 +191,11 @@ Status probeFile(const std::string& path, std::uint64_t size, int maxDepth) {
       open.push_back({len == kUndefined ? kUndefined : pos + len, true});
       continue;
     }
-    if (len == kUndefined) return {};  // encapsulated data outside pixel data: leave to DCMTK
+    if (len == kUndefined) return info;  // encapsulated data outside pixel data: leave to DCMTK
     pos += len;
-    if (pos > size) return {};
+    if (pos > size) return info;
   }
-  return {};
+  return info;
 }
 
 }  // namespace annulo

@@ -8,6 +8,7 @@
 //   is walked here without recursion and such files are refused.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "annulo/dicom/Result.h"
@@ -16,9 +17,16 @@ namespace annulo {
 
 constexpr int kMaxSequenceDepth = 64;
 
+struct ProbeInfo {
+  // Native (not encapsulated) top-level Pixel Data: where its value starts.
+  std::optional<std::uint64_t> pixelOffset;
+  std::uint64_t pixelLength = 0;
+  bool bigEndian = false;
+};
+
 // Fails with the reason a file cannot be DICOM or is too deeply nested. What it
 // cannot follow (unusual encodings, garbage after a valid start) is left for
-// DCMTK to judge.
-Status probeFile(const std::string& path, std::uint64_t fileSize, int maxDepth = kMaxSequenceDepth);
+// DCMTK to judge: the pixel offset is then simply unknown.
+Result<ProbeInfo> probeFile(const std::string& path, std::uint64_t fileSize, int maxDepth = kMaxSequenceDepth);
 
 }  // namespace annulo

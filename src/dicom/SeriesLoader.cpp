@@ -2,6 +2,8 @@
 
 #include <dcmtk/dcmdata/dcdeftag.h>
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <cstring>
 #include <atomic>
@@ -99,6 +101,20 @@ void dropSlices(Stack& st, std::size_t first, std::size_t count) {
   st.images.erase(st.images.begin() + std::ptrdiff_t(at), st.images.begin() + std::ptrdiff_t(at + cnt));
 }
 
+// Files whose pixels we can read by offset need no parsed dataset any more,
+// except the first of each stack (its header goes into the Series). Dropping
+// them before the pixel buffer is touched keeps peak memory near the pixels.
+void releaseParsedHeaders(const std::vector<Stack>& stacks, std::vector<FileHeader>& headers) {
+  std::vector<bool> keep(headers.size(), false);
+  for (const auto& st : stacks)
+    if (!st.images.empty()) keep[st.images.front().file] = true;
+  for (std::size_t i = 0; i < headers.size(); ++i)
+    if (!keep[i] && headers[i].pixelOffset) headers[i].file.reset();
+#ifdef __GLIBC__
+  malloc_trim(0);
+#endif
+}
+
 }  // namespace
 
 Result<LoadResult> loadSeries(const std::string& path, const LoadOptions& options) {
@@ -128,6 +144,7 @@ Result<LoadResult> loadSeries(const std::string& path, const LoadOptions& option
     else result.rejected.push_back({files[i], reasons[i]});
   }
   std::vector<Stack> stacks = buildStacks(headers, result.rejected);
+  releaseParsedHeaders(stacks, headers);
 
   if (options.readPixels) {
     for (auto& st : stacks) {
