@@ -1,0 +1,82 @@
+// annulo --bench: frame rates of the real UI under the real GL (Xvfb + Mesa in CI).
+
+#include <GL/glew.h>
+#define GLFW_INCLUDE_NONE
+#include <GLFW/glfw3.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "Application.h"
+#include "ViewDrawing.h"
+
+namespace annulo::app {
+
+namespace {
+double residentMiB() {
+  std::FILE* f = std::fopen("/proc/self/statm", "r");
+  long pages = 0, resident = 0;
+  if (f) {
+    if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
+    std::fclose(f);
+  }
+  return double(resident) * double(sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0);
+}
+}  // namespace
+
+// Frames per second of `frames` full UI redraws, each after `step(i)`.
+template <typename Step>
+double Application::measure(int frames, Step step) {
+  const double start = nowMs();
+  for (int i = 0; i < frames; ++i) {
+    step(i);
+    renderFrame();
+  }
+  glFinish();
+  return frames * 1000.0 / (nowMs() - start);
+}
+
+int Application::runBenchmark() {
+  const Series* s = state_.series();
+  if (!s) {
+    std::cerr << "annulo --bench: nothing loaded\n";
+    return 1;
+  }
+  const int n = int(s->sliceCount());
+  std::printf("viewer benchmark: %s %dx%dx%d, window %dx%d, GL %s\n", s->series.modality.c_str(), s->columns, s->rows, n,
+              options_.width, options_.height, reinterpret_cast<const char*>(glGetString(GL_RENDERER)));
+  std::printf("  launch to first image: %.0f ms\n", firstImageMs_);
+  if (options_.bench == "cine") {
+    if (state_.labels.empty()) {
+      // Synthetic overlay where the image is darkest, so the label pass is exercised.
+      state_.labels.assign(std::size_t(s->columns) * std::size_t(s->rows) * std::size_t(n), 0);
+      for (std::size_t i = 0; i < state_.labels.size(); i += 7) state_.labels[i] = std::uint8_t(1 + (i / 7) % 2);
+    }
+    measure(20, [&](int i) { state_.frame = i % n; });
+    const double rssBefore = residentMiB();
+    const double fps = measure(std::max(240, n * 2), [&](int i) { state_.frame = i % n; });
+    for (int loop = 0; loop < 5; ++loop) measure(n, [&](int i) { state_.frame = i; });
+    const double rssAfter = residentMiB();
+    const double still = measure(120, [&](int) {});
+    std::printf("  cine playback with leak overlay: %.1f fps (new frame uploaded every redraw)\n", fps);
+    std::printf("  redraw without a new frame: %.1f fps (UI + GL pass alone)\n", still);
+    std::printf("  RSS %.1f MiB before, %.1f MiB after %d more loops\n", rssBefore, rssAfter, 5);
+  } else if (options_.bench == "wl") {
+    const double fps = measure(200, [&](int i) { state_.window = dragWindow(state_.window, (i % 20) - 10, 3, 4096); });
+    std::printf("  window/level drag: %.1f fps\n", fps);
+  } else if (options_.bench == "volume") {
+    state_.layout = Layout::View3D;
+    measure(3, [](int) {});
+    const double fps = measure(30, [&](int) { volume_->rotate(3, 0); });
+    const double still = measure(5, [](int) {});
+    std::printf("  volume rendering (%s) at %.0fx%.0f: %.1f fps while rotating, %.1f fps at full quality\n",
+                volume_->cpuRayCast() ? "CPU ray cast" : "GPU", double(viewW_), double(viewH_), fps, still);
+  } else {
+    std::cerr << "annulo --bench: cine, wl or volume\n";
+    return 2;
+  }
+  return 0;
+}
+
+}  // namespace annulo::app

@@ -1,0 +1,39 @@
+#pragma once
+// Drawing and editing helpers shared by the viewer's views: overlays in
+// screen space, and the edits a finished tool produces.
+
+#include <imgui.h>
+
+#include <optional>
+#include <vector>
+
+#include "AppState.h"
+#include "annulo/render/Measurement.h"
+
+namespace annulo::app {
+
+double nowMs();
+inline ImVec2 toIm(Vec2 v, ImVec2 origin) { return ImVec2(origin.x + float(v[0]), origin.y + float(v[1])); }
+ViewGeometry geometryFor(int columns, int rows, double aspect, float w, float h);
+
+void drawTears(const AppState& st, const ViewState& view, const ViewGeometry& g, ImVec2 origin, ImDrawList* dl);
+void drawMeasurements(const AppState& st, const ViewState& view, const ViewGeometry& g, ImVec2 origin, ImDrawList* dl);
+
+// Adds a finished shape as a tear on the current frame, saved before it shows.
+void commitShape(AppState& st, TearGeometry g);
+// A ruler or angle stays on its frame; a catheter path belongs to the selected tear.
+void commitMeasurement(AppState& st, const Measurement& m);
+
+// Reformat through the volume: a fixed row (coronal-like) or column (sagittal-like).
+std::vector<float> reformat(const Series& s, bool fixedRow, int index, int& width, int& height);
+
+// Where a tear lies: its series, slice and pixel. 3D points are projected
+// onto the series that shares their frame of reference.
+struct TearPlace {
+  const Series* series = nullptr;
+  int slice = 0;
+  Vec2 pixel{};
+};
+std::optional<TearPlace> placeOf(const LoadResult& study, const TearAnnotation& t);
+
+}  // namespace annulo::app
