@@ -13,5 +13,9 @@ int runMakePhantom(const std::vector<std::string>& args);
 int runAnnotate(const std::vector<std::string>& args);
 int runExportSr(const std::vector<std::string>& args);
 int runShowSr(const std::vector<std::string>& args);
+int runSegment(const std::vector<std::string>& args);
+int runSegmentReport(const std::vector<std::string>& args);
+int runFilter(const std::vector<std::string>& args);
+int runHiz(const std::vector<std::string>& args);
 
 }  // namespace annulo::cli

@@ -21,6 +21,14 @@ void usage(std::ostream& out) {
          "           [--list [--json]] [--remove ID] [--observer NAME]\n"
          "  export-sr SESSION -o REPORT.dcm [--seg SEG.dcm --labels LABELS.nrrd] [--gsps PR.dcm]\n"
          "  show-sr FILE [--json]                    tears found in a DICOM SR\n"
+         "  segment PATH --seed X,Y [--disc X1,Y1;X2,Y2;...] [--series UID] [--mask-frame N] [--no-motion] -o OUT\n"
+         "                                          contrast-leak label map (OUT.nrrd) and measurements (OUT.json);\n"
+         "                                          --seed is the injection point (needle tip) in pixels\n"
+         "  segment-report [--seeds N] [--noise A,B] [--outline estimated|given|both] [--json]\n"
+         "                                          segmentation and HIZ accuracy on phantoms with known truth\n"
+         "  filter PATH --op median|diffusion|bilateral|clahe|unsharp|subtract|mip [options] -o OUT.dcm\n"
+         "                                          derived DICOM series (see annulo-cli filter for options)\n"
+         "  hiz PATH [--series UID] [--min-score S] [--json]  high-intensity zone candidates (sagittal T2 MR)\n"
          "PATH is a DICOM file, a folder (searched recursively) or a DICOMDIR.\n"
          "Exit status: 0 success, 1 nothing usable / failure, 2 usage error.\n";
 }
@@ -37,7 +45,9 @@ int main(int argc, char** argv) {
   const std::vector<std::string> rest(argv + 2, argv + argc);
   static const std::map<std::string, int (*)(const std::vector<std::string>&)> commands = {
       {"info", runInfo}, {"stats", runStats}, {"export-png", runExportPng}, {"make-phantom", runMakePhantom},
-      {"annotate", runAnnotate},         {"export-sr", runExportSr}, {"show-sr", runShowSr}};
+      {"annotate", runAnnotate},         {"export-sr", runExportSr}, {"show-sr", runShowSr},
+      {"segment", runSegment},           {"segment-report", runSegmentReport}, {"filter", runFilter},
+      {"hiz", runHiz}};
   if (command == "-h" || command == "--help" || command == "help") {
     usage(std::cout);
     return kExitOk;

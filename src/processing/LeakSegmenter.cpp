@@ -1,0 +1,802 @@
+#include "annulo/processing/LeakSegmenter.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <sstream>
+
+#include "annulo/processing/DiscOutline.h"
+#include "annulo/processing/FloatImage.h"
+#include "annulo/processing/IntensityModel.h"
+#include "annulo/processing/MotionCorrection.h"
+#include "annulo/processing/Subtraction.h"
+#include "processing/Parallel.h"
+#include "processing/XrayFrames.h"
+
+namespace annulo {
+
+using processing_detail::parallelFor;
+using processing_detail::workerCount;
+using processing_detail::XrayFrames;
+
+std::vector<std::uint8_t> LeakSegmentation::frameLabels(int frame) const {
+  std::vector<std::uint8_t> out(std::size_t(columns) * std::size_t(rows), 0);
+  copyFrameLabels(frame, out.data());
+  return out;
+}
+
+void LeakSegmentation::copyFrameLabels(int frame, std::uint8_t* out) const {
+  std::fill(out, out + std::size_t(columns) * std::size_t(rows), std::uint8_t(0));
+  if (frame < 1 || frame > frames || roi.empty()) return;
+  const std::size_t plane = roi.area();
+  const std::uint8_t* src = roiLabels.data() + std::size_t(frame - 1) * plane;
+  for (int y = roi.y0; y < roi.y1; ++y)
+    std::copy_n(src + std::size_t(y - roi.y0) * std::size_t(roi.width()), roi.width(),
+                out + std::size_t(y) * std::size_t(columns) + std::size_t(roi.x0));
+}
+
+namespace {
+
+std::string fmt(double v, int precision = 1) {
+  std::ostringstream s;
+  s.setf(std::ios::fixed);
+  s.precision(precision);
+  s << v;
+  return s.str();
+}
+
+double median(std::vector<float> v) {
+  if (v.empty()) return 0;
+  auto mid = v.begin() + std::ptrdiff_t(v.size() / 2);
+  std::nth_element(v.begin(), mid, v.end());
+  return *mid;
+}
+
+// Robust standard deviation: 1.4826 x median absolute deviation.
+double robustSigma(const std::vector<float>& v) {
+  if (v.size() < 2) return 0;
+  const double m = median(v);
+  std::vector<float> dev(v.size());
+  std::transform(v.begin(), v.end(), dev.begin(), [m](float x) { return float(std::abs(x - m)); });
+  return 1.4826 * median(std::move(dev));
+}
+
+// 3x3 binomial ([1 2 1]^T [1 2 1] / 16) with replicated borders; noise sigma drops
+// to 0.375x while a step edge stays centred, so a half-level threshold keeps edges.
+void binomial3(const float* in, float* out, float* tmp, int w, int h) {
+  for (int y = 0; y < h; ++y) {
+    const float* r = in + std::size_t(y) * std::size_t(w);
+    float* t = tmp + std::size_t(y) * std::size_t(w);
+    if (w == 1) {
+      t[0] = r[0];
+      continue;
+    }
+    t[0] = 0.75f * r[0] + 0.25f * r[1];
+    for (int x = 1; x + 1 < w; ++x) t[x] = 0.25f * (r[x - 1] + r[x + 1]) + 0.5f * r[x];
+    t[w - 1] = 0.75f * r[w - 1] + 0.25f * r[w - 2];
+  }
+  for (int y = 0; y < h; ++y) {
+    const float* up = tmp + std::size_t(std::max(0, y - 1)) * std::size_t(w);
+    const float* mid = tmp + std::size_t(y) * std::size_t(w);
+    const float* down = tmp + std::size_t(std::min(h - 1, y + 1)) * std::size_t(w);
+    float* o = out + std::size_t(y) * std::size_t(w);
+    for (int x = 0; x < w; ++x) o[x] = 0.25f * (up[x] + down[x]) + 0.5f * mid[x];
+  }
+}
+
+// Marks the 4-connected component of {value > threshold} reached from the seed pixels,
+// then fills its holes (background not reachable from the component's bounding box
+// edge): contrast is a solid mass; a noise pinhole in it is not "no contrast".
+// Returns the pixel count.
+std::size_t growComponent(const float* value, int w, int h, float threshold, const std::vector<int>& seeds,
+                          std::uint8_t* comp, std::vector<int>& queue) {
+  std::fill(comp, comp + std::size_t(w) * std::size_t(h), std::uint8_t(0));
+  queue.clear();
+  for (int s : seeds) {
+    if (value[s] > threshold && !comp[s]) {
+      comp[s] = 1;
+      queue.push_back(s);
+    }
+  }
+  int minX = w, minY = h, maxX = -1, maxY = -1;
+  for (std::size_t head = 0; head < queue.size(); ++head) {
+    const int i = queue[head];
+    const int x = i % w, y = i / w;
+    minX = std::min(minX, x);
+    maxX = std::max(maxX, x);
+    minY = std::min(minY, y);
+    maxY = std::max(maxY, y);
+    auto visit = [&](int j) {
+      if (!comp[j] && value[j] > threshold) {
+        comp[j] = 1;
+        queue.push_back(j);
+      }
+    };
+    if (x > 0) visit(i - 1);
+    if (x + 1 < w) visit(i + 1);
+    if (y > 0) visit(i - w);
+    if (y + 1 < h) visit(i + w);
+  }
+  std::size_t count = queue.size();
+  if (count == 0) return 0;
+  // Hole filling inside the bounding box grown by one pixel: 2 marks "outside".
+  const int bx0 = std::max(0, minX - 1), by0 = std::max(0, minY - 1);
+  const int bx1 = std::min(w - 1, maxX + 1), by1 = std::min(h - 1, maxY + 1);
+  queue.clear();
+  auto seedOutside = [&](int x, int y) {
+    const int j = y * w + x;
+    if (comp[j] == 0) {
+      comp[j] = 2;
+      queue.push_back(j);
+    }
+  };
+  for (int x = bx0; x <= bx1; ++x) {
+    seedOutside(x, by0);
+    seedOutside(x, by1);
+  }
+  for (int y = by0; y <= by1; ++y) {
+    seedOutside(bx0, y);
+    seedOutside(bx1, y);
+  }
+  for (std::size_t head = 0; head < queue.size(); ++head) {
+    const int i = queue[head];
+    const int x = i % w, y = i / w;
+    auto visit = [&](int j) {
+      if (comp[j] == 0) {
+        comp[j] = 2;
+        queue.push_back(j);
+      }
+    };
+    if (x > bx0) visit(i - 1);
+    if (x < bx1) visit(i + 1);
+    if (y > by0) visit(i - w);
+    if (y < by1) visit(i + w);
+  }
+  for (int y = by0; y <= by1; ++y) {
+    for (int x = bx0; x <= bx1; ++x) {
+      std::uint8_t& c = comp[y * w + x];
+      if (c == 2) {
+        c = 0;
+      } else if (c == 0) {
+        c = 1;
+        ++count;
+      }
+    }
+  }
+  return count;
+}
+
+// Pixels of a w x h box within `radius` of (cx, cy) (box-local coordinates).
+std::vector<int> discPixels(double cx, double cy, double radius, int w, int h) {
+  std::vector<int> out;
+  const int x0 = std::max(0, int(std::floor(cx - radius))), x1 = std::min(w - 1, int(std::ceil(cx + radius)));
+  const int y0 = std::max(0, int(std::floor(cy - radius))), y1 = std::min(h - 1, int(std::ceil(cy + radius)));
+  for (int y = y0; y <= y1; ++y)
+    for (int x = x0; x <= x1; ++x)
+      if ((x - cx) * (x - cx) + (y - cy) * (y - cy) <= radius * radius) out.push_back(y * w + x);
+  return out;
+}
+
+struct Coarse {
+  int factor = 1;
+  int width = 0, height = 0;
+  std::vector<FloatImage> opacity;  // per frame
+  // Full-image position of a coarse pixel centre and back.
+  double toFull(double c) const { return c * factor + 0.5 * (factor - 1); }
+  double toCoarse(double x) const { return (x - 0.5 * (factor - 1)) / factor; }
+};
+
+Coarse reduceFrames(const XrayFrames& fx, unsigned workers) {
+  Coarse c;
+  c.factor = std::max(1, std::min(fx.columns(), fx.rows()) / 256);
+  c.width = fx.columns() / c.factor;
+  c.height = fx.rows() / c.factor;
+  c.opacity.resize(std::size_t(fx.frames()));
+  parallelFor(fx.frames(), workers,
+              [&](int f, unsigned) { c.opacity[std::size_t(f)] = processing_detail::reduceFrame(fx, f, c.factor); });
+  return c;
+}
+
+// Everything one frame needs at full resolution; one per worker, reused across frames.
+struct Scratch {
+  FloatImage opacity;  // frame opacity over the ROI
+  std::vector<float> diff, smooth, tmp;
+  std::vector<int> queue;
+};
+
+class Segmenter {
+ public:
+  Segmenter(const Series& s, const LeakSegmentationOptions& o) : s_(s), o_(o), fx_(s, xrayIntensityModel(s)) {}
+
+  Result<LeakSegmentation> run();
+
+ private:
+  Status validate() const;
+  Status findContrastArrival();
+  void coarseMotionAndExtent();
+  void buildMask();
+  Status pilotThreshold();
+  void computeDifference(Shift2 shift, Scratch& sc) const;
+  Shift2 frameShift(int f, Scratch& sc) const;
+  std::size_t segmentFrame(int f, Scratch& sc, std::uint8_t* comp, Shift2& shift) const;
+  Status discOutline(const DiscBackground& background);
+  void labelAndMeasure();
+
+  const Series& s_;
+  const LeakSegmentationOptions& o_;
+  XrayFrames fx_;
+  unsigned workers_ = 1;
+  int frames_ = 0;
+  double pixelMm_ = 1;
+  LeakSegmentation r_;
+
+  Coarse coarse_;
+  int sign_ = 1;  // +1: contrast raises opacity as the header model says; -1: data disagree
+  int arrival_ = 0, maskFirst_ = 0, maskLast_ = 0, reference_ = 0, peakFrame_ = 0;  // 0-based
+  FloatImage coarseMask_;
+  std::vector<Shift2> coarseShift_;  // full-resolution pixels
+  PixelBox roi_, padded_;
+  FloatImage maskDomain_;  // over padded_
+  TranslationRefiner refiner_;
+  std::vector<Shift2> shifts_;
+  float threshold_ = 0;
+  double seedRadiusPx_ = 2;
+};
+
+Status Segmenter::validate() const {
+  const std::string uid = s_.series.instanceUid.empty() ? "" : " (series " + s_.series.instanceUid + ")";
+  if (s_.isColor())
+    return makeError("leak segmentation needs a greyscale X-ray cine; this series is colour (" + s_.photometric + ")" +
+                     uid);
+  if (s_.sliceCount() < 2)
+    return makeError(
+        "leak segmentation needs a cine with at least 2 frames (a pre-contrast mask and a contrast "
+        "frame); this series has " +
+        std::to_string(s_.sliceCount()) + " frame" + (s_.sliceCount() == 1 ? "" : "s") + uid);
+  if (s_.pixels.empty() || s_.columns < 8 || s_.rows < 8)
+    return makeError("leak segmentation: series has no usable pixel data" + uid);
+  // Frames of a stack of slices (MR, CT) differ by anatomy, not by contrast arriving:
+  // the arrival and subtraction logic would find "contrast" everywhere.
+  if (!isProjectionXray(s_))
+    return makeError("leak segmentation needs an X-ray cine (XA or RF annulogram); this series is " +
+                     (s_.series.modality.empty() ? std::string("of unknown modality") : s_.series.modality) + uid);
+  const Point2 p = o_.injectionPoint;
+  if (!std::isfinite(p[0]) || !std::isfinite(p[1]) || p[0] < -0.5 || p[1] < -0.5 || p[0] > s_.columns - 0.5 ||
+      p[1] > s_.rows - 0.5)
+    return makeError("injection point (" + fmt(p[0]) + ", " + fmt(p[1]) + ") lies outside the " +
+                     std::to_string(s_.columns) + " x " + std::to_string(s_.rows) + " image");
+  if (!o_.discOutline.empty()) {
+    if (Status st = validateOutline(o_.discOutline); !st) return st;
+    if (!pointInPolygon(o_.discOutline, p[0], p[1]))
+      return makeError("injection point (" + fmt(p[0]) + ", " + fmt(p[1]) +
+                       ") is not inside the given disc outline: the needle tip must be in the disc");
+  }
+  if (o_.maskFrame < 0 || o_.maskFrame > int(s_.sliceCount()))
+    return makeError("mask frame " + std::to_string(o_.maskFrame) + " out of range 1.." +
+                     std::to_string(s_.sliceCount()));
+  return {};
+}
+
+// Contrast arrival at the injection point on the reduced frames. This is also where the
+// polarity is checked against the data: contrast must raise opacity there.
+Status Segmenter::findContrastArrival() {
+  const Coarse& c = coarse_;
+  const double cx = c.toCoarse(o_.injectionPoint[0]), cy = c.toCoarse(o_.injectionPoint[1]);
+  const double radius = std::max(1.0, 1.5 / (pixelMm_ * c.factor));
+  const std::vector<int> pix = discPixels(cx, cy, radius, c.width, c.height);
+  std::vector<double> signal(static_cast<std::size_t>(frames_));
+  for (int f = 0; f < frames_; ++f) {
+    double sum = 0;
+    for (int i : pix) sum += c.opacity[std::size_t(f)].values[std::size_t(i)];
+    signal[std::size_t(f)] = sum / double(pix.size());
+  }
+  // Noise of that signal: successive differences, robustly (most frames do not change).
+  std::vector<float> steps;
+  for (int f = 1; f < frames_; ++f)
+    steps.push_back(float(std::abs(signal[std::size_t(f)] - signal[std::size_t(f - 1)])));
+  const double sigma = std::max(1e-4, 1.4826 * median(steps) / std::sqrt(2.0));
+  double up = 0, down = 0;
+  int upFrame = 0, downFrame = 0;
+  for (int f = 1; f < frames_; ++f) {
+    const double d = signal[std::size_t(f)] - signal[0];
+    if (d > up) up = d, upFrame = f;
+    if (-d > down) down = -d, downFrame = f;
+  }
+  sign_ = up >= down ? 1 : -1;
+  const double peak = std::max(up, down);
+  peakFrame_ = sign_ > 0 ? upFrame : downFrame;
+  const XrayIntensityModel& m = fx_.model();
+  // 0.05: a 5% intensity change is the least iodinated contrast does in a nucleus.
+  const double floor = m.logarithmic ? 0.0 : 0.05;
+  if (peak < std::max(8 * sigma, floor))
+    return makeError("no contrast appears at the injection point (" + fmt(o_.injectionPoint[0]) + ", " +
+                     fmt(o_.injectionPoint[1]) + "): opacity there changes by at most " + fmt(peak, 3) +
+                     " against frame-to-frame noise " + fmt(sigma, 3) +
+                     "; is the point on the needle tip, and is there a pre-contrast frame?");
+  r_.polarity = m.explanation;
+  if (sign_ < 0) {
+    r_.polarity +=
+        "; the data disagree (contrast lowers the opacity computed from the header), so the data's "
+        "polarity is used";
+    r_.warnings.push_back("contrast polarity taken from the data, opposite to the header's");
+  }
+  const double arrivalLevel = std::max(0.25 * peak, 4 * sigma);
+  arrival_ = 0;
+  for (int f = 1; f < frames_; ++f) {
+    if (sign_ * (signal[std::size_t(f)] - signal[0]) > arrivalLevel) {
+      arrival_ = f;
+      break;
+    }
+  }
+  r_.contrastArrivalFrame = arrival_ + 1;
+  if (o_.maskFrame > 0) {
+    maskFirst_ = maskLast_ = o_.maskFrame - 1;
+    if (maskLast_ >= arrival_)
+      r_.warnings.push_back("mask frame " + std::to_string(o_.maskFrame) + " is not before contrast arrival (frame " +
+                            std::to_string(arrival_ + 1) + "): contrast already there is subtracted away");
+  } else {
+    // The mask ends before any trace of contrast, not just before the arrival threshold.
+    maskLast_ = arrival_ - 1;
+    const double trace = std::max(3 * sigma, 0.05 * peak);
+    while (maskLast_ > 0 && sign_ * (signal[std::size_t(maskLast_)] - signal[0]) > trace) --maskLast_;
+    maskFirst_ = std::max(0, maskLast_ - 15);
+  }
+  reference_ = maskFirst_;
+  return {};
+}
+
+void Segmenter::coarseMotionAndExtent() {
+  const Coarse& c = coarse_;
+  // Coarse mask: the mask frames averaged (their motion is below a reduced pixel).
+  coarseMask_ = FloatImage(PixelBox{0, 0, c.width, c.height});
+  for (int f = maskFirst_; f <= maskLast_; ++f)
+    for (std::size_t i = 0; i < coarseMask_.values.size(); ++i)
+      coarseMask_.values[i] += c.opacity[std::size_t(f)].values[i];
+  for (float& v : coarseMask_.values) v /= float(maskLast_ - maskFirst_ + 1);
+
+  const double scx = c.toCoarse(o_.injectionPoint[0]), scy = c.toCoarse(o_.injectionPoint[1]);
+  coarseShift_.assign(std::size_t(frames_), Shift2{});
+  if (o_.motionCorrection) {
+    parallelFor(frames_, workers_, [&](int f, unsigned) {
+      const ShiftEstimate e = phaseCorrelate(coarseMask_, c.opacity[std::size_t(f)], scx, scy, 128);
+      // A weak peak means the window has no structure to lock on: trust "no motion".
+      if (e.confidence > 0.02) coarseShift_[std::size_t(f)] = {e.shift.dx * c.factor, e.shift.dy * c.factor};
+    });
+  }
+
+  // Coarse contrast extent: the seed-connected component of each frame's difference,
+  // united in reference coordinates.
+  const int w = c.width, h = c.height;
+  auto difference = [&](int f, std::vector<float>& d, std::vector<float>& s, std::vector<float>& tmp) {
+    const int sx = int(std::lround(coarseShift_[std::size_t(f)].dx / c.factor));
+    const int sy = int(std::lround(coarseShift_[std::size_t(f)].dy / c.factor));
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w; ++x) {
+        const int mx = std::min(w - 1, std::max(0, x - sx)), my = std::min(h - 1, std::max(0, y - sy));
+        d[std::size_t(y * w + x)] = float(sign_) * (c.opacity[std::size_t(f)].at(x, y) - coarseMask_.at(mx, my));
+      }
+    binomial3(d.data(), s.data(), tmp.data(), w, h);
+  };
+  const std::size_t n = std::size_t(w) * std::size_t(h);
+  std::vector<float> d(n), s(n), tmp(n);
+  difference(peakFrame_, d, s, tmp);
+  const double radius = std::max(1.0, 1.5 / (pixelMm_ * c.factor));
+  const auto seeds = discPixels(scx + coarseShift_[std::size_t(peakFrame_)].dx / c.factor,
+                                scy + coarseShift_[std::size_t(peakFrame_)].dy / c.factor, radius, w, h);
+  std::vector<float> seedValues;
+  for (int i : seeds) seedValues.push_back(s[std::size_t(i)]);
+  const double level = median(seedValues);
+  // Subsample for the noise estimate: every 7th pixel is plenty and fast.
+  std::vector<float> sample;
+  for (std::size_t i = 0; i < n; i += 7) sample.push_back(s[i]);
+  const double sigma = robustSigma(sample);
+  const float threshold = float(std::max(0.35 * level, 4 * sigma));
+
+  std::vector<std::vector<std::uint8_t>> unions(workers_, std::vector<std::uint8_t>(n, 0));
+  struct Buffers {
+    std::vector<float> d, s, tmp;
+    std::vector<std::uint8_t> comp;
+    std::vector<int> queue;
+  };
+  std::vector<Buffers> buffers(workers_);
+  parallelFor(frames_ - arrival_, workers_, [&](int i, unsigned worker) {
+    const int f = arrival_ + i;
+    Buffers& b = buffers[worker];
+    b.d.resize(n);
+    b.s.resize(n);
+    b.tmp.resize(n);
+    b.comp.resize(n);
+    difference(f, b.d, b.s, b.tmp);
+    const Shift2 sh = coarseShift_[std::size_t(f)];
+    const auto fs = discPixels(scx + sh.dx / c.factor, scy + sh.dy / c.factor, radius, w, h);
+    if (growComponent(b.s.data(), w, h, threshold, fs, b.comp.data(), b.queue) == 0) return;
+    const int sx = int(std::lround(sh.dx / c.factor)), sy = int(std::lround(sh.dy / c.factor));
+    std::vector<std::uint8_t>& u = unions[worker];
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w; ++x)
+        if (b.comp[std::size_t(y * w + x)]) {
+          const int rx = std::min(w - 1, std::max(0, x - sx)), ry = std::min(h - 1, std::max(0, y - sy));
+          u[std::size_t(ry * w + rx)] = 1;
+        }
+  });
+  int minX = w, minY = h, maxX = -1, maxY = -1;
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      bool any = false;
+      for (const auto& u : unions) any = any || u[std::size_t(y * w + x)];
+      if (!any) continue;
+      minX = std::min(minX, x), maxX = std::max(maxX, x), minY = std::min(minY, y), maxY = std::max(maxY, y);
+    }
+  const int k = c.factor;
+  PixelBox extent;
+  const int sx = int(std::lround(o_.injectionPoint[0])), sy = int(std::lround(o_.injectionPoint[1]));
+  if (maxX < 0) {
+    extent = {sx, sy, sx + 1, sy + 1};
+  } else {
+    extent = {minX * k, minY * k, (maxX + 1) * k, (maxY + 1) * k};
+  }
+  // Margin: the disc extends well beyond the nucleus that fills first (the outline
+  // estimate needs its margins and some soft tissue beyond), at least 12 mm.
+  const int margin = int(std::ceil(std::max(0.6 * std::max(extent.width(), extent.height()), 12.0 / pixelMm_)));
+  roi_ = expandBox(extent, margin, s_.columns, s_.rows);
+  double maxShift = 0;
+  for (const Shift2& sh : coarseShift_) maxShift = std::max({maxShift, std::abs(sh.dx), std::abs(sh.dy)});
+  padded_ = expandBox(roi_, int(std::ceil(maxShift)) + 4, s_.columns, s_.rows);
+}
+
+// Full-resolution mask over the padded ROI: the mask frames aligned to the reference
+// and averaged in the intensity domain (noise drops with the square root of their number).
+void Segmenter::buildMask() {
+  const PixelBox& box = padded_;
+  auto load = [&](int f, bool opacity) {
+    FloatImage img(box);
+    for (int y = box.y0; y < box.y1; ++y) {
+      float* row = &img.at(box.x0, y);
+      if (opacity)
+        fx_.opacityRow(f, y, box.x0, box.x1, row);
+      else
+        fx_.domainRow(f, y, box.x0, box.x1, row);
+    }
+    return img;
+  };
+  TranslationRefiner refRefiner(load(reference_, true), roi_);
+  const int count = maskLast_ - maskFirst_ + 1;
+  std::vector<FloatImage> aligned(static_cast<std::size_t>(count));
+  parallelFor(count, workers_, [&](int i, unsigned) {
+    const int f = maskFirst_ + i;
+    FloatImage dom = load(f, false);
+    if (f == reference_ || !o_.motionCorrection) {
+      aligned[std::size_t(i)] = std::move(dom);
+      return;
+    }
+    const Shift2 start{coarseShift_[std::size_t(f)].dx - coarseShift_[std::size_t(reference_)].dx,
+                       coarseShift_[std::size_t(f)].dy - coarseShift_[std::size_t(reference_)].dy};
+    const Shift2 sh = refRefiner.refine(load(f, true), start).shift;
+    FloatImage out(box);
+    for (int y = box.y0; y < box.y1; ++y)
+      for (int x = box.x0; x < box.x1; ++x) out.at(x, y) = dom.sample(x + sh.dx, y + sh.dy);
+    aligned[std::size_t(i)] = std::move(out);
+  });
+  maskDomain_ = FloatImage(box);
+  for (const FloatImage& a : aligned)
+    for (std::size_t i = 0; i < a.values.size(); ++i) maskDomain_.values[i] += a.values[i];
+  FloatImage maskOpacity(box);
+  for (std::size_t i = 0; i < maskDomain_.values.size(); ++i) {
+    maskDomain_.values[i] /= float(count);
+    maskOpacity.values[i] = fx_.domainToOpacity(maskDomain_.values[i]);
+  }
+  refiner_ = TranslationRefiner(std::move(maskOpacity), roi_);
+}
+
+Shift2 Segmenter::frameShift(int f, Scratch& sc) const {
+  if (f == reference_ || !o_.motionCorrection) return {};
+  return refiner_.refine(sc.opacity, coarseShift_[std::size_t(f)]).shift;
+}
+
+// sign * (opacity of frame f - mask shifted onto frame f) over the ROI, then smoothed.
+void Segmenter::computeDifference(Shift2 shift, Scratch& sc) const {
+  const int w = roi_.width(), h = roi_.height();
+  // The shift is the same for the whole frame, so are the bilinear weights.
+  const double sx = -shift.dx, sy = -shift.dy;
+  const int ix = int(std::floor(sx)), iy = int(std::floor(sy));
+  const float wx = float(sx - ix), wy = float(sy - iy);
+  const float sgn = float(sign_);
+  const FloatImage& m = maskDomain_;
+  for (int y = 0; y < h; ++y) {
+    const int gy = roi_.y0 + y;
+    const int my0 = std::min(m.y0 + m.height - 1, std::max(m.y0, gy + iy));
+    const int my1 = std::min(m.y0 + m.height - 1, std::max(m.y0, gy + iy + 1));
+    const float* r0 = &m.values[std::size_t(my0 - m.y0) * std::size_t(m.width)];
+    const float* r1 = &m.values[std::size_t(my1 - m.y0) * std::size_t(m.width)];
+    const float* op = &sc.opacity.at(roi_.x0, gy);
+    float* d = &sc.diff[std::size_t(y) * std::size_t(w)];
+    for (int x = 0; x < w; ++x) {
+      const int gx = roi_.x0 + x;
+      const int mx0 = std::min(m.x0 + m.width - 1, std::max(m.x0, gx + ix)) - m.x0;
+      const int mx1 = std::min(m.x0 + m.width - 1, std::max(m.x0, gx + ix + 1)) - m.x0;
+      const float top = r0[mx0] + wx * (r0[mx1] - r0[mx0]);
+      const float bottom = r1[mx0] + wx * (r1[mx1] - r1[mx0]);
+      d[x] = sgn * (op[x] - fx_.domainToOpacity(top + wy * (bottom - top)));
+    }
+  }
+  binomial3(sc.diff.data(), sc.smooth.data(), sc.tmp.data(), w, h);
+}
+
+std::size_t Segmenter::segmentFrame(int f, Scratch& sc, std::uint8_t* comp, Shift2& shift) const {
+  const std::size_t n = roi_.area();
+  if (sc.opacity.box().x0 != roi_.x0 || sc.opacity.values.size() != n) sc.opacity = FloatImage(roi_);
+  sc.diff.resize(n);
+  sc.smooth.resize(n);
+  sc.tmp.resize(n);
+  for (int y = roi_.y0; y < roi_.y1; ++y) fx_.opacityRow(f, y, roi_.x0, roi_.x1, &sc.opacity.at(roi_.x0, y));
+  shift = frameShift(f, sc);
+  computeDifference(shift, sc);
+  const auto seeds = discPixels(o_.injectionPoint[0] + shift.dx - roi_.x0, o_.injectionPoint[1] + shift.dy - roi_.y0,
+                                seedRadiusPx_, roi_.width(), roi_.height());
+  return growComponent(sc.smooth.data(), roi_.width(), roi_.height(), threshold_, seeds, comp, sc.queue);
+}
+
+// Contrast level at the needle tip and noise, on the frame where the tip is most opaque.
+Status Segmenter::pilotThreshold() {
+  Scratch sc;
+  sc.opacity = FloatImage(roi_);
+  sc.diff.resize(roi_.area());
+  sc.smooth.resize(roi_.area());
+  sc.tmp.resize(roi_.area());
+  for (int y = roi_.y0; y < roi_.y1; ++y) fx_.opacityRow(peakFrame_, y, roi_.x0, roi_.x1, &sc.opacity.at(roi_.x0, y));
+  const Shift2 shift = frameShift(peakFrame_, sc);
+  computeDifference(shift, sc);
+  const auto seeds = discPixels(o_.injectionPoint[0] + shift.dx - roi_.x0, o_.injectionPoint[1] + shift.dy - roi_.y0,
+                                seedRadiusPx_, roi_.width(), roi_.height());
+  std::vector<float> at;
+  for (int i : seeds) at.push_back(sc.smooth[std::size_t(i)]);
+  std::vector<float> sample;
+  for (std::size_t i = 0; i < sc.smooth.size(); i += 5) sample.push_back(sc.smooth[i]);
+  r_.contrastLevel = median(at);
+  r_.noiseSigma = robustSigma(sample);
+  if (r_.contrastLevel < 5 * r_.noiseSigma)
+    return makeError("contrast at the injection point is too faint to segment: level " + fmt(r_.contrastLevel, 3) +
+                     " against noise " + fmt(r_.noiseSigma, 3) + " (frame " + std::to_string(peakFrame_ + 1) + ")");
+  // Half-way between nothing and the nucleus level, a little lower because a leak is
+  // a thinner layer of contrast than the nucleus; never inside the noise.
+  threshold_ = float(std::max(0.45 * r_.contrastLevel, 4 * r_.noiseSigma));
+  r_.threshold = threshold_;
+  return {};
+}
+
+Status Segmenter::discOutline(const DiscBackground& background) {
+  r_.injectionPoint = o_.injectionPoint;
+  if (!o_.discOutline.empty()) {
+    r_.discOutline = o_.discOutline;
+    r_.discOutlineEstimated = false;
+    r_.discOutlineMethod = "given";
+  } else {
+    DiscOutlineOptions opt;
+    opt.pixelMm = pixelMm_;
+    // Steel is far denser than the contrast-filled nucleus; bone edges are far less.
+    opt.needleExcess = 0.5 * r_.contrastLevel;
+    auto est = estimateDiscOutline(background, o_.injectionPoint, opt);
+    if (!est) return makeError("disc outline could not be estimated (" + est.message() + "); give it with --disc");
+    r_.discOutline = est->polygon;
+    r_.discOutlineEstimated = true;
+    r_.discOutlineMethod = est->method;
+    if (est->edgeFraction < 0.6)
+      r_.warnings.push_back("disc margin found on only " + fmt(100 * est->edgeFraction, 0) +
+                            "% of directions; check the estimated outline");
+  }
+  r_.discCentre = polygonCentroid(r_.discOutline);
+  return {};
+}
+
+void Segmenter::labelAndMeasure() {
+  const std::size_t plane = roi_.area();
+  const int w = roi_.width();
+  const double pixelArea = r_.pixelAreaMm2();
+  r_.perFrame.resize(std::size_t(frames_));
+  std::atomic<bool> clipped{false};
+  const int h = roi_.height();
+  parallelFor(frames_, workers_, [&](int f, unsigned) {
+    std::vector<std::uint8_t> inside(plane);
+    rasterizePolygon(r_.discOutline, shifts_[std::size_t(f)], roi_, inside.data());
+    std::uint8_t* lab = r_.roiLabels.data() + std::size_t(f) * plane;
+    std::size_t one = 0, two = 0;
+    for (std::size_t i = 0; i < plane; ++i) {
+      if (!lab[i]) continue;
+      lab[i] = inside[i] ? 1 : 2;
+      (inside[i] ? one : two)++;
+    }
+    // Contrast on an edge of the ROI that is not an edge of the image was cut off there.
+    bool edge = false;
+    for (int x = 0; x < w && !edge; ++x)
+      edge = (roi_.y0 > 0 && lab[std::size_t(x)]) || (roi_.y1 < s_.rows && lab[std::size_t(h - 1) * w + x]);
+    for (int y = 0; y < h && !edge; ++y)
+      edge = (roi_.x0 > 0 && lab[std::size_t(y) * w]) || (roi_.x1 < s_.columns && lab[std::size_t(y) * w + w - 1]);
+    if (edge) clipped = true;
+    LeakFrame& lf = r_.perFrame[std::size_t(f)];
+    lf.frame = f + 1;
+    lf.timeMs = s_.slices[std::size_t(f)].timeMs;
+    lf.motion = shifts_[std::size_t(f)];
+    lf.intradiscalPixels = one;
+    lf.leakPixels = two;
+    lf.intradiscalAreaMm2 = double(one) * pixelArea;
+    lf.leakAreaMm2 = double(two) * pixelArea;
+  });
+
+  if (clipped)
+    r_.warnings.push_back("contrast reaches the edge of the analysed region (" + std::to_string(roi_.width()) + "x" +
+                          std::to_string(roi_.height()) + " pixels around the disc): the leak may extend beyond it");
+  std::vector<std::size_t> leakCounts;
+  for (const LeakFrame& lf : r_.perFrame) leakCounts.push_back(lf.leakPixels);
+  // Smallest leak worth calling: 0.5 mm^2, and never fewer than 3 pixels.
+  const std::size_t minPixels = std::max<std::size_t>(3, std::size_t(std::ceil(0.5 / pixelArea)));
+  const auto onset = leakOnsetIndex(leakCounts, minPixels, 2);
+  r_.finalLeakAreaMm2 = r_.perFrame.back().leakAreaMm2;
+  if (!onset) return;
+  r_.leakOnsetFrame = *onset + 1;
+  r_.leakOnsetMs = s_.slices[std::size_t(*onset)].timeMs;
+
+  // Accumulated leak in reference coordinates (nearest pixel: area, not shape, matters here).
+  std::vector<std::uint8_t> accumulated(plane, 0);
+  for (int f = *onset; f < frames_; ++f) {
+    const std::uint8_t* lab = r_.roiLabels.data() + std::size_t(f) * plane;
+    const int dx = int(std::lround(shifts_[std::size_t(f)].dx)), dy = int(std::lround(shifts_[std::size_t(f)].dy));
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w; ++x) {
+        if (lab[std::size_t(y) * w + x] != 2) continue;
+        const int rx = x - dx, ry = y - dy;
+        if (rx >= 0 && ry >= 0 && rx < w && ry < h) accumulated[std::size_t(ry) * w + rx] = 1;
+      }
+  }
+  r_.accumulatedLeakPixels = std::size_t(std::count(accumulated.begin(), accumulated.end(), std::uint8_t(1)));
+  r_.accumulatedLeakAreaMm2 = double(r_.accumulatedLeakPixels) * pixelArea;
+  std::vector<std::uint8_t> inside(plane);
+  rasterizePolygon(r_.discOutline, Shift2{}, roi_, inside.data());
+  LeakPathOptions po;
+  po.minPixels = minPixels;
+  r_.paths = findLeakPaths(accumulated.data(), inside.data(), roi_, r_.discCentre, po);
+}
+
+Result<LeakSegmentation> Segmenter::run() {
+  if (Status st = validate(); !st) return st.error();
+  frames_ = int(s_.sliceCount());
+  workers_ = workerCount(o_.threads, frames_);
+  r_.columns = s_.columns;
+  r_.rows = s_.rows;
+  r_.frames = frames_;
+  r_.calibration = s_.calibration.kind;
+  r_.calibrationDescription = s_.calibration.description;
+  r_.pixelWidthMm = s_.spacing[0] > 0 ? s_.spacing[0] : 1.0;
+  r_.pixelHeightMm = s_.spacing[1] > 0 ? s_.spacing[1] : 1.0;
+  if (r_.calibration == Calibration::None) {
+    r_.pixelWidthMm = r_.pixelHeightMm = 1.0;
+    r_.warnings.push_back("no pixel spacing in the header: areas are in pixels, not mm^2");
+  } else if (r_.calibration == Calibration::Detector) {
+    r_.warnings.push_back(
+        "spacing is at the detector (no magnification factor): areas are overestimated by the "
+        "geometric magnification squared");
+  }
+  pixelMm_ = std::sqrt(r_.pixelWidthMm * r_.pixelHeightMm);
+  seedRadiusPx_ = std::max(2.0, 1.5 / pixelMm_);
+
+  using Clock = std::chrono::steady_clock;
+  auto t = Clock::now();
+  const auto start = t;
+  auto lap = [&t](double& ms) {
+    const auto now = Clock::now();
+    ms = std::chrono::duration<double, std::milli>(now - t).count();
+    t = now;
+  };
+  coarse_ = reduceFrames(fx_, workers_);
+  lap(r_.timings.reduceMs);
+  if (Status st = findContrastArrival(); !st) return st.error();
+  coarseMotionAndExtent();
+  lap(r_.timings.coarseMs);
+  buildMask();
+  if (Status st = pilotThreshold(); !st) return st.error();
+  lap(r_.timings.maskMs);
+  r_.roi = roi_;
+  r_.referenceFrame = reference_ + 1;
+  r_.maskFirstFrame = maskFirst_ + 1;
+  r_.maskLastFrame = maskLast_ + 1;
+
+  // Pass 1: contrast component per frame, and the contrast-free background for the
+  // outline estimate (frames spread over the cine, contrast and its rim left out).
+  const std::size_t plane = roi_.area();
+  r_.roiLabels.assign(std::size_t(frames_) * plane, 0);
+  shifts_.assign(std::size_t(frames_), Shift2{});
+  const bool estimate = o_.discOutline.empty();
+  const int backgroundStride = std::max(1, frames_ / 16);
+  int sampledFrames = 0;
+  for (int f = arrival_; f < frames_; f += backgroundStride) ++sampledFrames;
+  std::vector<Scratch> scratch(workers_);
+  std::vector<FloatImage> sums, squares, counts;
+  if (estimate) {
+    sums.assign(workers_, FloatImage(roi_));
+    squares.assign(workers_, FloatImage(roi_));
+    counts.assign(workers_, FloatImage(roi_));
+  }
+  const FloatImage& maskOpacity = refiner_.reference();
+  parallelFor(frames_, workers_, [&](int f, unsigned worker) {
+    Scratch& sc = scratch[worker];
+    std::uint8_t* comp = r_.roiLabels.data() + std::size_t(f) * plane;
+    Shift2 shift;
+    segmentFrame(f, sc, comp, shift);
+    shifts_[std::size_t(f)] = shift;
+    if (!estimate || f < arrival_ || (f - arrival_) % backgroundStride != 0) return;
+    const int w = roi_.width(), h = roi_.height();
+    FloatImage& sum = sums[worker];
+    FloatImage& sq = squares[worker];
+    FloatImage& cnt = counts[worker];
+    for (int y = 0; y < h; ++y) {
+      for (int x = 0; x < w; ++x) {
+        const double fx = roi_.x0 + x + shift.dx, fy = roi_.y0 + y + shift.dy;
+        const int px = int(std::lround(fx)) - roi_.x0, py = int(std::lround(fy)) - roi_.y0;
+        bool near = false;  // contrast within 2 pixels: its blurred rim is not background
+        for (int dy = -2; dy <= 2 && !near; ++dy)
+          for (int dx = -2; dx <= 2 && !near; ++dx) {
+            const int qx = px + dx, qy = py + dy;
+            near = qx >= 0 && qy >= 0 && qx < w && qy < h && comp[std::size_t(qy) * w + qx];
+          }
+        if (near) continue;
+        // Relative to the mask, so the squares keep their precision in float.
+        const float v = sc.opacity.sample(fx, fy) - maskOpacity.at(roi_.x0 + x, roi_.y0 + y);
+        sum.values[std::size_t(y) * w + x] += v;
+        sq.values[std::size_t(y) * w + x] += v * v;
+        cnt.values[std::size_t(y) * w + x] += 1;
+      }
+    }
+  });
+
+  lap(r_.timings.framesMs);
+  // Background = mean of the mask and the contrast-free samples; its standard error
+  // from the samples' spread (pooled where a pixel has too few samples of its own).
+  DiscBackground background;
+  if (estimate) {
+    background.opacity = FloatImage(roi_);
+    background.standardError = FloatImage(roi_);
+    background.core.assign(plane, 0);
+    const double maskWeight = double(maskLast_ - maskFirst_ + 1);
+    std::vector<float> variances;
+    for (std::size_t i = 0; i < plane; ++i) {
+      double n = 0, s1 = 0, s2 = 0;
+      for (unsigned k = 0; k < workers_; ++k)
+        n += counts[k].values[i], s1 += sums[k].values[i], s2 += squares[k].values[i];
+      if (n >= 4) variances.push_back(float(std::max(0.0, (s2 - s1 * s1 / n) / (n - 1))));
+    }
+    const double pooled = variances.empty() ? double(r_.noiseSigma * r_.noiseSigma) * 7.1 : median(variances);
+    const double slope = std::abs(s_.slices[std::size_t(reference_)].rescaleSlope);
+    for (int y = roi_.y0; y < roi_.y1; ++y) {
+      for (int x = roi_.x0; x < roi_.x1; ++x) {
+        const std::size_t i = std::size_t(y - roi_.y0) * roi_.width() + std::size_t(x - roi_.x0);
+        double n = 0, s1 = 0, s2 = 0;
+        for (unsigned k = 0; k < workers_; ++k)
+          n += counts[k].values[i], s1 += sums[k].values[i], s2 += squares[k].values[i];
+        const double var = n >= 4 ? std::max(0.25 * pooled, (s2 - s1 * s1 / n) / (n - 1)) : pooled;
+        // In the data's polarity, so that "denser" means the same as for the contrast.
+        background.opacity.at(x, y) = float(sign_ * (maskOpacity.at(x, y) + s1 / (n + maskWeight)));
+        // Never below one quantisation step: with little noise, averaging frames does not
+        // average away the staircase that 8 bits make of a smooth gradient, and each of its
+        // steps would otherwise look like a significant edge.
+        const double quantum = fx_.model().logarithmic ? slope : slope / std::max(0.5, double(maskDomain_.at(x, y)));
+        background.standardError.at(x, y) = float(std::max(quantum, std::sqrt(var / (n + maskWeight))));
+        background.core[i] = n == 0 && sampledFrames > 0;
+      }
+    }
+  }
+  if (Status st = discOutline(background); !st) return st.error();
+  lap(r_.timings.outlineMs);
+  labelAndMeasure();
+  lap(r_.timings.measureMs);
+  r_.timings.totalMs = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+  return std::move(r_);
+}
+
+}  // namespace
+
+Result<LeakSegmentation> segmentLeak(const Series& series, const LeakSegmentationOptions& options) {
+  Segmenter segmenter(series, options);
+  return segmenter.run();
+}
+
+}  // namespace annulo
