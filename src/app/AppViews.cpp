@@ -45,7 +45,9 @@ void Application::drawSliceView(SliceRenderer& r, int viewIndex, const char* id,
     if (viewIndex == 0) {
       state_.hover = image;
       if (io.MouseWheel != 0) state_.view = zoomAbout(state_.view, g, screen, std::pow(1.15, io.MouseWheel));
-      if (ImGui::IsMouseClicked(ImGuiMouseButton_Left) && state_.measure.active()) {
+      if (ImGui::IsMouseClicked(ImGuiMouseButton_Left) && processing_.pick != Pick::None) {
+        processingClick(processing_, image);
+      } else if (ImGui::IsMouseClicked(ImGuiMouseButton_Left) && state_.measure.active()) {
         if (auto m = state_.measure.click(image)) commitMeasurement(state_, *m);
       } else if (ImGui::IsMouseClicked(ImGuiMouseButton_Left) && state_.tool.active()) {
         if (auto shape = state_.tool.click(image)) commitShape(state_, *shape);
@@ -64,6 +66,7 @@ void Application::drawSliceView(SliceRenderer& r, int viewIndex, const char* id,
     state_.window = dragWindow(state_.window, io.MouseDelta.x, io.MouseDelta.y, range);
   }
   if (viewIndex == 0 && ImGui::IsItemActive() && !state_.tool.active() && !state_.measure.active() &&
+      processing_.pick == Pick::None &&
       ImGui::IsMouseDragging(ImGuiMouseButton_Left)) {
     state_.view.panX += io.MouseDelta.x;
     state_.view.panY += io.MouseDelta.y;
@@ -71,6 +74,7 @@ void Application::drawSliceView(SliceRenderer& r, int viewIndex, const char* id,
   if (viewIndex == 0) {
     drawTears(state_, view, g, origin, dl);
     drawMeasurements(state_, view, g, origin, dl);
+    drawProcessingOverlay(state_, processing_, view, g, origin, dl);
     if (state_.layout == Layout::Mpr) {
       const Vec2 a = imageToScreen(view, g, {double(state_.crossColumn), -0.5});
       const Vec2 b = imageToScreen(view, g, {double(state_.crossColumn), s->rows - 0.5});

@@ -141,6 +141,7 @@ void Application::handleKeys(double now) {
 
 void Application::frame(double now) {
   pollLoader();
+  pollProcessing(state_, processing_);
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
   if (simulatedMouse_) {  // after the backend, which would overwrite it from the real cursor
@@ -150,8 +151,11 @@ void Application::frame(double now) {
   }
   ImGui::NewFrame();
   handleKeys(now);
-  if (ImGui::IsKeyPressed(GLFW_KEY_ENTER) && !ImGui::GetIO().WantTextInput)
+  if (ImGui::IsKeyPressed(GLFW_KEY_ENTER) && !ImGui::GetIO().WantTextInput) {
+    if (processing_.pick == Pick::DiscOutline) processing_.pick = Pick::None;
     if (auto shape = state_.tool.finish()) commitShape(state_, *shape);
+  }
+  if (ImGui::IsKeyPressed(GLFW_KEY_I) && !ImGui::GetIO().WantTextInput) processing_.pick = Pick::Injection;
 
   const ImVec2 size = ImGui::GetIO().DisplaySize;
   const ImGuiWindowFlags fixed = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
@@ -165,6 +169,7 @@ void Application::frame(double now) {
   ImGui::SetNextWindowPos(ImVec2(size.x - kRightWidth, 0));
   ImGui::SetNextWindowSize(ImVec2(kRightWidth, size.y - kBottomHeight));
   ImGui::Begin("Tears", nullptr, fixed);
+  drawProcessingPanel(state_, processing_);
   drawTearPanel(state_);
   ImGui::End();
 
@@ -206,6 +211,28 @@ void Application::loadLabels() {
     return;
   }
   state_.labels = std::move(*labels);
+}
+
+// Screenshot mode: the processing a teaching script asked for, finished before the picture.
+void Application::runRequestedProcessing() {
+  const Series* s = state_.series();
+  if (!s) return;
+  if (options_.segmentAt) {
+    processing_.injection = Vec2{(*options_.segmentAt)[0], (*options_.segmentAt)[1]};
+    processing_.segmentedSeries = s;
+    LeakSegmentationOptions o;
+    o.injectionPoint = *options_.segmentAt;
+    processing_.leakTask = std::async(std::launch::deferred, [s, o] { return segmentLeak(*s, o); });
+  }
+  if (options_.findHiz) {
+    processing_.hizSeries = s;
+    processing_.hizTask = std::async(std::launch::deferred, [s] { return detectHiz(*s); });
+  }
+  if (processing_.leakTask.valid()) processing_.leakTask.wait();
+  if (processing_.hizTask.valid()) processing_.hizTask.wait();
+  pollProcessing(state_, processing_);
+  if (!processing_.error.empty()) std::cerr << "annulo: " << processing_.error << "\n";
+  if (options_.findHiz && !processing_.hiz.empty() && options_.frame == 0) state_.frame = processing_.hiz.front().slice - 1;
 }
 
 void Application::renderFrame() {
@@ -290,6 +317,7 @@ int Application::run() {
     }
     if (!options_.labels.empty()) loadLabels();
     state_.compareLevel = options_.compare;
+    runRequestedProcessing();
     // A few frames let ImGui settle its layout before the picture is taken.
     for (int i = 0; i < 2; ++i) {
       renderFrame();

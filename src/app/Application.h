@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "AppState.h"
+#include "ProcessingPanel.h"
 #include "StudyLoader.h"
 #include "Thumbnails.h"
 #include "VolumeView.h"
@@ -29,6 +30,8 @@ struct LaunchOptions {
   std::string tool;                   // point | polyline | polygon
   std::vector<std::array<float, 2>> clicks;
   std::string compare;      // disc level to show side by side, e.g. L4-L5
+  std::optional<std::array<double, 2>> segmentAt;  // run leak segmentation from this injection point
+  bool findHiz = false;
   std::string bench;        // cine | wl | volume: print frame rates and exit
   double startedAtMs = 0;   // process start on the steady clock, for launch time
 };
@@ -59,6 +62,7 @@ class Application {
   void simulateInput();
   void renderFrame();
   void loadLabels();
+  void runRequestedProcessing();
   int runBenchmark();
   template <typename Step>
   double measure(int frames, Step step);
@@ -71,6 +75,7 @@ class Application {
   std::unique_ptr<VolumeView> volume_;
   std::unique_ptr<Thumbnails> thumbnails_;
   std::unique_ptr<SliceRenderer> compare_[2];
+  Processing processing_;
   VolumePreset preset_ = VolumePreset::MrT2;
   // Where view 0 was drawn last frame (window coordinates), for the sidecar.
   float viewX_ = 0, viewY_ = 0, viewW_ = 0, viewH_ = 0;

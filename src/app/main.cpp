@@ -13,6 +13,7 @@ namespace {
 const char* kUsage =
     "usage: annulo [PATH] [--screenshot OUT.png] [--series UID] [--frame N] [--layout 2d|mpr|3d] [--size WxH]\n"
     "       [--labels LABELS.nrrd] [--tool point|polyline|polygon --click X,Y ...] [--compare LEVEL]\n"
+    "       [--segment X,Y (injection point)] [--hiz]\n"
     "  PATH: a DICOM file, folder or DICOMDIR. --screenshot renders the whole UI once and exits\n"
     "  (and writes OUT.png.json with where the image view was); --tool/--click simulate mouse\n"
     "  input before the screenshot (window coordinates).\n"
@@ -44,6 +45,12 @@ bool parse(int argc, char** argv, annulo::app::LaunchOptions& o) {
     } else if (a == "--size") {
       if (!next(v) || std::sscanf(v.c_str(), "%dx%d", &o.width, &o.height) != 2 || o.width < 320 || o.height < 240)
         return false;
+    } else if (a == "--segment") {
+      double x = 0, y = 0;
+      if (!next(v) || std::sscanf(v.c_str(), "%lf,%lf", &x, &y) != 2) return false;
+      o.segmentAt = std::array<double, 2>{x, y};
+    } else if (a == "--hiz") {
+      o.findHiz = true;
     } else if (a == "--compare") {
       if (!next(o.compare)) return false;
     } else if (a == "--bench") {

@@ -150,6 +150,28 @@ TEST_F(ViewerGui, LeakOverlayColourAppearsWhereTheLabelMapSays) {
   EXPECT_LT(std::abs(int(bg.GetRed()) - int(bg.GetBlue())), 8);
 }
 
+TEST_F(ViewerGui, SegmentationFromTheInjectionPointIsOverlaidOnTheLeak) {
+  char seed[64];
+  std::snprintf(seed, sizeof seed, "%.2f,%.2f", truth_.xa.needleTip[0], truth_.xa.needleTip[1]);
+  const Shot s = run(std::string("--frame 40 --segment ") + seed);
+  // Deep inside a true leak channel on frame 40 (3x3 neighbourhood all leak): orange.
+  const auto labels = phantomLabelMap(truth_.xa, 40);
+  const int cols = truth_.xa.columns;
+  int checked = 0, orange = 0;
+  for (int r = 1; r < truth_.xa.rows - 1; r += 3)
+    for (int c = 1; c < cols - 1; c += 3) {
+      bool all = true;
+      for (int dr = -1; dr <= 1 && all; ++dr)
+        for (int dc = -1; dc <= 1 && all; ++dc) all = labels[std::size_t((r + dr) * cols + c + dc)] == 2;
+      if (!all) continue;
+      const Rgb p = s.at(s.toScreen({double(c), double(r)}));
+      ++checked;
+      if (int(p.GetRed()) > int(p.GetBlue()) + 60) ++orange;
+    }
+  ASSERT_GT(checked, 5);
+  EXPECT_GE(orange, checked * 9 / 10) << orange << " of " << checked << " true leak pixels shown as leak";
+}
+
 TEST_F(ViewerGui, TearPlacedBySimulatedClickIsSavedAtTheImagePoint) {
   const Shot layout = run("--frame 30");
   const Vec2 target{300.0, 250.0};

@@ -1,0 +1,229 @@
+#include "ProcessingPanel.h"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+
+#include "ViewDrawing.h"
+
+namespace annulo::app {
+namespace {
+
+template <typename T>
+bool ready(const std::future<T>& f) {
+  if (!f.valid()) return false;
+  const auto status = f.wait_for(std::chrono::seconds(0));
+  return status == std::future_status::ready;  // a deferred task is run by wait(), not here
+}
+
+// Intradiscal and leak area over time; a click jumps to that frame.
+void areaPlot(AppState& st, const LeakSegmentation& seg) {
+  const ImVec2 size(ImGui::GetContentRegionAvail().x, 110);
+  const ImVec2 o = ImGui::GetCursorScreenPos();
+  ImGui::InvisibleButton("areaplot", size);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(o, ImVec2(o.x + size.x, o.y + size.y), IM_COL32(15, 15, 18, 255));
+  double top = 1;
+  for (const auto& f : seg.perFrame) top = std::max({top, f.intradiscalAreaMm2, f.leakAreaMm2});
+  const int n = int(seg.perFrame.size());
+  auto at = [&](int i, double v) {
+    return ImVec2(o.x + size.x * float(i) / float(std::max(1, n - 1)), o.y + size.y - 4 - float(v / top) * (size.y - 8));
+  };
+  for (int i = 1; i < n; ++i) {
+    dl->AddLine(at(i - 1, seg.perFrame[std::size_t(i - 1)].intradiscalAreaMm2), at(i, seg.perFrame[std::size_t(i)].intradiscalAreaMm2),
+                IM_COL32(60, 150, 255, 255), 1.5f);
+    dl->AddLine(at(i - 1, seg.perFrame[std::size_t(i - 1)].leakAreaMm2), at(i, seg.perFrame[std::size_t(i)].leakAreaMm2),
+                IM_COL32(255, 140, 0, 255), 1.5f);
+  }
+  if (seg.leakOnsetFrame) {
+    const ImVec2 x = at(*seg.leakOnsetFrame - 1, 0);
+    dl->AddLine(ImVec2(x.x, o.y), ImVec2(x.x, o.y + size.y), IM_COL32(255, 80, 80, 200), 1);
+    dl->AddText(ImVec2(x.x + 3, o.y + 2), IM_COL32(255, 80, 80, 255), "onset");
+  }
+  const ImVec2 now = at(st.frame, 0);
+  dl->AddLine(ImVec2(now.x, o.y), ImVec2(now.x, o.y + size.y), IM_COL32(200, 200, 200, 120), 1);
+  if (ImGui::IsItemHovered() && ImGui::IsMouseDown(ImGuiMouseButton_Left) && n > 1) {
+    const float t = std::clamp((ImGui::GetIO().MousePos.x - o.x) / size.x, 0.0f, 1.0f);
+    st.frame = int(std::lround(t * float(n - 1)));
+    st.cine.playing = false;
+  }
+  ImGui::TextColored(ImVec4(0.25f, 0.6f, 1, 1), "intradiscal");
+  ImGui::SameLine();
+  ImGui::TextColored(ImVec4(1, 0.55f, 0, 1), "leak (mm2, max %.0f)", top);
+}
+
+void leakFigures(AppState& st, const LeakSegmentation& seg) {
+  if (seg.leakOnsetFrame)
+    ImGui::Text("leak onset: frame %d, %.0f ms", *seg.leakOnsetFrame, seg.leakOnsetMs.value_or(0));
+  else
+    ImGui::TextUnformatted("no leak found");
+  ImGui::Text("final leak area %.1f mm2 (%s)", seg.finalLeakAreaMm2, calibrationName(seg.calibration));
+  ImGui::Text("disc outline %s", seg.discOutlineEstimated ? "estimated" : "given");
+  for (std::size_t i = 0; i < seg.paths.size(); ++i) {
+    const LeakPath& p = seg.paths[i];
+    ImGui::Text("path %zu: exit (%.0f, %.0f), direction %.0f deg (%d o'clock)", i + 1, p.exitPoint[0], p.exitPoint[1],
+                p.directionDeg, p.clock);
+  }
+  for (const auto& w : seg.warnings) ImGui::TextWrapped("warning: %s", w.c_str());
+  areaPlot(st, seg);
+  const TearAnnotation* sel = st.model && !st.selectedTear.empty() ? st.model->find(st.selectedTear) : nullptr;
+  ImGui::BeginDisabled(!sel);
+  if (ImGui::Button("Copy figures to the selected tear") && sel) {
+    TearAnnotation t = *sel;
+    LeakFigures f;
+    f.areaMm2 = seg.finalLeakAreaMm2;
+    if (seg.leakOnsetMs) f.onsetMs = *seg.leakOnsetMs;
+    if (seg.leakOnsetFrame) f.onsetFrame = *seg.leakOnsetFrame;
+    if (!seg.paths.empty()) f.exitDirectionDeg = seg.paths.front().directionDeg;
+    f.calibration = calibrationName(seg.calibration);
+    t.leakFigures = f;
+    Status s = st.model->update(t);
+    st.message = s ? "leak figures saved to " + t.id : s.message();
+  }
+  ImGui::EndDisabled();
+}
+
+}  // namespace
+
+bool processingClick(Processing& p, Vec2 image) {
+  if (p.pick == Pick::Injection) {
+    p.injection = image;
+    p.pick = Pick::None;
+    return true;
+  }
+  if (p.pick == Pick::DiscOutline) {
+    p.outline.push_back(image);
+    return true;
+  }
+  return false;
+}
+
+void pollProcessing(AppState& st, Processing& p) {
+  if (ready(p.leakTask)) {
+    auto r = p.leakTask.get();
+    if (r) {
+      p.leak = std::make_shared<const LeakSegmentation>(std::move(*r));
+      const Series* s = st.series();
+      if (s && s == p.segmentedSeries) {
+        const std::size_t frame = std::size_t(s->columns) * std::size_t(s->rows);
+        st.labels.assign(frame * s->sliceCount(), 0);
+        for (int f = 1; f <= int(s->sliceCount()); ++f)
+          p.leak->copyFrameLabels(f, st.labels.data() + frame * std::size_t(f - 1));
+      }
+      p.error.clear();
+    } else {
+      p.error = r.message();
+    }
+  }
+  if (ready(p.hizTask)) {
+    auto r = p.hizTask.get();
+    if (r) p.hiz = *r;
+    else p.error = r.message();
+  }
+  if (p.segmentedSeries && p.segmentedSeries != st.series()) {
+    // Another series is shown: its overlay and figures no longer apply.
+    p.leak.reset();
+    p.segmentedSeries = nullptr;
+    p.injection.reset();
+    p.outline.clear();
+  }
+}
+
+void drawProcessingPanel(AppState& st, Processing& p) {
+  const Series* s = st.series();
+  if (!s) return;
+  if (!ImGui::CollapsingHeader("Processing", ImGuiTreeNodeFlags_DefaultOpen)) return;
+  const bool cine = s->multiFrame && s->sliceCount() > 1 && !s->isColor();
+  if (cine) {
+    if (ImGui::Button("Injection point (I)")) p.pick = Pick::Injection;
+    ImGui::SameLine();
+    if (ImGui::Button(p.pick == Pick::DiscOutline ? "Outline: Enter ends" : "Disc outline")) {
+      p.pick = Pick::DiscOutline;
+      p.outline.clear();
+    }
+    if (!p.outline.empty()) {
+      ImGui::SameLine();
+      if (ImGui::SmallButton("clear")) p.outline.clear();
+    }
+    const bool running = p.leakTask.valid();
+    ImGui::BeginDisabled(!p.injection || running);
+    if (ImGui::Button(running ? "Segmenting..." : "Segment leak")) {
+      LeakSegmentationOptions o;
+      o.injectionPoint = {(*p.injection)[0], (*p.injection)[1]};
+      if (p.outline.size() >= 3)
+        for (const auto& v : p.outline) o.discOutline.push_back({v[0], v[1]});
+      p.segmentedSeries = s;
+      p.leakTask = std::async(std::launch::async, [s, o] { return segmentLeak(*s, o); });
+    }
+    ImGui::EndDisabled();
+    if (running) {
+      ImGui::SameLine();
+      ImGui::ProgressBar(-1.0f * float(ImGui::GetTime()), ImVec2(-1, 0), "working");
+    }
+    ImGui::Checkbox("overlay", &st.overlay.show);
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(120);
+    ImGui::SliderFloat("opacity", &st.overlay.opacity, 0.1f, 1.0f);
+    if (p.leak && p.segmentedSeries == s) leakFigures(st, *p.leak);
+  } else if (s->series.modality == "MR" && s->sliceCount() > 2) {
+    const bool running = p.hizTask.valid();
+    ImGui::BeginDisabled(running);
+    if (ImGui::Button(running ? "Searching..." : "Find high-intensity zones")) {
+      p.hizSeries = s;
+      p.hizTask = std::async(std::launch::async, [s] { return detectHiz(*s); });
+    }
+    ImGui::EndDisabled();
+    if (p.hizSeries == s)
+      for (std::size_t i = 0; i < p.hiz.size(); ++i) {
+        const HizCandidate& c = p.hiz[i];
+        char label[160];
+        std::snprintf(label, sizeof label, "HIZ %zu: slice %d (%.0f, %.0f) score %.2f", i + 1, c.slice, c.pixel[0], c.pixel[1],
+                      c.score);
+        ImGui::PushID(int(i));
+        if (ImGui::Selectable(label)) st.frame = c.slice - 1;
+        ImGui::PopID();
+      }
+  } else {
+    ImGui::TextWrapped("Leak segmentation needs a greyscale cine; HIZ search an MR series.");
+  }
+  if (!p.error.empty()) ImGui::TextColored(ImVec4(1, 0.4f, 0.3f, 1), "%s", p.error.c_str());
+}
+
+void drawProcessingOverlay(const AppState& st, const Processing& p, const ViewState& view, const ViewGeometry& g,
+                           ImVec2 origin, ImDrawList* dl) {
+  const Series* s = st.series();
+  if (!s) return;
+  auto scr = [&](double x, double y) { return toIm(imageToScreen(view, g, {x, y}), origin); };
+  if (p.injection) {
+    const ImVec2 c = scr((*p.injection)[0], (*p.injection)[1]);
+    dl->AddCircle(c, 6, IM_COL32(255, 60, 60, 255), 12, 2);
+    dl->AddText(ImVec2(c.x + 8, c.y - 8), IM_COL32(255, 60, 60, 255), "injection");
+  }
+  std::vector<ImVec2> outline;
+  for (const auto& v : p.outline) outline.push_back(scr(v[0], v[1]));
+  if (outline.size() > 1)
+    dl->AddPolyline(outline.data(), int(outline.size()), IM_COL32(120, 255, 120, 200),
+                    p.pick == Pick::DiscOutline ? 0 : ImDrawFlags_Closed, 1.5f);
+  if (p.leak && p.segmentedSeries == s) {
+    for (const auto& path : p.leak->paths) {
+      const ImVec2 a = scr(path.exitPoint[0], path.exitPoint[1]), b = scr(path.tip[0], path.tip[1]);
+      dl->AddLine(a, b, IM_COL32(255, 255, 0, 220), 2);
+      char label[48];
+      std::snprintf(label, sizeof label, "%d o'clock", path.clock);
+      dl->AddText(ImVec2(b.x + 6, b.y), IM_COL32(255, 255, 0, 255), label);
+    }
+  }
+  if (p.hizSeries == s)
+    for (const auto& c : p.hiz)
+      if (c.slice - 1 == st.frame) {
+        const ImVec2 m = scr(c.pixel[0], c.pixel[1]);
+        const float r = float(std::max(6.0, c.radiusMm / s->spacing[0] * screenScale(view, g) * 2));
+        dl->AddCircle(m, r, IM_COL32(255, 255, 0, 255), 24, 2);
+        dl->AddText(ImVec2(m.x + r + 3, m.y - 7), IM_COL32(255, 255, 0, 255), "HIZ");
+      }
+}
+
+}  // namespace annulo::app

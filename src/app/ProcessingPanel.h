@@ -1,0 +1,40 @@
+#pragma once
+// Leak segmentation and HIZ detection from the viewer: the injection point
+// (and, optionally, the disc outline) placed with the mouse, the work on a
+// worker thread, the label map overlaid, the figures and the area-over-time plot.
+
+#include <future>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "AppState.h"
+#include "annulo/processing/HizDetector.h"
+#include "annulo/processing/LeakSegmenter.h"
+
+namespace annulo::app {
+
+enum class Pick { None, Injection, DiscOutline };
+
+struct Processing {
+  Pick pick = Pick::None;
+  std::optional<Vec2> injection;
+  std::vector<Vec2> outline;
+  const Series* segmentedSeries = nullptr;
+  std::shared_ptr<const LeakSegmentation> leak;
+  std::vector<HizCandidate> hiz;
+  const Series* hizSeries = nullptr;
+  std::future<Result<LeakSegmentation>> leakTask;
+  std::future<Result<std::vector<HizCandidate>>> hizTask;
+  std::string error;
+};
+
+// Returns true when the click was taken for placing the injection point or outline.
+bool processingClick(Processing& p, Vec2 image);
+void drawProcessingPanel(AppState& st, Processing& p);
+void pollProcessing(AppState& st, Processing& p);
+// Injection point, outline, leak paths and HIZ candidates on the current image.
+void drawProcessingOverlay(const AppState& st, const Processing& p, const ViewState& view, const ViewGeometry& g,
+                           ImVec2 origin, ImDrawList* dl);
+
+}  // namespace annulo::app
