@@ -367,6 +367,27 @@ void drawCineBar(AppState& st, double nowMs) {
     st.cine.speed = speed;
   }
   ImGui::SameLine();
+  ImGui::SetNextItemWidth(150);
+  if (ImGui::BeginCombo("##wl", "W/L preset")) {
+    for (std::size_t i = 0; i < s->windows.size(); ++i) {
+      const WindowPreset& w = s->windows[i];
+      char label[160];
+      std::snprintf(label, sizeof label, "%s %.0f/%.0f##%zu", w.explanation.empty() ? "preset" : w.explanation.c_str(),
+                    w.width, w.center, i);
+      if (ImGui::Selectable(label)) st.window = {w.center, w.width};
+    }
+    if (ImGui::Selectable("data range")) {
+      double lo = INFINITY, hi = -INFINITY;
+      for (std::size_t i = 0; i < s->sliceSamples(); i += 7) {
+        const double v = s->modalityValue(std::size_t(st.frame), i);
+        lo = std::min(lo, v);
+        hi = std::max(hi, v);
+      }
+      st.window = {(lo + hi) / 2 + 0.5, std::max(1.0, hi - lo + 1)};
+    }
+    ImGui::EndCombo();
+  }
+  ImGui::SameLine();
   int frame = st.frame + 1;
   ImGui::SetNextItemWidth(-1);
   if (ImGui::SliderInt("##frame", &frame, 1, std::max(1, n), s->multiFrame ? "frame %d" : "slice %d")) {

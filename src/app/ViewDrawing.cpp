@@ -25,13 +25,25 @@ void drawTears(const AppState& st, const ViewState& view, const ViewGeometry& g,
   if (!s || !st.model) return;
   const SliceInfo& slice = s->slices[std::size_t(st.frame)];
   for (const auto& t : st.model->tears()) {
-    if (t.geometry.is3D() || t.geometry.image.sopInstanceUid != slice.sopInstanceUid) continue;
-    if (t.geometry.image.frameNumber != 0 && t.geometry.image.frameNumber != slice.frameNumber) continue;
+    std::vector<ImVec2> pts;
+    if (t.geometry.is3D()) {
+      // A patient-space finding shows on the slice it lies in.
+      if (!s->hasPatientGeometry || s->series.frameOfReferenceUid != t.geometry.frameOfReferenceUid) continue;
+      for (const auto& p : t.geometry.points) {
+        Vec3 d{p[0] - s->origin[0], p[1] - s->origin[1], p[2] - s->origin[2]};
+        auto along = [&](const Vec3& a) { return d[0] * a[0] + d[1] * a[1] + d[2] * a[2]; };
+        if (std::lround(along(s->direction[2]) / s->spacing[2]) != st.frame) continue;
+        pts.push_back(toIm(imageToScreen(view, g, {along(s->direction[0]) / s->spacing[0], along(s->direction[1]) / s->spacing[1]}), origin));
+      }
+      if (pts.empty()) continue;
+    } else {
+      if (t.geometry.image.sopInstanceUid != slice.sopInstanceUid) continue;
+      if (t.geometry.image.frameNumber != 0 && t.geometry.image.frameNumber != slice.frameNumber) continue;
+      for (const auto& p : t.geometry.points) pts.push_back(toIm(imageToScreen(view, g, {p[0], p[1]}), origin));
+    }
     const bool selected = t.id == st.selectedTear;
     const ImU32 colour = selected ? IM_COL32(255, 230, 0, 255) : IM_COL32(0, 255, 140, 255);
-    std::vector<ImVec2> pts;
-    for (const auto& p : t.geometry.points) pts.push_back(toIm(imageToScreen(view, g, {p[0], p[1]}), origin));
-    if (t.geometry.kind == GeometryKind::Point) {
+    if (t.geometry.kind == GeometryKind::Point || t.geometry.kind == GeometryKind::Point3D || pts.size() == 1) {
       dl->AddCircle(pts[0], 7, colour, 16, 2);
       dl->AddLine(ImVec2(pts[0].x - 11, pts[0].y), ImVec2(pts[0].x - 4, pts[0].y), colour, 2);
       dl->AddLine(ImVec2(pts[0].x + 4, pts[0].y), ImVec2(pts[0].x + 11, pts[0].y), colour, 2);
@@ -66,8 +78,19 @@ void commitShape(AppState& st, TearGeometry g) {
   const Series* s = st.series();
   if (!s || !st.model) return;
   const SliceInfo& slice = s->slices[std::size_t(st.frame)];
-  g.image = {slice.sopClassUid, slice.sopInstanceUid, s->series.instanceUid, s->study.instanceUid,
-             s->multiFrame ? slice.frameNumber : 0};
+  const bool volume = st.layout == Layout::Mpr && s->hasPatientGeometry && !s->series.frameOfReferenceUid.empty();
+  if (volume && (g.kind == GeometryKind::Point || g.kind == GeometryKind::Polyline)) {
+    // On MPR a mark is a place in the patient (SCOORD3D), not on one image.
+    for (auto& p : g.points) {
+      const Vec3 lps = s->pixelToPatient(p[0], p[1], std::size_t(st.frame));
+      p = {lps[0], lps[1], lps[2]};
+    }
+    g.kind = g.kind == GeometryKind::Point ? GeometryKind::Point3D : GeometryKind::Polyline3D;
+    g.frameOfReferenceUid = s->series.frameOfReferenceUid;
+  } else {
+    g.image = {slice.sopClassUid, slice.sopInstanceUid, s->series.instanceUid, s->study.instanceUid,
+               s->multiFrame ? slice.frameNumber : 0};
+  }
   TearAnnotation t = st.draft;
   t.id.clear();
   t.trackingUid.clear();
