@@ -1,3 +1,4 @@
+#include "TextFormat.h"
 #include "annulo/processing/Filters.h"
 
 // GCC 12 reports a false -Warray-bounds inside ITK 5.2's NeighborhoodOperator (its
@@ -50,13 +51,7 @@ namespace {
 
 using FloatImage2 = itk::Image<float, 2>;
 
-std::string fmt(double v, int precision = 2) {
-  std::ostringstream s;
-  s.setf(std::ios::fixed);
-  s.precision(precision);
-  s << v;
-  return s.str();
-}
+std::string fmt(double v, int precision = 2) { return fixedText(v, precision); }
 
 // Stored values of a frame as float, in a fresh ITK image with unit spacing: the
 // float filters need their own buffer anyway, and pixel units keep the diffusion's

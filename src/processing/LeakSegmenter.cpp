@@ -1,3 +1,4 @@
+#include "TextFormat.h"
 #include "annulo/processing/LeakSegmenter.h"
 
 #include <algorithm>
@@ -38,13 +39,7 @@ void LeakSegmentation::copyFrameLabels(int frame, std::uint8_t* out) const {
 
 namespace {
 
-std::string fmt(double v, int precision = 1) {
-  std::ostringstream s;
-  s.setf(std::ios::fixed);
-  s.precision(precision);
-  s << v;
-  return s.str();
-}
+std::string fmt(double v, int precision = 1) { return fixedText(v, precision); }
 
 double median(std::vector<float> v) {
   if (v.empty()) return 0;

@@ -1,3 +1,4 @@
+#include "TextFormat.h"
 #include "annulo/processing/Subtraction.h"
 
 #include <dcmtk/dcmdata/dcdatset.h>
@@ -35,13 +36,7 @@ bool isProjectionXray(const Series& s) {
 
 namespace {
 
-std::string fmt(double v, int precision = 2) {
-  std::ostringstream s;
-  s.setf(std::ios::fixed);
-  s.precision(precision);
-  s << v;
-  return s.str();
-}
+std::string fmt(double v, int precision = 2) { return fixedText(v, precision); }
 
 Status checkFrames(const Series& s, const char* what) {
   if (s.isColor()) return makeError(std::string(what) + " needs a greyscale series; this series is colour");
