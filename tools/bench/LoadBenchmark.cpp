@@ -116,8 +116,17 @@ struct Context {
   std::optional<std::string> python;  // with pydicom and numpy
 };
 
+// Annulo and the plain DCMTK loader run in a lean twin of this program that
+// links what a real Annulo process links (no GDCM, no ITK peers), so their
+// peak RSS is not inflated by the peers' libraries.
+std::string executableFor(const Context& ctx, const std::string& loader) {
+  if (loader != "annulo" && loader != "dcmtk") return ctx.self;
+  const std::string lean = ctx.self.substr(0, ctx.self.rfind('/') + 1) + "../benchlean/annulo-bench-load-lean";
+  return access(lean.c_str(), X_OK) == 0 ? lean : ctx.self;
+}
+
 Measurement measureInChild(const Context& ctx, const std::string& loader, const DataSet& set) {
-  std::vector<std::string> argv = {ctx.self, "--dir", ctx.args.dir};
+  std::vector<std::string> argv = {executableFor(ctx, loader), "--dir", ctx.args.dir};
   if (ctx.args.quick) argv.push_back("--quick");
   argv.insert(argv.end(), {"--run", loader, set.name});
   const ProcessOutput p = runProcess(argv);

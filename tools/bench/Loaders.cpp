@@ -202,8 +202,10 @@ bool isInProcessLoader(const std::string& id) {
 LoadOutcome runLoader(const std::string& id, const DataSet& set, Probe& probe) {
   if (id == "annulo") return loadWithAnnulo(set, probe);
   if (id == "dcmtk") return loadWithDcmtk(set, probe);
+#ifndef ANNULO_BENCH_LEAN
   if (id == "itk-float") return loadWithItk("float", set, probe);
   if (id == "itk-native") return loadWithItk(set.itkNativeType, set, probe);
+#endif
   throw std::runtime_error("unknown loader '" + id + "'");
 }
 
