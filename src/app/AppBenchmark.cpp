@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 
 #include "Application.h"
@@ -72,8 +73,23 @@ int Application::runBenchmark() {
     const double still = measure(5, [](int) {});
     std::printf("  volume rendering (%s) at %.0fx%.0f: %.1f fps while rotating, %.1f fps at full quality\n",
                 volume_->cpuRayCast() ? "CPU ray cast" : "GPU", double(viewW_), double(viewH_), fps, still);
+  } else if (options_.bench.rfind("soak", 0) == 0) {
+    // soak:MINUTES loops the cine with the overlay and prints RSS every minute:
+    // a texture or buffer leak per frame shows as a rising line.
+    const double minutes = options_.bench.size() > 5 ? std::atof(options_.bench.c_str() + 5) : 10.0;
+    state_.labels.assign(std::size_t(s->columns) * std::size_t(s->rows) * std::size_t(n), 1);
+    const double start = nowMs();
+    long frames = 0;
+    for (int minute = 1; minute <= int(minutes); ++minute) {
+      while (nowMs() - start < minute * 60000.0) {
+        state_.frame = int(frames++ % n);
+        renderFrame();
+      }
+      std::printf("  soak minute %d: %ld frames, RSS %.1f MiB\n", minute, frames, residentMiB());
+      std::fflush(stdout);
+    }
   } else {
-    std::cerr << "annulo --bench: cine, wl or volume\n";
+    std::cerr << "annulo --bench: cine, wl, volume or soak:MINUTES\n";
     return 2;
   }
   return 0;

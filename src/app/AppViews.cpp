@@ -71,6 +71,16 @@ void Application::drawSliceView(SliceRenderer& r, int viewIndex, const char* id,
     state_.view.panX += io.MouseDelta.x;
     state_.view.panY += io.MouseDelta.y;
   }
+  if (viewIndex != 0) {
+    // Where the other planes cut this reformat: the current slice and the crosshair.
+    const double sliceRow = double(int(s->sliceCount()) - 1 - state_.frame);
+    const double across = viewIndex == 1 ? state_.crossRow : state_.crossColumn;
+    dl->AddLine(toIm(imageToScreen(view, g, {-0.5, sliceRow}), origin),
+                toIm(imageToScreen(view, g, {r.width() - 0.5, sliceRow}), origin), IM_COL32(255, 220, 80, 160));
+    dl->AddLine(toIm(imageToScreen(view, g, {across, -0.5}), origin),
+                toIm(imageToScreen(view, g, {across, r.height() - 0.5}), origin),
+                viewIndex == 1 ? IM_COL32(80, 160, 255, 160) : IM_COL32(255, 80, 80, 160));
+  }
   if (viewIndex == 0) {
     drawTears(state_, view, g, origin, dl);
     drawMeasurements(state_, view, g, origin, dl);
