@@ -156,10 +156,15 @@ void drawProcessingPanel(AppState& st, Processing& p) {
       if (p.outline.size() >= 3)
         for (const auto& v : p.outline) o.discOutline.push_back({v[0], v[1]});
       p.segmentedSeries = s;
-      p.leakTask = std::async(std::launch::async, [s, o] { return segmentLeak(*s, o); });
+      p.cancelLeak = std::make_shared<std::atomic<bool>>(false);
+      o.cancel = p.cancelLeak.get();
+      // The lambda holds the flag, so it outlives a cancelled run.
+      p.leakTask = std::async(std::launch::async, [s, o, flag = p.cancelLeak] { return segmentLeak(*s, o); });
     }
     ImGui::EndDisabled();
     if (running) {
+      ImGui::SameLine();
+      if (ImGui::SmallButton("Cancel") && p.cancelLeak) *p.cancelLeak = true;
       ImGui::SameLine();
       ImGui::ProgressBar(-1.0f * float(ImGui::GetTime()), ImVec2(-1, 0), "working");
     }

@@ -3,6 +3,7 @@
 // (and, optionally, the disc outline) placed with the mouse, the work on a
 // worker thread, the label map overlaid, the figures and the area-over-time plot.
 
+#include <atomic>
 #include <future>
 #include <memory>
 #include <optional>
@@ -25,6 +26,7 @@ struct Processing {
   std::vector<HizCandidate> hiz;
   const Series* hizSeries = nullptr;
   std::future<Result<LeakSegmentation>> leakTask;
+  std::shared_ptr<std::atomic<bool>> cancelLeak;
   std::future<Result<std::vector<HizCandidate>>> hizTask;
   std::string error;
 };

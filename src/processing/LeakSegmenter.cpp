@@ -682,14 +682,19 @@ Result<LeakSegmentation> Segmenter::run() {
     ms = std::chrono::duration<double, std::milli>(now - t).count();
     t = now;
   };
+  auto cancelled = [this] { return o_.cancel && o_.cancel->load(); };
+  const Error kCancelled{"leak segmentation cancelled"};
   coarse_ = reduceFrames(fx_, workers_);
   lap(r_.timings.reduceMs);
+  if (cancelled()) return kCancelled;
   if (Status st = findContrastArrival(); !st) return st.error();
   coarseMotionAndExtent();
   lap(r_.timings.coarseMs);
+  if (cancelled()) return kCancelled;
   buildMask();
   if (Status st = pilotThreshold(); !st) return st.error();
   lap(r_.timings.maskMs);
+  if (cancelled()) return kCancelled;
   r_.roi = roi_;
   r_.referenceFrame = reference_ + 1;
   r_.maskFirstFrame = maskFirst_ + 1;
@@ -744,6 +749,7 @@ Result<LeakSegmentation> Segmenter::run() {
   });
 
   lap(r_.timings.framesMs);
+  if (cancelled()) return kCancelled;
   // Background = mean of the mask and the contrast-free samples; its standard error
   // from the samples' spread (pooled where a pixel has too few samples of its own).
   DiscBackground background;
