@@ -104,5 +104,6 @@ std::array<double, 3> mrSlicePosition(const MrTruth& truth, int slice);
 // Row and column direction cosines shared by every slice.
 inline constexpr std::array<double, 6> kMrOrientation = {0, 1, 0, 0, 0, -1};
 double mrSliceThicknessMm(const MrTruth& truth);
+MrTruth makeMrTruth(const PhantomOptions& options);
 
 }  // namespace annulo::phantom_detail
