@@ -8,10 +8,12 @@ PACKAGES=(
   libdcmtk-dev dcmtk
   libinsighttoolkit5-dev
   libvtk9-dev
-  libimgui-dev libglfw3-dev libglew-dev
+  libimgui-dev libglfw3-dev libglew-dev libgl1-mesa-dri
+  nlohmann-json3-dev
   libgtest-dev libgmock-dev googletest
   dicom3tools
-  xvfb xauth imagemagick
+  xvfb xauth
+  python3-pydicom python3-numpy
 )
 
 missing=()
