@@ -2,6 +2,7 @@
 // Everything the viewer shows, in one place; panels are free functions over it
 // (immediate-mode UI keeps no second copy of state).
 
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -59,9 +60,17 @@ struct AppState {
   std::string message;
   bool showHelp = false;
 
+  // Filtered views of the loaded series, shown after them in the browser. A deque
+  // keeps their addresses stable while worker threads read them. They keep the
+  // source's series and SOP instance UIDs, so a tear drawn on a filtered frame
+  // references the acquired image; they are never exported themselves.
+  std::deque<Series> derived;
+
   const Series* series() const {
-    return study && seriesIndex >= 0 && seriesIndex < int(study->series.size()) ? &study->series[std::size_t(seriesIndex)]
-                                                                               : nullptr;
+    if (!study || seriesIndex < 0) return nullptr;
+    const std::size_t i = std::size_t(seriesIndex), n = study->series.size();
+    if (i < n) return &study->series[i];
+    return i - n < derived.size() ? &derived[i - n] : nullptr;
   }
 };
 

@@ -88,6 +88,11 @@ void Application::open(const std::string& path) {
 void Application::pollLoader() {
   auto done = loader_.take();
   if (!done) return;
+  // Worker threads read the current study's series: let them finish before it goes.
+  if (processing_.leakTask.valid()) processing_.leakTask.wait();
+  if (processing_.hizTask.valid()) processing_.hizTask.wait();
+  if (processing_.filterTask.valid()) processing_.filterTask.wait();
+  pollProcessing(state_, processing_);
   if (!done->ok()) {
     state_.loadError = done->message();
     return;
@@ -224,6 +229,18 @@ void Application::runRequestedProcessing() {
     o.injectionPoint = *options_.segmentAt;
     processing_.leakTask = std::async(std::launch::deferred, [s, o] { return segmentLeak(*s, o); });
   }
+  if (!options_.filter.empty()) {
+    auto op = parseFilterOp(options_.filter);
+    if (!op) {
+      processing_.error = op.message();
+    } else {
+      FilterOptions fo;
+      fo.op = *op;
+      processing_.filterSource = s;
+      processing_.filterTask = std::async(std::launch::deferred, [s, fo] { return applyFilter(*s, fo); });
+      processing_.filterTask.wait();
+    }
+  }
   if (options_.findHiz) {
     processing_.hizSeries = s;
     processing_.hizTask = std::async(std::launch::deferred, [s] { return detectHiz(*s); });
@@ -233,6 +250,8 @@ void Application::runRequestedProcessing() {
   pollProcessing(state_, processing_);
   if (!processing_.error.empty()) std::cerr << "annulo: " << processing_.error << "\n";
   if (options_.findHiz && !processing_.hiz.empty() && options_.frame == 0) state_.frame = processing_.hiz.front().slice - 1;
+  if (options_.frame > 0 && state_.series())  // a filtered series was selected: keep the frame asked for
+    state_.frame = std::min(options_.frame, int(state_.series()->sliceCount())) - 1;
 }
 
 void Application::renderFrame() {
@@ -265,10 +284,10 @@ void Application::writeSidecar(const std::string& path) const {
                "{\n  \"view\": {\"x\": %.3f, \"y\": %.3f, \"width\": %.3f, \"height\": %.3f},\n"
                "  \"image\": {\"columns\": %.0f, \"rows\": %.0f, \"pixel_aspect\": %.9g},\n"
                "  \"zoom\": %.9g, \"pan\": [%.9g, %.9g],\n"
-               "  \"series_uid\": \"%s\",\n  \"frame\": %d,\n  \"session\": \"%s\",\n  \"tears\": %zu\n}\n",
+               "  \"series_uid\": \"%s\",\n  \"description\": \"%s\",\n  \"frame\": %d,\n  \"session\": \"%s\",\n  \"tears\": %zu\n}\n",
                viewX_, viewY_, viewW_, viewH_, viewGeometry_.imageWidth, viewGeometry_.imageHeight,
                viewGeometry_.pixelAspect, state_.view.zoom, state_.view.panX, state_.view.panY,
-               s ? s->series.instanceUid.c_str() : "", state_.frame + 1, state_.sessionPath.c_str(),
+               s ? s->series.instanceUid.c_str() : "", s ? s->series.description.c_str() : "", state_.frame + 1, state_.sessionPath.c_str(),
                state_.model ? state_.model->tears().size() : std::size_t(0));
   std::fclose(f);
 }

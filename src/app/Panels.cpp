@@ -136,6 +136,7 @@ void selectSeries(AppState& st, int index) {
 
 void adoptStudy(AppState& st, LoadResult result, const std::string& path) {
   st.study = std::make_unique<LoadResult>(std::move(result));
+  st.derived.clear();
   st.loadError.clear();
   const std::string absolute = std::filesystem::absolute(path).lexically_normal().string();
   st.recent.erase(std::remove(st.recent.begin(), st.recent.end(), absolute), st.recent.end());
@@ -215,6 +216,17 @@ void drawStudyPanel(AppState& st, StudyLoader& loader, const Thumbnails& thumbs)
       dl->AddImage(reinterpret_cast<ImTextureID>(static_cast<std::uintptr_t>(tex)), ImVec2(rowStart.x + 2, rowStart.y + 2),
                    ImVec2(rowStart.x + 2 + Thumbnails::kSize, rowStart.y + 2 + Thumbnails::kSize));
     dl->AddText(ImVec2(rowStart.x + Thumbnails::kSize + 10, rowStart.y + 4), ImGui::GetColorU32(ImGuiCol_Text), label);
+    ImGui::PopID();
+  }
+  for (std::size_t i = 0; i < st.derived.size(); ++i) {
+    const Series& s = st.derived[i];
+    const int index = int(st.study->series.size() + i);
+    ImGui::PushID(index);
+    char label[256];
+    std::snprintf(label, sizeof label, "%s  %dx%dx%zu (filtered)\n%s", s.series.modality.c_str(), s.columns, s.rows,
+                  s.sliceCount(), s.series.description.c_str());
+    if (ImGui::Selectable(label, index == st.seriesIndex, 0, ImVec2(0, 2 * ImGui::GetTextLineHeightWithSpacing())))
+      selectSeries(st, index);
     ImGui::PopID();
   }
   if (!st.study->rejected.empty() &&

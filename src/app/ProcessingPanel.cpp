@@ -6,7 +6,9 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <iterator>
 
+#include "Panels.h"
 #include "ViewDrawing.h"
 
 namespace annulo::app {
@@ -88,6 +90,45 @@ void leakFigures(AppState& st, const LeakSegmentation& seg) {
 
 }  // namespace
 
+Series derivedSeries(const Series& src, DerivedImage d) {
+  Series s;
+  s.patient = src.patient;
+  s.study = src.study;
+  s.series = src.series;
+  s.series.description = src.series.description + " [" + d.seriesSuffix + "]";
+  s.equipment = src.equipment;
+  s.sopClassUid = src.sopClassUid;
+  s.photometric = d.photometric;
+  s.columns = d.columns;
+  s.rows = d.rows;
+  s.samplesPerPixel = 1;
+  s.bitsAllocated = int(bytesPerSample(d.sampleType) * 8);
+  s.bitsStored = d.bitsStored;
+  s.sampleType = d.sampleType;
+  s.multiFrame = src.multiFrame;
+  s.origin = src.origin;
+  s.spacing = src.spacing;
+  s.direction = src.direction;
+  s.hasPatientGeometry = src.hasPatientGeometry && d.frames == int(src.sliceCount());
+  s.calibration = src.calibration;
+  s.invertDisplay = d.photometric == "MONOCHROME1";
+  if (d.window) s.windows.push_back(*d.window);
+  s.timing = src.timing;
+  s.header = src.header;
+  s.warnings.push_back(d.derivationDescription);
+  for (int f = 0; f < d.frames; ++f) {
+    const int from = f < int(d.sourceFrames.size()) ? d.sourceFrames[std::size_t(f)] : f;
+    SliceInfo si = from >= 0 && from < int(src.sliceCount()) ? src.slices[std::size_t(from)] : SliceInfo{};
+    if (from < 0) si.sopInstanceUid.clear();  // a projection is no acquired image: nothing to reference
+    si.rescaleSlope = f < int(d.rescaleSlope.size()) ? d.rescaleSlope[std::size_t(f)] : 1.0;
+    si.rescaleIntercept = f < int(d.rescaleIntercept.size()) ? d.rescaleIntercept[std::size_t(f)] : 0.0;
+    s.slices.push_back(si);
+  }
+  s.pixels = PixelBuffer(d.bytes.size());
+  std::copy(d.bytes.begin(), d.bytes.end(), s.pixels.data());
+  return s;
+}
+
 bool processingClick(Processing& p, Vec2 image) {
   if (p.pick == Pick::Injection) {
     p.injection = image;
@@ -118,6 +159,16 @@ void pollProcessing(AppState& st, Processing& p) {
       p.error = r.message();
     }
   }
+  if (ready(p.filterTask)) {
+    auto r = p.filterTask.get();
+    if (r && p.filterSource) {
+      st.derived.push_back(derivedSeries(*p.filterSource, std::move(*r)));
+      selectSeries(st, int(st.study->series.size() + st.derived.size() - 1));
+      p.error.clear();
+    } else if (!r) {
+      p.error = r.message();
+    }
+  }
   if (ready(p.hizTask)) {
     auto r = p.hizTask.get();
     if (r) p.hiz = *r;
@@ -136,6 +187,24 @@ void drawProcessingPanel(AppState& st, Processing& p) {
   const Series* s = st.series();
   if (!s) return;
   if (!ImGui::CollapsingHeader("Processing", ImGuiTreeNodeFlags_DefaultOpen)) return;
+  static const FilterOp kOps[] = {FilterOp::Median, FilterOp::Diffusion, FilterOp::Clahe, FilterOp::Unsharp,
+                                  FilterOp::Subtract, FilterOp::Projection};
+  ImGui::SetNextItemWidth(140);
+  if (ImGui::BeginCombo("##filter", filterOpName(kOps[p.filterOp]))) {
+    for (int i = 0; i < int(std::size(kOps)); ++i)
+      if (ImGui::Selectable(filterOpName(kOps[i]), i == p.filterOp)) p.filterOp = i;
+    ImGui::EndCombo();
+  }
+  ImGui::SameLine();
+  const bool filtering = p.filterTask.valid();
+  ImGui::BeginDisabled(filtering || s->isColor());
+  if (ImGui::Button(filtering ? "Filtering..." : "Apply filter")) {
+    FilterOptions fo;
+    fo.op = kOps[p.filterOp];
+    p.filterSource = s;
+    p.filterTask = std::async(std::launch::async, [s, fo] { return applyFilter(*s, fo); });
+  }
+  ImGui::EndDisabled();
   const bool cine = s->multiFrame && s->sliceCount() > 1 && !s->isColor();
   if (cine) {
     if (ImGui::Button("Injection point (I)")) p.pick = Pick::Injection;

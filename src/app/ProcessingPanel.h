@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "AppState.h"
+#include "annulo/processing/Filters.h"
 #include "annulo/processing/HizDetector.h"
 #include "annulo/processing/LeakSegmenter.h"
 
@@ -28,8 +29,15 @@ struct Processing {
   std::future<Result<LeakSegmentation>> leakTask;
   std::shared_ptr<std::atomic<bool>> cancelLeak;
   std::future<Result<std::vector<HizCandidate>>> hizTask;
+  std::future<Result<DerivedImage>> filterTask;
+  const Series* filterSource = nullptr;
+  int filterOp = 0;
   std::string error;
 };
+
+// A filtered series for display: pixels from the filter, identity and references
+// (series, SOP instances, frame numbers) from the source frames.
+Series derivedSeries(const Series& source, DerivedImage image);
 
 // Returns true when the click was taken for placing the injection point or outline.
 bool processingClick(Processing& p, Vec2 image);

@@ -13,7 +13,7 @@ namespace {
 const char* kUsage =
     "usage: annulo [PATH] [--screenshot OUT.png] [--series UID] [--frame N] [--layout 2d|mpr|3d] [--size WxH]\n"
     "       [--labels LABELS.nrrd] [--tool point|polyline|polygon --click X,Y ...] [--compare LEVEL]\n"
-    "       [--segment X,Y (injection point)] [--hiz]\n"
+    "       [--segment X,Y (injection point)] [--hiz] [--filter median|diffusion|clahe|unsharp|subtract|mip]\n"
     "  PATH: a DICOM file, folder or DICOMDIR. --screenshot renders the whole UI once and exits\n"
     "  (and writes OUT.png.json with where the image view was); --tool/--click simulate mouse\n"
     "  input before the screenshot (window coordinates).\n"
@@ -50,6 +50,8 @@ bool parse(int argc, char** argv, annulo::app::LaunchOptions& o) {
       double x = 0, y = 0;
       if (!next(v) || std::sscanf(v.c_str(), "%lf,%lf", &x, &y) != 2) return false;
       o.segmentAt = std::array<double, 2>{x, y};
+    } else if (a == "--filter") {
+      if (!next(o.filter)) return false;
     } else if (a == "--hiz") {
       o.findHiz = true;
     } else if (a == "--compare") {

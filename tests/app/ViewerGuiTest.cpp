@@ -172,6 +172,25 @@ TEST_F(ViewerGui, SegmentationFromTheInjectionPointIsOverlaidOnTheLeak) {
   EXPECT_GE(orange, checked * 9 / 10) << orange << " of " << checked << " true leak pixels shown as leak";
 }
 
+TEST_F(ViewerGui, SubtractionFromTheProcessingPanelRemovesTheAnatomy) {
+  const Shot s = run("--frame 40 --filter subtract");
+  EXPECT_NE(s.side["description"].get<std::string>().find("DSA"), std::string::npos) << s.side.dump();
+  EXPECT_EQ(s.side["frame"], 40);
+  // Vertebral bodies and soft tissue cancel out: grey values far from the disc
+  // vary little, while the contrast-filled nucleus stays dark.
+  double sum = 0, sum2 = 0;
+  int n = 0;
+  for (int r = 20; r < 120; r += 4)
+    for (int c = 20; c < 490; c += 6) {
+      const double g = s.at(s.toScreen({double(c), double(r)})).GetRed();
+      sum += g, sum2 += g * g, ++n;
+    }
+  const double mean = sum / n, sd = std::sqrt(sum2 / n - mean * mean);
+  EXPECT_LT(sd, 12) << "anatomy should be subtracted away";
+  const std::array<double, 2> nucleus{truth_.xa.discCenter[0] - truth_.xa.nucleusRadiusX * 0.5, truth_.xa.discCenter[1]};
+  EXPECT_LT(int(s.at(s.toScreen(moved(nucleus, 40))).GetRed()), mean - 40);
+}
+
 TEST_F(ViewerGui, TearPlacedBySimulatedClickIsSavedAtTheImagePoint) {
   const Shot layout = run("--frame 30");
   const Vec2 target{300.0, 250.0};
