@@ -80,6 +80,7 @@ void Application::drawSliceView(SliceRenderer& r, int viewIndex, const char* id,
     dl->AddLine(toIm(imageToScreen(view, g, {across, -0.5}), origin),
                 toIm(imageToScreen(view, g, {across, r.height() - 0.5}), origin),
                 viewIndex == 1 ? IM_COL32(80, 160, 255, 160) : IM_COL32(255, 80, 80, 160));
+    drawTearsOnReformat(state_, viewIndex, view, g, origin, dl);
   }
   if (viewIndex == 0) {
     drawTears(state_, view, g, origin, dl);

@@ -12,6 +12,7 @@
 #include "annulo/annotation/SessionStore.h"
 #include "annulo/annotation/Vocabulary.h"
 #include "annulo/render/CineClock.h"
+#include "ViewDrawing.h"
 #include "annulo/sr/SrExport.h"
 
 namespace annulo::app {
@@ -301,6 +302,15 @@ void drawTearPanel(AppState& st) {
       st.selectedTear = t.id;
       const int f = frameOfTear(st, t);
       if (f >= 0) st.frame = f;
+      // Jump to it in the volume too: slice and MPR crosshair on its first point.
+      if (const Series* s = st.series()) {
+        const auto voxels = tearVoxels(*s, t);
+        if (!voxels.empty()) {
+          st.frame = std::clamp(int(std::lround(voxels[0][2])), 0, int(s->sliceCount()) - 1);
+          st.crossColumn = std::clamp(int(std::lround(voxels[0][0])), 0, s->columns - 1);
+          st.crossRow = std::clamp(int(std::lround(voxels[0][1])), 0, s->rows - 1);
+        }
+      }
     }
     if (ImGui::BeginPopupContextItem()) {
       if (ImGui::MenuItem("Delete")) toRemove = t.id;

@@ -170,4 +170,46 @@ std::optional<TearPlace> placeOf(const LoadResult& study, const TearAnnotation& 
   return std::nullopt;
 }
 
+std::vector<Vec3> tearVoxels(const Series& s, const TearAnnotation& t) {
+  std::vector<Vec3> out;
+  if (t.geometry.is3D()) {
+    if (!s.hasPatientGeometry || s.series.frameOfReferenceUid != t.geometry.frameOfReferenceUid) return out;
+    for (const auto& p : t.geometry.points) {
+      const Vec3 d{p[0] - s.origin[0], p[1] - s.origin[1], p[2] - s.origin[2]};
+      auto along = [&](const Vec3& a) { return d[0] * a[0] + d[1] * a[1] + d[2] * a[2]; };
+      out.push_back({along(s.direction[0]) / s.spacing[0], along(s.direction[1]) / s.spacing[1],
+                     along(s.direction[2]) / s.spacing[2]});
+    }
+    return out;
+  }
+  for (std::size_t k = 0; k < s.sliceCount(); ++k)
+    if (s.slices[k].sopInstanceUid == t.geometry.image.sopInstanceUid &&
+        (t.geometry.image.frameNumber == 0 || s.slices[k].frameNumber == t.geometry.image.frameNumber)) {
+      for (const auto& p : t.geometry.points) out.push_back({p[0], p[1], double(k)});
+      break;
+    }
+  return out;
+}
+
+void drawTearsOnReformat(const AppState& st, int viewIndex, const ViewState& view, const ViewGeometry& g, ImVec2 origin,
+                         ImDrawList* dl) {
+  const Series* s = st.series();
+  if (!s || !st.model || !s->hasPatientGeometry) return;
+  const int n = int(s->sliceCount());
+  const double fixed = viewIndex == 1 ? st.crossColumn : st.crossRow;
+  for (const auto& t : st.model->tears()) {
+    std::vector<ImVec2> pts;
+    for (const Vec3& v : tearVoxels(*s, t)) {
+      // Within a pixel and a half of the reformat's plane: close enough to be seen on it.
+      if (std::abs((viewIndex == 1 ? v[0] : v[1]) - fixed) > 1.5) continue;
+      const double x = viewIndex == 1 ? v[1] : v[0];
+      pts.push_back(toIm(imageToScreen(view, g, {x, double(n - 1) - v[2]}), origin));
+    }
+    if (pts.empty()) continue;
+    const ImU32 colour = t.id == st.selectedTear ? IM_COL32(255, 230, 0, 255) : IM_COL32(0, 255, 140, 255);
+    for (const auto& p : pts) dl->AddCircle(p, 5, colour, 12, 2);
+    dl->AddText(ImVec2(pts[0].x + 7, pts[0].y - 14), colour, t.id.c_str());
+  }
+}
+
 }  // namespace annulo::app

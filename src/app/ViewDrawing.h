@@ -36,4 +36,10 @@ struct TearPlace {
 };
 std::optional<TearPlace> placeOf(const LoadResult& study, const TearAnnotation& t);
 
+// A tear's points as (column, row, slice) of volume `s`, empty when it does not lie in it.
+std::vector<Vec3> tearVoxels(const Series& s, const TearAnnotation& t);
+// Tears near the plane of an MPR reformat (viewIndex 1: fixed column, 2: fixed row).
+void drawTearsOnReformat(const AppState& st, int viewIndex, const ViewState& view, const ViewGeometry& g, ImVec2 origin,
+                         ImDrawList* dl);
+
 }  // namespace annulo::app
