@@ -65,16 +65,6 @@ std::string describe(const TearAnnotation& t) {
   return s;
 }
 
-int frameOfTear(const AppState& st, const TearAnnotation& t) {
-  const Series* s = st.series();
-  if (!s || t.geometry.is3D()) return -1;
-  for (std::size_t i = 0; i < s->sliceCount(); ++i)
-    if (s->slices[i].sopInstanceUid == t.geometry.image.sopInstanceUid &&
-        (t.geometry.image.frameNumber == 0 || s->slices[i].frameNumber == t.geometry.image.frameNumber))
-      return int(i);
-  return -1;
-}
-
 // ImGui 1.86 has no SeparatorText.
 void heading(const std::string& text) {
   ImGui::Separator();
@@ -300,9 +290,7 @@ void drawTearPanel(AppState& st) {
     ImGui::PushID(t.id.c_str());
     if (ImGui::Selectable(describe(t).c_str(), st.selectedTear == t.id)) {
       st.selectedTear = t.id;
-      const int f = frameOfTear(st, t);
-      if (f >= 0) st.frame = f;
-      // Jump to it in the volume too: slice and MPR crosshair on its first point.
+      // Jump to it: frame or slice, and the MPR crosshair on its first point.
       if (const Series* s = st.series()) {
         const auto voxels = tearVoxels(*s, t);
         if (!voxels.empty()) {

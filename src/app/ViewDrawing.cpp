@@ -23,24 +23,12 @@ ViewGeometry geometryFor(int columns, int rows, double aspect, float w, float h)
 void drawTears(const AppState& st, const ViewState& view, const ViewGeometry& g, ImVec2 origin, ImDrawList* dl) {
   const Series* s = st.series();
   if (!s || !st.model) return;
-  const SliceInfo& slice = s->slices[std::size_t(st.frame)];
   for (const auto& t : st.model->tears()) {
+    // A tear shows on the slice it lies in (a patient-space finding: the nearest slice).
     std::vector<ImVec2> pts;
-    if (t.geometry.is3D()) {
-      // A patient-space finding shows on the slice it lies in.
-      if (!s->hasPatientGeometry || s->series.frameOfReferenceUid != t.geometry.frameOfReferenceUid) continue;
-      for (const auto& p : t.geometry.points) {
-        Vec3 d{p[0] - s->origin[0], p[1] - s->origin[1], p[2] - s->origin[2]};
-        auto along = [&](const Vec3& a) { return d[0] * a[0] + d[1] * a[1] + d[2] * a[2]; };
-        if (std::lround(along(s->direction[2]) / s->spacing[2]) != st.frame) continue;
-        pts.push_back(toIm(imageToScreen(view, g, {along(s->direction[0]) / s->spacing[0], along(s->direction[1]) / s->spacing[1]}), origin));
-      }
-      if (pts.empty()) continue;
-    } else {
-      if (t.geometry.image.sopInstanceUid != slice.sopInstanceUid) continue;
-      if (t.geometry.image.frameNumber != 0 && t.geometry.image.frameNumber != slice.frameNumber) continue;
-      for (const auto& p : t.geometry.points) pts.push_back(toIm(imageToScreen(view, g, {p[0], p[1]}), origin));
-    }
+    for (const Vec3& v : tearVoxels(*s, t))
+      if (std::lround(v[2]) == st.frame) pts.push_back(toIm(imageToScreen(view, g, {v[0], v[1]}), origin));
+    if (pts.empty()) continue;
     const bool selected = t.id == st.selectedTear;
     const ImU32 colour = selected ? IM_COL32(255, 230, 0, 255) : IM_COL32(0, 255, 140, 255);
     if (t.geometry.kind == GeometryKind::Point || t.geometry.kind == GeometryKind::Point3D || pts.size() == 1) {
@@ -153,19 +141,11 @@ void drawMeasurements(const AppState& st, const ViewState& view, const ViewGeome
 
 std::optional<TearPlace> placeOf(const LoadResult& study, const TearAnnotation& t) {
   for (const auto& s : study.series) {
-    if (!t.geometry.is3D()) {
-      for (std::size_t i = 0; i < s.sliceCount(); ++i)
-        if (s.slices[i].sopInstanceUid == t.geometry.image.sopInstanceUid &&
-            (t.geometry.image.frameNumber == 0 || s.slices[i].frameNumber == t.geometry.image.frameNumber))
-          return TearPlace{&s, int(i), {t.geometry.points[0][0], t.geometry.points[0][1]}};
-    } else if (s.hasPatientGeometry && s.series.frameOfReferenceUid == t.geometry.frameOfReferenceUid) {
-      const auto& p = t.geometry.points[0];
-      Vec3 d{p[0] - s.origin[0], p[1] - s.origin[1], p[2] - s.origin[2]};
-      auto dot = [&](const Vec3& a) { return d[0] * a[0] + d[1] * a[1] + d[2] * a[2]; };
-      const int slice = int(std::lround(dot(s.direction[2]) / s.spacing[2]));
-      if (slice < 0 || slice >= int(s.sliceCount())) continue;
-      return TearPlace{&s, slice, {dot(s.direction[0]) / s.spacing[0], dot(s.direction[1]) / s.spacing[1]}};
-    }
+    const auto voxels = tearVoxels(s, t);
+    if (voxels.empty()) continue;
+    const int slice = int(std::lround(voxels[0][2]));
+    if (slice < 0 || slice >= int(s.sliceCount())) continue;
+    return TearPlace{&s, slice, {voxels[0][0], voxels[0][1]}};
   }
   return std::nullopt;
 }

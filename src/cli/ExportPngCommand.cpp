@@ -39,8 +39,7 @@ int runExportPng(const std::vector<std::string>& argv) {
   }
   const Series* s = findSeries(*loaded, args->value("--series").value_or(""));
   if (!s) {
-    std::cerr << "annulo-cli export-png: " << (loaded->series.empty() ? "no usable series" : "no series with that UID") << "\n";
-    printRejectedText(std::cerr, loaded->rejected);
+    reportNoSeries(std::cerr, "export-png", *loaded);
     return kExitFailure;
   }
   if (std::size_t(frame) > s->sliceCount()) {

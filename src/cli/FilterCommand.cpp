@@ -117,9 +117,7 @@ int runFilter(const std::vector<std::string>& argv) {
   }
   const Series* s = findSeries(*loaded, args->value("--series").value_or(""));
   if (!s) {
-    std::cerr << "annulo-cli filter: " << (loaded->series.empty() ? "no usable series" : "no series with that UID")
-              << "\n";
-    printRejectedText(std::cerr, loaded->rejected);
+    reportNoSeries(std::cerr, "filter", *loaded);
     return kExitFailure;
   }
   auto image = applyFilter(*s, o);

@@ -44,9 +44,7 @@ int runHiz(const std::vector<std::string>& argv) {
     if (!s && !loaded->series.empty()) s = &loaded->series.front();
   }
   if (!s) {
-    std::cerr << "annulo-cli hiz: " << (loaded->series.empty() ? "no usable series" : "no series with that UID")
-              << "\n";
-    printRejectedText(std::cerr, loaded->rejected);
+    reportNoSeries(std::cerr, "hiz", *loaded);
     return kExitFailure;
   }
   auto found = detectHiz(*s, o);

@@ -123,9 +123,7 @@ int runSegment(const std::vector<std::string>& argv) {
   }
   const Series* s = pickCine(*loaded, args->value("--series").value_or(""));
   if (!s) {
-    std::cerr << "annulo-cli segment: " << (loaded->series.empty() ? "no usable series" : "no series with that UID")
-              << "\n";
-    printRejectedText(std::cerr, loaded->rejected);
+    reportNoSeries(std::cerr, "segment", *loaded);
     return kExitFailure;
   }
   auto result = segmentLeak(*s, o);

@@ -78,6 +78,12 @@ void printRejectedText(std::ostream& out, const std::vector<RejectedFile>& rejec
   for (const auto& r : rejected) out << "  " << r.path << ": " << r.reason << "\n";
 }
 
+void reportNoSeries(std::ostream& out, const std::string& command, const LoadResult& loaded) {
+  out << "annulo-cli " << command << ": " << (loaded.series.empty() ? "no usable series" : "no series with that UID")
+      << "\n";
+  printRejectedText(out, loaded.rejected);
+}
+
 const Series* findSeries(const LoadResult& loaded, const std::string& uid) {
   for (const auto& s : loaded.series)
     if (uid.empty() || s.series.instanceUid == uid) return &s;

@@ -13,6 +13,8 @@ nlohmann::json seriesSummary(const Series& s);
 nlohmann::json rejectedJson(const std::vector<RejectedFile>& rejected);
 void printSeriesText(std::ostream& out, const Series& s);
 void printRejectedText(std::ostream& out, const std::vector<RejectedFile>& rejected);
+// "no usable series" / "no series with that UID", then why each file was rejected.
+void reportNoSeries(std::ostream& out, const std::string& command, const LoadResult& loaded);
 // Finds a series by UID (or the first when uid is empty).
 const Series* findSeries(const LoadResult& loaded, const std::string& uid);
 
