@@ -9,6 +9,7 @@
 #include <iterator>
 
 #include "Panels.h"
+#include "annulo/processing/FilterParameters.h"
 #include "ViewDrawing.h"
 
 namespace annulo::app {
@@ -88,6 +89,167 @@ void leakFigures(AppState& st, const LeakSegmentation& seg) {
   ImGui::EndDisabled();
 }
 
+// The filters the panel offers, in its combo's order.
+const std::vector<FilterOp>& panelOps() { return allFilterOps(); }
+
+void tooltip(const FilterParameter& q, double max) {
+  if (!ImGui::IsItemHovered()) return;
+  char range[96];
+  std::snprintf(range, sizeof range, "%g..%g %s, default %g%s", q.min, max, q.unit.c_str(), q.defaultValue,
+                q.zeroIsAutomatic ? " (auto)" : "");
+  ImGui::SetTooltip("%s\n%s\n(--%s on annulo-cli filter; Ctrl+click to type)", q.help.c_str(), range, q.name.c_str());
+}
+
+// One slider per table parameter (FilterParameters.h): the same ranges as the CLI.
+// The mask frame is further limited to the series' frames.
+void parameterControls(FilterOptions& o, const Series& s) {
+  for (const FilterParameter& q : filterParameters(o.op)) {
+    double value = q.get(o);
+    const double max = q.name == "mask-frame" ? double(s.sliceCount()) : q.max;
+    value = std::clamp(value, q.min, std::max(q.min, max));
+    const std::string format = q.zeroIsAutomatic && value == 0 ? "auto"
+                               : q.integer                     ? "%.0f " + q.unit
+                                                               : "%.4g " + q.unit;
+    ImGuiSliderFlags flags = ImGuiSliderFlags_AlwaysClamp;
+    if (q.logarithmic) flags |= ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_NoRoundToFormat;
+    ImGui::SetNextItemWidth(160);
+    ImGui::SliderScalar(q.label.c_str(), ImGuiDataType_Double, &value, &q.min, &max, format.c_str(), flags);
+    tooltip(q, max);
+    if (q.integer) value = std::round(value);
+    (void)setFilterParameter(o, q, value);  // clamped above: within the table's range
+  }
+}
+
+// What the table does not hold: subtraction's motion correction, the projection's mode and frames.
+void otherControls(FilterOptions& o, const Series& s) {
+  if (o.op == FilterOp::Subtract) ImGui::Checkbox("motion correction", &o.motionCorrection);
+  if (o.op != FilterOp::Projection) return;
+  static const char* kModes[] = {"auto (keeps contrast)", "minimum", "maximum"};
+  int mode = int(o.projection);
+  ImGui::SetNextItemWidth(160);
+  if (ImGui::Combo("mode", &mode, kModes, 3)) o.projection = ProjectionMode(mode);
+  const int frames = int(s.sliceCount());
+  bool all = o.firstFrame == 0 && o.lastFrame == 0;
+  if (ImGui::Checkbox("all frames", &all)) {
+    o.firstFrame = all ? 0 : 1;
+    o.lastFrame = all ? 0 : frames;
+  }
+  if (all) return;
+  ImGui::SetNextItemWidth(160);
+  ImGui::DragIntRange2("frames", &o.firstFrame, &o.lastFrame, 0.2f, 1, frames, "%d", "%d", ImGuiSliderFlags_AlwaysClamp);
+  o.lastFrame = std::max(o.firstFrame, std::min(o.lastFrame, frames));
+}
+
+// Determinate bar with the fraction the core reports, and a Cancel button.
+void progressRow(const std::shared_ptr<std::atomic<float>>& progress, const std::shared_ptr<std::atomic<bool>>& cancel,
+                 const char* id) {
+  ImGui::PushID(id);
+  if (ImGui::SmallButton("Cancel") && cancel) *cancel = true;
+  ImGui::SameLine();
+  const float fraction = progress ? progress->load(std::memory_order_relaxed) : -1.0f * float(ImGui::GetTime());
+  char label[32] = "cancelling";
+  if (!cancel || !*cancel) std::snprintf(label, sizeof label, "%.0f%%", 100.0 * double(fraction));
+  ImGui::ProgressBar(fraction, ImVec2(-1, 0), label);
+  ImGui::PopID();
+}
+
+void startFilter(Processing& p, const Series* s, FilterOptions fo) {
+  p.cancelFilter = std::make_shared<std::atomic<bool>>(false);
+  p.filterProgress = std::make_shared<std::atomic<float>>(0.0f);
+  fo.cancel = p.cancelFilter.get();
+  fo.progress = p.filterProgress.get();
+  p.filterSource = s;
+  p.filterRunning = describeFilterParameters(fo);
+  p.filterTask = std::async(std::launch::async, [s, fo, flag = p.cancelFilter, progress = p.filterProgress] {
+    return applyFilter(*s, fo);
+  });
+}
+
+void filterSection(Processing& p, const Series* s) {
+  const auto& ops = panelOps();
+  if (p.filterSettings.size() != ops.size())
+    for (FilterOp op : ops) p.filterSettings.push_back(defaultFilterOptions(op));
+  p.filterOp = std::clamp(p.filterOp, 0, int(ops.size()) - 1);
+  ImGui::SetNextItemWidth(140);
+  if (ImGui::BeginCombo("##filter", filterOpName(ops[std::size_t(p.filterOp)]))) {
+    for (int i = 0; i < int(ops.size()); ++i)
+      if (ImGui::Selectable(filterOpName(ops[std::size_t(i)]), i == p.filterOp)) p.filterOp = i;
+    ImGui::EndCombo();
+  }
+  FilterOptions& o = p.filterSettings[std::size_t(p.filterOp)];
+  ImGui::SameLine();
+  const bool filtering = p.filterTask.valid();
+  ImGui::BeginDisabled(filtering || s->isColor());
+  if (ImGui::Button(filtering ? "Filtering..." : "Apply filter")) startFilter(p, s, o);
+  ImGui::SameLine();
+  if (ImGui::SmallButton("defaults")) o = defaultFilterOptions(o.op);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Every parameter of %s back to its default", filterOpName(o.op));
+  parameterControls(o, *s);
+  otherControls(o, *s);
+  ImGui::EndDisabled();
+  if (!filtering) return;
+  ImGui::TextUnformatted(p.filterRunning.c_str());
+  progressRow(p.filterProgress, p.cancelFilter, "filter");
+}
+
+void startLeak(Processing& p, const Series* s) {
+  LeakSegmentationOptions o;
+  o.injectionPoint = {(*p.injection)[0], (*p.injection)[1]};
+  if (p.outline.size() >= 3)
+    for (const auto& v : p.outline) o.discOutline.push_back({v[0], v[1]});
+  p.segmentedSeries = s;
+  p.cancelLeak = std::make_shared<std::atomic<bool>>(false);
+  p.leakProgress = std::make_shared<std::atomic<float>>(0.0f);
+  o.cancel = p.cancelLeak.get();
+  o.progress = p.leakProgress.get();
+  // The lambda holds the flag and the progress, so they outlive a cancelled run.
+  p.leakTask = std::async(std::launch::async,
+                          [s, o, flag = p.cancelLeak, progress = p.leakProgress] { return segmentLeak(*s, o); });
+}
+
+void leakSection(AppState& st, Processing& p, const Series* s) {
+  if (ImGui::Button("Injection point (I)")) p.pick = Pick::Injection;
+  ImGui::SameLine();
+  if (ImGui::Button(p.pick == Pick::DiscOutline ? "Outline: Enter ends" : "Disc outline")) {
+    p.pick = Pick::DiscOutline;
+    p.outline.clear();
+  }
+  if (!p.outline.empty()) {
+    ImGui::SameLine();
+    if (ImGui::SmallButton("clear")) p.outline.clear();
+  }
+  const bool running = p.leakTask.valid();
+  ImGui::BeginDisabled(!p.injection || running);
+  if (ImGui::Button(running ? "Segmenting..." : "Segment leak")) startLeak(p, s);
+  ImGui::EndDisabled();
+  if (running) progressRow(p.leakProgress, p.cancelLeak, "leak");
+  ImGui::Checkbox("overlay", &st.overlay.show);
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(120);
+  ImGui::SliderFloat("opacity", &st.overlay.opacity, 0.1f, 1.0f);
+  if (p.leak && p.segmentedSeries == s) leakFigures(st, *p.leak);
+}
+
+void hizSection(AppState& st, Processing& p, const Series* s) {
+  const bool running = p.hizTask.valid();
+  ImGui::BeginDisabled(running);
+  if (ImGui::Button(running ? "Searching..." : "Find high-intensity zones")) {
+    p.hizSeries = s;
+    p.hizTask = std::async(std::launch::async, [s] { return detectHiz(*s); });
+  }
+  ImGui::EndDisabled();
+  if (p.hizSeries != s) return;
+  for (std::size_t i = 0; i < p.hiz.size(); ++i) {
+    const HizCandidate& c = p.hiz[i];
+    char label[160];
+    std::snprintf(label, sizeof label, "HIZ %zu: slice %d (%.0f, %.0f) score %.2f", i + 1, c.slice, c.pixel[0],
+                  c.pixel[1], c.score);
+    ImGui::PushID(int(i));
+    if (ImGui::Selectable(label)) st.frame = c.slice - 1;
+    ImGui::PopID();
+  }
+}
+
 }  // namespace
 
 Series derivedSeries(const Series& src, DerivedImage d) {
@@ -162,6 +324,7 @@ void pollProcessing(AppState& st, Processing& p) {
   if (ready(p.filterTask)) {
     auto r = p.filterTask.get();
     if (r && p.filterSource) {
+      st.message = r->derivationDescription;
       st.derived.push_back(derivedSeries(*p.filterSource, std::move(*r)));
       selectSeries(st, int(st.study->series.size() + st.derived.size() - 1));
       p.error.clear();
@@ -187,82 +350,14 @@ void drawProcessingPanel(AppState& st, Processing& p) {
   const Series* s = st.series();
   if (!s) return;
   if (!ImGui::CollapsingHeader("Processing", ImGuiTreeNodeFlags_DefaultOpen)) return;
-  static const FilterOp kOps[] = {FilterOp::Median, FilterOp::Diffusion, FilterOp::Clahe, FilterOp::Unsharp,
-                                  FilterOp::Subtract, FilterOp::Projection};
-  ImGui::SetNextItemWidth(140);
-  if (ImGui::BeginCombo("##filter", filterOpName(kOps[p.filterOp]))) {
-    for (int i = 0; i < int(std::size(kOps)); ++i)
-      if (ImGui::Selectable(filterOpName(kOps[i]), i == p.filterOp)) p.filterOp = i;
-    ImGui::EndCombo();
-  }
-  ImGui::SameLine();
-  const bool filtering = p.filterTask.valid();
-  ImGui::BeginDisabled(filtering || s->isColor());
-  if (ImGui::Button(filtering ? "Filtering..." : "Apply filter")) {
-    FilterOptions fo;
-    fo.op = kOps[p.filterOp];
-    p.filterSource = s;
-    p.filterTask = std::async(std::launch::async, [s, fo] { return applyFilter(*s, fo); });
-  }
-  ImGui::EndDisabled();
+  filterSection(p, s);
   const bool cine = s->multiFrame && s->sliceCount() > 1 && !s->isColor();
-  if (cine) {
-    if (ImGui::Button("Injection point (I)")) p.pick = Pick::Injection;
-    ImGui::SameLine();
-    if (ImGui::Button(p.pick == Pick::DiscOutline ? "Outline: Enter ends" : "Disc outline")) {
-      p.pick = Pick::DiscOutline;
-      p.outline.clear();
-    }
-    if (!p.outline.empty()) {
-      ImGui::SameLine();
-      if (ImGui::SmallButton("clear")) p.outline.clear();
-    }
-    const bool running = p.leakTask.valid();
-    ImGui::BeginDisabled(!p.injection || running);
-    if (ImGui::Button(running ? "Segmenting..." : "Segment leak")) {
-      LeakSegmentationOptions o;
-      o.injectionPoint = {(*p.injection)[0], (*p.injection)[1]};
-      if (p.outline.size() >= 3)
-        for (const auto& v : p.outline) o.discOutline.push_back({v[0], v[1]});
-      p.segmentedSeries = s;
-      p.cancelLeak = std::make_shared<std::atomic<bool>>(false);
-      o.cancel = p.cancelLeak.get();
-      // The lambda holds the flag, so it outlives a cancelled run.
-      p.leakTask = std::async(std::launch::async, [s, o, flag = p.cancelLeak] { return segmentLeak(*s, o); });
-    }
-    ImGui::EndDisabled();
-    if (running) {
-      ImGui::SameLine();
-      if (ImGui::SmallButton("Cancel") && p.cancelLeak) *p.cancelLeak = true;
-      ImGui::SameLine();
-      ImGui::ProgressBar(-1.0f * float(ImGui::GetTime()), ImVec2(-1, 0), "working");
-    }
-    ImGui::Checkbox("overlay", &st.overlay.show);
-    ImGui::SameLine();
-    ImGui::SetNextItemWidth(120);
-    ImGui::SliderFloat("opacity", &st.overlay.opacity, 0.1f, 1.0f);
-    if (p.leak && p.segmentedSeries == s) leakFigures(st, *p.leak);
-  } else if (s->series.modality == "MR" && s->sliceCount() > 2) {
-    const bool running = p.hizTask.valid();
-    ImGui::BeginDisabled(running);
-    if (ImGui::Button(running ? "Searching..." : "Find high-intensity zones")) {
-      p.hizSeries = s;
-      p.hizTask = std::async(std::launch::async, [s] { return detectHiz(*s); });
-    }
-    ImGui::EndDisabled();
-    if (p.hizSeries == s)
-      for (std::size_t i = 0; i < p.hiz.size(); ++i) {
-        const HizCandidate& c = p.hiz[i];
-        char label[160];
-        std::snprintf(label, sizeof label, "HIZ %zu: slice %d (%.0f, %.0f) score %.2f", i + 1, c.slice, c.pixel[0], c.pixel[1],
-                      c.score);
-        ImGui::PushID(int(i));
-        if (ImGui::Selectable(label)) st.frame = c.slice - 1;
-        ImGui::PopID();
-      }
-  } else {
+  if (cine)
+    leakSection(st, p, s);
+  else if (s->series.modality == "MR" && s->sliceCount() > 2)
+    hizSection(st, p, s);
+  else
     ImGui::TextWrapped("Leak segmentation needs a greyscale cine; HIZ search an MR series.");
-  }
   if (!p.error.empty()) ImGui::TextColored(ImVec4(1, 0.4f, 0.3f, 1), "%s", p.error.c_str());
 }
 

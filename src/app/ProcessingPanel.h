@@ -27,11 +27,17 @@ struct Processing {
   std::vector<HizCandidate> hiz;
   const Series* hizSeries = nullptr;
   std::future<Result<LeakSegmentation>> leakTask;
+  // Shared with the worker's lambda, so they outlive a run the panel stops waiting for.
   std::shared_ptr<std::atomic<bool>> cancelLeak;
+  std::shared_ptr<std::atomic<float>> leakProgress;
   std::future<Result<std::vector<HizCandidate>>> hizTask;
   std::future<Result<DerivedImage>> filterTask;
+  std::shared_ptr<std::atomic<bool>> cancelFilter;
+  std::shared_ptr<std::atomic<float>> filterProgress;
+  std::string filterRunning;  // the filter and its parameters, while it runs
   const Series* filterSource = nullptr;
-  int filterOp = 0;
+  int filterOp = 0;                         // index into the panel's list of filters
+  std::vector<FilterOptions> filterSettings;  // per filter of that list, kept while switching
   std::string error;
 };
 

@@ -2,91 +2,115 @@
 // derived DICOM series that annulo-cli info (and any viewer) can load.
 
 #include <iostream>
+#include <set>
+#include <sstream>
 
 #include "CliArgs.h"
 #include "Commands.h"
 #include "SeriesJson.h"
 #include "annulo/processing/DerivedSeriesWriter.h"
+#include "annulo/processing/FilterParameters.h"
 #include "annulo/processing/Filters.h"
 
 namespace annulo::cli {
 namespace {
 
-const char* kFilterUsage =
-    "usage: annulo-cli filter PATH --op median|diffusion|bilateral|clahe|unsharp|subtract|mip [--series UID]\n"
-    "                         [options] -o OUT.dcm\n"
-    "  median     [--radius N=1]\n"
-    "  diffusion  [--iterations N=5] [--conductance K=3] [--time-step T=0.0625]   (curvature anisotropic)\n"
-    "  bilateral  [--sigma MM (default 1.5 px)] [--range-sigma V (stored units; default 3x noise)]\n"
-    "  clahe      [--radius N (default width/16)] [--alpha A=0.3] [--beta B=0.3]\n"
-    "  unsharp    [--sigma MM=1] [--amount A=0.7] [--threshold T=0]\n"
-    "  subtract   [--mask-frame N=1] [--no-motion]   (log space for X-ray; contrast dark, mid-grey = no change)\n"
-    "  mip        [--mode auto|min|max] [--frames A-B]   (auto keeps contrast: min where it darkens the values)\n"
-    "  A cine gives one multi-frame object (OUT.dcm); a stack of single-frame images (MR) gives\n"
-    "  a folder OUT.dcm/ of IM####.dcm. New series and instance UIDs, ImageType DERIVED.\n";
+// What the parameter table (FilterParameters.h) does not hold, and why each filter is
+// what it is; the ranges and defaults come from the table, so they match the viewer's.
+const char* filterNote(FilterOp op) {
+  switch (op) {
+    case FilterOp::Diffusion:
+      return "(curvature anisotropic)";
+    case FilterOp::Subtract:
+      return "[--no-motion]   (log space for X-ray; contrast dark, mid-grey = no change)";
+    case FilterOp::Projection:
+      return "[--mode auto|min|max] [--frames A-B]   (auto keeps contrast: min where it darkens the values)";
+    default:
+      return "";
+  }
+}
 
-bool number(const Args& a, const std::string& key, double& out, double lo, double hi) {
-  auto v = a.value(key);
-  if (!v) return true;
-  auto n = parseNumbers(*v, ',');
-  if (!n || n->size() != 1 || (*n)[0] < lo || (*n)[0] > hi) {
-    std::cerr << "annulo-cli filter: " << key << " takes a number in " << lo << ".." << hi << "\n";
+// Whether some filter has a parameter of that name (else the flag is not a table one).
+bool findParameterAnywhere(const std::string& name) {
+  for (FilterOp op : allFilterOps())
+    if (findFilterParameter(op, name)) return true;
+  return false;
+}
+
+std::string number(double v) {
+  std::ostringstream s;
+  s << v;
+  return s.str();
+}
+
+std::string parameterUsage(const FilterParameter& p) {
+  std::string text = "[--" + p.name + (p.integer ? " N" : " X") + " " + number(p.min) + ".." + number(p.max) +
+                     (p.unit.empty() ? "" : " " + p.unit) + ", default " + number(p.defaultValue);
+  return text + (p.zeroIsAutomatic ? " = auto]" : "]");
+}
+
+std::string filterUsage() {
+  std::string text =
+      "usage: annulo-cli filter PATH --op median|diffusion|bilateral|clahe|unsharp|subtract|mip [--series UID]\n"
+      "                         [options] [--threads N] -o OUT.dcm\n";
+  for (FilterOp op : allFilterOps()) {
+    std::string line = "  " + std::string(filterOpName(op));
+    line.resize(13, ' ');
+    for (const FilterParameter& p : filterParameters(op)) line += parameterUsage(p) + " ";
+    line += filterNote(op);
+    while (line.back() == ' ') line.pop_back();
+    text += line + "\n";
+  }
+  return text +
+         "  bilateral --sigma is the domain (spatial) sigma; auto = 1.5 px, range sigma auto = 3x the noise;\n"
+         "  clahe --radius 0 = width/16 (at least 8).\n"
+         "  A cine gives one multi-frame object (OUT.dcm); a stack of single-frame images (MR) gives\n"
+         "  a folder OUT.dcm/ of IM####.dcm. New series and instance UIDs, ImageType DERIVED.\n";
+}
+
+// Every flag of the table, whichever filter it belongs to: a flag of another filter
+// is accepted (and ignored with a note), as it always was.
+std::set<std::string> valuedFlags() {
+  std::set<std::string> flags{"--op", "--series", "--mode", "--frames", "--threads", "-o"};
+  for (FilterOp op : allFilterOps())
+    for (const FilterParameter& p : filterParameters(op)) flags.insert("--" + p.name);
+  return flags;
+}
+
+// A flag's text as one number; false (with the message printed) when it is not one.
+bool parseNumber(const std::string& key, const std::string& text, double& out) {
+  auto n = parseNumbers(text, ',');
+  if (!n || n->size() != 1) {
+    std::cerr << "annulo-cli filter: " << key << " takes a number, not '" << text << "'\n";
     return false;
   }
   out = (*n)[0];
   return true;
 }
 
-bool integer(const Args& a, const std::string& key, int& out, int lo, int hi) {
-  double v = out;
-  if (!number(a, key, v, lo, hi)) return false;
-  if (v != double(int(v))) {
-    std::cerr << "annulo-cli filter: " << key << " takes an integer\n";
-    return false;
+// The op's table parameters from their flags. Not a number: usage error; out of
+// range: the table's message (a failure, as applyFilter reports it).
+int setParameters(const Args& a, FilterOptions& o) {
+  for (const std::string& flag : valuedFlags()) {
+    const std::string name = flag.substr(2);
+    if (a.value(flag) && findParameterAnywhere(name) && !findFilterParameter(o.op, name))
+      std::cerr << "annulo-cli filter: " << flag << " does not apply to " << filterOpName(o.op) << "; ignored\n";
   }
-  out = int(v);
-  return true;
+  for (const FilterParameter& p : filterParameters(o.op)) {
+    const auto value = a.value("--" + p.name);
+    double v = 0;
+    if (!value) continue;
+    if (!parseNumber("--" + p.name, *value, v)) return kExitUsage;
+    if (Status st = setFilterParameter(o, p, v); !st) {
+      std::cerr << "annulo-cli filter: --" << p.name << ": " << st.message() << "\n";
+      return kExitFailure;
+    }
+  }
+  return kExitOk;
 }
 
-}  // namespace
-
-int runFilter(const std::vector<std::string>& argv) {
-  auto args = parseArgs(
-      argv,
-      {"--op", "--series", "--radius", "--iterations", "--conductance", "--time-step", "--sigma", "--range-sigma",
-       "--alpha", "--beta", "--amount", "--threshold", "--mask-frame", "--mode", "--frames", "--threads", "-o"},
-      {"--no-motion"});
-  if (!args || args->positional.size() != 1 || !args->value("-o") || !args->value("--op")) {
-    std::cerr << "annulo-cli filter: " << (args ? "expects one PATH, --op OP and -o OUT.dcm" : args.message()) << "\n"
-              << kFilterUsage;
-    return kExitUsage;
-  }
-  auto op = parseFilterOp(*args->value("--op"));
-  if (!op) {
-    std::cerr << "annulo-cli filter: " << op.message() << "\n" << kFilterUsage;
-    return kExitUsage;
-  }
-  FilterOptions o;
-  o.op = *op;
-  int threads = 0;
-  if (o.op == FilterOp::Clahe) o.radius = 0;
-  const bool sigmaForBilateral = o.op == FilterOp::Bilateral;
-  double sigma = 1.0;
-  if (!integer(*args, "--radius", o.radius, 0, 512) || !integer(*args, "--iterations", o.iterations, 1, 100) ||
-      !number(*args, "--conductance", o.conductance, 1e-6, 1e6) ||
-      !number(*args, "--time-step", o.timeStep, 1e-6, 0.125) || !number(*args, "--sigma", sigma, 1e-3, 100) ||
-      !number(*args, "--range-sigma", o.rangeSigma, 0, 1e9) || !number(*args, "--alpha", o.alpha, 0, 1) ||
-      !number(*args, "--beta", o.beta, 0, 1) || !number(*args, "--amount", o.amount, 0, 100) ||
-      !number(*args, "--threshold", o.threshold, 0, 1e9) || !integer(*args, "--mask-frame", o.maskFrame, 1, 1000000) ||
-      !integer(*args, "--threads", threads, 0, 256))
-    return kExitUsage;
-  o.threads = unsigned(threads);
-  if (!sigmaForBilateral)
-    o.sigmaMm = sigma;
-  else if (args->value("--sigma"))
-    o.domainSigmaMm = sigma;
-  o.motionCorrection = !args->has("--no-motion");
-  if (auto m = args->value("--mode")) {
+int setProjection(const Args& a, FilterOptions& o) {
+  if (auto m = a.value("--mode")) {
     if (*m == "auto")
       o.projection = ProjectionMode::Auto;
     else if (*m == "min")
@@ -98,17 +122,51 @@ int runFilter(const std::vector<std::string>& argv) {
       return kExitUsage;
     }
   }
-  if (auto f = args->value("--frames")) {
+  if (auto f = a.value("--frames")) {
     const auto dash = f->find('-');
-    auto a = parseNumbers(f->substr(0, dash), ',');
-    auto b = parseNumbers(dash == std::string::npos ? f->substr(0, dash) : f->substr(dash + 1), ',');
-    if (!a || !b || a->size() != 1 || b->size() != 1 || (*a)[0] < 1 || (*b)[0] < (*a)[0]) {
+    auto first = parseNumbers(f->substr(0, dash), ',');
+    auto last = parseNumbers(dash == std::string::npos ? f->substr(0, dash) : f->substr(dash + 1), ',');
+    if (!first || !last || first->size() != 1 || last->size() != 1 || (*first)[0] < 1 || (*last)[0] < (*first)[0]) {
       std::cerr << "annulo-cli filter: --frames takes A-B (1-based, A <= B)\n";
       return kExitUsage;
     }
-    o.firstFrame = int((*a)[0]);
-    o.lastFrame = int((*b)[0]);
+    o.firstFrame = int((*first)[0]);
+    o.lastFrame = int((*last)[0]);
   }
+  return kExitOk;
+}
+
+// --threads N: 0..256 (0 = one per core).
+int setThreads(const Args& a, FilterOptions& o) {
+  const auto value = a.value("--threads");
+  double v = 0;
+  if (!value) return kExitOk;
+  if (!parseNumber("--threads", *value, v) || v < 0 || v > 256 || v != double(int(v))) {
+    std::cerr << "annulo-cli filter: --threads takes an integer in 0..256\n";
+    return kExitUsage;
+  }
+  o.threads = unsigned(v);
+  return kExitOk;
+}
+
+}  // namespace
+
+int runFilter(const std::vector<std::string>& argv) {
+  auto args = parseArgs(argv, valuedFlags(), {"--no-motion"});
+  if (!args || args->positional.size() != 1 || !args->value("-o") || !args->value("--op")) {
+    std::cerr << "annulo-cli filter: " << (args ? "expects one PATH, --op OP and -o OUT.dcm" : args.message()) << "\n"
+              << filterUsage();
+    return kExitUsage;
+  }
+  auto op = parseFilterOp(*args->value("--op"));
+  if (!op) {
+    std::cerr << "annulo-cli filter: " << op.message() << "\n" << filterUsage();
+    return kExitUsage;
+  }
+  FilterOptions o = defaultFilterOptions(*op);
+  o.motionCorrection = !args->has("--no-motion");
+  for (auto set : {setParameters, setProjection, setThreads})
+    if (int code = set(*args, o); code != kExitOk) return code;
 
   auto loaded = loadSeries(args->positional[0]);
   if (!loaded) {

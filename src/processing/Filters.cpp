@@ -16,7 +16,9 @@
 #include <cmath>
 #include <sstream>
 
+#include "annulo/processing/FilterParameters.h"
 #include "annulo/processing/ItkView.h"
+#include "processing/Progress.h"
 
 namespace annulo {
 
@@ -40,9 +42,14 @@ const char* filterOpName(FilterOp op) {
   return "?";
 }
 
+const std::vector<FilterOp>& allFilterOps() {
+  static const std::vector<FilterOp> kOps{FilterOp::Median, FilterOp::Diffusion, FilterOp::Bilateral, FilterOp::Clahe,
+                                          FilterOp::Unsharp,   FilterOp::Subtract, FilterOp::Projection};
+  return kOps;
+}
+
 Result<FilterOp> parseFilterOp(const std::string& name) {
-  for (FilterOp op : {FilterOp::Median, FilterOp::Diffusion, FilterOp::Bilateral, FilterOp::Clahe, FilterOp::Unsharp,
-                      FilterOp::Subtract, FilterOp::Projection})
+  for (FilterOp op : allFilterOps())
     if (name == filterOpName(op)) return op;
   return makeError("unknown filter '" + name + "' (median, diffusion, bilateral, clahe, unsharp, subtract, mip)");
 }
@@ -52,6 +59,10 @@ namespace {
 using FloatImage2 = itk::Image<float, 2>;
 
 std::string fmt(double v, int precision = 2) { return fixedText(v, precision); }
+
+Error cancelledError(FilterOp op) { return makeError(std::string(filterOpName(op)) + " filter cancelled"); }
+
+bool cancelled(const FilterOptions& o) { return o.cancel && o.cancel->load(std::memory_order_relaxed); }
 
 // Stored values of a frame as float, in a fresh ITK image with unit spacing: the
 // float filters need their own buffer anyway, and pixel units keep the diffusion's
@@ -95,7 +106,9 @@ Status filterFrames(const Series& s, const FilterOptions& o, DerivedImage& out) 
   const double hi = maxStoredValue(s.sampleType, s.bitsStored > 0 ? s.bitsStored : int(8 * sizeof(T)));
   const std::size_t n = std::size_t(s.columns) * std::size_t(s.rows);
   double rangeSigmaUsed = 0, domainSigmaUsed = 0;
+  const processing_detail::ProgressSpan progress(o.progress, 0, 1);
   for (std::size_t f = 0; f < s.sliceCount(); ++f) {
+    if (cancelled(o)) return cancelledError(o.op);
     auto view = frameView<T>(s, f);
     if (!view) return view.error();
     std::uint8_t* dst = out.frameData(int(f));
@@ -176,6 +189,7 @@ Status filterFrames(const Series& s, const FilterOptions& o, DerivedImage& out) 
       return makeError(std::string(filterOpName(o.op)) + " filter (ITK) failed on frame " + std::to_string(f + 1) +
                        ": " + e.GetDescription());
     }
+    progress.reach(double(f + 1) / double(s.sliceCount()));
   }
   switch (o.op) {
     case FilterOp::Median:
@@ -210,20 +224,25 @@ Status filterFrames(const Series& s, const FilterOptions& o, DerivedImage& out) 
   return {};
 }
 
-Status checkOptions(const FilterOptions& o) {
-  if (o.op == FilterOp::Median && (o.radius < 1 || o.radius > 15))
-    return makeError("median radius must be 1..15, is " + std::to_string(o.radius));
-  if (o.op == FilterOp::Diffusion) {
-    if (o.iterations < 1 || o.iterations > 100) return makeError("diffusion iterations must be 1..100");
-    if (!(o.timeStep > 0 && o.timeStep <= 0.125)) return makeError("diffusion time step must be in (0, 0.125] for 2D");
-    if (!(o.conductance > 0)) return makeError("diffusion conductance must be positive");
+// Subtraction and projection are whole-cine operations of their own (Subtraction.h).
+Result<DerivedImage> applyCineOperation(const Series& s, const FilterOptions& o) {
+  const processing_detail::ProgressSpan progress(o.progress, 0, 1);
+  if (o.op == FilterOp::Subtract) {
+    SubtractionOptions so;
+    so.maskFrame = o.maskFrame;
+    so.motionCorrection = o.motionCorrection;
+    so.threads = o.threads;
+    so.progress = o.progress;
+    so.cancel = o.cancel;
+    auto r = subtractMask(s, so);
+    if (!r && cancelled(o)) return cancelledError(o.op);
+    return r;
   }
-  if (o.op == FilterOp::Bilateral && o.domainSigmaMm < 0) return makeError("bilateral domain sigma must be positive");
-  if (o.op == FilterOp::Clahe && (o.alpha < 0 || o.alpha > 1 || o.beta < 0 || o.beta > 1))
-    return makeError("CLAHE alpha and beta must be in [0, 1]");
-  if (o.op == FilterOp::Clahe && o.radius > 512) return makeError("CLAHE radius must be at most 512");
-  if (o.op == FilterOp::Unsharp && !(o.sigmaMm > 0)) return makeError("unsharp sigma must be positive");
-  return {};
+  // One pass of ITK over the cine, short: progress jumps from 0 to 1.
+  progress.start();
+  auto r = projectFrames(s, o.projection, o.firstFrame, o.lastFrame);
+  if (r) progress.finish();
+  return r;
 }
 
 }  // namespace
@@ -233,15 +252,9 @@ Result<DerivedImage> applyFilter(const Series& s, const FilterOptions& o) {
     return makeError(std::string(filterOpName(o.op)) + " filter needs a greyscale series; this series is colour (" +
                      s.photometric + ")");
   if (s.pixels.empty() || s.sliceCount() == 0) return makeError("filter: series has no pixel data loaded");
-  if (Status st = checkOptions(o); !st) return st.error();
-  if (o.op == FilterOp::Subtract) {
-    SubtractionOptions so;
-    so.maskFrame = o.maskFrame;
-    so.motionCorrection = o.motionCorrection;
-    so.threads = o.threads;
-    return subtractMask(s, so);
-  }
-  if (o.op == FilterOp::Projection) return projectFrames(s, o.projection, o.firstFrame, o.lastFrame);
+  if (Status st = checkFilterParameters(o); !st) return st.error();
+  if (cancelled(o)) return cancelledError(o.op);
+  if (o.op == FilterOp::Subtract || o.op == FilterOp::Projection) return applyCineOperation(s, o);
 
   DerivedImage out;
   out.columns = s.columns;
@@ -257,8 +270,11 @@ Result<DerivedImage> applyFilter(const Series& s, const FilterOptions& o) {
   out.photometric = s.photometric.empty() ? "MONOCHROME2" : s.photometric;
   for (int f = 0; f < out.frames; ++f) out.sourceFrames.push_back(f);
   if (!s.windows.empty()) out.window = s.windows.front();
+  const processing_detail::ProgressSpan progress(o.progress, 0, 1);
+  progress.start();
   const Status st = dispatchSampleType(s.sampleType, [&](auto tag) { return filterFrames<decltype(tag)>(s, o, out); });
   if (!st) return st.error();
+  progress.finish();
   return out;
 }
 

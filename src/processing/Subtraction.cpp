@@ -14,6 +14,7 @@
 #include "annulo/processing/ItkView.h"
 #include "annulo/processing/MotionCorrection.h"
 #include "processing/Parallel.h"
+#include "processing/Progress.h"
 #include "processing/XrayFrames.h"
 
 namespace annulo {
@@ -121,7 +122,16 @@ Result<DerivedImage> subtractMask(const Series& s, const SubtractionOptions& o, 
   const FloatImage coarseMask = processing_detail::reduceFrame(fx, mask, factor);
   const TranslationRefiner refiner(maskOpacity, central);
   std::vector<Shift2> shifts(static_cast<std::size_t>(frames));
+  const processing_detail::ProgressSpan progress(o.progress, 0, 1);
+  progress.start();
+  processing_detail::ItemProgress framesDone(progress, frames);
+  std::atomic<bool> stopped{false};
   parallelFor(frames, workers, [&](int f, unsigned) {
+    // Once cancelled, the remaining frames are skipped, not computed.
+    if (stopped.load(std::memory_order_relaxed) || (o.cancel && o.cancel->load(std::memory_order_relaxed))) {
+      stopped.store(true, std::memory_order_relaxed);
+      return;
+    }
     FloatImage opacity(all);
     for (int y = 0; y < h; ++y) fx.opacityRow(f, y, 0, w, &opacity.at(0, y));
     Shift2 shift;
@@ -146,7 +156,9 @@ Result<DerivedImage> subtractMask(const Series& s, const SubtractionOptions& o, 
         else
           storeClamped<std::uint16_t>(dst, i, v, 0, full);
       }
+    framesDone.done();
   });
+  if (stopped) return makeError("mask subtraction cancelled");
   if (shiftsOut) *shiftsOut = shifts;
   double maxShift = 0;
   for (const Shift2& sh : shifts) maxShift = std::max(maxShift, std::hypot(sh.dx, sh.dy));
@@ -158,6 +170,7 @@ Result<DerivedImage> subtractMask(const Series& s, const SubtractionOptions& o, 
       (o.motionCorrection ? ", motion-corrected by translation (largest " + fmt(maxShift) + " px)"
                           : ", no motion correction");
   out.seriesSuffix = "DSA mask " + std::to_string(o.maskFrame);
+  progress.finish();
   return out;
 }
 

@@ -7,7 +7,9 @@
 // ~65 ms on 2 threads, curvature diffusion 5 iterations ~340 ms: fine for an export,
 // too slow for per-frame segmentation (which does its own ROI-limited work).
 
+#include <atomic>
 #include <string>
+#include <vector>
 
 #include "annulo/dicom/Result.h"
 #include "annulo/dicom/Series.h"
@@ -35,13 +37,21 @@ struct FilterOptions {
   ProjectionMode projection = ProjectionMode::Auto;  // Auto: the one that keeps contrast (min for dark contrast)
   int firstFrame = 0, lastFrame = 0;                 // projection: 1-based range, 0 = all
   unsigned threads = 0;
+  // Optional, for a progress bar polled from another thread: the fraction done (0..1),
+  // raised after each frame, never lowered; exactly 1 when applyFilter succeeds.
+  std::atomic<float>* progress = nullptr;
+  // Checked before each frame: when set, applyFilter returns the error
+  // "<filter> filter cancelled" (e.g. "median filter cancelled").
+  const std::atomic<bool>* cancel = nullptr;
 };
 
-const char* filterOpName(FilterOp op);
+const char* filterOpName(FilterOp op);  // also the CLI's --op name
+const std::vector<FilterOp>& allFilterOps();
 Result<FilterOp> parseFilterOp(const std::string& name);
 
 // Errors: colour series, one frame where frames are needed (subtract, projection),
-// out-of-range parameters, ITK exceptions (converted, with the filter named).
+// out-of-range parameters (the ranges of FilterParameters.h), cancellation, ITK
+// exceptions (converted, with the filter named).
 Result<DerivedImage> applyFilter(const Series& series, const FilterOptions& options);
 
 }  // namespace annulo

@@ -43,9 +43,14 @@ struct LeakSegmentationOptions {
   int maskFrame = 0;                // 1-based pre-contrast frame to subtract; 0 = automatic
   bool motionCorrection = true;
   unsigned threads = 0;  // 0 = one per core
-  // Checked between stages (each well under a second on a 1024^2 x 120 cine):
-  // when set, segmentLeak returns the error "leak segmentation cancelled".
+  // Checked between stages (each well under a second on a 1024^2 x 120 cine) and per
+  // frame in the per-frame stages: when set, segmentLeak returns the error
+  // "leak segmentation cancelled".
   const std::atomic<bool>* cancel = nullptr;
+  // Optional, for a progress bar polled from another thread: the fraction done (0..1),
+  // raised per stage (weighted by its usual share of the time, see LeakTimings) and per
+  // frame within the stages that loop over frames; never lowered; exactly 1 on success.
+  std::atomic<float>* progress = nullptr;
 };
 
 struct LeakFrame {

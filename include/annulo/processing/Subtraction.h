@@ -7,6 +7,8 @@
 // Motion correction: each frame's translation against the mask (phase correlation on
 // a reduced image, then sub-pixel Gauss-Newton), the mask shifted onto the frame.
 
+#include <atomic>
+
 #include "annulo/dicom/Result.h"
 #include "annulo/dicom/Series.h"
 #include "annulo/processing/DerivedImage.h"
@@ -20,6 +22,8 @@ struct SubtractionOptions {
   int maskFrame = 1;  // 1-based
   bool motionCorrection = true;
   unsigned threads = 0;
+  std::atomic<float>* progress = nullptr;     // optional: fraction of frames done, 0..1
+  const std::atomic<bool>* cancel = nullptr;  // optional: checked per frame; "mask subtraction cancelled"
 };
 
 // Output: stored type of the source when it is 8 or 16 bits unsigned, otherwise
