@@ -5,6 +5,7 @@
 #include <GLFW/glfw3.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -53,6 +54,7 @@ int Application::runBenchmark() {
       // Synthetic overlay where the image is darkest, so the label pass is exercised.
       state_.labels.assign(std::size_t(s->columns) * std::size_t(s->rows) * std::size_t(n), 0);
       for (std::size_t i = 0; i < state_.labels.size(); i += 7) state_.labels[i] = std::uint8_t(1 + (i / 7) % 2);
+      ++state_.labelsVersion;
     }
     measure(20, [&](int i) { state_.frame = i % n; });
     const double rssBefore = residentMiB();
@@ -73,11 +75,40 @@ int Application::runBenchmark() {
     const double still = measure(5, [](int) {});
     std::printf("  volume rendering (%s) at %.0fx%.0f: %.1f fps while rotating, %.1f fps at full quality\n",
                 volume_->cpuRayCast() ? "CPU ray cast" : "GPU", double(viewW_), double(viewH_), fps, still);
+    // The same with label surfaces: a ball (intradiscal) and a smaller ball beside it (leak).
+    if (state_.labels.empty()) {
+      state_.labels.assign(std::size_t(s->columns) * std::size_t(s->rows) * std::size_t(n), 0);
+      const double r = 0.15 * std::min({s->columns, s->rows, n});
+      for (int z = 0; z < n; ++z)
+        for (int y = 0; y < s->rows; ++y)
+          for (int x = 0; x < s->columns; ++x) {
+            auto inside = [&](double cx, double rr) {
+              const double dx = x - cx, dy = y - s->rows / 2.0, dz = z - n / 2.0;
+              return dx * dx + dy * dy + dz * dz <= rr * rr;
+            };
+            std::uint8_t& l = state_.labels[(std::size_t(z) * std::size_t(s->rows) + std::size_t(y)) * std::size_t(s->columns) + std::size_t(x)];
+            if (inside(s->columns / 2.0, r)) l = 1;
+            else if (inside(s->columns / 2.0 + 1.6 * r, 0.6 * r)) l = 2;
+          }
+      ++state_.labelsVersion;
+    }
+    measure(1, [](int) {});
+    const double build = volume_->lastSurfaceBuildMs();
+    std::size_t triangles = 0;
+    for (const auto& i : volume_->labelSurfaces()) triangles += i.triangles;
+    for (LabelDisplay d : {LabelDisplay::Surface, LabelDisplay::Overlay}) {
+      labelDisplay_ = d;
+      measure(3, [](int) {});
+      const double withLabels = measure(30, [&](int) { volume_->rotate(3, 0); });
+      std::printf("  with label surfaces as %s (%zu triangles, built in %.0f ms): %.1f fps while rotating\n",
+                  labelDisplayName(d), triangles, build, withLabels);
+    }
   } else if (options_.bench.rfind("soak", 0) == 0) {
     // soak:MINUTES loops the cine with the overlay and prints RSS every minute:
     // a texture or buffer leak per frame shows as a rising line.
     const double minutes = options_.bench.size() > 5 ? std::atof(options_.bench.c_str() + 5) : 10.0;
     state_.labels.assign(std::size_t(s->columns) * std::size_t(s->rows) * std::size_t(n), 1);
+    ++state_.labelsVersion;
     const double start = nowMs();
     long frames = 0;
     for (int minute = 1; minute <= int(minutes); ++minute) {

@@ -41,6 +41,7 @@ struct AppState {
   Layout layout = Layout::View2D;
   OverlayStyle overlay;
   std::vector<std::uint8_t> labels;  // columns*rows*frames of the shown series, if segmented
+  std::uint64_t labelsVersion = 0;   // bumped whenever labels change: the 3D view rebuilds its surfaces
 
   // MPR crosshair (column, row, slice) in the volume.
   int crossColumn = 0, crossRow = 0;

@@ -179,6 +179,30 @@ void Application::drawCompare() {
   if (!open) state_.compareLevel.clear();
 }
 
+// Tears, HIZ candidates and the injection point of the shown series, as the 3D
+// scene draws them (always on top: a finding must not hide behind anatomy).
+std::vector<Marker3D> Application::sceneMarkers() const {
+  std::vector<Marker3D> out;
+  const Series* s = state_.series();
+  if (!s) return out;
+  if (state_.model)
+    for (const auto& t : state_.model->tears()) {
+      Marker3D m;
+      for (const Vec3& v : tearVoxels(*s, t)) m.voxels.push_back({v[0], v[1], v[2]});
+      m.closed = t.geometry.kind == GeometryKind::Polygon;
+      m.colour = t.id == state_.selectedTear ? std::array<float, 3>{1, 0.9f, 0} : std::array<float, 3>{0, 1, 0.55f};
+      if (!m.voxels.empty()) out.push_back(m);
+    }
+  if (processing_.hizSeries == s)
+    for (const auto& c : processing_.hiz) out.push_back({{{c.pixel[0], c.pixel[1], double(c.slice - 1)}}, false, {1, 1, 0}});
+  if (processing_.injection && volume_->timeStack()) {
+    // The needle tip stays put while the frames go by: a line through time.
+    const double x = (*processing_.injection)[0], y = (*processing_.injection)[1];
+    out.push_back({{{x, y, 0}, {x, y, double(s->sliceCount() - 1)}}, false, {1, 0.25f, 0.25f}});
+  }
+  return out;
+}
+
 void Application::drawVolume(float w, float h) {
   const Series* s = state_.series();
   if (!s || s->sliceCount() < 2 || s->isColor()) {
@@ -197,7 +221,21 @@ void Application::drawVolume(float w, float h) {
       if (ImGui::Selectable(presetName(p), p == preset_)) preset_ = p;
     ImGui::EndCombo();
   }
+  const bool haveLabels = state_.labels.size() >= std::size_t(s->columns) * std::size_t(s->rows) * s->sliceCount();
+  if (haveLabels) {
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(190);
+    if (ImGui::BeginCombo("labels", labelDisplayName(labelDisplay_))) {
+      for (LabelDisplay d : {LabelDisplay::Surface, LabelDisplay::Overlay, LabelDisplay::Off})
+        if (ImGui::Selectable(labelDisplayName(d), d == labelDisplay_)) labelDisplay_ = d;
+      ImGui::EndCombo();
+    }
+  }
   volume_->setPreset(preset_, state_.window.center, state_.window.width);
+  volume_->setLabels(haveLabels ? state_.labels.data() : nullptr, state_.labelsVersion);
+  volume_->setLabelStyle(state_.overlay.show ? labelDisplay_ : LabelDisplay::Off, state_.overlay.opacity,
+                         state_.overlay.intradiscal, state_.overlay.leak);
+  volume_->setMarkers(sceneMarkers());
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   const unsigned tex = volume_->render(int(avail.x), int(avail.y));
@@ -214,8 +252,73 @@ void Application::drawVolume(float w, float h) {
   viewY_ = origin.y;
   viewW_ = avail.x;
   viewH_ = avail.y;
-  ImGui::GetWindowDrawList()->AddText(ImVec2(origin.x + 8, origin.y + 6), IM_COL32(230, 230, 230, 255),
-                                      volume_->cpuRayCast() ? "3D  CPU ray cast (software GL)" : "3D  GPU ray cast");
+  drawVolumeLabels(origin);
+}
+
+// Names next to what the scene shows, and the time axis of a cine stack. The
+// projected points are kept for the screenshot's sidecar (tests find them there).
+void Application::drawVolumeLabels(ImVec2 origin) {
+  const Series* s = state_.series();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  scenePoints_.clear();
+  auto at = [&](const Voxel& v) -> std::optional<ImVec2> {
+    auto p = volume_->project(v);
+    if (!p) return std::nullopt;
+    return ImVec2(origin.x + float((*p)[0]), origin.y + float((*p)[1]));
+  };
+  if (state_.model)
+    for (const auto& t : state_.model->tears()) {
+      const auto voxels = tearVoxels(*s, t);
+      if (voxels.empty()) continue;
+      const auto p = at({voxels[0][0], voxels[0][1], voxels[0][2]});
+      if (!p) continue;
+      const ImU32 colour = t.id == state_.selectedTear ? IM_COL32(255, 230, 0, 255) : IM_COL32(0, 255, 140, 255);
+      dl->AddText(ImVec2(p->x + 10, p->y - 18), colour, (t.id + " " + t.level + " " + token(t.type)).c_str());
+      scenePoints_.push_back({"tear", t.id, p->x, p->y});
+    }
+  if (processing_.hizSeries == s)
+    for (const auto& c : processing_.hiz)
+      if (const auto p = at({c.pixel[0], c.pixel[1], double(c.slice - 1)}))
+        dl->AddText(ImVec2(p->x + 10, p->y - 18), IM_COL32(255, 255, 0, 255), "HIZ");
+  const bool labelsShown = state_.overlay.show && labelDisplay_ != LabelDisplay::Off;
+  for (const auto& info : volume_->labelSurfaces()) {
+    const auto p = at(info.anchor);
+    if (p && labelsShown) scenePoints_.push_back({"label", std::to_string(info.label), p->x, p->y});
+  }
+  if (volume_->timeStack()) {
+    // The time axis along the stack's lowest edge that lies wholly in view.
+    const double n = double(s->sliceCount() - 1), c = s->columns - 1, r = s->rows - 1;
+    const ImVec2 lo = origin, hi(origin.x + viewW_, origin.y + viewH_);
+    auto inView = [&](const ImVec2& p) { return p.x >= lo.x && p.y >= lo.y && p.x < hi.x - 150 && p.y < hi.y - 16; };
+    std::optional<std::pair<ImVec2, ImVec2>> axis;
+    for (const auto& [x, y] : {std::pair<double, double>{0, 0}, {c, 0}, {0, r}, {c, r}}) {
+      const auto a = at({x, y, 0}), b = at({x, y, n});
+      if (a && b && inView(*a) && inView(*b) && (!axis || a->y + b->y > axis->first.y + axis->second.y)) axis = {{*a, *b}};
+    }
+    // The shown frame as an outline across the stack.
+    ImVec2 corner[4];
+    int seen = 0;
+    for (const auto& [x, y] : {std::pair<double, double>{0, 0}, {c, 0}, {c, r}, {0, r}})
+      if (const auto p = at({x, y, double(state_.frame)})) corner[seen++] = *p;
+    if (seen == 4) dl->AddPolyline(corner, 4, IM_COL32(120, 200, 255, 160), ImDrawFlags_Closed, 1.0f);
+    if (axis) {
+      const auto [a, b] = *axis;
+      dl->AddLine(a, b, IM_COL32(200, 200, 200, 200), 1.5f);
+      char last[64];
+      std::snprintf(last, sizeof last, "frame %zu  %.0f ms", s->sliceCount(), s->slices.back().timeMs);
+      dl->AddText(ImVec2(a.x + 4, a.y + 2), IM_COL32(220, 220, 220, 255), "frame 1  (time axis)");
+      dl->AddText(ImVec2(b.x + 4, b.y + 2), IM_COL32(220, 220, 220, 255), last);
+    }
+  }
+  const std::string title = std::string(volume_->cpuRayCast() ? "3D  CPU ray cast (software GL)" : "3D  GPU ray cast") +
+                            (volume_->timeStack() ? "  |  cine as a space-time stack" : "");
+  dl->AddText(ImVec2(origin.x + 8, origin.y + 6), IM_COL32(230, 230, 230, 255), title.c_str());
+  if (!volume_->labelSurfaces().empty()) {
+    std::string legend;
+    for (const auto& i : volume_->labelSurfaces())
+      legend += (i.label == 1 ? "intradiscal " : "leak ") + std::to_string(i.voxels) + " voxels  ";
+    dl->AddText(ImVec2(origin.x + 8, origin.y + 22), IM_COL32(230, 230, 230, 255), legend.c_str());
+  }
 }
 
 void Application::drawViews(double now) {

@@ -32,7 +32,7 @@ constexpr float kLeftWidth = 300, kRightWidth = 340, kBottomHeight = 78;
 }  // namespace
 
 
-Application::Application(LaunchOptions options) : options_(std::move(options)) {}
+Application::Application(LaunchOptions options) : options_(std::move(options)), labelDisplay_(options_.labels3d) {}
 
 Application::~Application() {
   for (auto& v : views_) v.reset();  // GL objects go while the context lives
@@ -216,6 +216,7 @@ void Application::loadLabels() {
     return;
   }
   state_.labels = std::move(*labels);
+  ++state_.labelsVersion;
 }
 
 // Screenshot mode: the processing a teaching script asked for, finished before the picture.
@@ -284,11 +285,31 @@ void Application::writeSidecar(const std::string& path) const {
                "{\n  \"view\": {\"x\": %.3f, \"y\": %.3f, \"width\": %.3f, \"height\": %.3f},\n"
                "  \"image\": {\"columns\": %.0f, \"rows\": %.0f, \"pixel_aspect\": %.9g},\n"
                "  \"zoom\": %.9g, \"pan\": [%.9g, %.9g],\n"
-               "  \"series_uid\": \"%s\",\n  \"description\": \"%s\",\n  \"frame\": %d,\n  \"session\": \"%s\",\n  \"tears\": %zu\n}\n",
+               "  \"series_uid\": \"%s\",\n  \"description\": \"%s\",\n  \"frame\": %d,\n  \"session\": \"%s\",\n  \"tears\": %zu",
                viewX_, viewY_, viewW_, viewH_, viewGeometry_.imageWidth, viewGeometry_.imageHeight,
                viewGeometry_.pixelAspect, state_.view.zoom, state_.view.panX, state_.view.panY,
                s ? s->series.instanceUid.c_str() : "", s ? s->series.description.c_str() : "", state_.frame + 1, state_.sessionPath.c_str(),
                state_.model ? state_.model->tears().size() : std::size_t(0));
+  if (state_.layout == Layout::View3D) {
+    // Where the 3D view drew each tear and label surface (window pixels), and what the surfaces hold.
+    std::fprintf(f, ",\n  \"scene\": [");
+    for (std::size_t i = 0; i < scenePoints_.size(); ++i)
+      std::fprintf(f, "%s\n    {\"kind\": \"%s\", \"name\": \"%s\", \"x\": %.2f, \"y\": %.2f}", i ? "," : "",
+                   scenePoints_[i].kind.c_str(), scenePoints_[i].name.c_str(), double(scenePoints_[i].x), double(scenePoints_[i].y));
+    std::fprintf(f, "\n  ],\n  \"surfaces\": [");
+    const auto& info = volume_->labelSurfaces();
+    for (std::size_t i = 0; i < info.size(); ++i)
+      std::fprintf(f, "%s\n    {\"label\": %d, \"voxels\": %zu, \"triangles\": %zu}", i ? "," : "", info[i].label,
+                   info[i].voxels, info[i].triangles);
+    std::fprintf(f, "\n  ],\n  \"surface_build_ms\": %.1f, \"time_stack\": %s", volume_->lastSurfaceBuildMs(),
+                 volume_->timeStack() ? "true" : "false");
+    const auto& sp = volume_->sceneSpacing();
+    std::fprintf(f, ",\n  \"scene_spacing\": [%.9g, %.9g, %.9g],\n  \"world_to_ndc\": [", sp[0], sp[1], sp[2]);
+    const auto m = volume_->worldToNdc();
+    for (std::size_t i = 0; i < m.size(); ++i) std::fprintf(f, "%s%.12g", i ? ", " : "", m[i]);
+    std::fprintf(f, "]");
+  }
+  std::fprintf(f, "\n}\n");
   std::fclose(f);
 }
 

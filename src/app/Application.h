@@ -25,6 +25,7 @@ struct LaunchOptions {
   Layout layout = Layout::View2D;
   int width = 1400, height = 900;
   std::string labels;                 // uint8 NRRD label map (columns x rows x frames) to overlay
+  LabelDisplay labels3d = LabelDisplay::Surface;  // how the 3D view shows them
   // Simulated input for tests and teaching scripts (screenshot mode): a tool
   // and left clicks at window coordinates, sent through ImGui like a mouse.
   std::string tool;                   // point | polyline | polygon
@@ -55,6 +56,8 @@ class Application {
   void drawSliceView(SliceRenderer& r, int viewIndex, const char* id, float w, float h);
   void drawMpr(float w, float h);
   void drawVolume(float w, float h);
+  void drawVolumeLabels(ImVec2 origin);
+  std::vector<Marker3D> sceneMarkers() const;
   void drawCompare();
   void handleKeys(double nowMs);
   void pollLoader();
@@ -78,6 +81,13 @@ class Application {
   std::unique_ptr<SliceRenderer> compare_[2];
   Processing processing_;
   VolumePreset preset_ = VolumePreset::MrT2;
+  LabelDisplay labelDisplay_ = LabelDisplay::Surface;
+  // What the 3D view drew where last frame (window coordinates), for the sidecar.
+  struct ScenePoint {
+    std::string kind, name;
+    float x, y;
+  };
+  std::vector<ScenePoint> scenePoints_;
   // Where view 0 was drawn last frame (window coordinates), for the sidecar.
   float viewX_ = 0, viewY_ = 0, viewW_ = 0, viewH_ = 0;
   ViewGeometry viewGeometry_;

@@ -112,6 +112,7 @@ void selectSeries(AppState& st, int index) {
   st.seriesIndex = index;
   st.frame = 0;
   st.labels.clear();
+  ++st.labelsVersion;
   st.view = ViewState{};
   st.cine.playing = false;
   st.tool.cancel();

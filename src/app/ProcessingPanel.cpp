@@ -315,6 +315,7 @@ void pollProcessing(AppState& st, Processing& p) {
         st.labels.assign(frame * s->sliceCount(), 0);
         for (int f = 1; f <= int(s->sliceCount()); ++f)
           p.leak->copyFrameLabels(f, st.labels.data() + frame * std::size_t(f - 1));
+        ++st.labelsVersion;
       }
       p.error.clear();
     } else {

@@ -1,17 +1,27 @@
 #pragma once
-// 3D volume rendering of an MR/CT series with VTK, drawn into an offscreen
-// framebuffer of the shared GLFW context and shown as an ImGui image
-// (recipe: shared/guide/RENDERING.md). Under a software renderer (llvmpipe)
-// VTK's CPU ray caster is 7-8x faster than its GPU one, so the mode is chosen
-// from the GL renderer string.
+// 3D volume rendering of a series with VTK, drawn into an offscreen framebuffer
+// of the shared GLFW context and shown as an ImGui image (recipe:
+// shared/guide/RENDERING.md). Under a software renderer (llvmpipe) VTK's CPU ray
+// caster is 7-8x faster than its GPU one, so the mode is chosen from the GL
+// renderer string.
+//
+// A cine (no patient geometry) is shown as a space-time stack: x, y in mm and
+// frames along z, so the leak's growth over time is a shape. The label map is
+// drawn as surfaces: embedded in the volume (hidden by what lies in front) or as
+// an overlay layer on top; tears, HIZ candidates and the injection point are
+// always on top.
 
 #include <vtkNew.h>
 #include <vtkSmartPointer.h>
 
+#include <array>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "annulo/dicom/Series.h"
 
+class vtkActor;
 class vtkGenericOpenGLRenderWindow;
 class vtkRenderer;
 class vtkImageImport;
@@ -24,6 +34,27 @@ namespace annulo::app {
 enum class VolumePreset { MrT2, CtBone, Fluoro };
 const char* presetName(VolumePreset p);
 
+enum class LabelDisplay { Surface, Overlay, Off };
+const char* labelDisplayName(LabelDisplay d);
+
+using Voxel = std::array<double, 3>;  // (column, row, slice), voxel centres at integers
+
+// A tear, an HIZ candidate or the injection point in the 3D scene.
+struct Marker3D {
+  std::vector<Voxel> voxels;  // one = a point
+  bool closed = false;
+  std::array<float, 3> colour{1, 1, 1};
+  bool operator==(const Marker3D& o) const { return voxels == o.voxels && closed == o.closed && colour == o.colour; }
+};
+
+// What the label surfaces hold, for the panel, the sidecar and the benchmark.
+struct LabelSurfaceInfo {
+  int label = 0;
+  std::size_t voxels = 0;
+  std::size_t triangles = 0;
+  Voxel anchor{};  // a voxel of the label nearest to its centroid: lies inside it
+};
+
 class VolumeView {
  public:
   VolumeView();
@@ -34,21 +65,57 @@ class VolumeView {
   // The series' own buffer is rendered without a copy; it must outlive the view.
   void setSeries(const Series& series);
   void setPreset(VolumePreset preset, double center, double width);
+  // columns x rows x slices labels of the series (nullptr = none); surfaces are
+  // rebuilt when the version changes.
+  void setLabels(const std::uint8_t* labels, std::uint64_t version);
+  void setLabelStyle(LabelDisplay display, float opacity, const float intradiscal[3], const float leak[3]);
+  void setMarkers(const std::vector<Marker3D>& markers);
   // Renders at w x h and returns the GL texture to show (0 when nothing to show).
   unsigned render(int w, int h);
+  // Where a voxel lands in the last rendered image: pixels from its top-left.
+  std::optional<std::array<double, 2>> project(const Voxel& v) const;
+  // World (mm, voxel index x sceneSpacing) to normalised device coordinates for the
+  // last rendered view, row-major: lets a test project points without VTK.
+  std::array<double, 16> worldToNdc() const;
+  const std::array<double, 3>& sceneSpacing() const { return spacing_; }
   void rotate(double dxDegrees, double dyDegrees);
   void zoom(double factor);
   bool cpuRayCast() const { return cpu_; }
   const Series* series() const { return series_; }
+  bool timeStack() const { return timeStack_; }
+  const std::vector<LabelSurfaceInfo>& labelSurfaces() const { return surfaceInfo_; }
+  double lastSurfaceBuildMs() const { return surfaceBuildMs_; }
 
  private:
+  void buildSurfaces();
+  void placeSurfaces();
+  vtkSmartPointer<vtkActor> markerActor(const Marker3D& m) const;
+
   vtkNew<vtkGenericOpenGLRenderWindow> window_;
   vtkNew<vtkRenderer> renderer_;
+  vtkNew<vtkRenderer> overlay_;  // layer 1: drawn over the volume, same camera
   vtkNew<vtkImageImport> import_;
   vtkNew<vtkSmartVolumeMapper> mapper_;
   vtkNew<vtkVolumeProperty> property_;
   vtkNew<vtkVolume> volume_;
   const Series* series_ = nullptr;
+  std::array<double, 3> spacing_{1, 1, 1};  // scene units (mm) per voxel step
+  bool timeStack_ = false;
+
+  const std::uint8_t* labels_ = nullptr;
+  std::uint64_t labelsVersion_ = 0;
+  bool surfacesStale_ = false;
+  std::vector<vtkSmartPointer<vtkActor>> surfaces_;  // one per label present
+  std::vector<LabelSurfaceInfo> surfaceInfo_;
+  double surfaceBuildMs_ = 0;
+  LabelDisplay display_ = LabelDisplay::Surface;
+  float opacity_ = 0.55f;
+  std::array<float, 3> colours_[2] = {{0.2f, 0.6f, 1.0f}, {1.0f, 0.55f, 0.0f}};
+
+  std::vector<Marker3D> markers_;
+  std::vector<vtkSmartPointer<vtkActor>> markerActors_;
+
+  int width_ = 0, height_ = 0;
   bool initialised_ = false;
   bool cpu_ = true;
   bool interacting_ = false;

@@ -44,6 +44,45 @@ VoxelBox labelBounds(const LabelGrid& g, std::uint8_t label, std::size_t* count)
 
 namespace {
 
+template <typename Visit>
+void forEachLabelVoxel(const LabelGrid& g, std::uint8_t label, const VoxelBox& box, Visit visit) {
+  for (int z = box.lo[2]; z <= box.hi[2]; ++z)
+    for (int y = box.lo[1]; y <= box.hi[1]; ++y) {
+      const std::uint8_t* row = g.labels + (std::size_t(z) * std::size_t(g.rows) + std::size_t(y)) * std::size_t(g.columns);
+      for (int x = box.lo[0]; x <= box.hi[0]; ++x)
+        if (row[x] == label) visit(x, y, z);
+    }
+}
+
+}  // namespace
+
+std::array<double, 3> labelAnchor(const LabelGrid& g, std::uint8_t label, const VoxelBox& box) {
+  if (box.empty() || !g.labels) return {0, 0, 0};
+  double sum[3] = {0, 0, 0};
+  std::size_t n = 0;
+  forEachLabelVoxel(g, label, box, [&](int x, int y, int z) {
+    sum[0] += x;
+    sum[1] += y;
+    sum[2] += z;
+    ++n;
+  });
+  const double c[3] = {sum[0] / double(n), sum[1] / double(n), sum[2] / double(n)};
+  std::array<double, 3> best{0, 0, 0};
+  double bestD = 1e300;
+  forEachLabelVoxel(g, label, box, [&](int x, int y, int z) {
+    // Distances in world units, so a thick-sliced stack does not favour one axis.
+    const double dx = (x - c[0]) * g.spacing[0], dy = (y - c[1]) * g.spacing[1], dz = (z - c[2]) * g.spacing[2];
+    const double d = dx * dx + dy * dy + dz * dz;
+    if (d < bestD) {
+      bestD = d;
+      best = {double(x), double(y), double(z)};
+    }
+  });
+  return best;
+}
+
+namespace {
+
 // The label's box plus one background voxel on every side, so the surface closes
 // even where the label touches the grid's edge (first or last frame of a cine).
 vtkSmartPointer<vtkImageData> croppedMask(const LabelGrid& g, std::uint8_t label, const VoxelBox& box) {

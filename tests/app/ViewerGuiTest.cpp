@@ -8,7 +8,9 @@
 #include <itkImportImageFilter.h>
 #include <itkRGBPixel.h>
 
+#include <algorithm>
 #include <fstream>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "annulo/annotation/SessionStore.h"
@@ -34,6 +36,27 @@ struct Shot {
                          side["image"]["pixel_aspect"]};
     const Vec2 p = imageToScreen(s, g, imagePoint);
     return {p[0] + side["view"]["x"].get<double>(), p[1] + side["view"]["y"].get<double>()};
+  }
+  // A voxel (column, row, frame index) of the 3D view to window pixels, from the
+  // scene's spacing and camera matrix in the sidecar (not the viewer's own projection).
+  Vec2 project3d(double column, double row, double slice) const {
+    const auto& sp = side["scene_spacing"];
+    const double w[4] = {column * sp[0].get<double>(), row * sp[1].get<double>(), slice * sp[2].get<double>(), 1};
+    double ndc[4] = {0, 0, 0, 0};
+    for (int r = 0; r < 4; ++r)
+      for (int c = 0; c < 4; ++c) ndc[r] += side["world_to_ndc"][std::size_t(r * 4 + c)].get<double>() * w[c];
+    const double x = ndc[0] / ndc[3], y = ndc[1] / ndc[3];
+    return {side["view"]["x"].get<double>() + (x + 1) / 2 * side["view"]["width"].get<double>(),
+            side["view"]["y"].get<double>() + (1 - (y + 1) / 2) * side["view"]["height"].get<double>()};
+  }
+  // Pixels of the view region for which pred(colour) holds.
+  template <typename Pred>
+  int countInView(Pred pred) const {
+    int n = 0;
+    const int x0 = int(side["view"]["x"].get<double>()), y0 = int(side["view"]["y"].get<double>());
+    for (int y = 0; y < int(side["view"]["height"].get<double>()); ++y)
+      for (int x = 0; x < int(side["view"]["width"].get<double>()); ++x) n += pred(at({double(x0 + x), double(y0 + y)})) ? 1 : 0;
+    return n;
   }
   Rgb at(Vec2 screen) const {
     RgbImage::IndexType idx{{itk::IndexValueType(screen[0]), itk::IndexValueType(screen[1])}};
@@ -68,6 +91,29 @@ class ViewerGui : public ::testing::Test {
     std::ifstream in(png + ".json");
     s.side = nlohmann::json::parse(in);
     return s;
+  }
+
+  // The phantom's true label map (all frames) as NRRD; keep = which labels stay.
+  std::string writeTruthLabels(const std::string& name, std::vector<std::uint8_t>& labels, std::set<int> keep) {
+    labels.clear();
+    for (int f = 1; f <= truth_.xa.frames; ++f) {
+      auto l = phantomLabelMap(truth_.xa, f);
+      for (auto& v : l)
+        if (!keep.count(v)) v = 0;
+      labels.insert(labels.end(), l.begin(), l.end());
+    }
+    using Label = itk::Image<std::uint8_t, 3>;
+    auto importer = itk::ImportImageFilter<std::uint8_t, 3>::New();
+    Label::RegionType region;
+    region.SetSize({{itk::SizeValueType(truth_.xa.columns), itk::SizeValueType(truth_.xa.rows), itk::SizeValueType(truth_.xa.frames)}});
+    importer->SetRegion(region);
+    importer->SetImportPointer(labels.data(), labels.size(), false);
+    auto writer = itk::ImageFileWriter<Label>::New();
+    const std::string path = (dir_ / name).string();
+    writer->SetFileName(path);
+    writer->SetInput(importer->GetOutput());
+    writer->Update();
+    return path;
   }
 
   // The truth's image point on frame f (1-based), motion included.
@@ -221,6 +267,74 @@ TEST_F(ViewerGui, TearPlacedBySimulatedClickIsSavedAtTheImagePoint) {
   EXPECT_EQ(j["tears"][0]["referenced_sop_instance_uid"], truth_.xa.sopInstanceUid);
   EXPECT_NEAR(j["tears"][0]["geometry"]["points"][0][0].get<double>(), t.geometry.points[0][0], 1e-3);
   EXPECT_NEAR(j["tears"][0]["geometry"]["points"][0][1].get<double>(), t.geometry.points[0][1], 1e-3);
+}
+
+bool orange(const Rgb& p) { return int(p.GetRed()) > int(p.GetBlue()) + 40 && p.GetRed() >= p.GetGreen(); }
+bool green(const Rgb& p) { return int(p.GetGreen()) > int(p.GetRed()) + 60 && int(p.GetGreen()) > int(p.GetBlue()) + 20; }
+
+TEST_F(ViewerGui, LeakSurfaceIn3DCoversTheTrueLeakVoxels) {
+  std::vector<std::uint8_t> labels;
+  const std::string file = writeTruthLabels("leak.nrrd", labels, {2});
+  const Shot s = run("--layout 3d --labels " + file + " --labels-3d overlay");
+  ASSERT_TRUE(s.side.contains("world_to_ndc")) << s.side.dump();
+  EXPECT_TRUE(s.side["time_stack"].get<bool>()) << "a cine is shown as a space-time stack";
+  const std::size_t truthVoxels = std::size_t(std::count(labels.begin(), labels.end(), 2));
+  ASSERT_EQ(s.side["surfaces"].size(), 1u);
+  EXPECT_EQ(s.side["surfaces"][0]["label"], 2);
+  EXPECT_EQ(s.side["surfaces"][0]["voxels"].get<std::size_t>(), truthVoxels);
+  // Every voxel deep inside the true leak (its 3x3x3 block all leak) projects onto the surface: orange.
+  const int cols = truth_.xa.columns, rows = truth_.xa.rows, frames = truth_.xa.frames;
+  auto leak = [&](int c, int r, int f) { return labels[(std::size_t(f) * std::size_t(rows) + std::size_t(r)) * std::size_t(cols) + std::size_t(c)] == 2; };
+  int checked = 0, shown = 0;
+  for (int f = 1; f < frames - 1; ++f)
+    for (int r = 1; r < rows - 1; r += 2)
+      for (int c = 1; c < cols - 1; c += 2) {
+        bool all = true;
+        for (int df = -1; df <= 1 && all; ++df)
+          for (int dr = -1; dr <= 1 && all; ++dr)
+            for (int dc = -1; dc <= 1 && all; ++dc) all = leak(c + dc, r + dr, f + df);
+        if (!all) continue;
+        ++checked;
+        shown += orange(s.at(s.project3d(c, r, f))) ? 1 : 0;
+      }
+  ASSERT_GT(checked, 20);
+  EXPECT_GE(shown, checked * 9 / 10) << shown << " of " << checked << " leak voxels under the leak surface";
+
+  // Embedded in the volume the leak is still seen; switched off it is gone.
+  const int overlayPixels = s.countInView(orange);
+  const Shot embedded = run("--layout 3d --labels " + file + " --labels-3d surface");
+  const Shot off = run("--layout 3d --labels " + file + " --labels-3d off");
+  EXPECT_GT(embedded.countInView(orange), overlayPixels / 4);
+  EXPECT_LT(off.countInView(orange), overlayPixels / 50) << "without labels no leak colour";
+}
+
+TEST_F(ViewerGui, TearPlacedIn2DIsDrawnAtItsFrameIn3D) {
+  const Shot layout = run("--frame 30");
+  const Vec2 target{300.0, 250.0};
+  const Vec2 screen = layout.toScreen(target);
+  char click[64];
+  std::snprintf(click, sizeof click, "%.3f,%.3f", screen[0], screen[1]);
+  ASSERT_EQ(run(std::string("--frame 30 --tool point --click ") + click).side["tears"], 1);
+  // Same XDG folder: the session comes back, now in 3D.
+  const Shot s = run("--layout 3d");
+  ASSERT_EQ(s.side["tears"], 1);
+  const Vec2 at = s.project3d(target[0], target[1], 29);  // frame 30 = index 29 along the time axis
+  int greenNear = 0;
+  for (int dy = -3; dy <= 3; ++dy)
+    for (int dx = -3; dx <= 3; ++dx) greenNear += green(s.at({at[0] + dx, at[1] + dy})) ? 1 : 0;
+  EXPECT_GE(greenNear, 20) << "tear marker at (" << at[0] << ", " << at[1] << ")";
+  // The viewer's own label for it sits at the same place.
+  bool listed = false;
+  for (const auto& p : s.side["scene"])
+    if (p["kind"] == "tear") {
+      listed = true;
+      EXPECT_NEAR(p["x"].get<double>(), at[0], 1.5);
+      EXPECT_NEAR(p["y"].get<double>(), at[1], 1.5);
+    }
+  EXPECT_TRUE(listed);
+  // Nowhere else in the scene is tear green but around the marker.
+  EXPECT_LT(s.countInView(green), 2000);
+  EXPECT_GT(s.countInView(green), 40);
 }
 
 }  // namespace

@@ -117,5 +117,24 @@ TEST(LabelSurface, BoundsCountAndAbsentLabel) {
   EXPECT_EQ(labelSurface(LabelGrid{}, 1)->GetNumberOfPoints(), 0);
 }
 
+TEST(LabelSurface, AnchorLiesInsideABentShape) {
+  // An L: the centroid falls outside the shape, the anchor must not.
+  Grid g(40, 40, 3);
+  for (int z = 0; z < 3; ++z) {
+    for (int y = 5; y < 35; ++y)
+      for (int x = 5; x < 9; ++x) g.at(x, y, z) = 2;
+    for (int y = 31; y < 35; ++y)
+      for (int x = 5; x < 35; ++x) g.at(x, y, z) = 2;
+  }
+  const LabelGrid grid = g.grid({1, 1, 1});
+  const auto a = labelAnchor(grid, 2, labelBounds(grid, 2));
+  EXPECT_EQ(g.at(int(a[0]), int(a[1]), int(a[2])), 2);
+  EXPECT_EQ(a[2], 1) << "middle slice";
+  // The centroid is (13.5, 25.5), in the L's empty inner corner; the nearest label
+  // voxels are on the vertical bar's edge (8, 25..26), ~5.5 voxels away.
+  EXPECT_EQ(a[0], 8);
+  EXPECT_NEAR(a[1], 25.5, 0.5);
+}
+
 }  // namespace
 }  // namespace annulo

@@ -29,6 +29,10 @@ struct VoxelBox {
 // Voxels equal to label, and their bounding box.
 VoxelBox labelBounds(const LabelGrid& grid, std::uint8_t label, std::size_t* count = nullptr);
 
+// The label's voxel nearest to the centroid of its voxels: a point that lies inside
+// the label even when the shape is not convex (a leak path bending out of the disc).
+std::array<double, 3> labelAnchor(const LabelGrid& grid, std::uint8_t label, const VoxelBox& box);
+
 // Closed, smoothed triangle surface around the voxels equal to label, with point
 // normals, in world coordinates (voxel index x spacing; voxel centres at integers).
 // Empty polydata when the label is absent. smoothing = windowed-sinc iterations, 0 = none.
