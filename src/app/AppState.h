@@ -53,6 +53,7 @@ struct AppState {
   MeasureTool measure;
   std::vector<std::pair<int, Measurement>> measurements;  // (frame index, measurement) on the shown series
   std::string exportPath;
+  std::vector<std::string> exportedFiles;  // last export, for sending to a PACS
   std::string compareLevel;  // disc shown side by side (annulogram and MRI findings), empty = none
   TearAnnotation draft;
   std::string selectedTear;

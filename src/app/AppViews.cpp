@@ -33,6 +33,7 @@ void Application::drawSliceView(SliceRenderer& r, int viewIndex, const char* id,
   const ViewGeometry g = geometryFor(r.width(), r.height(), aspect, w, h);
   const ViewState view = viewIndex == 0 ? state_.view : ViewState{};
   if (viewIndex == 0) viewGeometry_ = g;
+  if (viewIndex > 0) reformatViews_[viewIndex - 1] = {origin.x, origin.y, g};
   ImVec2 corners[4];
   const Vec2 c[4] = {{-0.5, -0.5}, {r.width() - 0.5, -0.5}, {r.width() - 0.5, r.height() - 0.5}, {-0.5, r.height() - 0.5}};
   for (int i = 0; i < 4; ++i) corners[i] = toIm(imageToScreen(view, g, c[i]), origin);
@@ -81,6 +82,7 @@ void Application::drawSliceView(SliceRenderer& r, int viewIndex, const char* id,
                 toIm(imageToScreen(view, g, {across, r.height() - 0.5}), origin),
                 viewIndex == 1 ? IM_COL32(80, 160, 255, 160) : IM_COL32(255, 80, 80, 160));
     drawTearsOnReformat(state_, viewIndex, view, g, origin, dl);
+    drawHizOnReformat(state_, processing_, viewIndex, view, g, origin, dl);
   }
   if (viewIndex == 0) {
     drawTears(state_, view, g, origin, dl);
@@ -126,8 +128,14 @@ void Application::drawMpr(float w, float h) {
   int rw = 0, rh = 0;
   auto col = reformat(*s, false, state_.crossColumn, rw, rh);
   views_[1]->setImage(col, rw, rh, s->invertDisplay);
+  mprLabels_[0] = reformatLabels(*s, state_.labels, false, state_.crossColumn);
+  views_[1]->setLabels(nullptr, 0, 0);  // same buffer, new contents: force the upload
+  views_[1]->setLabels(mprLabels_[0].empty() ? nullptr : mprLabels_[0].data(), rw, rh);
   auto row = reformat(*s, true, state_.crossRow, rw, rh);
   views_[2]->setImage(row, rw, rh, s->invertDisplay);
+  mprLabels_[1] = reformatLabels(*s, state_.labels, true, state_.crossRow);
+  views_[2]->setLabels(nullptr, 0, 0);
+  views_[2]->setLabels(mprLabels_[1].empty() ? nullptr : mprLabels_[1].data(), rw, rh);
   drawSliceView(*views_[0], 0, "mpr0", w / 2, h);
   ImGui::SameLine();
   ImGui::BeginGroup();

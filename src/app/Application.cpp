@@ -35,6 +35,9 @@ constexpr float kLeftWidth = 300, kRightWidth = 340, kBottomHeight = 78;
 Application::Application(LaunchOptions options) : options_(std::move(options)), labelDisplay_(options_.labels3d) {}
 
 Application::~Application() {
+  // Running work would hold shutdown until done: ask it to stop (futures wait for it).
+  if (processing_.cancelLeak) *processing_.cancelLeak = true;
+  if (processing_.cancelFilter) *processing_.cancelFilter = true;
   for (auto& v : views_) v.reset();  // GL objects go while the context lives
   volume_.reset();
   thumbnails_.reset();
@@ -290,6 +293,18 @@ void Application::writeSidecar(const std::string& path) const {
                viewGeometry_.pixelAspect, state_.view.zoom, state_.view.panX, state_.view.panY,
                s ? s->series.instanceUid.c_str() : "", s ? s->series.description.c_str() : "", state_.frame + 1, state_.sessionPath.c_str(),
                state_.model ? state_.model->tears().size() : std::size_t(0));
+  if (state_.layout == Layout::Mpr) {
+    // The reformats: image x = row (fixed column) or column (fixed row), image y = slice counted from the top.
+    std::fprintf(f, ",\n  \"crosshair\": [%d, %d],\n  \"reformats\": [", state_.crossColumn, state_.crossRow);
+    for (int i = 0; i < 2; ++i) {
+      const PlacedView& v = reformatViews_[i];
+      std::fprintf(f, "%s\n    {\"fixed\": \"%s\", \"x\": %.3f, \"y\": %.3f, \"width\": %.3f, \"height\": %.3f, "
+                   "\"columns\": %.0f, \"rows\": %.0f, \"pixel_aspect\": %.9g}",
+                   i ? "," : "", i == 0 ? "column" : "row", double(v.x), double(v.y), v.g.viewWidth, v.g.viewHeight,
+                   v.g.imageWidth, v.g.imageHeight, v.g.pixelAspect);
+    }
+    std::fprintf(f, "\n  ]");
+  }
   if (state_.layout == Layout::View3D) {
     // Where the 3D view drew each tear and label surface (window pixels), and what the surfaces hold.
     std::fprintf(f, ",\n  \"scene\": [");
@@ -369,8 +384,16 @@ int Application::run() {
     if (!options_.bench.empty()) return runBenchmark();
     simulateInput();
     frame(nowMs());
-    const bool ok = writeScreenshot(options_.screenshot);
+    bool ok = writeScreenshot(options_.screenshot);
     glfwSwapBuffers(window_);
+    if (!options_.exportPath.empty() && state_.model) {
+      state_.exportPath = options_.exportPath;
+      const ExportOutcome r = exportSession(state_);
+      for (const auto& f : r.files) std::cout << "exported " << f << "\n";
+      for (const auto& w : r.warnings) std::cerr << "annulo: " << w << "\n";
+      if (!r.ok) std::cerr << "annulo: export: " << r.message << "\n";
+      ok = ok && r.ok;
+    }
     writeSidecar(options_.screenshot + ".json");
     if (!state_.loadError.empty()) std::cerr << "annulo: " << state_.loadError << "\n";
     return ok ? 0 : 1;

@@ -33,6 +33,7 @@ struct LaunchOptions {
   std::string compare;      // disc level to show side by side, e.g. L4-L5
   std::optional<std::array<double, 2>> segmentAt;  // run leak segmentation from this injection point
   bool findHiz = false;
+  std::string exportPath;  // after the screenshot: write SR (+ -seg.dcm, -pr.dcm) there
   std::string filter;  // apply this filter (annulo-cli filter's --op names) and show the result
   std::string bench;        // cine | wl | volume: print frame rates and exit
   double startedAtMs = 0;   // process start on the steady clock, for launch time
@@ -79,6 +80,7 @@ class Application {
   std::unique_ptr<VolumeView> volume_;
   std::unique_ptr<Thumbnails> thumbnails_;
   std::unique_ptr<SliceRenderer> compare_[2];
+  std::vector<std::uint8_t> mprLabels_[2];  // label map cut like the two reformats
   Processing processing_;
   VolumePreset preset_ = VolumePreset::MrT2;
   LabelDisplay labelDisplay_ = LabelDisplay::Surface;
@@ -91,6 +93,11 @@ class Application {
   // Where view 0 was drawn last frame (window coordinates), for the sidecar.
   float viewX_ = 0, viewY_ = 0, viewW_ = 0, viewH_ = 0;
   ViewGeometry viewGeometry_;
+  struct PlacedView {
+    float x = 0, y = 0;
+    ViewGeometry g;
+  };
+  PlacedView reformatViews_[2];  // MPR reformats (fixed column, fixed row), for the sidecar
   std::optional<std::array<float, 2>> simulatedMouse_;
   bool simulatedDown_ = false;
   double firstImageMs_ = 0;

@@ -19,6 +19,16 @@ void selectSeries(AppState& state, int index);
 // Adopts a finished load and opens (or restores) the study's session.
 void adoptStudy(AppState& state, LoadResult result, const std::string& path);
 std::string sessionDirectory();
+
+struct ExportOutcome {
+  bool ok = false;
+  std::vector<std::string> files;  // SEG, SR, GSPS as written
+  std::vector<std::string> warnings;
+  std::string message;
+};
+// Writes st.exportPath (SR) and its siblings -seg.dcm (when the shown acquired
+// series is segmented) and -pr.dcm (GSPS of the tears on the shown series).
+ExportOutcome exportSession(AppState& state);
 void loadRecent(AppState& state);
 
 }  // namespace annulo::app

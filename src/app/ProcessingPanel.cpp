@@ -230,6 +230,12 @@ void leakSection(AppState& st, Processing& p, const Series* s) {
   if (p.leak && p.segmentedSeries == s) leakFigures(st, *p.leak);
 }
 
+void showHiz(AppState& st, const HizCandidate& c) {
+  st.frame = c.slice - 1;
+  st.crossColumn = int(std::lround(c.pixel[0]));
+  st.crossRow = int(std::lround(c.pixel[1]));
+}
+
 void hizSection(AppState& st, Processing& p, const Series* s) {
   const bool running = p.hizTask.valid();
   ImGui::BeginDisabled(running);
@@ -245,7 +251,7 @@ void hizSection(AppState& st, Processing& p, const Series* s) {
     std::snprintf(label, sizeof label, "HIZ %zu: slice %d (%.0f, %.0f) score %.2f", i + 1, c.slice, c.pixel[0],
                   c.pixel[1], c.score);
     ImGui::PushID(int(i));
-    if (ImGui::Selectable(label)) st.frame = c.slice - 1;
+    if (ImGui::Selectable(label)) showHiz(st, c);
     ImGui::PopID();
   }
 }
@@ -337,6 +343,8 @@ void pollProcessing(AppState& st, Processing& p) {
     auto r = p.hizTask.get();
     if (r) p.hiz = *r;
     else p.error = r.message();
+    // Show the strongest candidate at once, on the slice and in the MPR crosshair.
+    if (r && !p.hiz.empty() && p.hizSeries == st.series()) showHiz(st, p.hiz.front());
   }
   if (p.segmentedSeries && p.segmentedSeries != st.series()) {
     // Another series is shown: its overlay and figures no longer apply.
@@ -394,6 +402,21 @@ void drawProcessingOverlay(const AppState& st, const Processing& p, const ViewSt
         dl->AddCircle(m, r, IM_COL32(255, 255, 0, 255), 24, 2);
         dl->AddText(ImVec2(m.x + r + 3, m.y - 7), IM_COL32(255, 255, 0, 255), "HIZ");
       }
+}
+
+void drawHizOnReformat(const AppState& st, const Processing& p, int viewIndex, const ViewState& view,
+                       const ViewGeometry& g, ImVec2 origin, ImDrawList* dl) {
+  const Series* s = st.series();
+  if (!s || p.hizSeries != s) return;
+  const int n = int(s->sliceCount());
+  const double fixed = viewIndex == 1 ? st.crossColumn : st.crossRow;
+  for (const auto& c : p.hiz) {
+    if (std::abs((viewIndex == 1 ? c.pixel[0] : c.pixel[1]) - fixed) > 1.5) continue;
+    const double x = viewIndex == 1 ? c.pixel[1] : c.pixel[0];
+    const ImVec2 m = toIm(imageToScreen(view, g, {x, double(n - 1 - (c.slice - 1))}), origin);
+    dl->AddCircle(m, 8, IM_COL32(255, 255, 0, 255), 20, 2);
+    dl->AddText(ImVec2(m.x + 10, m.y - 7), IM_COL32(255, 255, 0, 255), "HIZ");
+  }
 }
 
 }  // namespace annulo::app

@@ -53,4 +53,9 @@ void pollProcessing(AppState& st, Processing& p);
 void drawProcessingOverlay(const AppState& st, const Processing& p, const ViewState& view, const ViewGeometry& g,
                            ImVec2 origin, ImDrawList* dl);
 
+// HIZ candidates within a voxel and a half of an MPR reformat's plane (viewIndex 1:
+// fixed column, 2: fixed row), as drawTearsOnReformat does for tears.
+void drawHizOnReformat(const AppState& st, const Processing& p, int viewIndex, const ViewState& view,
+                       const ViewGeometry& g, ImVec2 origin, ImDrawList* dl);
+
 }  // namespace annulo::app

@@ -47,6 +47,20 @@ void drawTears(const AppState& st, const ViewState& view, const ViewGeometry& g,
   if (pending.size() > 1) dl->AddPolyline(pending.data(), int(pending.size()), IM_COL32(80, 200, 255, 255), 0, 1.5f);
 }
 
+std::vector<std::uint8_t> reformatLabels(const Series& s, const std::vector<std::uint8_t>& labels, bool fixedRow, int index) {
+  const int n = int(s.sliceCount()), width = fixedRow ? s.columns : s.rows;
+  const std::size_t frame = std::size_t(s.columns) * std::size_t(s.rows);
+  if (labels.size() < frame * std::size_t(n)) return {};
+  std::vector<std::uint8_t> out(std::size_t(width) * std::size_t(n));
+  for (int k = 0; k < n; ++k)
+    for (int i = 0; i < width; ++i) {
+      const std::size_t idx = fixedRow ? std::size_t(index) * std::size_t(s.columns) + std::size_t(i)
+                                       : std::size_t(i) * std::size_t(s.columns) + std::size_t(index);
+      out[std::size_t(n - 1 - k) * std::size_t(width) + std::size_t(i)] = labels[frame * std::size_t(k) + idx];
+    }
+  return out;
+}
+
 std::vector<float> reformat(const Series& s, bool fixedRow, int index, int& width, int& height) {
   const int n = int(s.sliceCount());
   width = fixedRow ? s.columns : s.rows;

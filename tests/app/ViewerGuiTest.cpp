@@ -9,6 +9,8 @@
 #include <itkRGBPixel.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <cmath>
 #include <fstream>
 #include <set>
 #include <nlohmann/json.hpp>
@@ -335,6 +337,94 @@ TEST_F(ViewerGui, TearPlacedIn2DIsDrawnAtItsFrameIn3D) {
   // Nowhere else in the scene is tear green but around the marker.
   EXPECT_LT(s.countInView(green), 2000);
   EXPECT_GT(s.countInView(green), 40);
+}
+
+bool yellow(const Rgb& p) { return p.GetRed() > 200 && p.GetGreen() > 200 && p.GetBlue() < 90; }
+
+TEST_F(ViewerGui, MprReformatsShowTheLabelMapAndTheHizCandidate) {
+  // A leak-coloured blob around the true HIZ, three slices thick, as a label map of the MR.
+  const MrTruth& mr = truth_.mr;
+  std::vector<std::uint8_t> labels(std::size_t(mr.columns) * std::size_t(mr.rows) * std::size_t(mr.slices), 0);
+  const int k0 = mr.hizSlice - 1;
+  for (int k = k0 - 1; k <= k0 + 1; ++k)
+    for (int r = 0; r < mr.rows; ++r)
+      for (int c = 0; c < mr.columns; ++c)
+        if (std::hypot(c - mr.hizPixel[0], r - mr.hizPixel[1]) <= 5)
+          labels[(std::size_t(k) * std::size_t(mr.rows) + std::size_t(r)) * std::size_t(mr.columns) + std::size_t(c)] = 2;
+  using Label = itk::Image<std::uint8_t, 3>;
+  auto importer = itk::ImportImageFilter<std::uint8_t, 3>::New();
+  Label::RegionType region;
+  region.SetSize({{itk::SizeValueType(mr.columns), itk::SizeValueType(mr.rows), itk::SizeValueType(mr.slices)}});
+  importer->SetRegion(region);
+  importer->SetImportPointer(labels.data(), labels.size(), false);
+  auto writer = itk::ImageFileWriter<Label>::New();
+  const std::string file = (dir_ / "mr-labels.nrrd").string();
+  writer->SetFileName(file);
+  writer->SetInput(importer->GetOutput());
+  writer->Update();
+
+  const std::string args = "--series " + mr.seriesInstanceUid + " --layout mpr --hiz";
+  const Shot s = run(args + " --labels " + file);
+  const Shot plain = run(args);
+  // The HIZ search moves slice and crosshair to its best candidate: the true HIZ.
+  EXPECT_EQ(s.side["frame"], mr.hizSlice);
+  EXPECT_NEAR(s.side["crosshair"][0].get<double>(), mr.hizPixel[0], 2);
+  EXPECT_NEAR(s.side["crosshair"][1].get<double>(), mr.hizPixel[1], 2);
+  ASSERT_EQ(s.side["reformats"].size(), 2u);
+  for (int i = 0; i < 2; ++i) {
+    const auto& v = s.side["reformats"][std::size_t(i)];
+    const ViewGeometry g{v["width"], v["height"], v["columns"], v["rows"], v["pixel_aspect"]};
+    // Reformat image: x = row (fixed column) or column (fixed row); y = slice, highest at the top.
+    const Vec2 image{i == 0 ? mr.hizPixel[1] : mr.hizPixel[0], double(mr.slices - 1 - k0)};
+    const Vec2 p = imageToScreen(ViewState{}, g, image);
+    const Vec2 at{p[0] + v["x"].get<double>(), p[1] + v["y"].get<double>()};
+    // Beside the crosshair lines (which cross at the HIZ): 2 pixels over, one slice down.
+    const Vec2 q0 = imageToScreen(ViewState{}, g, {image[0] + 2, image[1] + 1});
+    const Vec2 inside{q0[0] + v["x"].get<double>(), q0[1] + v["y"].get<double>()};
+    EXPECT_TRUE(orange(s.at(inside))) << "reformat " << i << ": label overlay at the HIZ";
+    const Rgb q = plain.at(inside);
+    EXPECT_FALSE(orange(q)) << "reformat " << i << ": no overlay without labels, " << int(q.GetRed()) << ","
+                            << int(q.GetGreen()) << "," << int(q.GetBlue());
+    int ring = 0;
+    for (int dy = -12; dy <= 12; ++dy)
+      for (int dx = -12; dx <= 12; ++dx) ring += yellow(s.at({at[0] + dx, at[1] + dy})) ? 1 : 0;
+    EXPECT_GE(ring, 12) << "reformat " << i << ": HIZ circle";
+  }
+}
+
+std::string dump(const std::string& file, const std::string& tag) {
+  std::string out;
+  test::runCommand("dcmdump +P " + tag + " '" + file + "' 2>&1", &out);
+  return out;
+}
+
+TEST_F(ViewerGui, ExportWritesSegSrAndPresentationStateThatPassDciodvfy) {
+  if (test::runCommand("command -v dciodvfy > /dev/null") != 0) GTEST_SKIP() << "dciodvfy not installed";
+  char seed[64];
+  std::snprintf(seed, sizeof seed, "%.2f,%.2f", truth_.xa.needleTip[0], truth_.xa.needleTip[1]);
+  const Shot layout = run("--frame 40");
+  const Vec2 screen = layout.toScreen({300.0, 250.0});
+  char click[64];
+  std::snprintf(click, sizeof click, "%.3f,%.3f", screen[0], screen[1]);
+  const std::string report = (dir_ / "out" / "report.dcm").string();
+  const Shot s = run(std::string("--frame 40 --segment ") + seed + " --tool point --click " + click + " --export " + report);
+  ASSERT_EQ(s.side["tears"], 1);
+  const std::string seg = (dir_ / "out" / "report-seg.dcm").string(), pr = (dir_ / "out" / "report-pr.dcm").string();
+  for (const std::string& f : {report, seg, pr}) {
+    ASSERT_TRUE(std::filesystem::exists(f)) << f;
+    std::string out;
+    test::runCommand("dciodvfy '" + f + "' 2>&1", &out);
+    EXPECT_EQ(out.find("\nError"), std::string::npos) << f << "\n" << out;
+    EXPECT_NE(out.rfind("Error", 0), 0u) << f << "\n" << out;
+  }
+  // The SEG segments the acquired cine; the SR lists the SEG among its evidence.
+  EXPECT_NE(dump(seg, "ReferencedSOPInstanceUID").find(truth_.xa.sopInstanceUid), std::string::npos);
+  EXPECT_NE(dump(seg, "SegmentLabel").find("leak"), std::string::npos) << dump(seg, "SegmentLabel");
+  const std::string segUid = dump(seg, "SOPInstanceUID");
+  const auto open = segUid.find('['), close = segUid.find(']');
+  ASSERT_NE(open, std::string::npos);
+  EXPECT_NE(dump(report, "ReferencedSOPInstanceUID").find(segUid.substr(open + 1, close - open - 1)), std::string::npos);
+  EXPECT_NE(dump(pr, "ReferencedSOPInstanceUID").find(truth_.xa.sopInstanceUid), std::string::npos);
 }
 
 }  // namespace
