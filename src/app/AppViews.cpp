@@ -199,7 +199,14 @@ std::vector<Marker3D> Application::sceneMarkers() const {
       for (const Vec3& v : tearVoxels(*s, t)) m.voxels.push_back({v[0], v[1], v[2]});
       m.closed = t.geometry.kind == GeometryKind::Polygon;
       m.colour = t.id == state_.selectedTear ? std::array<float, 3>{1, 0.9f, 0} : std::array<float, 3>{0, 1, 0.55f};
-      if (!m.voxels.empty()) out.push_back(m);
+      if (m.voxels.empty()) continue;
+      out.push_back(m);
+      if (t.catheter && !t.geometry.is3D()) {
+        // The planned trajectory lies on the tear's image: entry to target at its frame.
+        const double z = m.voxels[0][2];
+        out.push_back({{{t.catheter->entry[0], t.catheter->entry[1], z}, {t.catheter->target[0], t.catheter->target[1], z}},
+                       false, {0.3f, 0.85f, 1.0f}});
+      }
     }
   if (processing_.hizSeries == s)
     for (const auto& c : processing_.hiz) out.push_back({{{c.pixel[0], c.pixel[1], double(c.slice - 1)}}, false, {1, 1, 0}});
@@ -283,6 +290,13 @@ void Application::drawVolumeLabels(ImVec2 origin) {
       const ImU32 colour = t.id == state_.selectedTear ? IM_COL32(255, 230, 0, 255) : IM_COL32(0, 255, 140, 255);
       dl->AddText(ImVec2(p->x + 10, p->y - 18), colour, (t.id + " " + t.level + " " + token(t.type)).c_str());
       scenePoints_.push_back({"tear", t.id, p->x, p->y});
+      if (t.catheter && !t.geometry.is3D())
+        if (const auto e = at({t.catheter->entry[0], t.catheter->entry[1], voxels[0][2]})) {
+          char text[64];
+          std::snprintf(text, sizeof text, "catheter %.1f mm", t.catheter->lengthMm);
+          dl->AddText(ImVec2(std::clamp(e->x + 8, origin.x + 4, origin.x + viewW_ - 140), std::max(e->y - 8, origin.y + 40)),
+                      IM_COL32(80, 215, 255, 255), text);
+        }
     }
   if (processing_.hizSeries == s)
     for (const auto& c : processing_.hiz)
