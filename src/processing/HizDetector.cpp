@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "processing/Parallel.h"
+#include "processing/RobustStats.h"
 
 namespace annulo {
 
@@ -52,12 +53,7 @@ Plane gaussian(const Plane& in, double sigma) {
   return out;
 }
 
-double median(std::vector<float> v) {
-  if (v.empty()) return 0;
-  auto mid = v.begin() + std::ptrdiff_t(v.size() / 2);
-  std::nth_element(v.begin(), mid, v.end());
-  return *mid;
-}
+using processing_detail::median;
 
 struct SliceContext {
   const Series& s;

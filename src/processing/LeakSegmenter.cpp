@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <optional>
 #include <sstream>
 
 #include "annulo/processing/DiscOutline.h"
@@ -12,13 +13,21 @@
 #include "annulo/processing/IntensityModel.h"
 #include "annulo/processing/MotionCorrection.h"
 #include "annulo/processing/Subtraction.h"
+#include "processing/BackgroundSampler.h"
+#include "processing/ContrastComponent.h"
 #include "processing/Parallel.h"
 #include "processing/Progress.h"
+#include "processing/RobustStats.h"
 #include "processing/XrayFrames.h"
 
 namespace annulo {
 
+using processing_detail::BackgroundSampler;
+using processing_detail::binomial3;
+using processing_detail::growComponent;
 using processing_detail::ItemProgress;
+using processing_detail::median;
+using processing_detail::robustSigma;
 using processing_detail::parallelFor;
 using processing_detail::ProgressSpan;
 using processing_detail::workerCount;
@@ -43,127 +52,6 @@ void LeakSegmentation::copyFrameLabels(int frame, std::uint8_t* out) const {
 namespace {
 
 std::string fmt(double v, int precision = 1) { return fixedText(v, precision); }
-
-double median(std::vector<float> v) {
-  if (v.empty()) return 0;
-  auto mid = v.begin() + std::ptrdiff_t(v.size() / 2);
-  std::nth_element(v.begin(), mid, v.end());
-  return *mid;
-}
-
-// Robust standard deviation: 1.4826 x median absolute deviation.
-double robustSigma(const std::vector<float>& v) {
-  if (v.size() < 2) return 0;
-  const double m = median(v);
-  std::vector<float> dev(v.size());
-  std::transform(v.begin(), v.end(), dev.begin(), [m](float x) { return float(std::abs(x - m)); });
-  return 1.4826 * median(std::move(dev));
-}
-
-// 3x3 binomial ([1 2 1]^T [1 2 1] / 16) with replicated borders; noise sigma drops
-// to 0.375x while a step edge stays centred, so a half-level threshold keeps edges.
-void binomial3(const float* in, float* out, float* tmp, int w, int h) {
-  for (int y = 0; y < h; ++y) {
-    const float* r = in + std::size_t(y) * std::size_t(w);
-    float* t = tmp + std::size_t(y) * std::size_t(w);
-    if (w == 1) {
-      t[0] = r[0];
-      continue;
-    }
-    t[0] = 0.75f * r[0] + 0.25f * r[1];
-    for (int x = 1; x + 1 < w; ++x) t[x] = 0.25f * (r[x - 1] + r[x + 1]) + 0.5f * r[x];
-    t[w - 1] = 0.75f * r[w - 1] + 0.25f * r[w - 2];
-  }
-  for (int y = 0; y < h; ++y) {
-    const float* up = tmp + std::size_t(std::max(0, y - 1)) * std::size_t(w);
-    const float* mid = tmp + std::size_t(y) * std::size_t(w);
-    const float* down = tmp + std::size_t(std::min(h - 1, y + 1)) * std::size_t(w);
-    float* o = out + std::size_t(y) * std::size_t(w);
-    for (int x = 0; x < w; ++x) o[x] = 0.25f * (up[x] + down[x]) + 0.5f * mid[x];
-  }
-}
-
-// Marks the 4-connected component of {value > threshold} reached from the seed pixels,
-// then fills its holes (background not reachable from the component's bounding box
-// edge): contrast is a solid mass; a noise pinhole in it is not "no contrast".
-// Returns the pixel count.
-std::size_t growComponent(const float* value, int w, int h, float threshold, const std::vector<int>& seeds,
-                          std::uint8_t* comp, std::vector<int>& queue) {
-  std::fill(comp, comp + std::size_t(w) * std::size_t(h), std::uint8_t(0));
-  queue.clear();
-  for (int s : seeds) {
-    if (value[s] > threshold && !comp[s]) {
-      comp[s] = 1;
-      queue.push_back(s);
-    }
-  }
-  int minX = w, minY = h, maxX = -1, maxY = -1;
-  for (std::size_t head = 0; head < queue.size(); ++head) {
-    const int i = queue[head];
-    const int x = i % w, y = i / w;
-    minX = std::min(minX, x);
-    maxX = std::max(maxX, x);
-    minY = std::min(minY, y);
-    maxY = std::max(maxY, y);
-    auto visit = [&](int j) {
-      if (!comp[j] && value[j] > threshold) {
-        comp[j] = 1;
-        queue.push_back(j);
-      }
-    };
-    if (x > 0) visit(i - 1);
-    if (x + 1 < w) visit(i + 1);
-    if (y > 0) visit(i - w);
-    if (y + 1 < h) visit(i + w);
-  }
-  std::size_t count = queue.size();
-  if (count == 0) return 0;
-  // Hole filling inside the bounding box grown by one pixel: 2 marks "outside".
-  const int bx0 = std::max(0, minX - 1), by0 = std::max(0, minY - 1);
-  const int bx1 = std::min(w - 1, maxX + 1), by1 = std::min(h - 1, maxY + 1);
-  queue.clear();
-  auto seedOutside = [&](int x, int y) {
-    const int j = y * w + x;
-    if (comp[j] == 0) {
-      comp[j] = 2;
-      queue.push_back(j);
-    }
-  };
-  for (int x = bx0; x <= bx1; ++x) {
-    seedOutside(x, by0);
-    seedOutside(x, by1);
-  }
-  for (int y = by0; y <= by1; ++y) {
-    seedOutside(bx0, y);
-    seedOutside(bx1, y);
-  }
-  for (std::size_t head = 0; head < queue.size(); ++head) {
-    const int i = queue[head];
-    const int x = i % w, y = i / w;
-    auto visit = [&](int j) {
-      if (comp[j] == 0) {
-        comp[j] = 2;
-        queue.push_back(j);
-      }
-    };
-    if (x > bx0) visit(i - 1);
-    if (x < bx1) visit(i + 1);
-    if (y > by0) visit(i - w);
-    if (y < by1) visit(i + w);
-  }
-  for (int y = by0; y <= by1; ++y) {
-    for (int x = bx0; x <= bx1; ++x) {
-      std::uint8_t& c = comp[y * w + x];
-      if (c == 2) {
-        c = 0;
-      } else if (c == 0) {
-        c = 1;
-        ++count;
-      }
-    }
-  }
-  return count;
-}
 
 // Pixels of a w x h box within `radius` of (cx, cy) (box-local coordinates).
 std::vector<int> discPixels(double cx, double cy, double radius, int w, int h) {
@@ -742,12 +630,8 @@ Result<LeakSegmentation> Segmenter::run() {
   int sampledFrames = 0;
   for (int f = arrival_; f < frames_; f += backgroundStride) ++sampledFrames;
   std::vector<Scratch> scratch(workers_);
-  std::vector<FloatImage> sums, squares, counts;
-  if (estimate) {
-    sums.assign(workers_, FloatImage(roi_));
-    squares.assign(workers_, FloatImage(roi_));
-    counts.assign(workers_, FloatImage(roi_));
-  }
+  std::optional<BackgroundSampler> sampler;
+  if (estimate) sampler.emplace(roi_, workers_);
   const FloatImage& maskOpacity = refiner_.reference();
   ItemProgress framesDone(stage(Stage::Frames), frames_);
   parallelFor(frames_, workers_, [&](int f, unsigned worker) {
@@ -758,67 +642,22 @@ Result<LeakSegmentation> Segmenter::run() {
     segmentFrame(f, sc, comp, shift);
     shifts_[std::size_t(f)] = shift;
     framesDone.done();  // the background sampling below is a small part of a frame's work
-    if (!estimate || f < arrival_ || (f - arrival_) % backgroundStride != 0) return;
-    const int w = roi_.width(), h = roi_.height();
-    FloatImage& sum = sums[worker];
-    FloatImage& sq = squares[worker];
-    FloatImage& cnt = counts[worker];
-    for (int y = 0; y < h; ++y) {
-      for (int x = 0; x < w; ++x) {
-        const double fx = roi_.x0 + x + shift.dx, fy = roi_.y0 + y + shift.dy;
-        const int px = int(std::lround(fx)) - roi_.x0, py = int(std::lround(fy)) - roi_.y0;
-        bool near = false;  // contrast within 2 pixels: its blurred rim is not background
-        for (int dy = -2; dy <= 2 && !near; ++dy)
-          for (int dx = -2; dx <= 2 && !near; ++dx) {
-            const int qx = px + dx, qy = py + dy;
-            near = qx >= 0 && qy >= 0 && qx < w && qy < h && comp[std::size_t(qy) * w + qx];
-          }
-        if (near) continue;
-        // Relative to the mask, so the squares keep their precision in float.
-        const float v = sc.opacity.sample(fx, fy) - maskOpacity.at(roi_.x0 + x, roi_.y0 + y);
-        sum.values[std::size_t(y) * w + x] += v;
-        sq.values[std::size_t(y) * w + x] += v * v;
-        cnt.values[std::size_t(y) * w + x] += 1;
-      }
-    }
+    if (sampler && f >= arrival_ && (f - arrival_) % backgroundStride == 0)
+      sampler->add(worker, comp, shift, sc.opacity, maskOpacity);
   });
 
   lap(r_.timings.framesMs);
   if (cancelled()) return kCancelled;
-  // Background = mean of the mask and the contrast-free samples; its standard error
-  // from the samples' spread (pooled where a pixel has too few samples of its own).
   DiscBackground background;
-  if (estimate) {
-    background.opacity = FloatImage(roi_);
-    background.standardError = FloatImage(roi_);
-    background.core.assign(plane, 0);
-    const double maskWeight = double(maskLast_ - maskFirst_ + 1);
-    std::vector<float> variances;
-    for (std::size_t i = 0; i < plane; ++i) {
-      double n = 0, s1 = 0, s2 = 0;
-      for (unsigned k = 0; k < workers_; ++k)
-        n += counts[k].values[i], s1 += sums[k].values[i], s2 += squares[k].values[i];
-      if (n >= 4) variances.push_back(float(std::max(0.0, (s2 - s1 * s1 / n) / (n - 1))));
-    }
-    const double pooled = variances.empty() ? double(r_.noiseSigma * r_.noiseSigma) * 7.1 : median(variances);
+  if (sampler) {
     const double slope = std::abs(s_.slices[std::size_t(reference_)].rescaleSlope);
-    for (int y = roi_.y0; y < roi_.y1; ++y) {
-      for (int x = roi_.x0; x < roi_.x1; ++x) {
-        const std::size_t i = std::size_t(y - roi_.y0) * roi_.width() + std::size_t(x - roi_.x0);
-        double n = 0, s1 = 0, s2 = 0;
-        for (unsigned k = 0; k < workers_; ++k)
-          n += counts[k].values[i], s1 += sums[k].values[i], s2 += squares[k].values[i];
-        const double var = n >= 4 ? std::max(0.25 * pooled, (s2 - s1 * s1 / n) / (n - 1)) : pooled;
-        // In the data's polarity, so that "denser" means the same as for the contrast.
-        background.opacity.at(x, y) = float(sign_ * (maskOpacity.at(x, y) + s1 / (n + maskWeight)));
-        // Never below one quantisation step: with little noise, averaging frames does not
-        // average away the staircase that 8 bits make of a smooth gradient, and each of its
-        // steps would otherwise look like a significant edge.
-        const double quantum = fx_.model().logarithmic ? slope : slope / std::max(0.5, double(maskDomain_.at(x, y)));
-        background.standardError.at(x, y) = float(std::max(quantum, std::sqrt(var / (n + maskWeight))));
-        background.core[i] = n == 0 && sampledFrames > 0;
-      }
-    }
+    const bool logarithmic = fx_.model().logarithmic;
+    // Never below one quantisation step: with little noise, averaging frames does not
+    // average away the staircase that 8 bits make of a smooth gradient, and each of its
+    // steps would otherwise look like a significant edge.
+    auto quantum = [&](int x, int y) { return logarithmic ? slope : slope / std::max(0.5, double(maskDomain_.at(x, y))); };
+    background = sampler->combine(maskOpacity, double(maskLast_ - maskFirst_ + 1), sign_,
+                                  double(r_.noiseSigma * r_.noiseSigma) * 7.1, quantum, sampledFrames > 0);
   }
   if (Status st = discOutline(background); !st) return st.error();
   lap(r_.timings.outlineMs);
