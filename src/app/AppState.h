@@ -15,6 +15,7 @@
 #include "annulo/render/ViewTransform.h"
 #include "annulo/render/WindowLevel.h"
 #include "SliceRenderer.h"
+#include "StudyReports.h"
 
 namespace annulo::app {
 
@@ -32,6 +33,7 @@ struct AppState {
   std::string pathInput;
   std::vector<std::string> recent;
   std::unique_ptr<LoadResult> study;
+  std::vector<FoundReport> reports;  // SR documents that came with the study
   std::string loadError;
   int seriesIndex = -1;
   int frame = 0;

@@ -10,6 +10,7 @@
 #include <cfloat>
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <cstdio>
 #include <iostream>
 #include <thread>
@@ -96,11 +97,12 @@ void Application::pollLoader() {
   if (processing_.hizTask.valid()) processing_.hizTask.wait();
   if (processing_.filterTask.valid()) processing_.filterTask.wait();
   pollProcessing(state_, processing_);
-  if (!done->ok()) {
-    state_.loadError = done->message();
+  if (!done->load.ok()) {
+    state_.loadError = done->load.message();
     return;
   }
-  adoptStudy(state_, std::move(done->value()), loader_.path());
+  adoptStudy(state_, std::move(done->load.value()), loader_.path());
+  state_.reports = std::move(done->reports);
   thumbnails_->build(*state_.study);
   if (state_.study->series.empty()) state_.loadError = "no usable image series in " + loader_.path();
 }
@@ -293,6 +295,14 @@ void Application::writeSidecar(const std::string& path) const {
                viewGeometry_.pixelAspect, state_.view.zoom, state_.view.panX, state_.view.panY,
                s ? s->series.instanceUid.c_str() : "", s ? s->series.description.c_str() : "", state_.frame + 1, state_.sessionPath.c_str(),
                state_.model ? state_.model->tears().size() : std::size_t(0));
+  std::fprintf(f, ",\n  \"reports\": [");
+  for (std::size_t i = 0; i < state_.reports.size(); ++i) {
+    const FoundReport& r = state_.reports[i];
+    std::fprintf(f, "%s\n    {\"file\": \"%s\", \"tears\": %zu, \"error\": %s}", i ? "," : "",
+                 std::filesystem::path(r.path).filename().c_str(), r.report ? r.report->tears.size() : std::size_t(0),
+                 r.error.empty() ? "null" : "true");
+  }
+  std::fprintf(f, "\n  ]");
   if (state_.layout == Layout::Mpr) {
     // The reformats: image x = row (fixed column) or column (fixed row), image y = slice counted from the top.
     std::fprintf(f, ",\n  \"crosshair\": [%d, %d],\n  \"reformats\": [", state_.crossColumn, state_.crossRow);
@@ -371,6 +381,9 @@ int Application::run() {
         state_.frame = std::min(options_.frame, int(state_.series()->sliceCount())) - 1;
     }
     if (!options_.labels.empty()) loadLabels();
+    if (options_.importReports)
+      for (const auto& r : state_.reports)
+        if (r.report) importFoundReport(state_, *r.report);
     state_.compareLevel = options_.compare;
     runRequestedProcessing();
     // A few frames let ImGui settle its layout before the picture is taken.

@@ -33,6 +33,7 @@ struct LaunchOptions {
   std::string compare;      // disc level to show side by side, e.g. L4-L5
   std::optional<std::array<double, 2>> segmentAt;  // run leak segmentation from this injection point
   bool findHiz = false;
+  bool importReports = false;  // add the tears of every SR found with the study
   std::string exportPath;  // after the screenshot: write SR (+ -seg.dcm, -pr.dcm) there
   std::string filter;  // apply this filter (annulo-cli filter's --op names) and show the result
   std::string bench;        // cine | wl | volume: print frame rates and exit

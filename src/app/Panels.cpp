@@ -164,6 +164,43 @@ void adoptStudy(AppState& st, LoadResult result, const std::string& path) {
   st.draft.level = "L4-L5";
 }
 
+namespace {
+
+// SR documents found with the study: what each holds, and its tears into the session.
+void drawReports(AppState& st) {
+  if (st.reports.empty()) return;
+  if (!ImGui::CollapsingHeader(("Reports (" + std::to_string(st.reports.size()) + ")").c_str(), ImGuiTreeNodeFlags_DefaultOpen))
+    return;
+  for (std::size_t i = 0; i < st.reports.size(); ++i) {
+    const FoundReport& r = st.reports[i];
+    ImGui::PushID(int(i));
+    ImGui::TextWrapped("%s", std::filesystem::path(r.path).filename().c_str());
+    if (!r.report) {
+      ImGui::TextColored(ImVec4(1, 0.4f, 0.3f, 1), "%s", r.error.c_str());
+    } else {
+      const SrImport& sr = *r.report;
+      ImGui::TextDisabled("%s, %zu tear(s)%s%s", sr.documentTitle.c_str(), sr.tears.size(),
+                          sr.observer.empty() ? "" : ", by ", sr.observer.c_str());
+      if (!sr.unmapped.empty() || !sr.warnings.empty())
+        ImGui::TextDisabled("%zu item(s) not mapped, %zu warning(s)", sr.unmapped.size(), sr.warnings.size());
+      ImGui::BeginDisabled(!st.model || sr.tears.empty());
+      if (ImGui::SmallButton("Import tears")) importFoundReport(st, sr);
+      ImGui::EndDisabled();
+    }
+    ImGui::PopID();
+  }
+}
+
+}  // namespace
+
+void importFoundReport(AppState& st, const SrImport& report) {
+  if (!st.model) return;
+  const ImportCount c = importReport(*st.model, report);
+  st.message = "imported " + std::to_string(c.added) + " tear(s)" +
+               (c.present ? ", " + std::to_string(c.present) + " already in the session" : "") +
+               (c.error.empty() ? "" : "; stopped: " + c.error);
+}
+
 void drawStudyPanel(AppState& st, StudyLoader& loader, const Thumbnails& thumbs) {
   ImGui::TextUnformatted("Open a file, folder or DICOMDIR");
   char buf[1024];
@@ -221,6 +258,7 @@ void drawStudyPanel(AppState& st, StudyLoader& loader, const Thumbnails& thumbs)
       selectSeries(st, index);
     ImGui::PopID();
   }
+  drawReports(st);
   if (!st.study->rejected.empty() &&
       ImGui::CollapsingHeader(("Rejected files (" + std::to_string(st.study->rejected.size()) + ")").c_str())) {
     for (std::size_t i = 0; i < st.study->rejected.size(); ++i) {

@@ -30,5 +30,7 @@ struct ExportOutcome {
 // series is segmented) and -pr.dcm (GSPS of the tears on the shown series).
 ExportOutcome exportSession(AppState& state);
 void loadRecent(AppState& state);
+// Adds a found report's tears the session does not hold yet; says how many in the status.
+void importFoundReport(AppState& state, const SrImport& report);
 
 }  // namespace annulo::app

@@ -25,15 +25,17 @@ void StudyLoader::start(const std::string& path) {
     o.cancel = &cancel_;
     o.progress = [this](double f) { progress_ = f; };
     auto r = loadSeries(path, o);
+    std::vector<FoundReport> reports;
+    if (r && !cancel_) reports = findReports(*r);  // here, not on the UI thread: a report may be large
     std::lock_guard<std::mutex> lock(mutex_);
-    result_.emplace(std::move(r));
+    result_.emplace(Finished{std::move(r), std::move(reports)});
     busy_ = false;
   });
 }
 
-std::optional<Result<LoadResult>> StudyLoader::take() {
+std::optional<StudyLoader::Finished> StudyLoader::take() {
   std::lock_guard<std::mutex> lock(mutex_);
-  std::optional<Result<LoadResult>> out;
+  std::optional<Finished> out;
   out.swap(result_);
   return out;
 }

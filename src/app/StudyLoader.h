@@ -8,6 +8,7 @@
 #include <string>
 #include <thread>
 
+#include "StudyReports.h"
 #include "annulo/dicom/SeriesLoader.h"
 
 namespace annulo::app {
@@ -20,8 +21,13 @@ class StudyLoader {
   bool busy() const { return busy_.load(); }
   double progress() const { return progress_.load(); }
   const std::string& path() const { return path_; }
-  // The finished load, once (then empty until the next start).
-  std::optional<Result<LoadResult>> take();
+  // The finished load, once (then empty until the next start), with the reports
+  // (SR documents) found among the files it set aside.
+  struct Finished {
+    Result<LoadResult> load;
+    std::vector<FoundReport> reports;
+  };
+  std::optional<Finished> take();
 
  private:
   void join();
@@ -29,7 +35,7 @@ class StudyLoader {
   std::atomic<bool> busy_{false}, cancel_{false};
   std::atomic<double> progress_{0};
   std::mutex mutex_;
-  std::optional<Result<LoadResult>> result_;
+  std::optional<Finished> result_;
   std::string path_;
 };
 

@@ -13,7 +13,7 @@ namespace {
 const char* kUsage =
     "usage: annulo [PATH] [--screenshot OUT.png] [--series UID] [--frame N] [--layout 2d|mpr|3d] [--size WxH]\n"
     "       [--labels LABELS.nrrd] [--labels-3d surface|overlay|off]\n"
-    "       [--export REPORT.dcm (SR, and -seg.dcm / -pr.dcm beside it)] [--tool point|polyline|polygon --click X,Y ...] [--compare LEVEL]\n"
+    "       [--import-reports] [--export REPORT.dcm (SR, and -seg.dcm / -pr.dcm beside it)] [--tool point|polyline|polygon --click X,Y ...] [--compare LEVEL]\n"
     "       [--segment X,Y (injection point)] [--hiz] [--filter median|diffusion|clahe|unsharp|subtract|mip]\n"
     "  PATH: a DICOM file, folder or DICOMDIR. --screenshot renders the whole UI once and exits\n"
     "  (and writes OUT.png.json with where the image view was); --tool/--click simulate mouse\n"
@@ -61,6 +61,8 @@ bool parse(int argc, char** argv, annulo::app::LaunchOptions& o) {
       if (!next(o.bench)) return false;
     } else if (a == "--labels") {
       if (!next(o.labels)) return false;
+    } else if (a == "--import-reports") {
+      o.importReports = true;
     } else if (a == "--export") {
       if (!next(o.exportPath)) return false;
     } else if (a == "--labels-3d") {

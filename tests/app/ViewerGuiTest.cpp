@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <cmath>
 #include <fstream>
+#include <iterator>
 #include <set>
 #include <nlohmann/json.hpp>
 
@@ -77,11 +78,13 @@ class ViewerGui : public ::testing::Test {
     truth_ = *t;
   }
 
-  Shot run(const std::string& args) {
+  Shot run(const std::string& args) { return runOn((test::sourceDir() / "sample_data").string(), args); }
+
+  Shot runOn(const std::string& path, const std::string& args) {
     const std::string png = (dir_ / "shot.png").string();
     std::string out;
     const int rc = test::runCommand("XDG_DATA_HOME=" + (dir_ / "xdg").string() + " xvfb-run -a -s '-screen 0 1600x1000x24' " +
-                                        std::string(ANNULO_VIEWER) + " " + (test::sourceDir() / "sample_data").string() +
+                                        std::string(ANNULO_VIEWER) + " " + path +
                                         " --size 1400x900 --screenshot " + png + " " + args + " 2>&1",
                                     &out);
     EXPECT_EQ(rc, 0) << out;
@@ -390,6 +393,55 @@ TEST_F(ViewerGui, MprReformatsShowTheLabelMapAndTheHizCandidate) {
       for (int dx = -12; dx <= 12; ++dx) ring += yellow(s.at({at[0] + dx, at[1] + dy})) ? 1 : 0;
     EXPECT_GE(ring, 12) << "reformat " << i << ": HIZ circle";
   }
+}
+
+TEST_F(ViewerGui, ReportFoundWithTheStudyBringsItsTearsOnce) {
+  // A colleague's report next to the images, as a PACS retrieve leaves them.
+  const auto folder = dir_ / "study";
+  std::filesystem::create_directories(folder);
+  for (const auto& e : std::filesystem::directory_iterator(test::sourceDir() / "sample_data"))
+    std::filesystem::copy(e.path(), folder / e.path().filename());
+  const std::string session = (dir_ / "colleague.json").string(), sr = (folder / "report.dcm").string();
+  std::string out;
+  ASSERT_EQ(test::runCommand(test::cliPath() + " annotate " + session + " --source " + folder.string() + " --add 'series=" +
+                                 truth_.xa.seriesInstanceUid + " level=L4-L5 type=radial grade=4 clock=6 frame=30 point=300,250' 2>&1",
+                             &out), 0) << out;
+  ASSERT_EQ(test::runCommand(test::cliPath() + " export-sr " + session + " -o " + sr + " 2>&1", &out), 0) << out;
+  // And a damaged copy of it: set aside with its reason, nothing else disturbed.
+  {
+    std::ifstream in(sr, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), {});
+    std::ofstream(folder / "damaged.dcm", std::ios::binary).write(bytes.data(), std::streamsize(bytes.size() / 3));
+  }
+
+  const Shot s = runOn(folder.string(), "--frame 30 --import-reports");
+  ASSERT_EQ(s.side["reports"].size(), 1u) << s.side.dump();
+  EXPECT_EQ(s.side["reports"][0]["file"], "report.dcm");
+  EXPECT_EQ(s.side["reports"][0]["tears"], 1);
+  EXPECT_EQ(s.side["tears"], 1);
+  auto saved = loadSession(s.side["session"].get<std::string>());
+  ASSERT_TRUE(saved.ok()) << saved.message();
+  ASSERT_EQ(saved->tears.size(), 1u);
+  const TearAnnotation& t = saved->tears[0];
+  EXPECT_EQ(t.grade, 4);
+  EXPECT_EQ(t.geometry.image.sopInstanceUid, truth_.xa.sopInstanceUid);
+  EXPECT_EQ(t.geometry.image.frameNumber, 30);
+  EXPECT_NEAR(t.geometry.points[0][0], 300, 1e-3);
+  EXPECT_NEAR(t.geometry.points[0][1], 250, 1e-3);
+  auto original = loadSession(session);
+  ASSERT_TRUE(original.ok());
+  EXPECT_EQ(t.trackingUid, original->tears[0].trackingUid) << "the tracking UID links the two";
+  // The tear is drawn where the report put it.
+  int green = 0;
+  const Vec2 at = s.toScreen({300, 250});
+  for (int dy = -9; dy <= 9; ++dy)
+    for (int dx = -9; dx <= 9; ++dx) {
+      const Rgb p = s.at({at[0] + dx, at[1] + dy});
+      green += int(p.GetGreen()) > int(p.GetRed()) + 60 ? 1 : 0;
+    }
+  EXPECT_GT(green, 10);
+  // Opening the study again and importing again adds nothing.
+  EXPECT_EQ(runOn(folder.string(), "--import-reports").side["tears"], 1);
 }
 
 std::string dump(const std::string& file, const std::string& tag) {
