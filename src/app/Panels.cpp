@@ -550,10 +550,14 @@ void drawHelp(AppState& st) {
                              {"Enter / Esc", "finish / cancel the shape"},
                              {"Ctrl+Z / Ctrl+Y", "undo / redo"},
                              {"1 / 2 / 3", "2D / MPR / 3D layout"},
+                             {"MPR: click a reformat", "move slice and crosshair there"},
+                             {"MPR: middle drag", "move the crosshair on the main plane"},
+                             {"3D: left drag / wheel", "rotate / zoom (labels: surface or overlay)"},
+                             {"I", "place the injection point (cine)"},
                              {"F1", "this help"}};
     for (auto& r : rows) {
       ImGui::TextUnformatted(r[0]);
-      ImGui::SameLine(150);
+      ImGui::SameLine(190);
       ImGui::TextUnformatted(r[1]);
     }
   }
