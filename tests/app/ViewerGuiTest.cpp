@@ -98,6 +98,22 @@ class ViewerGui : public ::testing::Test {
     return s;
   }
 
+  // A uint8 label map (columns x rows x slices) as NRRD in the test folder.
+  std::string writeLabels(const std::string& name, std::vector<std::uint8_t>& labels, int columns, int rows, int slices) {
+    using Label = itk::Image<std::uint8_t, 3>;
+    auto importer = itk::ImportImageFilter<std::uint8_t, 3>::New();
+    Label::RegionType region;
+    region.SetSize({{itk::SizeValueType(columns), itk::SizeValueType(rows), itk::SizeValueType(slices)}});
+    importer->SetRegion(region);
+    importer->SetImportPointer(labels.data(), labels.size(), false);
+    auto writer = itk::ImageFileWriter<Label>::New();
+    const std::string path = (dir_ / name).string();
+    writer->SetFileName(path);
+    writer->SetInput(importer->GetOutput());
+    writer->Update();
+    return path;
+  }
+
   // The phantom's true label map (all frames) as NRRD; keep = which labels stay.
   std::string writeTruthLabels(const std::string& name, std::vector<std::uint8_t>& labels, std::set<int> keep) {
     labels.clear();
@@ -107,18 +123,15 @@ class ViewerGui : public ::testing::Test {
         if (!keep.count(v)) v = 0;
       labels.insert(labels.end(), l.begin(), l.end());
     }
-    using Label = itk::Image<std::uint8_t, 3>;
-    auto importer = itk::ImportImageFilter<std::uint8_t, 3>::New();
-    Label::RegionType region;
-    region.SetSize({{itk::SizeValueType(truth_.xa.columns), itk::SizeValueType(truth_.xa.rows), itk::SizeValueType(truth_.xa.frames)}});
-    importer->SetRegion(region);
-    importer->SetImportPointer(labels.data(), labels.size(), false);
-    auto writer = itk::ImageFileWriter<Label>::New();
-    const std::string path = (dir_ / name).string();
-    writer->SetFileName(path);
-    writer->SetInput(importer->GetOutput());
-    writer->Update();
-    return path;
+    return writeLabels(name, labels, truth_.xa.columns, truth_.xa.rows, truth_.xa.frames);
+  }
+
+  // "--tool point --click X,Y": a simulated click on the image point of the 2D view at `frame`.
+  std::string clickPoint(Vec2 image, int frame) {
+    const Vec2 screen = run("--frame " + std::to_string(frame)).toScreen(image);
+    char click[96];
+    std::snprintf(click, sizeof click, "--frame %d --tool point --click %.3f,%.3f", frame, screen[0], screen[1]);
+    return click;
   }
 
   // The truth's image point on frame f (1-based), motion included.
@@ -160,24 +173,10 @@ TEST_F(ViewerGui, ScreenshotShowsContrastAtTheNeedleTip) {
 }
 
 TEST_F(ViewerGui, LeakOverlayColourAppearsWhereTheLabelMapSays) {
-  const int cols = truth_.xa.columns, rows = truth_.xa.rows, frames = truth_.xa.frames;
+  const int cols = truth_.xa.columns, rows = truth_.xa.rows;
   std::vector<std::uint8_t> labels;
-  for (int f = 1; f <= frames; ++f) {
-    auto l = phantomLabelMap(truth_.xa, f);
-    labels.insert(labels.end(), l.begin(), l.end());
-  }
-  using Label = itk::Image<std::uint8_t, 3>;
-  auto importer = itk::ImportImageFilter<std::uint8_t, 3>::New();
-  Label::RegionType region;
-  region.SetSize({{itk::SizeValueType(cols), itk::SizeValueType(rows), itk::SizeValueType(frames)}});
-  importer->SetRegion(region);
-  importer->SetImportPointer(labels.data(), labels.size(), false);
-  auto writer = itk::ImageFileWriter<Label>::New();
-  writer->SetFileName((dir_ / "labels.nrrd").string());
-  writer->SetInput(importer->GetOutput());
-  writer->Update();
-
-  const Shot s = run("--frame 40 --labels " + (dir_ / "labels.nrrd").string());
+  const std::string file = writeTruthLabels("labels.nrrd", labels, {1, 2});
+  const Shot s = run("--frame 40 --labels " + file);
   const std::size_t base = std::size_t(39) * std::size_t(cols) * std::size_t(rows);
   // A pixel well inside each label (its 5x5 neighbourhood all the same label).
   auto inside = [&](std::uint8_t value) -> std::optional<Vec2> {
@@ -243,12 +242,8 @@ TEST_F(ViewerGui, SubtractionFromTheProcessingPanelRemovesTheAnatomy) {
 }
 
 TEST_F(ViewerGui, TearPlacedBySimulatedClickIsSavedAtTheImagePoint) {
-  const Shot layout = run("--frame 30");
   const Vec2 target{300.0, 250.0};
-  const Vec2 screen = layout.toScreen(target);
-  char click[64];
-  std::snprintf(click, sizeof click, "%.3f,%.3f", screen[0], screen[1]);
-  const Shot s = run(std::string("--frame 30 --tool point --click ") + click);
+  const Shot s = run(clickPoint(target, 30));
   EXPECT_EQ(s.side["tears"], 1);
   auto session = loadSession(s.side["session"].get<std::string>());
   ASSERT_TRUE(session.ok()) << session.message();
@@ -314,12 +309,8 @@ TEST_F(ViewerGui, LeakSurfaceIn3DCoversTheTrueLeakVoxels) {
 }
 
 TEST_F(ViewerGui, TearPlacedIn2DIsDrawnAtItsFrameIn3D) {
-  const Shot layout = run("--frame 30");
   const Vec2 target{300.0, 250.0};
-  const Vec2 screen = layout.toScreen(target);
-  char click[64];
-  std::snprintf(click, sizeof click, "%.3f,%.3f", screen[0], screen[1]);
-  ASSERT_EQ(run(std::string("--frame 30 --tool point --click ") + click).side["tears"], 1);
+  ASSERT_EQ(run(clickPoint(target, 30)).side["tears"], 1);
   // Same XDG folder: the session comes back, now in 3D.
   const Shot s = run("--layout 3d");
   ASSERT_EQ(s.side["tears"], 1);
@@ -354,17 +345,7 @@ TEST_F(ViewerGui, MprReformatsShowTheLabelMapAndTheHizCandidate) {
       for (int c = 0; c < mr.columns; ++c)
         if (std::hypot(c - mr.hizPixel[0], r - mr.hizPixel[1]) <= 5)
           labels[(std::size_t(k) * std::size_t(mr.rows) + std::size_t(r)) * std::size_t(mr.columns) + std::size_t(c)] = 2;
-  using Label = itk::Image<std::uint8_t, 3>;
-  auto importer = itk::ImportImageFilter<std::uint8_t, 3>::New();
-  Label::RegionType region;
-  region.SetSize({{itk::SizeValueType(mr.columns), itk::SizeValueType(mr.rows), itk::SizeValueType(mr.slices)}});
-  importer->SetRegion(region);
-  importer->SetImportPointer(labels.data(), labels.size(), false);
-  auto writer = itk::ImageFileWriter<Label>::New();
-  const std::string file = (dir_ / "mr-labels.nrrd").string();
-  writer->SetFileName(file);
-  writer->SetInput(importer->GetOutput());
-  writer->Update();
+  const std::string file = writeLabels("mr-labels.nrrd", labels, mr.columns, mr.rows, mr.slices);
 
   const std::string args = "--series " + mr.seriesInstanceUid + " --layout mpr --hiz";
   const Shot s = run(args + " --labels " + file);
@@ -454,12 +435,8 @@ TEST_F(ViewerGui, ExportWritesSegSrAndPresentationStateThatPassDciodvfy) {
   if (test::runCommand("command -v dciodvfy > /dev/null") != 0) GTEST_SKIP() << "dciodvfy not installed";
   char seed[64];
   std::snprintf(seed, sizeof seed, "%.2f,%.2f", truth_.xa.needleTip[0], truth_.xa.needleTip[1]);
-  const Shot layout = run("--frame 40");
-  const Vec2 screen = layout.toScreen({300.0, 250.0});
-  char click[64];
-  std::snprintf(click, sizeof click, "%.3f,%.3f", screen[0], screen[1]);
   const std::string report = (dir_ / "out" / "report.dcm").string();
-  const Shot s = run(std::string("--frame 40 --segment ") + seed + " --tool point --click " + click + " --export " + report);
+  const Shot s = run(clickPoint({300.0, 250.0}, 40) + " --segment " + seed + " --export " + report);
   ASSERT_EQ(s.side["tears"], 1);
   const std::string seg = (dir_ / "out" / "report-seg.dcm").string(), pr = (dir_ / "out" / "report-pr.dcm").string();
   for (const std::string& f : {report, seg, pr}) {
