@@ -14,6 +14,7 @@ PACKAGES=(
   dicom3tools
   xvfb xauth
   python3-pydicom python3-numpy
+  orthanc curl
 )
 
 missing=()

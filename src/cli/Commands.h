@@ -17,5 +17,9 @@ int runSegment(const std::vector<std::string>& args);
 int runSegmentReport(const std::vector<std::string>& args);
 int runFilter(const std::vector<std::string>& args);
 int runHiz(const std::vector<std::string>& args);
+int runEcho(const std::vector<std::string>& args);
+int runSend(const std::vector<std::string>& args);
+int runFind(const std::vector<std::string>& args);
+int runGet(const std::vector<std::string>& args);
 
 }  // namespace annulo::cli

@@ -29,6 +29,12 @@ void usage(std::ostream& out) {
          "  filter PATH --op median|diffusion|bilateral|clahe|unsharp|subtract|mip [options] -o OUT.dcm\n"
          "                                          derived DICOM series (see annulo-cli filter for options)\n"
          "  hiz PATH [--series UID] [--min-score S] [--json]  high-intensity zone candidates (sagittal T2 MR)\n"
+         "  echo AET@HOST:PORT                      C-ECHO: is the PACS there and does it accept us\n"
+         "  send PATH... --to AET@HOST:PORT [--json]  C-STORE files/folders to a PACS, result per file\n"
+         "  find --on AET@HOST:PORT [--patient-id X] [--patient-name X] [--modality XA] [--date FROM-TO] [--json]\n"
+         "                                          C-FIND studies (study root)\n"
+         "  get STUDY_UID --from AET@HOST:PORT -o DIR [--json]  C-GET a study, one DIR/<SOPInstanceUID>.dcm each\n"
+         "  (network commands also take --calling-ae AE (default ANNULO) and --timeout S)\n"
          "PATH is a DICOM file, a folder (searched recursively) or a DICOMDIR.\n"
          "Exit status: 0 success, 1 nothing usable / failure, 2 usage error.\n";
 }
@@ -47,7 +53,8 @@ int main(int argc, char** argv) {
       {"info", runInfo}, {"stats", runStats}, {"export-png", runExportPng}, {"make-phantom", runMakePhantom},
       {"annotate", runAnnotate},         {"export-sr", runExportSr}, {"show-sr", runShowSr},
       {"segment", runSegment},           {"segment-report", runSegmentReport}, {"filter", runFilter},
-      {"hiz", runHiz}};
+      {"hiz", runHiz},                   {"echo", runEcho},          {"send", runSend},
+      {"find", runFind},                 {"get", runGet}};
   if (command == "-h" || command == "--help" || command == "help") {
     usage(std::cout);
     return kExitOk;

@@ -1,0 +1,48 @@
+#pragma once
+// Sending a clinician's report and images to a PACS from the viewer: the node
+// (AE title, host, port) edited and remembered, Echo and Send on a worker
+// thread, a determinate bar with Cancel, the per-file result.
+
+#include <atomic>
+#include <future>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "annulo/dicom/Result.h"
+#include "annulo/net/Echo.h"
+#include "annulo/net/PacsNode.h"
+#include "annulo/net/Store.h"
+
+namespace annulo::app {
+
+struct PacsSendState {
+  // Edited in place by the panel; char buffers because ImGui edits C strings.
+  char calledAe[17] = "ORTHANC";
+  char host[256] = "localhost";
+  int port = 4242;
+  char callingAe[17] = "ANNULO";
+  bool loaded = false;  // node read from pacs.json on the first draw
+
+  std::future<Result<EchoReport>> echoTask;
+  std::future<Result<StoreReport>> sendTask;
+  // Shared with the worker so they outlive a run the panel stops waiting for.
+  std::shared_ptr<std::atomic<float>> progress;
+  std::shared_ptr<std::atomic<bool>> cancel;
+
+  std::string status;                 // last echo/send outcome, one line
+  std::string error;                  // last failure, shown in red
+  std::vector<FileStoreResult> lastFiles;  // per-file results of the last send
+};
+
+// The node in $XDG_CONFIG_HOME/annulo/pacs.json (else ~/.config/annulo/pacs.json).
+std::string pacsConfigPath();
+Result<PacsNode> loadPacsNode();
+Status savePacsNode(const PacsNode& node);
+
+// Draws the panel contents (call inside an ImGui window) and polls the worker.
+// `files` are the DICOM files Send will store (e.g. the study's images plus the
+// exported SR/SEG/GSPS); the vector is copied when Send is pressed.
+void drawPacsSend(PacsSendState& st, const std::vector<std::string>& files);
+
+}  // namespace annulo::app

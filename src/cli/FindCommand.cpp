@@ -1,0 +1,81 @@
+// annulo-cli find: C-FIND at study level on a PACS.
+
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "Commands.h"
+#include "PacsNodeArg.h"
+#include "annulo/net/Find.h"
+
+namespace annulo::cli {
+namespace {
+
+const char* kUsage =
+    "usage: annulo-cli find --on AET@HOST:PORT [--patient-id X] [--patient-name X] [--modality XA]\n"
+    "                       [--date FROM-TO] [--accession X] [--study-uid UID] [--json]\n"
+    "  --date  YYYYMMDD-YYYYMMDD; either side may be empty; --patient-name takes * and ?\n";
+
+int usageError(const std::string& why) {
+  std::cerr << "annulo-cli find: " << why << "\n" << kUsage << kNodeOptionsUsage;
+  return kExitUsage;
+}
+
+std::string joined(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : "\\") + s;
+  return out;
+}
+
+nlohmann::json matchJson(const StudyMatch& m) {
+  return {{"study_uid", m.studyInstanceUid},
+          {"patient_name", m.patientName},
+          {"patient_id", m.patientId},
+          {"study_date", m.studyDate},
+          {"description", m.studyDescription},
+          {"accession_number", m.accessionNumber},
+          {"modalities", m.modalities},
+          {"instances", m.numberOfInstances},
+          {"series", m.numberOfSeries}};
+}
+
+}  // namespace
+
+int runFind(const std::vector<std::string>& argv) {
+  quietNetworkLog();
+  std::set<std::string> valued = kNodeOptions;
+  valued.insert({"--on", "--patient-id", "--patient-name", "--modality", "--date", "--accession", "--study-uid"});
+  auto args = parseArgs(argv, valued, {"--json"});
+  if (!args) return usageError(args.message());
+  if (!args->positional.empty()) return usageError("unexpected argument '" + args->positional[0] + "'");
+  if (!args->value("--on")) return usageError("--on AET@HOST:PORT is required");
+  auto node = nodeFromArgs(*args->value("--on"), *args);
+  if (!node) return usageError(node.message());
+  StudyQuery q;
+  q.patientId = args->value("--patient-id").value_or("");
+  q.patientName = args->value("--patient-name").value_or("");
+  q.modality = args->value("--modality").value_or("");
+  q.accessionNumber = args->value("--accession").value_or("");
+  q.studyInstanceUid = args->value("--study-uid").value_or("");
+  if (auto d = args->value("--date"))
+    if (auto s = parseDateRange(*d, q); !s) return usageError(s.message());
+
+  auto matches = findStudies(*node, q);
+  if (!matches) {
+    std::cerr << "annulo-cli find: " << matches.message() << "\n";
+    return kExitFailure;
+  }
+  if (args->has("--json")) {
+    nlohmann::json j = nlohmann::json::array();
+    for (const auto& m : *matches) j.push_back(matchJson(m));
+    std::cout << nlohmann::json({{"peer", describe(*node)}, {"studies", j}}).dump(2) << "\n";
+    return kExitOk;
+  }
+  std::cout << matches->size() << " stud" << (matches->size() == 1 ? "y" : "ies") << " on " << describe(*node) << "\n";
+  for (const auto& m : *matches)
+    std::cout << "  " << m.studyInstanceUid << "  " << m.studyDate << "  " << m.patientName << " [" << m.patientId
+              << "]  " << joined(m.modalities) << "  " << m.numberOfInstances << " instance(s)  "
+              << m.studyDescription << "\n";
+  return kExitOk;
+}
+
+}  // namespace annulo::cli
