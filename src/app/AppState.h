@@ -14,6 +14,8 @@
 #include "annulo/render/TearTool.h"
 #include "annulo/render/ViewTransform.h"
 #include "annulo/render/WindowLevel.h"
+#include "PacsBrowser.h"
+#include "PacsPanel.h"
 #include "SliceRenderer.h"
 #include "StudyReports.h"
 
@@ -56,6 +58,8 @@ struct AppState {
   std::vector<std::pair<int, Measurement>> measurements;  // (frame index, measurement) on the shown series
   std::string exportPath;
   std::vector<std::string> exportedFiles;  // last export, for sending to a PACS
+  PacsSendState pacs;          // the PACS node, and sending exports to it
+  PacsBrowserState pacsBrowser;  // query and retrieve from it
   std::string compareLevel;  // disc shown side by side (annulogram and MRI findings), empty = none
   TearAnnotation draft;
   std::string selectedTear;

@@ -39,6 +39,8 @@ Application::~Application() {
   // Running work would hold shutdown until done: ask it to stop (futures wait for it).
   if (processing_.cancelLeak) *processing_.cancelLeak = true;
   if (processing_.cancelFilter) *processing_.cancelFilter = true;
+  if (state_.pacs.cancel) *state_.pacs.cancel = true;
+  if (state_.pacsBrowser.cancel) *state_.pacsBrowser.cancel = true;
   for (auto& v : views_) v.reset();  // GL objects go while the context lives
   volume_.reset();
   thumbnails_.reset();
@@ -282,6 +284,42 @@ void Application::simulateInput() {
   simulatedMouse_.reset();
 }
 
+// --from-pacs/--study: the study comes into the cache folder the PACS panel uses, then opens from there.
+bool Application::retrieveRequestedStudy() {
+  auto node = parsePacsNode(options_.fromPacs);
+  if (!node) {
+    std::cerr << "annulo: --from-pacs: " << node.message() << "\n";
+    return false;
+  }
+  const std::string folder = retrieveFolder(options_.studyUid);
+  auto r = retrieveStudy(*node, options_.studyUid, folder);
+  if (!r || r->files.empty()) {
+    std::cerr << "annulo: retrieve " << options_.studyUid << ": " << (r ? "nothing arrived" : r.message()) << "\n";
+    return false;
+  }
+  std::cout << "retrieved " << r->files.size() << " instance(s) into " << folder << "\n";
+  options_.path = folder;
+  return true;
+}
+
+// Scripted send of what --export wrote (--send-to AET@HOST:PORT), as the panel's Send does.
+bool Application::sendExported(const std::vector<std::string>& files) {
+  if (options_.sendTo.empty()) return true;
+  auto node = parsePacsNode(options_.sendTo);
+  if (!node) {
+    std::cerr << "annulo: --send-to: " << node.message() << "\n";
+    return false;
+  }
+  auto report = storeFiles(*node, files);
+  if (!report) {
+    std::cerr << "annulo: send: " << report.message() << "\n";
+    return false;
+  }
+  for (const auto& f : report->files)
+    std::cout << "sent " << f.path << ": " << outcomeName(f.outcome) << (f.message.empty() ? "" : " (" + f.message + ")") << "\n";
+  return report->ok();
+}
+
 void Application::writeSidecar(const std::string& path) const {
   std::FILE* f = std::fopen(path.c_str(), "w");
   if (!f) return;
@@ -367,6 +405,7 @@ int Application::run() {
   }
   state_.layout = options_.layout;
   loadRecent(state_);
+  if (!options_.fromPacs.empty() && !retrieveRequestedStudy()) return 1;
   if (!options_.path.empty()) {
     state_.pathInput = options_.path;
     loader_.start(options_.path);
@@ -405,7 +444,7 @@ int Application::run() {
       for (const auto& f : r.files) std::cout << "exported " << f << "\n";
       for (const auto& w : r.warnings) std::cerr << "annulo: " << w << "\n";
       if (!r.ok) std::cerr << "annulo: export: " << r.message << "\n";
-      ok = ok && r.ok;
+      ok = ok && r.ok && sendExported(r.files);
     }
     writeSidecar(options_.screenshot + ".json");
     if (!state_.loadError.empty()) std::cerr << "annulo: " << state_.loadError << "\n";

@@ -33,8 +33,10 @@ struct LaunchOptions {
   std::string compare;      // disc level to show side by side, e.g. L4-L5
   std::optional<std::array<double, 2>> segmentAt;  // run leak segmentation from this injection point
   bool findHiz = false;
+  std::string fromPacs, studyUid;  // retrieve this study from this PACS (AET@HOST:PORT) and open it
   bool importReports = false;  // add the tears of every SR found with the study
   std::string exportPath;  // after the screenshot: write SR (+ -seg.dcm, -pr.dcm) there
+  std::string sendTo;      // then store them on this PACS (AET@HOST:PORT)
   std::string filter;  // apply this filter (annulo-cli filter's --op names) and show the result
   std::string bench;        // cine | wl | volume: print frame rates and exit
   double startedAtMs = 0;   // process start on the steady clock, for launch time
@@ -65,6 +67,8 @@ class Application {
   void pollLoader();
   bool writeScreenshot(const std::string& path);
   void writeSidecar(const std::string& path) const;
+  bool sendExported(const std::vector<std::string>& files);
+  bool retrieveRequestedStudy();
   void simulateInput();
   void renderFrame();
   void loadLabels();

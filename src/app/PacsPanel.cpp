@@ -23,29 +23,9 @@ void copyTo(char* dst, std::size_t size, const std::string& src) {
   std::snprintf(dst, size, "%s", src.c_str());
 }
 
-PacsNode nodeFrom(const PacsSendState& st) {
-  PacsNode n;
-  n.calledAe = st.calledAe;
-  n.host = st.host;
-  n.port = st.port;
-  n.callingAe = st.callingAe;
-  return n;
-}
-
-void loadOnce(PacsSendState& st) {
-  if (st.loaded) return;
-  st.loaded = true;
-  auto n = loadPacsNode();
-  if (!n) return;  // first run: the defaults stay
-  copyTo(st.calledAe, sizeof st.calledAe, n->calledAe);
-  copyTo(st.host, sizeof st.host, n->host);
-  copyTo(st.callingAe, sizeof st.callingAe, n->callingAe);
-  st.port = n->port;
-}
-
 // Validates, remembers the node, and hands it to a worker.
 bool prepare(PacsSendState& st, PacsNode& node) {
-  node = nodeFrom(st);
+  node = pacsNodeFrom(st);
   st.error.clear();
   st.status.clear();
   if (auto s = validate(node); !s) return st.error = s.message(), false;
@@ -76,7 +56,7 @@ void startSend(PacsSendState& st, const std::vector<std::string>& files) {
 void pollEcho(PacsSendState& st) {
   if (!ready(st.echoTask)) return;
   auto r = st.echoTask.get();
-  if (r) st.status = "Echo " + describe(nodeFrom(st)) + ": success (" + std::to_string(int(r->ms + 0.5)) + " ms)";
+  if (r) st.status = "Echo " + describe(pacsNodeFrom(st)) + ": success (" + std::to_string(int(r->ms + 0.5)) + " ms)";
   else st.error = r.message();
 }
 
@@ -89,15 +69,6 @@ void pollSend(PacsSendState& st) {
   if (r->warnings) st.status += " (" + std::to_string(r->warnings) + " with warnings)";
   if (r->cancelled) st.status += ", cancelled";
   if (r->notStored) st.error = std::to_string(r->notStored) + " file(s) not stored: see the list";
-}
-
-void drawNodeFields(PacsSendState& st) {
-  ImGui::BeginDisabled(busy(st));
-  ImGui::InputText("Called AE", st.calledAe, sizeof st.calledAe);
-  ImGui::InputText("Host", st.host, sizeof st.host);
-  ImGui::InputInt("Port", &st.port, 0);
-  ImGui::InputText("Our AE", st.callingAe, sizeof st.callingAe);
-  ImGui::EndDisabled();
 }
 
 void drawButtons(PacsSendState& st, const std::vector<std::string>& files) {
@@ -142,6 +113,36 @@ std::filesystem::path configDir() {
 
 }  // namespace
 
+PacsNode pacsNodeFrom(const PacsSendState& st) {
+  PacsNode n;
+  n.calledAe = st.calledAe;
+  n.host = st.host;
+  n.port = st.port;
+  n.callingAe = st.callingAe;
+  return n;
+}
+
+void ensurePacsNodeLoaded(PacsSendState& st) {
+  if (st.loaded) return;
+  st.loaded = true;
+  auto n = loadPacsNode();
+  if (!n) return;  // first run: the defaults stay
+  copyTo(st.calledAe, sizeof st.calledAe, n->calledAe);
+  copyTo(st.host, sizeof st.host, n->host);
+  copyTo(st.callingAe, sizeof st.callingAe, n->callingAe);
+  st.port = n->port;
+}
+
+void drawPacsNodeFields(PacsSendState& st) {
+  ensurePacsNodeLoaded(st);
+  ImGui::BeginDisabled(busy(st));
+  ImGui::InputText("Called AE", st.calledAe, sizeof st.calledAe);
+  ImGui::InputText("Host", st.host, sizeof st.host);
+  ImGui::InputInt("Port", &st.port, 0);
+  ImGui::InputText("Our AE", st.callingAe, sizeof st.callingAe);
+  ImGui::EndDisabled();
+}
+
 std::string pacsConfigPath() { return (configDir() / "pacs.json").string(); }
 
 Result<PacsNode> loadPacsNode() {
@@ -177,10 +178,10 @@ Status savePacsNode(const PacsNode& node) {
 }
 
 void drawPacsSend(PacsSendState& st, const std::vector<std::string>& files) {
-  loadOnce(st);
+  ensurePacsNodeLoaded(st);
   pollEcho(st);
   pollSend(st);
-  drawNodeFields(st);
+  drawPacsNodeFields(st);
   drawButtons(st, files);
   drawProgress(st);
   drawResults(st);

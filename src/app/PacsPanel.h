@@ -40,6 +40,12 @@ std::string pacsConfigPath();
 Result<PacsNode> loadPacsNode();
 Status savePacsNode(const PacsNode& node);
 
+// The node as edited (read from pacs.json on first use), and its fields for a panel:
+// the study browser's PACS section and the export's Send share one node.
+PacsNode pacsNodeFrom(const PacsSendState& st);
+void ensurePacsNodeLoaded(PacsSendState& st);
+void drawPacsNodeFields(PacsSendState& st);
+
 // Draws the panel contents (call inside an ImGui window) and polls the worker.
 // `files` are the DICOM files Send will store (e.g. the study's images plus the
 // exported SR/SEG/GSPS); the vector is copied when Send is pressed.

@@ -218,6 +218,14 @@ void drawStudyPanel(AppState& st, StudyLoader& loader, const Thumbnails& thumbs)
     if (ImGui::Button("Cancel")) loader.cancel();
   }
   if (!st.loadError.empty()) ImGui::TextColored(ImVec4(1, 0.4f, 0.3f, 1), "%s", st.loadError.c_str());
+  if (ImGui::CollapsingHeader("PACS")) {
+    ImGui::PushID("pacs-browser");
+    if (auto folder = drawPacsBrowser(st.pacsBrowser, st.pacs)) {
+      st.pathInput = *folder;
+      loader.start(*folder);
+    }
+    ImGui::PopID();
+  }
   if (!st.recent.empty() && ImGui::CollapsingHeader("Recent")) {
     for (std::size_t i = 0; i < st.recent.size(); ++i) {
       ImGui::PushID(int(i));
@@ -351,6 +359,13 @@ void drawExport(AppState& st) {
     if (r.ok) st.exportedFiles = r.files;
   }
   ImGui::EndDisabled();
+  // The objects just written go to the PACS the images came from (or any other).
+  if (ImGui::TreeNode("Send to PACS")) {
+    if (st.exportedFiles.empty()) ImGui::TextDisabled("export first: Send stores the exported objects");
+    else ImGui::TextDisabled("sends %zu exported object(s)", st.exportedFiles.size());
+    drawPacsSend(st.pacs, st.exportedFiles);
+    ImGui::TreePop();
+  }
 }
 
 void drawTearPanel(AppState& st) {

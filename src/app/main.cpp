@@ -11,9 +11,10 @@
 namespace {
 
 const char* kUsage =
-    "usage: annulo [PATH] [--screenshot OUT.png] [--series UID] [--frame N] [--layout 2d|mpr|3d] [--size WxH]\n"
+    "usage: annulo [PATH | --from-pacs AET@HOST:PORT --study UID] [--screenshot OUT.png] [--series UID] [--frame N] [--layout 2d|mpr|3d] [--size WxH]\n"
     "       [--labels LABELS.nrrd] [--labels-3d surface|overlay|off]\n"
-    "       [--import-reports] [--export REPORT.dcm (SR, and -seg.dcm / -pr.dcm beside it)] [--tool point|polyline|polygon --click X,Y ...] [--compare LEVEL]\n"
+    "       [--import-reports] [--export REPORT.dcm (SR, and -seg.dcm / -pr.dcm beside it)]\n"
+    "       [--send-to AET@HOST:PORT (store what --export wrote)] [--tool point|polyline|polygon --click X,Y ...] [--compare LEVEL]\n"
     "       [--segment X,Y (injection point)] [--hiz] [--filter median|diffusion|clahe|unsharp|subtract|mip]\n"
     "  PATH: a DICOM file, folder or DICOMDIR. --screenshot renders the whole UI once and exits\n"
     "  (and writes OUT.png.json with where the image view was); --tool/--click simulate mouse\n"
@@ -63,6 +64,12 @@ bool parse(int argc, char** argv, annulo::app::LaunchOptions& o) {
       if (!next(o.labels)) return false;
     } else if (a == "--import-reports") {
       o.importReports = true;
+    } else if (a == "--from-pacs") {
+      if (!next(o.fromPacs)) return false;
+    } else if (a == "--study") {
+      if (!next(o.studyUid)) return false;
+    } else if (a == "--send-to") {
+      if (!next(o.sendTo)) return false;
     } else if (a == "--export") {
       if (!next(o.exportPath)) return false;
     } else if (a == "--labels-3d") {
@@ -86,7 +93,8 @@ bool parse(int argc, char** argv, annulo::app::LaunchOptions& o) {
       o.path = a;
     }
   }
-  return true;
+  if (o.fromPacs.empty() != o.studyUid.empty()) return false;  // --from-pacs needs --study, and back
+  return o.sendTo.empty() || !o.exportPath.empty();             // --send-to stores what --export writes
 }
 
 }  // namespace

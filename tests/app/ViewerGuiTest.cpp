@@ -18,7 +18,9 @@
 
 #include "annulo/annotation/SessionStore.h"
 #include "annulo/phantom/Phantom.h"
+#include "annulo/net/Store.h"
 #include "annulo/render/ViewTransform.h"
+#include "net/OrthancServer.h"
 #include "support/TestSupport.h"
 
 namespace annulo {
@@ -83,7 +85,8 @@ class ViewerGui : public ::testing::Test {
   Shot runOn(const std::string& path, const std::string& args) {
     const std::string png = (dir_ / "shot.png").string();
     std::string out;
-    const int rc = test::runCommand("XDG_DATA_HOME=" + (dir_ / "xdg").string() + " xvfb-run -a -s '-screen 0 1600x1000x24' " +
+    const int rc = test::runCommand("XDG_DATA_HOME=" + (dir_ / "xdg").string() + " XDG_CACHE_HOME=" + (dir_ / "cache").string() +
+                                        " xvfb-run -a -s '-screen 0 1600x1000x24' " +
                                         std::string(ANNULO_VIEWER) + " " + path +
                                         " --size 1400x900 --screenshot " + png + " " + args + " 2>&1",
                                     &out);
@@ -425,11 +428,62 @@ TEST_F(ViewerGui, ReportFoundWithTheStudyBringsItsTearsOnce) {
   EXPECT_EQ(runOn(folder.string(), "--import-reports").side["tears"], 1);
 }
 
+TEST_F(ViewerGui, StudyRetrievedFromThePacsOpensAsFromDisk) {
+  test::OrthancServer pacs;
+  std::string why;
+  if (!pacs.start(why)) GTEST_SKIP() << why;
+  std::vector<std::string> files;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(test::sourceDir() / "sample_data"))
+    if (e.is_regular_file() && e.path().extension() != ".json") files.push_back(e.path().string());
+  auto stored = storeFiles(pacs.node(), files);
+  ASSERT_TRUE(stored.ok()) << stored.message();
+  ASSERT_TRUE(stored->ok());
+
+  const Shot s = runOn("", "--from-pacs " + pacs.nodeText() + " --study " + truth_.studyInstanceUid + " --frame 40");
+  EXPECT_EQ(s.side["series_uid"], truth_.xa.seriesInstanceUid);
+  EXPECT_EQ(s.side["frame"], 40);
+  // Into the cache folder, one file per instance, and the picture is the one from disk.
+  std::size_t retrieved = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir_ / "cache" / "annulo" / "retrieved" / truth_.studyInstanceUid))
+    retrieved += e.is_regular_file() ? 1 : 0;
+  EXPECT_EQ(retrieved, files.size());
+  const std::array<double, 2> nucleus{truth_.xa.discCenter[0] - truth_.xa.nucleusRadiusX * 0.5, truth_.xa.discCenter[1]};
+  const Shot local = run("--frame 40");
+  const Rgb a = s.at(s.toScreen(moved(nucleus, 40))), b = local.at(local.toScreen(moved(nucleus, 40)));
+  EXPECT_EQ(int(a.GetRed()), int(b.GetRed()));
+  EXPECT_LT(int(a.GetRed()), 100) << "contrast-filled nucleus is dark";
+}
+
 std::string dump(const std::string& file, const std::string& tag) {
   std::string out;
   test::runCommand("dcmdump +P " + tag + " '" + file + "' 2>&1", &out);
   return out;
 }
+
+TEST_F(ViewerGui, ExportedReportSegAndPresentationStateReachThePacs) {
+  test::OrthancServer pacs;
+  std::string why;
+  if (!pacs.start(why)) GTEST_SKIP() << why;
+  char seed[64];
+  std::snprintf(seed, sizeof seed, "%.2f,%.2f", truth_.xa.needleTip[0], truth_.xa.needleTip[1]);
+  const std::string report = (dir_ / "out" / "report.dcm").string();
+  std::string out;
+  const std::string png = (dir_ / "shot.png").string();
+  const int rc = test::runCommand("XDG_DATA_HOME=" + (dir_ / "xdg").string() + " xvfb-run -a -s '-screen 0 1600x1000x24' " +
+                                      std::string(ANNULO_VIEWER) + " " + (test::sourceDir() / "sample_data").string() +
+                                      " --size 1400x900 --screenshot " + png + " " + clickPoint({300.0, 250.0}, 40) +
+                                      " --segment " + seed + " --export " + report + " --send-to " + pacs.nodeText() + " 2>&1",
+                                  &out);
+  ASSERT_EQ(rc, 0) << out;
+  std::multiset<std::string> sent;
+  for (const std::string f : {"report.dcm", "report-seg.dcm", "report-pr.dcm"}) {
+    const std::string uid = dump((dir_ / "out" / f).string(), "SOPInstanceUID");
+    sent.insert(uid.substr(uid.find('[') + 1, uid.find(']') - uid.find('[') - 1));
+    EXPECT_NE(out.find("sent " + (dir_ / "out" / f).string() + ": success"), std::string::npos) << out;
+  }
+  EXPECT_EQ(pacs.storedSopInstanceUids(), sent) << pacs.log();
+}
+
 
 TEST_F(ViewerGui, ExportWritesSegSrAndPresentationStateThatPassDciodvfy) {
   if (test::runCommand("command -v dciodvfy > /dev/null") != 0) GTEST_SKIP() << "dciodvfy not installed";

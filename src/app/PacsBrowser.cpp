@@ -1,0 +1,121 @@
+#include "PacsBrowser.h"
+
+#include <imgui.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+
+namespace annulo::app {
+namespace {
+
+template <typename T>
+bool ready(const std::future<T>& f) {
+  return f.valid() && f.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+}
+
+bool busy(const PacsBrowserState& st) { return st.findTask.valid() || st.getTask.valid(); }
+
+void startFind(PacsBrowserState& st, const PacsNode& node) {
+  StudyQuery q;
+  q.patientId = st.patientId;
+  q.patientName = st.patientName;
+  q.modality = st.modality;
+  st.error.clear();
+  st.status.clear();
+  if (st.dates[0])
+    if (Status s = parseDateRange(st.dates, q); !s) return (void)(st.error = s.message());
+  st.findTask = std::async(std::launch::async, [node, q] { return findStudies(node, q); });
+}
+
+void startRetrieve(PacsBrowserState& st, const PacsNode& node, const std::string& studyUid) {
+  st.folder = retrieveFolder(studyUid);
+  st.progress = std::make_shared<std::atomic<float>>(0.0f);
+  st.cancel = std::make_shared<std::atomic<bool>>(false);
+  st.error.clear();
+  st.status = "retrieving " + studyUid;
+  st.getTask = std::async(std::launch::async, [node, studyUid, folder = st.folder, p = st.progress, c = st.cancel] {
+    RetrieveOptions o;
+    o.progress = p.get();
+    o.cancel = c.get();
+    return retrieveStudy(node, studyUid, folder, o);
+  });
+}
+
+void pollFind(PacsBrowserState& st) {
+  if (!ready(st.findTask)) return;
+  auto r = st.findTask.get();
+  if (!r) return (void)(st.error = r.message());
+  st.matches = std::move(*r);
+  st.status = std::to_string(st.matches.size()) + " stud" + (st.matches.size() == 1 ? "y" : "ies") + " found";
+}
+
+std::optional<std::string> pollRetrieve(PacsBrowserState& st) {
+  if (!ready(st.getTask)) return std::nullopt;
+  auto r = st.getTask.get();
+  if (!r) {
+    st.error = r.message();
+    return std::nullopt;
+  }
+  st.status = std::to_string(r->files.size()) + " instance(s) retrieved" + (r->cancelled ? " (cancelled)" : "");
+  if (r->failed || !r->failures.empty())
+    st.error = std::to_string(r->failed) + " failed" + (r->failures.empty() ? "" : ": " + r->failures.front());
+  // Whatever arrived is worth opening, even after a cancel or a partial failure.
+  if (r->files.empty()) return std::nullopt;
+  return st.folder;
+}
+
+void drawQuery(PacsBrowserState& st, PacsSendState& node) {
+  drawPacsNodeFields(node);
+  ImGui::InputText("Patient ID", st.patientId, sizeof st.patientId);
+  ImGui::InputText("Patient name", st.patientName, sizeof st.patientName);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("DICOM wildcards: DOE^* or *JOHN*");
+  ImGui::InputText("Dates", st.dates, sizeof st.dates);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("YYYYMMDD, or a range FROM-TO (either side may be empty)");
+  ImGui::InputText("Modality", st.modality, sizeof st.modality);
+  ImGui::BeginDisabled(busy(st));
+  if (ImGui::Button(st.findTask.valid() ? "Searching..." : "Find studies")) startFind(st, pacsNodeFrom(node));
+  ImGui::EndDisabled();
+}
+
+void drawMatches(PacsBrowserState& st, PacsSendState& node) {
+  for (std::size_t i = 0; i < st.matches.size(); ++i) {
+    const StudyMatch& m = st.matches[i];
+    ImGui::PushID(int(i));
+    std::string modalities;
+    for (const auto& x : m.modalities) modalities += (modalities.empty() ? "" : "/") + x;
+    ImGui::TextWrapped("%s  %s  %s  %s", m.patientName.c_str(), m.studyDate.c_str(), modalities.c_str(),
+                       m.studyDescription.c_str());
+    if (m.numberOfInstances >= 0) ImGui::TextDisabled("%d instance(s)", m.numberOfInstances);
+    ImGui::BeginDisabled(busy(st));
+    if (ImGui::SmallButton("Retrieve and open")) startRetrieve(st, pacsNodeFrom(node), m.studyInstanceUid);
+    ImGui::EndDisabled();
+    ImGui::PopID();
+  }
+}
+
+}  // namespace
+
+std::string retrieveFolder(const std::string& studyInstanceUid) {
+  std::filesystem::path base;
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) base = xdg;
+  else base = std::filesystem::path(std::getenv("HOME") ? std::getenv("HOME") : "/tmp") / ".cache";
+  return (base / "annulo" / "retrieved" / studyInstanceUid).string();
+}
+
+std::optional<std::string> drawPacsBrowser(PacsBrowserState& st, PacsSendState& node) {
+  pollFind(st);
+  auto open = pollRetrieve(st);
+  drawQuery(st, node);
+  if (st.getTask.valid() && st.progress) {
+    if (ImGui::SmallButton("Cancel") && st.cancel) *st.cancel = true;
+    ImGui::SameLine();
+    ImGui::ProgressBar(st.progress->load(std::memory_order_relaxed), ImVec2(-1, 0));
+  }
+  if (!st.status.empty()) ImGui::TextWrapped("%s", st.status.c_str());
+  if (!st.error.empty()) ImGui::TextColored(ImVec4(1, 0.4f, 0.3f, 1), "%s", st.error.c_str());
+  drawMatches(st, node);
+  return open;
+}
+
+}  // namespace annulo::app
