@@ -7,6 +7,7 @@
 #include <vtkColorTransferFunction.h>
 #include <vtkGenericOpenGLRenderWindow.h>
 #include <vtkImageImport.h>
+#include <vtkImageShrink3D.h>
 #include <vtkMatrix4x4.h>
 #include <vtkOpenGLFramebufferObject.h>
 #include <vtkPiecewiseFunction.h>
@@ -66,6 +67,22 @@ VolumeView::VolumeView() {
 
 VolumeView::~VolumeView() = default;
 
+// Above ~32 M voxels (a 1024^2 x 120 cine is 126 M) the CPU ray caster drops below
+// 10 fps: it renders a 2x2 in-plane average instead; labels and markers stay exact.
+void VolumeView::chooseInput() {
+  if (!series_) return;
+  const double voxels = double(series_->columns) * series_->rows * double(series_->sliceCount());
+  reduced_ = cpu_ && voxels > 32e6;
+  if (reduced_) {
+    shrink_->SetInputConnection(import_->GetOutputPort());
+    shrink_->SetShrinkFactors(2, 2, 1);
+    shrink_->AveragingOn();
+    mapper_->SetInputConnection(shrink_->GetOutputPort());
+  } else {
+    mapper_->SetInputConnection(import_->GetOutputPort());
+  }
+}
+
 void VolumeView::setSeries(const Series& s) {
   if (&s == series_) return;
   series_ = &s;
@@ -90,7 +107,7 @@ void VolumeView::setSeries(const Series& s) {
   import_->SetDataSpacing(spacing_[0], spacing_[1], spacing_[2]);
   import_->SetDataOrigin(0, 0, 0);
   import_->Modified();
-  mapper_->SetInputConnection(import_->GetOutputPort());
+  chooseInput();
   mapper_->SetInteractiveUpdateRate(10.0);
   labels_ = nullptr;
   surfacesStale_ = true;
@@ -273,6 +290,7 @@ unsigned VolumeView::render(int w, int h) {
     cpu_ = !renderer || std::strstr(renderer, "llvmpipe") || std::strstr(renderer, "softpipe");
     if (cpu_) mapper_->SetRequestedRenderModeToRayCast();
     else mapper_->SetRequestedRenderModeToGPU();
+    chooseInput();
     initialised_ = true;
   }
   if (surfacesStale_) buildSurfaces();

@@ -25,6 +25,7 @@ class vtkActor;
 class vtkGenericOpenGLRenderWindow;
 class vtkRenderer;
 class vtkImageImport;
+class vtkImageShrink3D;
 class vtkSmartVolumeMapper;
 class vtkVolume;
 class vtkVolumeProperty;
@@ -83,10 +84,12 @@ class VolumeView {
   bool cpuRayCast() const { return cpu_; }
   const Series* series() const { return series_; }
   bool timeStack() const { return timeStack_; }
+  bool reduced() const { return reduced_; }  // rendered from a 2x2 in-plane average
   const std::vector<LabelSurfaceInfo>& labelSurfaces() const { return surfaceInfo_; }
   double lastSurfaceBuildMs() const { return surfaceBuildMs_; }
 
  private:
+  void chooseInput();
   void buildSurfaces();
   void placeSurfaces();
   vtkSmartPointer<vtkActor> markerActor(const Marker3D& m) const;
@@ -95,12 +98,14 @@ class VolumeView {
   vtkNew<vtkRenderer> renderer_;
   vtkNew<vtkRenderer> overlay_;  // layer 1: drawn over the volume, same camera
   vtkNew<vtkImageImport> import_;
+  vtkNew<vtkImageShrink3D> shrink_;  // only for volumes too large to ray cast interactively
   vtkNew<vtkSmartVolumeMapper> mapper_;
   vtkNew<vtkVolumeProperty> property_;
   vtkNew<vtkVolume> volume_;
   const Series* series_ = nullptr;
   std::array<double, 3> spacing_{1, 1, 1};  // scene units (mm) per voxel step
   bool timeStack_ = false;
+  bool reduced_ = false;
 
   const std::uint8_t* labels_ = nullptr;
   std::uint64_t labelsVersion_ = 0;
@@ -117,7 +122,7 @@ class VolumeView {
 
   int width_ = 0, height_ = 0;
   bool initialised_ = false;
-  bool cpu_ = true;
+  bool cpu_ = true;  // until the first render names the GL renderer: assume software
   bool interacting_ = false;
 };
 
