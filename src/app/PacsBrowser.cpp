@@ -6,13 +6,10 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "TaskReady.h"
+
 namespace annulo::app {
 namespace {
-
-template <typename T>
-bool ready(const std::future<T>& f) {
-  return f.valid() && f.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
-}
 
 bool busy(const PacsBrowserState& st) { return st.findTask.valid() || st.getTask.valid(); }
 
@@ -43,7 +40,7 @@ void startRetrieve(PacsBrowserState& st, const PacsNode& node, const std::string
 }
 
 void pollFind(PacsBrowserState& st) {
-  if (!ready(st.findTask)) return;
+  if (!taskReady(st.findTask)) return;
   auto r = st.findTask.get();
   if (!r) return (void)(st.error = r.message());
   st.matches = std::move(*r);
@@ -51,7 +48,7 @@ void pollFind(PacsBrowserState& st) {
 }
 
 std::optional<std::string> pollRetrieve(PacsBrowserState& st) {
-  if (!ready(st.getTask)) return std::nullopt;
+  if (!taskReady(st.getTask)) return std::nullopt;
   auto r = st.getTask.get();
   if (!r) {
     st.error = r.message();

@@ -9,13 +9,10 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "TaskReady.h"
+
 namespace annulo::app {
 namespace {
-
-template <typename T>
-bool ready(const std::future<T>& f) {
-  return f.valid() && f.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
-}
 
 bool busy(const PacsSendState& st) { return st.echoTask.valid() || st.sendTask.valid(); }
 
@@ -54,14 +51,14 @@ void startSend(PacsSendState& st, const std::vector<std::string>& files) {
 }
 
 void pollEcho(PacsSendState& st) {
-  if (!ready(st.echoTask)) return;
+  if (!taskReady(st.echoTask)) return;
   auto r = st.echoTask.get();
   if (r) st.status = "Echo " + describe(pacsNodeFrom(st)) + ": success (" + std::to_string(int(r->ms + 0.5)) + " ms)";
   else st.error = r.message();
 }
 
 void pollSend(PacsSendState& st) {
-  if (!ready(st.sendTask)) return;
+  if (!taskReady(st.sendTask)) return;
   auto r = st.sendTask.get();
   if (!r) return (void)(st.error = r.message());
   st.lastFiles = r->files;

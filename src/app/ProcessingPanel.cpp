@@ -11,16 +11,10 @@
 #include "Panels.h"
 #include "annulo/processing/FilterParameters.h"
 #include "ViewDrawing.h"
+#include "TaskReady.h"
 
 namespace annulo::app {
 namespace {
-
-template <typename T>
-bool ready(const std::future<T>& f) {
-  if (!f.valid()) return false;
-  const auto status = f.wait_for(std::chrono::seconds(0));
-  return status == std::future_status::ready;  // a deferred task is run by wait(), not here
-}
 
 // Intradiscal and leak area over time; a click jumps to that frame.
 void areaPlot(AppState& st, const LeakSegmentation& seg) {
@@ -311,7 +305,7 @@ bool processingClick(Processing& p, Vec2 image) {
 }
 
 void pollProcessing(AppState& st, Processing& p) {
-  if (ready(p.leakTask)) {
+  if (taskReady(p.leakTask)) {
     auto r = p.leakTask.get();
     if (r) {
       p.leak = std::make_shared<const LeakSegmentation>(std::move(*r));
@@ -328,7 +322,7 @@ void pollProcessing(AppState& st, Processing& p) {
       p.error = r.message();
     }
   }
-  if (ready(p.filterTask)) {
+  if (taskReady(p.filterTask)) {
     auto r = p.filterTask.get();
     if (r && p.filterSource) {
       st.message = r->derivationDescription;
@@ -339,7 +333,7 @@ void pollProcessing(AppState& st, Processing& p) {
       p.error = r.message();
     }
   }
-  if (ready(p.hizTask)) {
+  if (taskReady(p.hizTask)) {
     auto r = p.hizTask.get();
     if (r) p.hiz = *r;
     else p.error = r.message();
