@@ -19,7 +19,7 @@ namespace {
 
 const char* kUsage =
     "usage: annulo-cli annotate SESSION [--source PATH] [--observer NAME]\n"
-    "         [--add \"level=L4-L5 type=radial grade=3 clock=6 zone=central frame=30 point=256,300\"]\n"
+    "         [--add \"level=L4-L5 type=radial grade=3 clock=6 zone=central frame=30 point=256,300\"] (repeatable)\n"
     "         [--list [--json]] [--remove ID]\n"
     "  keys: level type grade clock zone leak pain comment observer frame series\n"
     "        point=x,y polyline=x1,y1;x2,y2;... polygon=... point3d=x,y,z polyline3d=...\n"
@@ -237,7 +237,7 @@ void printTears(const Session& s, bool json) {
 }  // namespace
 
 int runAnnotate(const std::vector<std::string>& argv) {
-  auto args = parseArgs(argv, {"--source", "--add", "--remove", "--observer"}, {"--list", "--json"});
+  auto args = parseArgs(argv, {"--source", "--add", "--remove", "--observer"}, {"--list", "--json"}, {"--add"});
   if (!args || args->positional.size() != 1) {
     std::cerr << "annulo-cli annotate: " << (args ? "expects one SESSION file" : args.message()) << "\n" << kUsage;
     return kExitUsage;
@@ -290,8 +290,11 @@ int runAnnotate(const std::vector<std::string>& argv) {
     }
     model = AnnotationModel(next, [&](const Session& s) { return saveSession(s, path); });
   }
-  if (auto add = args->value("--add")) {
-    auto pairs = splitPairs(*add);
+  // Every --add is checked before the first is saved: a typo in the third does not
+  // leave the first two in the session and the user unsure which went in.
+  std::vector<AddRequest> requests;
+  for (const std::string& add : args->all("--add")) {
+    auto pairs = splitPairs(add);
     if (!pairs) {
       std::cerr << "annulo-cli annotate: " << pairs.message() << "\n";
       return kExitUsage;
@@ -313,14 +316,20 @@ int runAnnotate(const std::vector<std::string>& argv) {
       std::cerr << "annulo-cli annotate: a geometry is required (point=, polyline=, polygon=, point3d=, polyline3d=)\n";
       return kExitUsage;
     }
+    requests.push_back(std::move(req));
+  }
+  if (!requests.empty()) {
     if (Status s = loadSource(); !s) {
       std::cerr << "annulo-cli annotate: " << s.message() << "\n";
       return kExitFailure;
     }
-    if (Status s = resolveImage(req, *source); !s) {
-      std::cerr << "annulo-cli annotate: " << s.message() << "\n";
-      return kExitFailure;
-    }
+    for (auto& req : requests)
+      if (Status s = resolveImage(req, *source); !s) {
+        std::cerr << "annulo-cli annotate: " << s.message() << "\n";
+        return kExitFailure;
+      }
+  }
+  for (auto& req : requests) {
     auto id = model.add(req.tear);
     if (!id) {
       std::cerr << "annulo-cli annotate: " << id.message() << "\n";

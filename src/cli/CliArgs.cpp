@@ -10,15 +10,22 @@ std::optional<std::string> Args::value(const std::string& key) const {
   return it->second;
 }
 
+std::vector<std::string> Args::all(const std::string& key) const {
+  auto it = lists.find(key);
+  return it == lists.end() ? std::vector<std::string>{} : it->second;
+}
+
 Result<Args> parseArgs(const std::vector<std::string>& argv, const std::set<std::string>& valued,
-                       const std::set<std::string>& flags) {
+                       const std::set<std::string>& flags, const std::set<std::string>& repeatable) {
   Args args;
   for (std::size_t i = 0; i < argv.size(); ++i) {
     const std::string& a = argv[i];
     if (a.size() > 1 && a[0] == '-' && !(a.size() > 1 && (std::isdigit(static_cast<unsigned char>(a[1])) || a[1] == '.'))) {
       if (valued.count(a)) {
         if (i + 1 >= argv.size()) return makeError("option " + a + " needs a value");
+        if (args.values.count(a) && !repeatable.count(a)) return makeError("option " + a + " given more than once");
         args.values[a] = argv[++i];
+        args.lists[a].push_back(args.values[a]);
       } else if (flags.count(a)) {
         args.flags.insert(a);
       } else {

@@ -143,5 +143,26 @@ TEST_F(CliOnPhantom, AnnotateCreatesListsAndRejectsUnknownValues) {
   EXPECT_TRUE(nlohmann::json::parse(out)["tears"].empty());
 }
 
+TEST_F(CliOnPhantom, AnnotateTakesSeveralTearsAtOnceOrNone) {
+  TempDir dir;
+  const std::string session = (dir / "s.json").string();
+  const std::string xa = truth_->xa.seriesInstanceUid;
+  auto add = [&](const std::string& fields) { return " --add \"series=" + xa + " " + fields + "\""; };
+  std::string out;
+  ASSERT_EQ(run("annotate " + session + " --source " + path() + add("level=L4-L5 frame=7 point=64,50") +
+                    add("level=L5-S1 type=concentric frame=8 point=70,52"), &out), 0) << out;
+  ASSERT_EQ(runCommand(cli() + " annotate " + session + " --list --json", &out), 0);
+  auto j = nlohmann::json::parse(out);
+  ASSERT_EQ(j["tears"].size(), 2u) << "both --add tears are saved";
+  EXPECT_EQ(j["tears"][1]["level"], "L5-S1");
+  // One bad --add among good ones: nothing is added.
+  EXPECT_EQ(run("annotate " + session + add("level=L3-L4 frame=7 point=60,50") + add("level=L3-L4 colour=red point=1,1"), &out), 2);
+  ASSERT_EQ(runCommand(cli() + " annotate " + session + " --list --json", &out), 0);
+  EXPECT_EQ(nlohmann::json::parse(out)["tears"].size(), 2u);
+  // Other options may not be repeated: the first value would be silently lost.
+  EXPECT_EQ(run("annotate " + session + " --remove T1 --remove T2", &out), 2);
+  EXPECT_NE(out.find("given more than once"), std::string::npos) << out;
+}
+
 }  // namespace
 }  // namespace annulo
