@@ -201,6 +201,14 @@ void startLeak(Processing& p, const Series* s) {
                           [s, o, flag = p.cancelLeak, progress = p.leakProgress] { return segmentLeak(*s, o); });
 }
 
+// One switch and opacity for the label overlay on every view (2D, MPR, 3D).
+void overlayControls(AppState& st) {
+  ImGui::Checkbox("overlay", &st.overlay.show);
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(120);
+  ImGui::SliderFloat("opacity", &st.overlay.opacity, 0.1f, 1.0f);
+}
+
 void leakSection(AppState& st, Processing& p, const Series* s) {
   if (ImGui::Button("Injection point (I)")) p.pick = Pick::Injection;
   ImGui::SameLine();
@@ -217,10 +225,7 @@ void leakSection(AppState& st, Processing& p, const Series* s) {
   if (ImGui::Button(running ? "Segmenting..." : "Segment leak")) startLeak(p, s);
   ImGui::EndDisabled();
   if (running) progressRow(p.leakProgress, p.cancelLeak, "leak");
-  ImGui::Checkbox("overlay", &st.overlay.show);
-  ImGui::SameLine();
-  ImGui::SetNextItemWidth(120);
-  ImGui::SliderFloat("opacity", &st.overlay.opacity, 0.1f, 1.0f);
+  overlayControls(st);
   if (p.leak && p.segmentedSeries == s) leakFigures(st, *p.leak);
 }
 
@@ -361,6 +366,7 @@ void drawProcessingPanel(AppState& st, Processing& p) {
     hizSection(st, p, s);
   else
     ImGui::TextWrapped("Leak segmentation needs a greyscale cine; HIZ search an MR series.");
+  if (!cine && !st.labels.empty()) overlayControls(st);  // a loaded label map on an MR or CT
   if (!p.error.empty()) ImGui::TextColored(ImVec4(1, 0.4f, 0.3f, 1), "%s", p.error.c_str());
 }
 
