@@ -21,7 +21,8 @@ struct FoundReport {
 
 // Reads every non-image object the loader set aside that is an SR, with the loaded
 // series as the images its references should resolve to. Other objects (SEG, GSPS)
-// are skipped; a broken SR is listed with its error.
+// are skipped; a broken SR (unparsable content, or a damaged file whose meta header
+// names an SR class) is listed with its error.
 std::vector<FoundReport> findReports(const LoadResult& study);
 
 struct ImportCount {

@@ -391,7 +391,7 @@ TEST_F(ViewerGui, ReportFoundWithTheStudyBringsItsTearsOnce) {
                                  truth_.xa.seriesInstanceUid + " level=L4-L5 type=radial grade=4 clock=6 frame=30 point=300,250' 2>&1",
                              &out), 0) << out;
   ASSERT_EQ(test::runCommand(test::cliPath() + " export-sr " + session + " -o " + sr + " 2>&1", &out), 0) << out;
-  // And a damaged copy of it: set aside with its reason, nothing else disturbed.
+  // And a damaged copy of it: listed with its reason, nothing else disturbed.
   {
     std::ifstream in(sr, std::ios::binary);
     std::string bytes((std::istreambuf_iterator<char>(in)), {});
@@ -399,9 +399,17 @@ TEST_F(ViewerGui, ReportFoundWithTheStudyBringsItsTearsOnce) {
   }
 
   const Shot s = runOn(folder.string(), "--frame 30 --import-reports");
-  ASSERT_EQ(s.side["reports"].size(), 1u) << s.side.dump();
-  EXPECT_EQ(s.side["reports"][0]["file"], "report.dcm");
-  EXPECT_EQ(s.side["reports"][0]["tears"], 1);
+  ASSERT_EQ(s.side["reports"].size(), 2u) << s.side.dump();
+  // The damaged copy with its error, the good report with its tear.
+  for (const auto& r : s.side["reports"]) {
+    if (r["file"] == "damaged.dcm") {
+      EXPECT_EQ(r["error"], true);
+    } else {
+      EXPECT_EQ(r["file"], "report.dcm");
+      EXPECT_EQ(r["tears"], 1);
+      EXPECT_EQ(r["error"], nullptr);
+    }
+  }
   EXPECT_EQ(s.side["tears"], 1);
   auto saved = loadSession(s.side["session"].get<std::string>());
   ASSERT_TRUE(saved.ok()) << saved.message();
