@@ -11,10 +11,6 @@
 // data set. Figures: best of --runs, MB/s (file bytes / wall time) and instances/s;
 // storescu's time includes its process start (a few ms).
 
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -27,6 +23,7 @@
 #include <thread>
 
 #include "ChildProcess.h"
+#include "support/LocalOrthanc.h"
 #include "annulo/dicom/FileCollector.h"
 #include "annulo/net/Echo.h"
 #include "annulo/net/Store.h"
@@ -37,68 +34,6 @@ namespace {
 using namespace annulo;
 using Clock = std::chrono::steady_clock;
 namespace fs = std::filesystem;
-
-int freePort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  int port = -1;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0)
-    port = ntohs(a.sin_port);
-  close(fd);
-  return port;
-}
-
-// A private Orthanc for the run; stopped by the destructor.
-class Orthanc {
- public:
-  Orthanc(const std::string& binary, const fs::path& dir) : dir_(dir) {
-    fs::create_directories(dir);
-    port_ = freePort();
-    const nlohmann::json c = {{"Name", "annulo-bench"}, {"StorageDirectory", (dir / "storage").string()},
-                              {"IndexDirectory", (dir / "index").string()}, {"DicomAet", "BENCH"},
-                              {"DicomPort", port_}, {"HttpPort", freePort()}, {"RemoteAccessAllowed", false},
-                              {"AuthenticationEnabled", false}, {"DicomAlwaysAllowStore", true},
-                              {"DicomAlwaysAllowEcho", true}, {"OverwriteInstances", true},
-                              {"Plugins", nlohmann::json::array()}, {"SaveJobs", false},
-                              {"StorageCompression", false}};
-    std::ofstream(dir / "orthanc.json") << c.dump(2);
-    const std::string config = (dir / "orthanc.json").string(), log = (dir / "orthanc.log").string();
-    pid_ = fork();
-    if (pid_ == 0) {
-      if (!freopen(log.c_str(), "w", stdout) || !freopen(log.c_str(), "a", stderr)) _exit(127);
-      execl(binary.c_str(), binary.c_str(), config.c_str(), static_cast<char*>(nullptr));
-      _exit(127);
-    }
-  }
-  ~Orthanc() {
-    if (pid_ <= 0) return;
-    kill(pid_, SIGKILL);  // a graceful stop takes seconds; the storage is scratch
-    waitpid(pid_, nullptr, 0);
-  }
-  PacsNode node() const {
-    PacsNode n;
-    n.calledAe = "BENCH";
-    n.host = "127.0.0.1";
-    n.port = port_;
-    return n;
-  }
-  bool waitReady() const {
-    for (int i = 0; i < 200; ++i) {
-      if (echo(node()).ok()) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return false;
-  }
-
- private:
-  fs::path dir_;
-  int port_ = -1;
-  pid_t pid_ = -1;
-};
 
 struct Figures {
   double seconds = 1e30;
@@ -189,15 +124,20 @@ int main(int argc, char** argv) {
   const fs::path scratch = fs::temp_directory_path() / ("annulo-bench-pacs-" + std::to_string(getpid()));
   fs::create_directories(scratch);
 
-  std::unique_ptr<Orthanc> orthanc;
+  std::unique_ptr<test::LocalOrthanc> orthanc;
   PacsNode node;
   if (const std::string to = arg(argc, argv, "--to", ""); !to.empty()) {
     auto n = parsePacsNode(to);
     if (!n) return std::cerr << n.message() << "\n", 2;
     node = *n;
   } else {
-    orthanc = std::make_unique<Orthanc>(arg(argc, argv, "--orthanc", "/usr/sbin/Orthanc"), scratch / "orthanc");
-    if (!orthanc->waitReady()) return std::cerr << "Orthanc did not start (see " << scratch << ")\n", 1;
+    orthanc = std::make_unique<test::LocalOrthanc>(scratch / "orthanc", "BENCH");
+    std::string error;
+    if (!orthanc->start(arg(argc, argv, "--orthanc", "/usr/sbin/Orthanc"),
+                        {{"Name", "annulo-bench"}, {"DicomAlwaysAllowStore", true}, {"DicomAlwaysAllowEcho", true},
+                         {"OverwriteInstances", true}},
+                        error))
+      return std::cerr << error << "\n", 1;
     node = orthanc->node();
   }
   std::cout << "peer " << describe(node) << "\n";
