@@ -52,6 +52,7 @@ struct AppState {
 
   std::unique_ptr<AnnotationModel> model;
   std::string sessionPath;
+  std::string sessionStem;  // file name of the session (and default export), see adoptStudy
   std::string sessionError;
   TearTool tool;
   MeasureTool measure;

@@ -126,6 +126,20 @@ void selectSeries(AppState& st, int index) {
   }
 }
 
+// The session's file name: the Study Instance UID when it is a real one (digits and
+// dots, at most 64); otherwise a name from the source folder, so studies without a
+// usable UID never share a file, and a malformed UID never names a path.
+std::string sessionStem(const std::string& studyUid, const std::string& source) {
+  const bool uid = !studyUid.empty() && studyUid.size() <= 64 &&
+                   std::all_of(studyUid.begin(), studyUid.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.'; });
+  if (uid) return studyUid;
+  std::uint64_t h = 1469598103934665603ull;  // FNV-1a: stable across runs and builds, unlike std::hash
+  for (unsigned char c : source + "|" + studyUid) h = (h ^ c) * 1099511628211ull;
+  char stem[32];
+  std::snprintf(stem, sizeof stem, "study-%016llx", static_cast<unsigned long long>(h));
+  return stem;
+}
+
 void adoptStudy(AppState& st, LoadResult result, const std::string& path) {
   st.study = std::make_unique<LoadResult>(std::move(result));
   st.derived.clear();
@@ -137,10 +151,13 @@ void adoptStudy(AppState& st, LoadResult result, const std::string& path) {
   selectSeries(st, st.study->series.empty() ? -1 : 0);
   st.model.reset();
   st.sessionError.clear();
+  st.exportPath.clear();  // else the next export would take the previous study's file name
+  st.exportedFiles.clear();
   if (st.study->series.empty()) return;
   const std::string study = st.study->series.front().study.instanceUid;
   std::filesystem::create_directories(sessionDirectory());
-  st.sessionPath = (std::filesystem::path(sessionDirectory()) / (study + ".json")).string();
+  st.sessionStem = sessionStem(study, absolute);
+  st.sessionPath = (std::filesystem::path(sessionDirectory()) / (st.sessionStem + ".json")).string();
   Session session;
   bool writable = true;
   if (std::filesystem::exists(st.sessionPath)) {
@@ -345,7 +362,7 @@ void drawExport(AppState& st) {
   heading("Export");
   if (st.exportPath.empty())
     st.exportPath = (std::filesystem::path(sessionDirectory()).parent_path() / "exports" /
-                     (st.model->session().studyInstanceUid + "-tears.dcm")).string();
+                     (st.sessionStem + "-tears.dcm")).string();
   char buf[1024];
   std::snprintf(buf, sizeof buf, "%s", st.exportPath.c_str());
   if (ImGui::InputText("##export", buf, sizeof buf)) st.exportPath = buf;

@@ -21,6 +21,7 @@
 #include "annulo/net/Store.h"
 #include "annulo/render/ViewTransform.h"
 #include "net/OrthancServer.h"
+#include "support/DicomBuilder.h"
 #include "support/TestSupport.h"
 
 namespace annulo {
@@ -460,6 +461,30 @@ TEST_F(ViewerGui, StudyRetrievedFromThePacsOpensAsFromDisk) {
   const Rgb a = s.at(s.toScreen(moved(nucleus, 40))), b = local.at(local.toScreen(moved(nucleus, 40)));
   EXPECT_EQ(int(a.GetRed()), int(b.GetRed()));
   EXPECT_LT(int(a.GetRed()), 100) << "contrast-filled nucleus is dark";
+}
+
+TEST_F(ViewerGui, StudiesWithoutAUsableUidKeepSeparateSessions) {
+  // One file without a Study Instance UID, one whose UID would be a path.
+  auto folderWith = [&](const std::string& name, const std::string& studyUid) {
+    const auto folder = dir_ / name;
+    std::filesystem::create_directories(folder);
+    test::ImageSpec spec;
+    spec.studyUid = studyUid;
+    spec.rows = spec.columns = 32;
+    test::writeImage(spec, (folder / "image.dcm").string());
+    return folder.string();
+  };
+  const std::string a = folderWith("a", ""), b = folderWith("b", "../../escape");
+  const Shot first = runOn(a, "--tool point --click 700,400");
+  const Shot second = runOn(b, "");
+  const std::filesystem::path sa = first.side["session"].get<std::string>(), sb = second.side["session"].get<std::string>();
+  EXPECT_EQ(sa.parent_path(), dir_ / "xdg" / "annulo" / "sessions");
+  EXPECT_EQ(sb.parent_path(), sa.parent_path()) << "a malformed UID must not name a path";
+  EXPECT_NE(sa.filename(), ".json");
+  EXPECT_NE(sa, sb) << "two studies without a usable UID share no session";
+  EXPECT_EQ(first.side["tears"], 1);
+  EXPECT_EQ(second.side["tears"], 0) << "the first study's tear does not appear in the second";
+  EXPECT_EQ(runOn(a, "").side["tears"], 1) << "and comes back with its own study";
 }
 
 std::string dump(const std::string& file, const std::string& tag) {
