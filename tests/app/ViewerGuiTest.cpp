@@ -487,6 +487,34 @@ TEST_F(ViewerGui, StudiesWithoutAUsableUidKeepSeparateSessions) {
   EXPECT_EQ(runOn(a, "").side["tears"], 1) << "and comes back with its own study";
 }
 
+TEST_F(ViewerGui, OddRealSeriesOpenInEveryLayout) {
+  // Series written by others that stress the views: RGB multi-frame ultrasound, an
+  // enhanced MR split by orientation, a 2x2x4 stack, a real XA cine, NM, signed CT.
+  // (A sweep of all 63 selectable series x 3 layouts ran clean when this was written.)
+  const std::vector<std::string> uids = {
+      "1.2.840.113857.1626.160635.1727.151815.1",
+      "1.2.826.0.1.3680043.2.1143.3712364435022872412969836992152438492",
+      "1.2.840.113619.2.176.2025.1499492.7391.1175285944.394",
+      "1.3.12.2.1107.5.4.3.123456789012345.19950922.121803.8",
+      "2.16.840.1.113662.5.8796818449476.121423489.1.1.3101.5309511143",
+      "1.2.826.0.1.3680043.2.1125.1.75064541463040.2005072610384286453"};
+  if (!std::filesystem::exists(test::samplesDir())) GTEST_SKIP() << "no ../shared/dicom-samples";
+  int opened = 0;
+  for (const auto& uid : uids)
+    for (const char* layout : {"2d", "mpr", "3d"}) {
+      const Shot s = runOn(test::samplesDir().string(), "--series " + uid + " --layout " + layout);
+      if (s.side["series_uid"] != uid) continue;  // that sample is not in this copy of the folder
+      ++opened;
+      // Something was drawn in the view: its pixels are not all one value.
+      const int x0 = int(s.side["view"]["x"].get<double>()), y0 = int(s.side["view"]["y"].get<double>());
+      std::set<int> values;
+      for (int y = 40; y < int(s.side["view"]["height"].get<double>()) && values.size() < 3; y += 9)
+        for (int x = 0; x < int(s.side["view"]["width"].get<double>()); x += 9) values.insert(s.at({double(x0 + x), double(y0 + y)}).GetRed());
+      EXPECT_GE(values.size(), 3u) << uid << " " << layout << " looks blank";
+    }
+  EXPECT_GE(opened, 12) << "most of the chosen samples should be present";
+}
+
 std::string dump(const std::string& file, const std::string& tag) {
   std::string out;
   test::runCommand("dcmdump +P " + tag + " '" + file + "' 2>&1", &out);
