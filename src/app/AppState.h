@@ -35,6 +35,7 @@ struct AppState {
   std::string pathInput;
   std::vector<std::string> recent;
   std::unique_ptr<LoadResult> study;
+  std::string studyPath;  // absolute path it was opened from
   std::vector<FoundReport> reports;  // SR documents that came with the study
   std::string loadError;
   int seriesIndex = -1;

@@ -108,23 +108,7 @@ std::string sessionDirectory() {
   return (base / "annulo" / "sessions").string();
 }
 
-void selectSeries(AppState& st, int index) {
-  st.seriesIndex = index;
-  st.frame = 0;
-  st.labels.clear();
-  ++st.labelsVersion;
-  st.view = ViewState{};
-  st.cine.playing = false;
-  st.tool.cancel();
-  st.measure.cancel();
-  st.measurements.clear();
-  if (const Series* s = st.series()) {
-    st.window = defaultWindow(*s);
-    st.frame = s->multiFrame ? 0 : int(s->sliceCount() / 2);
-    st.crossColumn = s->columns / 2;
-    st.crossRow = s->rows / 2;
-  }
-}
+namespace {
 
 // The session's file name: the Study Instance UID when it is a real one (digits and
 // dots, at most 64); otherwise a name from the source folder, so studies without a
@@ -140,23 +124,15 @@ std::string sessionStem(const std::string& studyUid, const std::string& source) 
   return stem;
 }
 
-void adoptStudy(AppState& st, LoadResult result, const std::string& path) {
-  st.study = std::make_unique<LoadResult>(std::move(result));
-  st.derived.clear();
-  st.loadError.clear();
-  const std::string absolute = std::filesystem::absolute(path).lexically_normal().string();
-  st.recent.erase(std::remove(st.recent.begin(), st.recent.end(), absolute), st.recent.end());
-  st.recent.insert(st.recent.begin(), std::filesystem::absolute(path).lexically_normal().string());
-  saveRecent(st);
-  selectSeries(st, st.study->series.empty() ? -1 : 0);
+// Tears belong to one study: showing a series of another study (a folder may hold
+// several) switches to that study's session, opened or restored from its file.
+void openSession(AppState& st, const std::string& study) {
   st.model.reset();
   st.sessionError.clear();
   st.exportPath.clear();  // else the next export would take the previous study's file name
   st.exportedFiles.clear();
-  if (st.study->series.empty()) return;
-  const std::string study = st.study->series.front().study.instanceUid;
   std::filesystem::create_directories(sessionDirectory());
-  st.sessionStem = sessionStem(study, absolute);
+  st.sessionStem = sessionStem(study, st.studyPath);
   st.sessionPath = (std::filesystem::path(sessionDirectory()) / (st.sessionStem + ".json")).string();
   Session session;
   bool writable = true;
@@ -170,15 +146,50 @@ void adoptStudy(AppState& st, LoadResult result, const std::string& path) {
       writable = false;
     }
   }
-  session.sourcePath = std::filesystem::absolute(path).lexically_normal().string();
+  session.sourcePath = st.studyPath;
   session.studyInstanceUid = study;
   const std::string target = st.sessionPath;
   st.model = std::make_unique<AnnotationModel>(session, [target, writable](const Session& s) -> Status {
     if (!writable) return makeError("the session file is unreadable; fix or remove " + target);
     return saveSession(s, target);
   });
+  st.selectedTear.clear();
   st.draft = TearAnnotation{};
   st.draft.level = "L4-L5";
+}
+
+}  // namespace
+
+void selectSeries(AppState& st, int index) {
+  st.seriesIndex = index;
+  st.frame = 0;
+  st.labels.clear();
+  ++st.labelsVersion;
+  st.view = ViewState{};
+  st.cine.playing = false;
+  st.tool.cancel();
+  st.measure.cancel();
+  st.measurements.clear();
+  if (const Series* s = st.series()) {
+    st.window = defaultWindow(*s);
+    st.frame = s->multiFrame ? 0 : int(s->sliceCount() / 2);
+    st.crossColumn = s->columns / 2;
+    st.crossRow = s->rows / 2;
+    if (!st.model || st.model->session().studyInstanceUid != s->study.instanceUid) openSession(st, s->study.instanceUid);
+  }
+}
+
+void adoptStudy(AppState& st, LoadResult result, const std::string& path) {
+  st.study = std::make_unique<LoadResult>(std::move(result));
+  st.derived.clear();
+  st.loadError.clear();
+  st.studyPath = std::filesystem::absolute(path).lexically_normal().string();
+  st.recent.erase(std::remove(st.recent.begin(), st.recent.end(), st.studyPath), st.recent.end());
+  st.recent.insert(st.recent.begin(), st.studyPath);
+  saveRecent(st);
+  st.model.reset();  // the first series shown opens its study's session
+  st.sessionPath.clear();
+  selectSeries(st, st.study->series.empty() ? -1 : 0);
 }
 
 namespace {
@@ -335,7 +346,8 @@ ExportOutcome exportSession(AppState& st) {
   }
   if (!st.model->tears().empty()) {
     std::vector<const Series*> sources;
-    for (const auto& s : st.study->series) sources.push_back(&s);
+    for (const auto& s : st.study->series)  // the session's study only: a folder may hold others
+      if (s.study.instanceUid == st.model->session().studyInstanceUid) sources.push_back(&s);
     auto sr = exportSr(st.model->session(), sources, st.exportPath, options);
     if (!sr) {
       out.message = "SR: " + sr.message();

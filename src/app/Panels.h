@@ -14,7 +14,8 @@ void drawCineBar(AppState& state, double nowMs);
 void drawStatusBar(const AppState& state);
 void drawHelp(AppState& state);
 
-// Switches to series `index`: default window, frame, view reset.
+// Switches to series `index`: default window, frame, view reset; a series of another
+// study switches to that study's session.
 void selectSeries(AppState& state, int index);
 // Adopts a finished load and opens (or restores) the study's session.
 void adoptStudy(AppState& state, LoadResult result, const std::string& path);

@@ -487,6 +487,32 @@ TEST_F(ViewerGui, StudiesWithoutAUsableUidKeepSeparateSessions) {
   EXPECT_EQ(runOn(a, "").side["tears"], 1) << "and comes back with its own study";
 }
 
+TEST_F(ViewerGui, EachStudyInAFolderKeepsItsOwnTears) {
+  const auto folder = dir_ / "two-studies";
+  std::filesystem::create_directories(folder);
+  for (int k : {1, 2}) {
+    test::ImageSpec spec;
+    spec.studyUid = "1.2.826.0.1.3680043.10.9." + std::to_string(k);
+    spec.seriesUid = spec.studyUid + ".1";
+    spec.rows = spec.columns = 32;
+    test::writeImage(spec, (folder / ("study" + std::to_string(k) + ".dcm")).string());
+  }
+  const std::string one = "1.2.826.0.1.3680043.10.9.1.1", two = "1.2.826.0.1.3680043.10.9.2.1";
+  const Shot a = runOn(folder.string(), "--series " + one + " --tool point --click 700,400");
+  ASSERT_EQ(a.side["series_uid"], one);
+  EXPECT_EQ(a.side["tears"], 1);
+  const Shot b = runOn(folder.string(), "--series " + two);
+  ASSERT_EQ(b.side["series_uid"], two);
+  EXPECT_EQ(b.side["tears"], 0) << "study 2 has its own session";
+  EXPECT_NE(a.side["session"], b.side["session"]);
+  EXPECT_NE(a.side["session"].get<std::string>().find("1.2.826.0.1.3680043.10.9.1.json"), std::string::npos);
+  EXPECT_EQ(runOn(folder.string(), "--series " + one).side["tears"], 1);
+  // The tear exports with its own study's images only.
+  const std::string report = (dir_ / "r.dcm").string();
+  std::string out;
+  ASSERT_EQ(test::runCommand(test::cliPath() + " export-sr '" + a.side["session"].get<std::string>() + "' -o " + report + " 2>&1", &out), 0) << out;
+}
+
 TEST_F(ViewerGui, OddRealSeriesOpenInEveryLayout) {
   // Series written by others that stress the views: RGB multi-frame ultrasound, an
   // enhanced MR split by orientation, a 2x2x4 stack, a real XA cine, NM, signed CT.
