@@ -7,15 +7,17 @@
 #include <backends/imgui_impl_opengl3.h>
 #include <imgui.h>
 
+#include <unistd.h>
+
 #include <cfloat>
 #include <chrono>
 #include <cmath>
-#include <filesystem>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <thread>
-
-#include <unistd.h>
 
 #include "LabelMapFile.h"
 #include "Panels.h"
@@ -320,60 +322,54 @@ bool Application::sendExported(const std::vector<std::string>& files) {
   return report->ok();
 }
 
+// What the screenshot shows and where, for tests and teaching scripts: JSON built
+// with nlohmann, so descriptions and paths from the files are always escaped.
 void Application::writeSidecar(const std::string& path) const {
-  std::FILE* f = std::fopen(path.c_str(), "w");
-  if (!f) return;
+  using nlohmann::json;
   const Series* s = state_.series();
-  std::fprintf(f,
-               "{\n  \"view\": {\"x\": %.3f, \"y\": %.3f, \"width\": %.3f, \"height\": %.3f},\n"
-               "  \"image\": {\"columns\": %.0f, \"rows\": %.0f, \"pixel_aspect\": %.9g},\n"
-               "  \"zoom\": %.9g, \"pan\": [%.9g, %.9g],\n"
-               "  \"series_uid\": \"%s\",\n  \"description\": \"%s\",\n  \"frame\": %d,\n  \"session\": \"%s\",\n  \"tears\": %zu",
-               viewX_, viewY_, viewW_, viewH_, viewGeometry_.imageWidth, viewGeometry_.imageHeight,
-               viewGeometry_.pixelAspect, state_.view.zoom, state_.view.panX, state_.view.panY,
-               s ? s->series.instanceUid.c_str() : "", s ? s->series.description.c_str() : "", state_.frame + 1, state_.sessionPath.c_str(),
-               state_.model ? state_.model->tears().size() : std::size_t(0));
-  std::fprintf(f, ",\n  \"reports\": [");
-  for (std::size_t i = 0; i < state_.reports.size(); ++i) {
-    const FoundReport& r = state_.reports[i];
-    std::fprintf(f, "%s\n    {\"file\": \"%s\", \"tears\": %zu, \"error\": %s}", i ? "," : "",
-                 std::filesystem::path(r.path).filename().c_str(), r.report ? r.report->tears.size() : std::size_t(0),
-                 r.error.empty() ? "null" : "true");
-  }
-  std::fprintf(f, "\n  ]");
+  json j = {{"view", {{"x", viewX_}, {"y", viewY_}, {"width", viewW_}, {"height", viewH_}}},
+            {"image",
+             {{"columns", viewGeometry_.imageWidth}, {"rows", viewGeometry_.imageHeight},
+              {"pixel_aspect", viewGeometry_.pixelAspect}}},
+            {"zoom", state_.view.zoom},
+            {"pan", {state_.view.panX, state_.view.panY}},
+            {"series_uid", s ? s->series.instanceUid : ""},
+            {"description", s ? s->series.description : ""},
+            {"frame", state_.frame + 1},
+            {"session", state_.sessionPath},
+            {"tears", state_.model ? state_.model->tears().size() : std::size_t(0)},
+            {"reports", json::array()}};
+  for (const FoundReport& r : state_.reports)
+    j["reports"].push_back({{"file", std::filesystem::path(r.path).filename().string()},
+                            {"tears", r.report ? r.report->tears.size() : std::size_t(0)},
+                            {"error", r.error.empty() ? json(nullptr) : json(true)}});
   if (state_.layout == Layout::Mpr) {
     // The reformats: image x = row (fixed column) or column (fixed row), image y = slice counted from the top.
-    std::fprintf(f, ",\n  \"crosshair\": [%d, %d],\n  \"reformats\": [", state_.crossColumn, state_.crossRow);
+    j["crosshair"] = {state_.crossColumn, state_.crossRow};
+    j["reformats"] = json::array();
     for (int i = 0; i < 2; ++i) {
       const PlacedView& v = reformatViews_[i];
-      std::fprintf(f, "%s\n    {\"fixed\": \"%s\", \"x\": %.3f, \"y\": %.3f, \"width\": %.3f, \"height\": %.3f, "
-                   "\"columns\": %.0f, \"rows\": %.0f, \"pixel_aspect\": %.9g}",
-                   i ? "," : "", i == 0 ? "column" : "row", double(v.x), double(v.y), v.g.viewWidth, v.g.viewHeight,
-                   v.g.imageWidth, v.g.imageHeight, v.g.pixelAspect);
+      j["reformats"].push_back({{"fixed", i == 0 ? "column" : "row"}, {"x", v.x}, {"y", v.y},
+                                {"width", v.g.viewWidth}, {"height", v.g.viewHeight}, {"columns", v.g.imageWidth},
+                                {"rows", v.g.imageHeight}, {"pixel_aspect", v.g.pixelAspect}});
     }
-    std::fprintf(f, "\n  ]");
   }
   if (state_.layout == Layout::View3D) {
-    // Where the 3D view drew each tear and label surface (window pixels), and what the surfaces hold.
-    std::fprintf(f, ",\n  \"scene\": [");
-    for (std::size_t i = 0; i < scenePoints_.size(); ++i)
-      std::fprintf(f, "%s\n    {\"kind\": \"%s\", \"name\": \"%s\", \"x\": %.2f, \"y\": %.2f}", i ? "," : "",
-                   scenePoints_[i].kind.c_str(), scenePoints_[i].name.c_str(), double(scenePoints_[i].x), double(scenePoints_[i].y));
-    std::fprintf(f, "\n  ],\n  \"surfaces\": [");
-    const auto& info = volume_->labelSurfaces();
-    for (std::size_t i = 0; i < info.size(); ++i)
-      std::fprintf(f, "%s\n    {\"label\": %d, \"voxels\": %zu, \"triangles\": %zu}", i ? "," : "", info[i].label,
-                   info[i].voxels, info[i].triangles);
-    std::fprintf(f, "\n  ],\n  \"surface_build_ms\": %.1f, \"time_stack\": %s", volume_->lastSurfaceBuildMs(),
-                 volume_->timeStack() ? "true" : "false");
-    const auto& sp = volume_->sceneSpacing();
-    std::fprintf(f, ",\n  \"scene_spacing\": [%.9g, %.9g, %.9g],\n  \"world_to_ndc\": [", sp[0], sp[1], sp[2]);
-    const auto m = volume_->worldToNdc();
-    for (std::size_t i = 0; i < m.size(); ++i) std::fprintf(f, "%s%.12g", i ? ", " : "", m[i]);
-    std::fprintf(f, "]");
+    // Where the 3D view drew each tear and label surface (window pixels), what the surfaces
+    // hold, and the camera, so a test can project points itself.
+    j["scene"] = json::array();
+    for (const auto& p : scenePoints_) j["scene"].push_back({{"kind", p.kind}, {"name", p.name}, {"x", p.x}, {"y", p.y}});
+    j["surfaces"] = json::array();
+    for (const auto& i : volume_->labelSurfaces())
+      j["surfaces"].push_back({{"label", i.label}, {"voxels", i.voxels}, {"triangles", i.triangles}});
+    j["surface_build_ms"] = volume_->lastSurfaceBuildMs();
+    j["time_stack"] = volume_->timeStack();
+    j["scene_spacing"] = volume_->sceneSpacing();
+    j["world_to_ndc"] = volume_->worldToNdc();
   }
-  std::fprintf(f, "\n}\n");
-  std::fclose(f);
+  std::ofstream out(path);
+  out << j.dump(2) << "\n";
+  if (!out) std::cerr << "annulo: cannot write " << path << "\n";
 }
 
 bool Application::writeScreenshot(const std::string& path) {
