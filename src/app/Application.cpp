@@ -41,6 +41,7 @@ Application::~Application() {
   // Running work would hold shutdown until done: ask it to stop (futures wait for it).
   if (processing_.cancelLeak) *processing_.cancelLeak = true;
   if (processing_.cancelFilter) *processing_.cancelFilter = true;
+  if (processing_.cancelHiz) *processing_.cancelHiz = true;
   if (state_.pacs.cancel) *state_.pacs.cancel = true;
   if (state_.pacsBrowser.cancel) *state_.pacsBrowser.cancel = true;
   for (auto& v : views_) v.reset();  // GL objects go while the context lives

@@ -240,9 +240,18 @@ void hizSection(AppState& st, Processing& p, const Series* s) {
   ImGui::BeginDisabled(running);
   if (ImGui::Button(running ? "Searching..." : "Find high-intensity zones")) {
     p.hizSeries = s;
-    p.hizTask = std::async(std::launch::async, [s] { return detectHiz(*s); });
+    p.hizProgress = std::make_shared<std::atomic<float>>(0.0f);
+    p.cancelHiz = std::make_shared<std::atomic<bool>>(false);
+    // The lambda holds both, so they outlive a search the panel stops waiting for.
+    p.hizTask = std::async(std::launch::async, [s, progress = p.hizProgress, cancel = p.cancelHiz] {
+      HizOptions o;
+      o.progress = progress.get();
+      o.cancel = cancel.get();
+      return detectHiz(*s, o);
+    });
   }
   ImGui::EndDisabled();
+  if (running) progressRow(p.hizProgress, p.cancelHiz, "hiz");
   if (p.hizSeries != s) return;
   for (std::size_t i = 0; i < p.hiz.size(); ++i) {
     const HizCandidate& c = p.hiz[i];

@@ -31,6 +31,8 @@ struct Processing {
   std::shared_ptr<std::atomic<bool>> cancelLeak;
   std::shared_ptr<std::atomic<float>> leakProgress;
   std::future<Result<std::vector<HizCandidate>>> hizTask;
+  std::shared_ptr<std::atomic<float>> hizProgress;
+  std::shared_ptr<std::atomic<bool>> cancelHiz;
   std::future<Result<DerivedImage>> filterTask;
   std::shared_ptr<std::atomic<bool>> cancelFilter;
   std::shared_ptr<std::atomic<float>> filterProgress;

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "processing/Parallel.h"
+#include "processing/Progress.h"
 #include "processing/RobustStats.h"
 
 namespace annulo {
@@ -218,8 +219,16 @@ Result<std::vector<HizCandidate>> detectHiz(const Series& s, const HizOptions& o
 
   const int slices = int(s.sliceCount());
   auto perSlice = std::vector<std::vector<HizCandidate>>(static_cast<std::size_t>(slices));
-  parallelFor(slices, workerCount(0, slices),
-              [&](int k, unsigned) { perSlice[std::size_t(k)] = sliceCandidates(ctx, k); });
+  const processing_detail::ProgressSpan progress(o.progress, 0, 1);
+  progress.start();
+  auto cancelled = [&] { return o.cancel && o.cancel->load(std::memory_order_relaxed); };
+  processing_detail::ItemProgress done(progress, slices);
+  parallelFor(slices, workerCount(0, slices), [&](int k, unsigned) {
+    if (cancelled()) return;
+    perSlice[std::size_t(k)] = sliceCandidates(ctx, k);
+    done.done();
+  });
+  if (cancelled()) return makeError("HIZ search cancelled" + uid);
   std::vector<HizCandidate> all;
   for (auto& v : perSlice) all.insert(all.end(), v.begin(), v.end());
   std::sort(all.begin(), all.end(), [](const HizCandidate& a, const HizCandidate& b) { return a.score > b.score; });
@@ -235,6 +244,7 @@ Result<std::vector<HizCandidate>> detectHiz(const Series& s, const HizOptions& o
     if (!duplicate) out.push_back(c);
     if (out.size() >= o.maxCandidates) break;
   }
+  progress.finish();
   return out;
 }
 

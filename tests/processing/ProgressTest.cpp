@@ -1,4 +1,4 @@
-// Progress output and cancellation of the long work: leak segmentation and filters.
+// Progress output and cancellation of the long work: leak segmentation, filters, HIZ search.
 // Progress is polled from this thread while the work runs on another, as the viewer does.
 
 #include <gtest/gtest.h>
@@ -13,6 +13,7 @@
 #include "annulo/phantom/Phantom.h"
 #include "annulo/processing/FilterParameters.h"
 #include "annulo/processing/Filters.h"
+#include "annulo/processing/HizDetector.h"
 #include "annulo/processing/LeakSegmenter.h"
 #include "support/TestSupport.h"
 
@@ -183,6 +184,39 @@ TEST(FilterProgress, CancelBeforeOrWhileRunningIsTheCancellationError) {
     EXPECT_EQ(during.message(), expected);
     EXPECT_LT(progress.load(), 1.0f);
   }
+}
+
+TEST(HizProgress, RisesToOneLeavesTheResultAloneAndCancels) {
+  test::TempDir dir;
+  PhantomOptions o;
+  o.seed = 3;
+  o.writeXa = false;
+  auto truth = writePhantom(o, dir.path().string());
+  ASSERT_TRUE(truth.ok()) << truth.message();
+  auto loaded = loadSeries((dir / "mr").string());
+  ASSERT_TRUE(loaded.ok()) << loaded.message();
+  const Series& mr = loaded->series.at(0);
+
+  auto plain = detectHiz(mr);
+  ASSERT_TRUE(plain.ok()) << plain.message();
+  ASSERT_FALSE(plain->empty());
+  std::atomic<float> progress{0};
+  HizOptions with;
+  with.progress = &progress;
+  std::vector<float> seen;
+  auto r = recordProgress(progress, [&] { return detectHiz(mr, with); }, seen);
+  ASSERT_TRUE(r.ok()) << r.message();
+  expectMonotonicToOne(seen);
+  ASSERT_EQ(r->size(), plain->size());
+  EXPECT_EQ((*r)[0].slice, (*plain)[0].slice);
+  EXPECT_EQ((*r)[0].pixel, (*plain)[0].pixel);
+
+  std::atomic<bool> cancel{true};
+  HizOptions cancelled;
+  cancelled.cancel = &cancel;
+  auto c = detectHiz(mr, cancelled);
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.message().find("HIZ search cancelled"), std::string::npos) << c.message();
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 // 1 means as bright as the nucleus.
 
 #include <array>
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -36,10 +37,12 @@ struct HizOptions {
   double minScore = 0.7;     // report candidates at least this bright vs the nucleus
   double maxRadiusMm = 4.5;  // larger bright regions are not a focal HIZ
   std::size_t maxCandidates = 10;
+  std::atomic<float>* progress = nullptr;     // fraction of slices searched, 0..1 (exactly 1 at the end)
+  const std::atomic<bool>* cancel = nullptr;  // checked per slice: "HIZ search cancelled"
 };
 
 // Candidates best first. Errors: colour, no pixel data, no usable geometry
-// (posterior direction unknown), not a sagittal series.
+// (posterior direction unknown), not a sagittal series, cancelled.
 Result<std::vector<HizCandidate>> detectHiz(const Series& series, const HizOptions& options = {});
 
 }  // namespace annulo
