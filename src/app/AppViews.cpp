@@ -118,6 +118,20 @@ void Application::drawSliceView(SliceRenderer& r, int viewIndex, const char* id,
   ImGui::EndChild();
 }
 
+// The label map cut like reformat `i` (0: fixed column, 1: fixed row), recut only
+// when the labels or the crosshair move.
+void Application::setReformatLabels(int i, const Series& s, int index, int width, int height) {
+  MprLabels& m = mprLabels_[i];
+  const std::array<std::uint64_t, 2> key{state_.labelsVersion, std::uint64_t(index)};
+  if (key != m.key || m.series != &s) {
+    m.labels = reformatLabels(s, state_.labels, i == 1, index);
+    m.key = key;
+    m.series = &s;
+    ++m.version;
+  }
+  views_[i + 1]->setLabels(m.labels.empty() ? nullptr : m.labels.data(), width, height, m.version);
+}
+
 void Application::drawMpr(float w, float h) {
   const Series* s = state_.series();
   if (!s || !s->hasPatientGeometry || s->sliceCount() < 2) {
@@ -128,14 +142,10 @@ void Application::drawMpr(float w, float h) {
   int rw = 0, rh = 0;
   auto col = reformat(*s, false, state_.crossColumn, rw, rh);
   views_[1]->setImage(col, rw, rh, s->invertDisplay);
-  mprLabels_[0] = reformatLabels(*s, state_.labels, false, state_.crossColumn);
-  views_[1]->setLabels(nullptr, 0, 0);  // same buffer, new contents: force the upload
-  views_[1]->setLabels(mprLabels_[0].empty() ? nullptr : mprLabels_[0].data(), rw, rh);
+  setReformatLabels(0, *s, state_.crossColumn, rw, rh);
   auto row = reformat(*s, true, state_.crossRow, rw, rh);
   views_[2]->setImage(row, rw, rh, s->invertDisplay);
-  mprLabels_[1] = reformatLabels(*s, state_.labels, true, state_.crossRow);
-  views_[2]->setLabels(nullptr, 0, 0);
-  views_[2]->setLabels(mprLabels_[1].empty() ? nullptr : mprLabels_[1].data(), rw, rh);
+  setReformatLabels(1, *s, state_.crossRow, rw, rh);
   drawSliceView(*views_[0], 0, "mpr0", w / 2, h);
   ImGui::SameLine();
   ImGui::BeginGroup();
@@ -187,29 +197,42 @@ void Application::drawCompare() {
   if (!open) state_.compareLevel.clear();
 }
 
+// The session's tears that lie in the shown series, with their voxels: computed once
+// per frame for both the 3D markers and their labels.
+std::vector<Application::PlacedTear> Application::placedTears() const {
+  std::vector<PlacedTear> out;
+  const Series* s = state_.series();
+  if (!s || !state_.model) return out;
+  for (const auto& t : state_.model->tears())
+    if (auto voxels = tearVoxels(*s, t); !voxels.empty()) out.push_back({&t, std::move(voxels)});
+  return out;
+}
+
 // Tears, HIZ candidates and the injection point of the shown series, as the 3D
 // scene draws them (always on top: a finding must not hide behind anatomy).
-std::vector<Marker3D> Application::sceneMarkers() const {
+std::vector<Marker3D> Application::sceneMarkers(const std::vector<PlacedTear>& tears) const {
   std::vector<Marker3D> out;
   const Series* s = state_.series();
   if (!s) return out;
-  if (state_.model)
-    for (const auto& t : state_.model->tears()) {
-      Marker3D m;
-      for (const Vec3& v : tearVoxels(*s, t)) m.voxels.push_back({v[0], v[1], v[2]});
-      m.closed = t.geometry.kind == GeometryKind::Polygon;
-      m.colour = t.id == state_.selectedTear ? std::array<float, 3>{1, 0.9f, 0} : std::array<float, 3>{0, 1, 0.55f};
-      if (m.voxels.empty()) continue;
-      out.push_back(m);
-      if (t.catheter && !t.geometry.is3D()) {
-        // The planned trajectory lies on the tear's image: entry to target at its frame.
-        const double z = m.voxels[0][2];
-        out.push_back({{{t.catheter->entry[0], t.catheter->entry[1], z}, {t.catheter->target[0], t.catheter->target[1], z}},
-                       false, {0.3f, 0.85f, 1.0f}});
-      }
+  for (const auto& [tear, voxels] : tears) {
+    const TearAnnotation& t = *tear;
+    Marker3D m;
+    m.voxels = voxels;
+    m.closed = t.geometry.kind == GeometryKind::Polygon;
+    m.colour = t.id == state_.selectedTear ? std::array<float, 3>{1, 0.9f, 0} : std::array<float, 3>{0, 1, 0.55f};
+    out.push_back(m);
+    if (t.catheter && !t.geometry.is3D()) {
+      // The planned trajectory lies on the tear's image: entry to target at its frame.
+      const double z = m.voxels[0][2];
+      out.push_back(
+          {{{t.catheter->entry[0], t.catheter->entry[1], z}, {t.catheter->target[0], t.catheter->target[1], z}},
+           false,
+           {0.3f, 0.85f, 1.0f}});
     }
+  }
   if (processing_.hizSeries == s)
-    for (const auto& c : processing_.hiz) out.push_back({{{c.pixel[0], c.pixel[1], double(c.slice - 1)}}, false, {1, 1, 0}});
+    for (const auto& c : processing_.hiz)
+      out.push_back({{{c.pixel[0], c.pixel[1], double(c.slice - 1)}}, false, {1, 1, 0}});
   if (processing_.injection && volume_->timeStack()) {
     // The needle tip stays put while the frames go by: a line through time.
     const double x = (*processing_.injection)[0], y = (*processing_.injection)[1];
@@ -227,9 +250,10 @@ void Application::drawVolume(float w, float h) {
   }
   const bool changed = volume_->series() != s;
   volume_->setSeries(*s);
-  if (changed) preset_ = s->series.modality == "CT" ? VolumePreset::CtBone
-                         : (s->series.modality == "XA" || s->series.modality == "RF") ? VolumePreset::Fluoro
-                                                                                        : VolumePreset::MrT2;
+  if (changed)
+    preset_ = s->series.modality == "CT"                                   ? VolumePreset::CtBone
+              : (s->series.modality == "XA" || s->series.modality == "RF") ? VolumePreset::Fluoro
+                                                                           : VolumePreset::MrT2;
   ImGui::SetNextItemWidth(260);
   if (ImGui::BeginCombo("preset", presetName(preset_))) {
     for (VolumePreset p : {VolumePreset::MrT2, VolumePreset::CtBone, VolumePreset::Fluoro})
@@ -250,7 +274,8 @@ void Application::drawVolume(float w, float h) {
   volume_->setLabels(haveLabels ? state_.labels.data() : nullptr, state_.labelsVersion);
   volume_->setLabelStyle(state_.overlay.show ? labelDisplay_ : LabelDisplay::Off, state_.overlay.opacity,
                          state_.overlay.intradiscal, state_.overlay.leak);
-  volume_->setMarkers(sceneMarkers());
+  const std::vector<PlacedTear> tears = placedTears();
+  volume_->setMarkers(sceneMarkers(tears));
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   const unsigned tex = volume_->render(int(avail.x), int(avail.y));
@@ -267,12 +292,12 @@ void Application::drawVolume(float w, float h) {
   viewY_ = origin.y;
   viewW_ = avail.x;
   viewH_ = avail.y;
-  drawVolumeLabels(origin);
+  drawVolumeLabels(origin, tears);
 }
 
 // Names next to what the scene shows, and the time axis of a cine stack. The
 // projected points are kept for the screenshot's sidecar (tests find them there).
-void Application::drawVolumeLabels(ImVec2 origin) {
+void Application::drawVolumeLabels(ImVec2 origin, const std::vector<PlacedTear>& tears) {
   const Series* s = state_.series();
   ImDrawList* dl = ImGui::GetWindowDrawList();
   scenePoints_.clear();
@@ -281,23 +306,22 @@ void Application::drawVolumeLabels(ImVec2 origin) {
     if (!p) return std::nullopt;
     return ImVec2(origin.x + float((*p)[0]), origin.y + float((*p)[1]));
   };
-  if (state_.model)
-    for (const auto& t : state_.model->tears()) {
-      const auto voxels = tearVoxels(*s, t);
-      if (voxels.empty()) continue;
-      const auto p = at({voxels[0][0], voxels[0][1], voxels[0][2]});
-      if (!p) continue;
-      const ImU32 colour = t.id == state_.selectedTear ? IM_COL32(255, 230, 0, 255) : IM_COL32(0, 255, 140, 255);
-      dl->AddText(ImVec2(p->x + 10, p->y - 18), colour, (t.id + " " + t.level + " " + token(t.type)).c_str());
-      scenePoints_.push_back({"tear", t.id, p->x, p->y});
-      if (t.catheter && !t.geometry.is3D())
-        if (const auto e = at({t.catheter->entry[0], t.catheter->entry[1], voxels[0][2]})) {
-          char text[64];
-          std::snprintf(text, sizeof text, "catheter %.1f mm", t.catheter->lengthMm);
-          dl->AddText(ImVec2(std::clamp(e->x + 8, origin.x + 4, origin.x + viewW_ - 140), std::max(e->y - 8, origin.y + 40)),
-                      IM_COL32(80, 215, 255, 255), text);
-        }
-    }
+  for (const auto& [tear, voxels] : tears) {
+    const TearAnnotation& t = *tear;
+    const auto p = at(voxels[0]);
+    if (!p) continue;
+    const ImU32 colour = t.id == state_.selectedTear ? IM_COL32(255, 230, 0, 255) : IM_COL32(0, 255, 140, 255);
+    dl->AddText(ImVec2(p->x + 10, p->y - 18), colour, (t.id + " " + t.level + " " + token(t.type)).c_str());
+    scenePoints_.push_back({"tear", t.id, p->x, p->y});
+    if (t.catheter && !t.geometry.is3D())
+      if (const auto e = at({t.catheter->entry[0], t.catheter->entry[1], voxels[0][2]})) {
+        char text[64];
+        std::snprintf(text, sizeof text, "catheter %.1f mm", t.catheter->lengthMm);
+        dl->AddText(
+            ImVec2(std::clamp(e->x + 8, origin.x + 4, origin.x + viewW_ - 140), std::max(e->y - 8, origin.y + 40)),
+            IM_COL32(80, 215, 255, 255), text);
+      }
+  }
   if (processing_.hizSeries == s)
     for (const auto& c : processing_.hiz)
       if (const auto p = at({c.pixel[0], c.pixel[1], double(c.slice - 1)}))
@@ -365,7 +389,7 @@ void Application::drawViews(double now) {
   views_[0]->setLabels(state_.labels.size() >= frameLabels * (std::size_t(state_.frame) + 1)
                            ? state_.labels.data() + frameLabels * std::size_t(state_.frame)
                            : nullptr,
-                       s->columns, s->rows);
+                       s->columns, s->rows, state_.labelsVersion);
   if (state_.layout == Layout::Mpr) {
     drawMpr(avail.x, avail.y);
   } else if (state_.layout == Layout::View3D) {

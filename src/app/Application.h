@@ -59,9 +59,15 @@ class Application {
   void drawViews(double nowMs);
   void drawSliceView(SliceRenderer& r, int viewIndex, const char* id, float w, float h);
   void drawMpr(float w, float h);
+  void setReformatLabels(int i, const Series& s, int index, int width, int height);
   void drawVolume(float w, float h);
-  void drawVolumeLabels(ImVec2 origin);
-  std::vector<Marker3D> sceneMarkers() const;
+  struct PlacedTear {
+    const TearAnnotation* tear;
+    std::vector<Vec3> voxels;  // (column, row, slice) in the shown series
+  };
+  std::vector<PlacedTear> placedTears() const;
+  void drawVolumeLabels(ImVec2 origin, const std::vector<PlacedTear>& tears);
+  std::vector<Marker3D> sceneMarkers(const std::vector<PlacedTear>& tears) const;
   void drawCompare();
   void handleKeys(double nowMs);
   void pollLoader();
@@ -85,7 +91,13 @@ class Application {
   std::unique_ptr<VolumeView> volume_;
   std::unique_ptr<Thumbnails> thumbnails_;
   std::unique_ptr<SliceRenderer> compare_[2];
-  std::vector<std::uint8_t> mprLabels_[2];  // label map cut like the two reformats
+  struct MprLabels {
+    std::vector<std::uint8_t> labels;  // the label map cut like one reformat
+    std::array<std::uint64_t, 2> key{~0ull, ~0ull};  // (labels version, crosshair index) it was cut for
+    const Series* series = nullptr;
+    std::uint64_t version = 0;  // for the renderer's upload
+  };
+  MprLabels mprLabels_[2];
   Processing processing_;
   VolumePreset preset_ = VolumePreset::MrT2;
   LabelDisplay labelDisplay_ = LabelDisplay::Surface;

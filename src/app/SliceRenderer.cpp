@@ -163,11 +163,13 @@ void SliceRenderer::setImage(const std::vector<float>& values, int w, int h, boo
   nearestClamp();
 }
 
-void SliceRenderer::setLabels(const std::uint8_t* labels, int w, int h) {
+void SliceRenderer::setLabels(const std::uint8_t* labels, int w, int h, std::uint64_t version) {
   const bool has = labels && w == width_ && h == height_;
-  if (has == hasLabels_ && labels == lastLabels_) return;  // same frame's labels already uploaded
+  // Same buffer and version: already uploaded (each cine frame has its own pointer).
+  if (has == hasLabels_ && labels == lastLabels_ && version == labelsVersion_) return;
   hasLabels_ = has;
   lastLabels_ = labels;
+  labelsVersion_ = version;
   if (!hasLabels_) return;
   glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
   glBindTexture(GL_TEXTURE_2D, labels_);

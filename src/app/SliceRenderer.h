@@ -35,8 +35,9 @@ class SliceRenderer {
   void setSlice(const Series& series, std::size_t index);
   // A 2D image that is not a series slice (an MPR reformat), modality values.
   void setImage(const std::vector<float>& values, int width, int height, bool invert);
-  // columns*rows labels for the current slice, or nullptr for none.
-  void setLabels(const std::uint8_t* labels, int width, int height);
+  // columns*rows labels for the current slice, or nullptr for none. Uploaded when the
+  // pointer or `version` changes: new contents in the same buffer need a new version.
+  void setLabels(const std::uint8_t* labels, int width, int height, std::uint64_t version = 0);
   // Queues the image on `drawList` as a GL callback that shades it straight into
   // the UI framebuffer: one pass over only the visible pixels, which is what
   // keeps cine playback fast on a software renderer. corners: screen positions
@@ -61,6 +62,7 @@ class SliceRenderer {
   std::vector<float> scratch_;
   float scale_ = 1, slope_ = 1, intercept_ = 0;  // texel -> stored -> modality value
   const std::uint8_t* lastLabels_ = nullptr;
+  std::uint64_t labelsVersion_ = 0;
 };
 
 }  // namespace annulo::app

@@ -11,13 +11,23 @@
 namespace annulo::app {
 namespace {
 
-// A damaged file can still say what it was meant to be: its meta header comes first.
-bool metaSaysStructuredReport(const std::string& path) {
+// The SOP class a set-aside file names (meta header first, then the dataset), read
+// no further than the SOP Instance UID: a damaged file can still say what it was
+// meant to be, and a large SEG is not read whole to learn it is not a report.
+std::string sopClassOf(const std::string& path) {
   DcmFileFormat file;
-  if (file.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, DCM_MaxReadLength, ERM_metaOnly).bad()) return false;
+  // A truncated file fails to load but keeps what was read before the break.
+  (void)file.loadFileUntilTag(path.c_str(), EXS_Unknown, EGL_noChange, DCM_MaxReadLength, ERM_autoDetect,
+                              DCM_SOPInstanceUID);
   OFString uid;
-  if (file.getMetaInfo()->findAndGetOFString(DCM_MediaStorageSOPClassUID, uid).bad()) return false;
-  return DSRTypes::sopClassUIDToDocumentType(uid.c_str()) != DSRTypes::DT_invalid;
+  if (file.getMetaInfo()->findAndGetOFString(DCM_MediaStorageSOPClassUID, uid).good() && !uid.empty())
+    return uid.c_str();
+  if (file.getDataset()->findAndGetOFString(DCM_SOPClassUID, uid).good()) return uid.c_str();
+  return {};
+}
+
+bool isStructuredReport(const std::string& sopClassUid) {
+  return !sopClassUid.empty() && DSRTypes::sopClassUIDToDocumentType(sopClassUid.c_str()) != DSRTypes::DT_invalid;
 }
 
 }  // namespace
@@ -27,15 +37,16 @@ std::vector<FoundReport> findReports(const LoadResult& study) {
   SrImportOptions options;
   for (const auto& s : study.series) options.loaded.push_back(&s);
   for (const auto& r : study.rejected) {
-    // Objects the loader recognised as DICOM without pixels may be reports; a file it
-    // could not read is listed here only if its meta header names an SR class.
-    if (r.reason.rfind("non-image object", 0) != 0) {
-      if (metaSaysStructuredReport(r.path)) out.push_back({r.path, std::nullopt, "damaged report: " + r.reason});
-      continue;
-    }
+    if (!isStructuredReport(sopClassOf(r.path))) continue;
     auto imported = importSr(r.path, options);
-    if (imported) out.push_back({r.path, std::move(*imported), {}});
-    else if (r.reason.find("structured report") != std::string::npos) out.push_back({r.path, std::nullopt, imported.message()});
+    if (imported) {
+      out.push_back({r.path, std::move(*imported), {}});
+    } else {
+      // An SR the loader could read (set aside only for having no pixels) has a broken
+      // content tree; one it could not read is damaged, for the loader's reason.
+      const bool readable = r.reason.rfind("non-image object", 0) == 0;
+      out.push_back({r.path, std::nullopt, readable ? imported.message() : "damaged report: " + r.reason});
+    }
   }
   return out;
 }

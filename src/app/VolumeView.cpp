@@ -191,7 +191,7 @@ void VolumeView::buildSurfaces() {
     const VoxelBox box = labelBounds(grid, label, &info.voxels);
     if (box.empty()) continue;
     info.anchor = labelAnchor(grid, label, box);
-    vtkSmartPointer<vtkPolyData> surface = labelSurface(grid, label);
+    vtkSmartPointer<vtkPolyData> surface = labelSurface(grid, label, box);
     info.triangles = std::size_t(surface->GetNumberOfPolys());
     vtkNew<vtkPolyDataMapper> mapper;
     mapper->SetInputData(surface);

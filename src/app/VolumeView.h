@@ -38,7 +38,7 @@ const char* presetName(VolumePreset p);
 enum class LabelDisplay { Surface, Overlay, Off };
 const char* labelDisplayName(LabelDisplay d);
 
-using Voxel = std::array<double, 3>;  // (column, row, slice), voxel centres at integers
+using Voxel = Vec3;  // (column, row, slice), voxel centres at integers
 
 // A tear, an HIZ candidate or the injection point in the 3D scene.
 struct Marker3D {

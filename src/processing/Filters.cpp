@@ -62,7 +62,7 @@ std::string fmt(double v, int precision = 2) { return fixedText(v, precision); }
 
 Error cancelledError(FilterOp op) { return makeError(std::string(filterOpName(op)) + " filter cancelled"); }
 
-bool cancelled(const FilterOptions& o) { return o.cancel && o.cancel->load(std::memory_order_relaxed); }
+bool cancelled(const FilterOptions& o) { return processing_detail::cancelRequested(o.cancel); }
 
 // Stored values of a frame as float, in a fresh ITK image with unit spacing: the
 // float filters need their own buffer anyway, and pixel units keep the diffusion's

@@ -221,7 +221,7 @@ Result<std::vector<HizCandidate>> detectHiz(const Series& s, const HizOptions& o
   auto perSlice = std::vector<std::vector<HizCandidate>>(static_cast<std::size_t>(slices));
   const processing_detail::ProgressSpan progress(o.progress, 0, 1);
   progress.start();
-  auto cancelled = [&] { return o.cancel && o.cancel->load(std::memory_order_relaxed); };
+  auto cancelled = [&] { return processing_detail::cancelRequested(o.cancel); };
   processing_detail::ItemProgress done(progress, slices);
   parallelFor(slices, workerCount(0, slices), [&](int k, unsigned) {
     if (cancelled()) return;

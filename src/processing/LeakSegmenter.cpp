@@ -82,7 +82,7 @@ Coarse reduceFrames(const XrayFrames& fx, unsigned workers, ProgressSpan progres
   c.opacity.resize(std::size_t(fx.frames()));
   ItemProgress done(progress, fx.frames());
   parallelFor(fx.frames(), workers, [&](int f, unsigned) {
-    if (stop && stop->load(std::memory_order_relaxed)) return;
+    if (processing_detail::cancelRequested(stop)) return;
     c.opacity[std::size_t(f)] = processing_detail::reduceFrame(fx, f, c.factor);
     done.done();
   });
@@ -120,7 +120,7 @@ class Segmenter {
   std::size_t segmentFrame(int f, Scratch& sc, std::uint8_t* comp, Shift2& shift) const;
   Status discOutline(const DiscBackground& background);
   void labelAndMeasure();
-  bool cancelled() const { return o_.cancel && o_.cancel->load(std::memory_order_relaxed); }
+  bool cancelled() const { return processing_detail::cancelRequested(o_.cancel); }
   ProgressSpan stage(Stage st) const {
     const int i = int(st);
     return progress_.part(i == 0 ? 0.0 : kStageEnd[i - 1], kStageEnd[i]);

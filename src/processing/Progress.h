@@ -1,5 +1,5 @@
 #pragma once
-// Private helper: the optional progress output of long work (segmentation, filters),
+// Private helper: the optional progress output and cancel flag of long work (segmentation, filters),
 // a fraction 0..1 in an atomic the caller polls for a progress bar. Relaxed atomics
 // throughout: the value is only displayed, it publishes no other memory, and a store
 // per stage or per frame costs nothing next to the frame's work.
@@ -8,6 +8,9 @@
 #include <atomic>
 
 namespace annulo::processing_detail {
+
+// The caller's cancel flag, if it gave one, is set. Relaxed: it only asks work to stop.
+inline bool cancelRequested(const std::atomic<bool>* flag) { return flag && flag->load(std::memory_order_relaxed); }
 
 // The part [begin, end] of the whole run that one stage covers.
 class ProgressSpan {

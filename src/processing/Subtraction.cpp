@@ -128,7 +128,7 @@ Result<DerivedImage> subtractMask(const Series& s, const SubtractionOptions& o, 
   std::atomic<bool> stopped{false};
   parallelFor(frames, workers, [&](int f, unsigned) {
     // Once cancelled, the remaining frames are skipped, not computed.
-    if (stopped.load(std::memory_order_relaxed) || (o.cancel && o.cancel->load(std::memory_order_relaxed))) {
+    if (stopped.load(std::memory_order_relaxed) || processing_detail::cancelRequested(o.cancel)) {
       stopped.store(true, std::memory_order_relaxed);
       return;
     }

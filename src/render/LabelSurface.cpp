@@ -106,8 +106,11 @@ vtkSmartPointer<vtkImageData> croppedMask(const LabelGrid& g, std::uint8_t label
 }  // namespace
 
 vtkSmartPointer<vtkPolyData> labelSurface(const LabelGrid& g, std::uint8_t label, int smoothing) {
-  const VoxelBox box = g.labels ? labelBounds(g, label) : VoxelBox{};
-  if (box.empty()) return vtkSmartPointer<vtkPolyData>::New();
+  return labelSurface(g, label, g.labels ? labelBounds(g, label) : VoxelBox{}, smoothing);
+}
+
+vtkSmartPointer<vtkPolyData> labelSurface(const LabelGrid& g, std::uint8_t label, const VoxelBox& box, int smoothing) {
+  if (box.empty() || !g.labels) return vtkSmartPointer<vtkPolyData>::New();
   vtkNew<vtkDiscreteFlyingEdges3D> contour;
   contour->SetInputData(croppedMask(g, label, box));
   contour->SetValue(0, 1);

@@ -37,5 +37,8 @@ std::array<double, 3> labelAnchor(const LabelGrid& grid, std::uint8_t label, con
 // normals, in world coordinates (voxel index x spacing; voxel centres at integers).
 // Empty polydata when the label is absent. smoothing = windowed-sinc iterations, 0 = none.
 vtkSmartPointer<vtkPolyData> labelSurface(const LabelGrid& grid, std::uint8_t label, int smoothing = 12);
+// The same with the label's box already known (labelBounds): the grid is not scanned again.
+vtkSmartPointer<vtkPolyData> labelSurface(const LabelGrid& grid, std::uint8_t label, const VoxelBox& box,
+                                          int smoothing = 12);
 
 }  // namespace annulo
