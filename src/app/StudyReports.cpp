@@ -1,33 +1,20 @@
 #include "StudyReports.h"
 
 #include <dcmtk/config/osconfig.h>
-#include <dcmtk/dcmdata/dcdeftag.h>
-#include <dcmtk/dcmdata/dcfilefo.h>
-#include <dcmtk/dcmdata/dcmetinf.h>
 #include <dcmtk/dcmsr/dsrtypes.h>
 
 #include <algorithm>
 
+#include "annulo/dicom/FileIdentity.h"
+
 namespace annulo::app {
 namespace {
 
-// The SOP class a set-aside file names (meta header first, then the dataset), read
-// no further than the SOP Instance UID: a damaged file can still say what it was
-// meant to be, and a large SEG is not read whole to learn it is not a report.
-std::string sopClassOf(const std::string& path) {
-  DcmFileFormat file;
-  // A truncated file fails to load but keeps what was read before the break.
-  (void)file.loadFileUntilTag(path.c_str(), EXS_Unknown, EGL_noChange, DCM_MaxReadLength, ERM_autoDetect,
-                              DCM_SOPInstanceUID);
-  OFString uid;
-  if (file.getMetaInfo()->findAndGetOFString(DCM_MediaStorageSOPClassUID, uid).good() && !uid.empty())
-    return uid.c_str();
-  if (file.getDataset()->findAndGetOFString(DCM_SOPClassUID, uid).good()) return uid.c_str();
-  return {};
-}
-
-bool isStructuredReport(const std::string& sopClassUid) {
-  return !sopClassUid.empty() && DSRTypes::sopClassUIDToDocumentType(sopClassUid.c_str()) != DSRTypes::DT_invalid;
+// From the header alone: a damaged file can still say what it was meant to be, and a
+// large SEG is not read whole to learn that it is not a report.
+bool isStructuredReport(const std::string& path) {
+  auto id = readFileIdentity(path);
+  return id && DSRTypes::sopClassUIDToDocumentType(id->sopClassUid.c_str()) != DSRTypes::DT_invalid;
 }
 
 }  // namespace
@@ -37,7 +24,7 @@ std::vector<FoundReport> findReports(const LoadResult& study) {
   SrImportOptions options;
   for (const auto& s : study.series) options.loaded.push_back(&s);
   for (const auto& r : study.rejected) {
-    if (!isStructuredReport(sopClassOf(r.path))) continue;
+    if (!isStructuredReport(r.path)) continue;
     auto imported = importSr(r.path, options);
     if (imported) {
       out.push_back({r.path, std::move(*imported), {}});

@@ -1,8 +1,6 @@
 #include "annulo/net/Store.h"
 
 #include <dcmtk/dcmdata/dcfilefo.h>
-#include <dcmtk/dcmdata/dcmetinf.h>
-#include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmdata/dcxfer.h>
 #include <dcmtk/ofstd/ofstd.h>
@@ -13,6 +11,7 @@
 #include <map>
 #include <optional>
 
+#include "annulo/dicom/FileIdentity.h"
 #include "dicom/Codecs.h"
 #include "net/Association.h"
 
@@ -33,31 +32,6 @@ struct Candidate {
 bool isUncompressed(const std::string& ts) {
   return ts == UID_LittleEndianExplicitTransferSyntax || ts == UID_LittleEndianImplicitTransferSyntax ||
          ts == UID_BigEndianExplicitTransferSyntax;
-}
-
-// Header facts from the meta header only (fast: pixel data is not read); a
-// file without meta header is parsed as a bare dataset.
-Status readIdentity(const std::string& path, FileStoreResult& r) {
-  DcmFileFormat ff;
-  OFCondition cond = ff.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, DCM_MaxReadLength, ERM_metaOnly);
-  OFString cls, inst, ts;
-  if (cond.good()) {
-    ff.getMetaInfo()->findAndGetOFString(DCM_MediaStorageSOPClassUID, cls);
-    ff.getMetaInfo()->findAndGetOFString(DCM_MediaStorageSOPInstanceUID, inst);
-    ff.getMetaInfo()->findAndGetOFString(DCM_TransferSyntaxUID, ts);
-  }
-  if (cls.empty() || inst.empty()) {
-    cond = ff.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, 256);
-    if (cond.bad()) return makeError(std::string("not a DICOM file: ") + cond.text());
-    ff.getDataset()->findAndGetOFString(DCM_SOPClassUID, cls);
-    ff.getDataset()->findAndGetOFString(DCM_SOPInstanceUID, inst);
-    ts = DcmXfer(ff.getDataset()->getOriginalXfer()).getXferID();
-  }
-  if (cls.empty() || inst.empty()) return makeError("not a DICOM file: no SOP Class / SOP Instance UID");
-  r.sopClassUid = cls.c_str();
-  r.sopInstanceUid = inst.c_str();
-  r.transferSyntaxUid = ts.empty() ? UID_LittleEndianImplicitTransferSyntax : ts.c_str();
-  return Status::success();
 }
 
 // The file's own syntax where it is compressed (sent as is, bit for bit), and
@@ -253,11 +227,15 @@ Result<StoreReport> storeFiles(const PacsNode& node, const std::vector<std::stri
     r.path = files[i];
     std::error_code ec;
     r.bytes = std::filesystem::file_size(files[i], ec);
-    if (auto s = readIdentity(files[i], r); !s) {
+    auto id = readFileIdentity(files[i]);
+    if (!id) {
       r.outcome = StoreOutcome::NotDicom;
-      r.message = s.message();
+      r.message = id.message();
       progress.done();
     } else {
+      r.sopClassUid = id->sopClassUid;
+      r.sopInstanceUid = id->sopInstanceUid;
+      r.transferSyntaxUid = id->transferSyntaxUid;
       candidates.push_back({i, r.sopClassUid, r.transferSyntaxUid});
     }
   }
