@@ -39,7 +39,17 @@ double Application::measure(int frames, Step step) {
   return frames * 1000.0 / (nowMs() - start);
 }
 
-int Application::runBenchmark() {
+namespace {
+
+LabelMap emptyMap(const Series& s) {
+  LabelMap map{s.columns, s.rows, int(s.sliceCount()), {}};
+  map.labels.assign(std::size_t(s.columns) * std::size_t(s.rows) * s.sliceCount(), 0);
+  return map;
+}
+
+}  // namespace
+
+int Application::runBenchmark(const std::string& mode) {
   const Series* s = state_.series();
   if (!s) {
     std::cerr << "annulo --bench: nothing loaded\n";
@@ -49,12 +59,12 @@ int Application::runBenchmark() {
   std::printf("viewer benchmark: %s %dx%dx%d, window %dx%d, GL %s\n", s->series.modality.c_str(), s->columns, s->rows, n,
               options_.width, options_.height, reinterpret_cast<const char*>(glGetString(GL_RENDERER)));
   std::printf("  launch to first image: %.0f ms\n", firstImageMs_);
-  if (options_.bench == "cine") {
-    if (state_.labels.empty()) {
+  if (mode == "cine") {
+    if (state_.labels().empty()) {
       // Synthetic overlay where the image is darkest, so the label pass is exercised.
-      state_.labels.assign(std::size_t(s->columns) * std::size_t(s->rows) * std::size_t(n), 0);
-      for (std::size_t i = 0; i < state_.labels.size(); i += 7) state_.labels[i] = std::uint8_t(1 + (i / 7) % 2);
-      ++state_.labelsVersion;
+      LabelMap map = emptyMap(*s);
+      for (std::size_t i = 0; i < map.labels.size(); i += 7) map.labels[i] = std::uint8_t(1 + (i / 7) % 2);
+      (void)state_.study->setLabels(*s, map);
     }
     measure(20, [&](int i) { state_.frame = i % n; });
     const double rssBefore = residentMiB();
@@ -65,10 +75,10 @@ int Application::runBenchmark() {
     std::printf("  cine playback with leak overlay: %.1f fps (new frame uploaded every redraw)\n", fps);
     std::printf("  redraw without a new frame: %.1f fps (UI + GL pass alone)\n", still);
     std::printf("  RSS %.1f MiB before, %.1f MiB after %d more loops\n", rssBefore, rssAfter, 5);
-  } else if (options_.bench == "wl") {
+  } else if (mode == "wl") {
     const double fps = measure(200, [&](int i) { state_.window = dragWindow(state_.window, (i % 20) - 10, 3, 4096); });
     std::printf("  window/level drag: %.1f fps\n", fps);
-  } else if (options_.bench == "volume") {
+  } else if (mode == "volume") {
     state_.layout = Layout::View3D;
     measure(3, [](int) {});
     const double fps = measure(30, [&](int) { volume_->rotate(3, 0); });
@@ -76,8 +86,8 @@ int Application::runBenchmark() {
     std::printf("  volume rendering (%s) at %.0fx%.0f: %.1f fps while rotating, %.1f fps at full quality\n",
                 volume_->cpuRayCast() ? "CPU ray cast" : "GPU", double(viewW_), double(viewH_), fps, still);
     // The same with label surfaces: a ball (intradiscal) and a smaller ball beside it (leak).
-    if (state_.labels.empty()) {
-      state_.labels.assign(std::size_t(s->columns) * std::size_t(s->rows) * std::size_t(n), 0);
+    if (state_.labels().empty()) {
+      LabelMap map = emptyMap(*s);
       const double r = 0.15 * std::min({s->columns, s->rows, n});
       for (int z = 0; z < n; ++z)
         for (int y = 0; y < s->rows; ++y)
@@ -86,11 +96,11 @@ int Application::runBenchmark() {
               const double dx = x - cx, dy = y - s->rows / 2.0, dz = z - n / 2.0;
               return dx * dx + dy * dy + dz * dz <= rr * rr;
             };
-            std::uint8_t& l = state_.labels[(std::size_t(z) * std::size_t(s->rows) + std::size_t(y)) * std::size_t(s->columns) + std::size_t(x)];
+            std::uint8_t& l = map.labels[(std::size_t(z) * std::size_t(s->rows) + std::size_t(y)) * std::size_t(s->columns) + std::size_t(x)];
             if (inside(s->columns / 2.0, r)) l = 1;
             else if (inside(s->columns / 2.0 + 1.6 * r, 0.6 * r)) l = 2;
           }
-      ++state_.labelsVersion;
+      (void)state_.study->setLabels(*s, map);
     }
     measure(1, [](int) {});
     const double build = volume_->lastSurfaceBuildMs();
@@ -103,12 +113,13 @@ int Application::runBenchmark() {
       std::printf("  with label surfaces as %s (%zu triangles, built in %.0f ms): %.1f fps while rotating\n",
                   labelDisplayName(d), triangles, build, withLabels);
     }
-  } else if (options_.bench.rfind("soak", 0) == 0) {
+  } else if (mode.rfind("soak", 0) == 0) {
     // soak:MINUTES loops the cine with the overlay and prints RSS every minute:
     // a texture or buffer leak per frame shows as a rising line.
-    const double minutes = options_.bench.size() > 5 ? std::atof(options_.bench.c_str() + 5) : 10.0;
-    state_.labels.assign(std::size_t(s->columns) * std::size_t(s->rows) * std::size_t(n), 1);
-    ++state_.labelsVersion;
+    const double minutes = mode.size() > 5 ? std::atof(mode.c_str() + 5) : 10.0;
+    LabelMap map = emptyMap(*s);
+    std::fill(map.labels.begin(), map.labels.end(), std::uint8_t(1));
+    (void)state_.study->setLabels(*s, map);
     const double start = nowMs();
     long frames = 0;
     for (int minute = 1; minute <= int(minutes); ++minute) {

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "annulo/annotation/AnnotationModel.h"
-#include "annulo/dicom/SeriesLoader.h"
+#include "annulo/study/Study.h"
 #include "annulo/render/Measurement.h"
 #include "annulo/render/TearTool.h"
 #include "annulo/render/ViewTransform.h"
@@ -17,7 +17,6 @@
 #include "PacsBrowser.h"
 #include "PacsPanel.h"
 #include "SliceRenderer.h"
-#include "StudyReports.h"
 
 namespace annulo::app {
 
@@ -31,13 +30,23 @@ struct Cine {
   double startOffsetMs = 0;
 };
 
+inline TearAnnotation newDraft() {
+  TearAnnotation t;
+  t.level = "L4-L5";
+  return t;
+}
+
 struct AppState {
   std::string pathInput;
   std::vector<std::string> recent;
-  std::unique_ptr<LoadResult> study;
-  std::string studyPath;  // absolute path it was opened from
-  std::vector<FoundReport> reports;  // SR documents that came with the study
+  // The study model: series, reports, the session of the shown study, label maps.
+  std::unique_ptr<Study> study;
+  // The open that is running (one at a time), and why the last one failed: a failed
+  // open keeps the study that is open and lists the files it could not use.
+  Job<std::unique_ptr<Study>> opening;
+  std::string openingPath;
   std::string loadError;
+  std::vector<RejectedFile> loadRejected;
   int seriesIndex = -1;
   int frame = 0;
   WindowLevel window;
@@ -45,42 +54,39 @@ struct AppState {
   Cine cine;
   Layout layout = Layout::View2D;
   OverlayStyle overlay;
-  std::vector<std::uint8_t> labels;  // columns*rows*frames of the shown series, if segmented
-  std::uint64_t labelsVersion = 0;   // bumped whenever labels change: the 3D view rebuilds its surfaces
 
   // MPR crosshair (column, row, slice) in the volume.
   int crossColumn = 0, crossRow = 0;
 
-  std::unique_ptr<AnnotationModel> model;
-  std::string sessionPath;
-  std::string sessionStem;  // file name of the session (and default export), see adoptStudy
-  std::string sessionError;
   TearTool tool;
   MeasureTool measure;
   std::vector<std::pair<int, Measurement>> measurements;  // (frame index, measurement) on the shown series
   std::string exportPath;
+  Job<ExportReport> exporting;
   std::vector<std::string> exportedFiles;  // last export, for sending to a PACS
   PacsSendState pacs;          // the PACS node, and sending exports to it
   PacsBrowserState pacsBrowser;  // query and retrieve from it
   std::string compareLevel;  // disc shown side by side (annulogram and MRI findings), empty = none
-  TearAnnotation draft;
+  TearAnnotation draft = newDraft();  // the fields the next tear gets
   std::string selectedTear;
 
   std::optional<Vec2> hover;  // image coordinates under the cursor
   std::string message;
   bool showHelp = false;
 
-  // Filtered views of the loaded series, shown after them in the browser. A deque
-  // keeps their addresses stable while worker threads read them. They keep the
-  // source's series and SOP instance UIDs, so a tear drawn on a filtered frame
-  // references the acquired image; they are never exported themselves.
-  std::deque<Series> derived;
-
-  const Series* series() const {
-    if (!study || seriesIndex < 0) return nullptr;
-    const std::size_t i = std::size_t(seriesIndex), n = study->series.size();
-    if (i < n) return &study->series[i];
-    return i - n < derived.size() ? &derived[i - n] : nullptr;
+  const Series* series() const { return study ? study->seriesAt(seriesIndex) : nullptr; }
+  // The session of the shown study (tears), or none before a series is shown.
+  AnnotationModel* model() const { return study ? study->session() : nullptr; }
+  // The label map of the shown series (columns*rows*frames), empty when it has none;
+  // its version rises whenever it changes, so views re-upload and 3D rebuilds surfaces.
+  const std::vector<std::uint8_t>& labels() const {
+    static const std::vector<std::uint8_t> none;
+    const SeriesLabels* l = study && series() ? study->labels(*series()) : nullptr;
+    return l && l->labels ? *l->labels : none;
+  }
+  std::uint64_t labelsVersion() const {
+    const SeriesLabels* l = study && series() ? study->labels(*series()) : nullptr;
+    return l ? l->version : 0;
   }
 };
 

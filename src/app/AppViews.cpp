@@ -122,9 +122,9 @@ void Application::drawSliceView(SliceRenderer& r, int viewIndex, const char* id,
 // when the labels or the crosshair move.
 void Application::setReformatLabels(int i, const Series& s, int index, int width, int height) {
   MprLabels& m = mprLabels_[i];
-  const std::array<std::uint64_t, 2> key{state_.labelsVersion, std::uint64_t(index)};
+  const std::array<std::uint64_t, 2> key{state_.labelsVersion(), std::uint64_t(index)};
   if (key != m.key || m.series != &s) {
-    m.labels = reformatLabels(s, state_.labels, i == 1, index);
+    m.labels = reformatLabels(s, state_.labels(), i == 1, index);
     m.key = key;
     m.series = &s;
     ++m.version;
@@ -156,18 +156,18 @@ void Application::drawMpr(float w, float h) {
 
 // The annulogram tear and the MRI finding of one disc, next to each other.
 void Application::drawCompare() {
-  if (state_.compareLevel.empty() || !state_.model || !state_.study) return;
+  if (state_.compareLevel.empty() || !state_.model() || !state_.study) return;
   bool open = true;
   ImGui::SetNextWindowSize(ImVec2(820, 460), ImGuiCond_Appearing);
   if (ImGui::Begin(("Disc " + state_.compareLevel + "###compare").c_str(), &open)) {
-    const auto discs = state_.model->byDisc();
+    const auto discs = state_.model()->byDisc();
     auto it = discs.find(state_.compareLevel);
     int shown = 0;
     if (it != discs.end()) {
       const float w = (ImGui::GetContentRegionAvail().x - 8) / 2, h = ImGui::GetContentRegionAvail().y;
       for (const TearAnnotation* t : it->second) {
         if (shown == 2) break;
-        auto place = placeOf(*state_.study, *t);
+        auto place = placeOf(state_.study->loaded(), *t);
         if (!place) continue;
         SliceRenderer& r = *compare_[shown];
         r.setSlice(*place->series, std::size_t(place->slice));
@@ -202,8 +202,8 @@ void Application::drawCompare() {
 std::vector<Application::PlacedTear> Application::placedTears() const {
   std::vector<PlacedTear> out;
   const Series* s = state_.series();
-  if (!s || !state_.model) return out;
-  for (const auto& t : state_.model->tears())
+  if (!s || !state_.model()) return out;
+  for (const auto& t : state_.model()->tears())
     if (auto voxels = tearVoxels(*s, t); !voxels.empty()) out.push_back({&t, std::move(voxels)});
   return out;
 }
@@ -260,7 +260,7 @@ void Application::drawVolume(float w, float h) {
       if (ImGui::Selectable(presetName(p), p == preset_)) preset_ = p;
     ImGui::EndCombo();
   }
-  const bool haveLabels = state_.labels.size() >= std::size_t(s->columns) * std::size_t(s->rows) * s->sliceCount();
+  const bool haveLabels = state_.labels().size() >= std::size_t(s->columns) * std::size_t(s->rows) * s->sliceCount();
   if (haveLabels) {
     ImGui::SameLine();
     ImGui::SetNextItemWidth(190);
@@ -271,7 +271,7 @@ void Application::drawVolume(float w, float h) {
     }
   }
   volume_->setPreset(preset_, state_.window.center, state_.window.width);
-  volume_->setLabels(haveLabels ? state_.labels.data() : nullptr, state_.labelsVersion);
+  volume_->setLabels(haveLabels ? state_.labels().data() : nullptr, state_.labelsVersion());
   volume_->setLabelStyle(state_.overlay.show ? labelDisplay_ : LabelDisplay::Off, state_.overlay.opacity,
                          state_.overlay.intradiscal, state_.overlay.leak);
   const std::vector<PlacedTear> tears = placedTears();
@@ -381,15 +381,15 @@ void Application::drawViews(double now) {
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   state_.hover.reset();
   if (!s) {
-    ImGui::TextWrapped(loader_.busy() ? "Loading..." : "Open a study (file, folder or DICOMDIR) in the panel on the left.");
+    ImGui::TextWrapped(state_.opening.running() ? "Loading..." : "Open a study (file, folder or DICOMDIR) in the panel on the left.");
     return;
   }
   views_[0]->setSlice(*s, std::size_t(state_.frame));
   const std::size_t frameLabels = std::size_t(s->columns) * std::size_t(s->rows);
-  views_[0]->setLabels(state_.labels.size() >= frameLabels * (std::size_t(state_.frame) + 1)
-                           ? state_.labels.data() + frameLabels * std::size_t(state_.frame)
+  views_[0]->setLabels(state_.labels().size() >= frameLabels * (std::size_t(state_.frame) + 1)
+                           ? state_.labels().data() + frameLabels * std::size_t(state_.frame)
                            : nullptr,
-                       s->columns, s->rows, state_.labelsVersion);
+                       s->columns, s->rows, state_.labelsVersion());
   if (state_.layout == Layout::Mpr) {
     drawMpr(avail.x, avail.y);
   } else if (state_.layout == Layout::View3D) {

@@ -19,7 +19,8 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "LabelMapFile.h"
+#include "ShownSeries.h"
+#include "annulo/study/StudyFolders.h"
 #include "Panels.h"
 #include "ViewDrawing.h"
 #include "annulo/dicom/DisplayImage.h"
@@ -35,15 +36,16 @@ constexpr float kLeftWidth = 300, kRightWidth = 340, kBottomHeight = 78;
 }  // namespace
 
 
-Application::Application(LaunchOptions options) : options_(std::move(options)), labelDisplay_(options_.labels3d) {}
+Application::Application(LaunchOptions options) : options_(std::move(options)) {}
 
 Application::~Application() {
-  // Running work would hold shutdown until done: ask it to stop (futures wait for it).
-  if (processing_.cancelLeak) *processing_.cancelLeak = true;
-  if (processing_.cancelFilter) *processing_.cancelFilter = true;
-  if (processing_.cancelHiz) *processing_.cancelHiz = true;
-  if (state_.pacs.cancel) *state_.pacs.cancel = true;
-  if (state_.pacsBrowser.cancel) *state_.pacsBrowser.cancel = true;
+  // Running work would hold shutdown until done: cancel every job and wait for it
+  // (before the study they read goes with state_).
+  processing_.stopAll();
+  state_.exporting.stop();
+  state_.opening.stop();
+  state_.pacs.stopAll();
+  state_.pacsBrowser.stopAll();
   for (auto& v : views_) v.reset();  // GL objects go while the context lives
   volume_.reset();
   thumbnails_.reset();
@@ -89,27 +91,13 @@ bool Application::initWindow(bool visible) {
   return true;
 }
 
-void Application::open(const std::string& path) {
-  state_.pathInput = path;
-  loader_.start(path);
-}
+void Application::open(const std::string& path) { startOpen(state_, path); }
 
-void Application::pollLoader() {
-  auto done = loader_.take();
-  if (!done) return;
-  // Worker threads read the current study's series: let them finish before it goes.
-  if (processing_.leakTask.valid()) processing_.leakTask.wait();
-  if (processing_.hizTask.valid()) processing_.hizTask.wait();
-  if (processing_.filterTask.valid()) processing_.filterTask.wait();
+// Worker results, polled once per frame; never blocks.
+void Application::pollWork() {
+  if (pollOpen(state_, [this] { processing_.stopAll(); })) thumbnails_->build(state_.study->loaded());
   pollProcessing(state_, processing_);
-  if (!done->load.ok()) {
-    state_.loadError = done->load.message();
-    return;
-  }
-  adoptStudy(state_, std::move(done->load.value()), loader_.path());
-  state_.reports = std::move(done->reports);
-  thumbnails_->build(*state_.study);
-  if (state_.study->series.empty()) state_.loadError = "no usable image series in " + loader_.path();
+  pollExport(state_);
 }
 
 void Application::handleKeys(double now) {
@@ -138,15 +126,15 @@ void Application::handleKeys(double now) {
   if (pressed(GLFW_KEY_H)) state_.view.flipH = !state_.view.flipH;
   if (pressed(GLFW_KEY_V)) state_.view.flipV = !state_.view.flipV;
   if (pressed(GLFW_KEY_T)) state_.view.rotate90 = (state_.view.rotate90 + 1) % 4;
-  if (state_.model) {
+  if (state_.model()) {
     if (pressed(GLFW_KEY_P)) state_.tool.start(TearTool::Mode::Point);
     if (pressed(GLFW_KEY_L)) state_.tool.start(TearTool::Mode::Polyline);
     if (pressed(GLFW_KEY_G)) state_.tool.start(TearTool::Mode::Polygon);
     if (pressed(GLFW_KEY_D)) state_.measure.start(MeasureKind::Distance);
     if (pressed(GLFW_KEY_A)) state_.measure.start(MeasureKind::Angle);
     if (pressed(GLFW_KEY_C) && !state_.selectedTear.empty()) state_.measure.start(MeasureKind::Catheter);
-    if (io.KeyCtrl && pressed(GLFW_KEY_Z)) state_.message = state_.model->undo().message();
-    if (io.KeyCtrl && pressed(GLFW_KEY_Y)) state_.message = state_.model->redo().message();
+    if (io.KeyCtrl && pressed(GLFW_KEY_Z)) state_.message = state_.model()->undo().message();
+    if (io.KeyCtrl && pressed(GLFW_KEY_Y)) state_.message = state_.model()->redo().message();
   }
   if (pressed(GLFW_KEY_ESCAPE)) {
     state_.tool.cancel();
@@ -155,8 +143,7 @@ void Application::handleKeys(double now) {
 }
 
 void Application::frame(double now) {
-  pollLoader();
-  pollProcessing(state_, processing_);
+  pollWork();
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
   if (simulatedMouse_) {  // after the backend, which would overwrite it from the real cursor
@@ -178,7 +165,7 @@ void Application::frame(double now) {
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(ImVec2(kLeftWidth, size.y - kBottomHeight));
   ImGui::Begin("Study", nullptr, fixed);
-  drawStudyPanel(state_, loader_, *thumbnails_);
+  drawStudyPanel(state_, *thumbnails_);
   ImGui::End();
 
   ImGui::SetNextWindowPos(ImVec2(size.x - kRightWidth, 0));
@@ -216,111 +203,37 @@ void Application::frame(double now) {
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 }
 
-void Application::loadLabels() {
-  const Series* s = state_.series();
-  if (!s) return;
-  auto labels = readLabelMap(options_.labels, s->columns, s->rows, int(s->sliceCount()));
-  if (!labels) {
-    state_.message = labels.message();
-    std::cerr << "annulo: " << labels.message() << "\n";
-    return;
-  }
-  state_.labels = std::move(*labels);
-  ++state_.labelsVersion;
-}
-
-// Screenshot mode: the processing a teaching script asked for, finished before the picture.
-void Application::runRequestedProcessing() {
-  const Series* s = state_.series();
-  if (!s) return;
-  if (options_.segmentAt) {
-    processing_.injection = Vec2{(*options_.segmentAt)[0], (*options_.segmentAt)[1]};
-    processing_.segmentedSeries = s;
-    LeakSegmentationOptions o;
-    o.injectionPoint = *options_.segmentAt;
-    processing_.leakTask = std::async(std::launch::deferred, [s, o] { return segmentLeak(*s, o); });
-  }
-  if (!options_.filter.empty()) {
-    auto op = parseFilterOp(options_.filter);
-    if (!op) {
-      processing_.error = op.message();
-    } else {
-      FilterOptions fo;
-      fo.op = *op;
-      processing_.filterSource = s;
-      processing_.filterTask = std::async(std::launch::deferred, [s, fo] { return applyFilter(*s, fo); });
-      processing_.filterTask.wait();
-    }
-  }
-  if (options_.findHiz) {
-    processing_.hizSeries = s;
-    processing_.hizTask = std::async(std::launch::deferred, [s] { return detectHiz(*s); });
-  }
-  if (processing_.leakTask.valid()) processing_.leakTask.wait();
-  if (processing_.hizTask.valid()) processing_.hizTask.wait();
-  pollProcessing(state_, processing_);
-  if (!processing_.error.empty()) std::cerr << "annulo: " << processing_.error << "\n";
-  if (options_.findHiz && !processing_.hiz.empty() && options_.frame == 0) state_.frame = processing_.hiz.front().slice - 1;
-  if (options_.frame > 0 && state_.series())  // a filtered series was selected: keep the frame asked for
-    state_.frame = std::min(options_.frame, int(state_.series()->sliceCount())) - 1;
-}
-
 void Application::renderFrame() {
   frame(nowMs());
   glfwSwapBuffers(window_);
 }
 
 // Drives ImGui's mouse state directly: the same path a real click takes.
-void Application::simulateInput() {
-  if (options_.tool.empty()) return;
-  if (options_.tool == "point") state_.tool.start(TearTool::Mode::Point);
-  if (options_.tool == "polyline") state_.tool.start(TearTool::Mode::Polyline);
-  if (options_.tool == "polygon") state_.tool.start(TearTool::Mode::Polygon);
-  for (const auto& c : options_.clicks) {
-    simulatedMouse_ = c;
-    for (bool down : {false, true, false}) {
-      simulatedDown_ = down;
-      renderFrame();
-    }
+void Application::click(float x, float y) {
+  simulatedMouse_ = std::array<float, 2>{x, y};
+  for (bool down : {false, true, false}) {
+    simulatedDown_ = down;
+    renderFrame();
   }
-  if (auto shape = state_.tool.finish()) commitShape(state_, *shape);
   simulatedMouse_.reset();
 }
 
-// --from-pacs/--study: the study comes into the cache folder the PACS panel uses, then opens from there.
-bool Application::retrieveRequestedStudy() {
-  auto node = parsePacsNode(options_.fromPacs);
-  if (!node) {
-    std::cerr << "annulo: --from-pacs: " << node.message() << "\n";
-    return false;
-  }
-  const std::string folder = retrieveFolder(options_.studyUid);
-  auto r = retrieveStudy(*node, options_.studyUid, folder);
-  if (!r || r->files.empty()) {
-    std::cerr << "annulo: retrieve " << options_.studyUid << ": " << (r ? "nothing arrived" : r.message()) << "\n";
-    return false;
-  }
-  std::cout << "retrieved " << r->files.size() << " instance(s) into " << folder << "\n";
-  options_.path = folder;
-  return true;
+// A shape whose clicks have all been given becomes a tear (Enter in the UI).
+void Application::finishShape() {
+  if (auto shape = state_.tool.finish()) commitShape(state_, *shape);
 }
 
-// Scripted send of what --export wrote (--send-to AET@HOST:PORT), as the panel's Send does.
-bool Application::sendExported(const std::vector<std::string>& files) {
-  if (options_.sendTo.empty()) return true;
-  auto node = parsePacsNode(options_.sendTo);
-  if (!node) {
-    std::cerr << "annulo: --send-to: " << node.message() << "\n";
-    return false;
+// A few frames let ImGui settle its layout before the first click or picture.
+void Application::settle() {
+  if (settled_) return;
+  settled_ = true;
+  for (int i = 0; i < 2; ++i) {
+    renderFrame();
+    if (i == 0) {
+      glFinish();
+      firstImageMs_ = nowMs() - options_.startedAtMs;
+    }
   }
-  auto report = storeFiles(*node, files);
-  if (!report) {
-    std::cerr << "annulo: send: " << report.message() << "\n";
-    return false;
-  }
-  for (const auto& f : report->files)
-    std::cout << "sent " << f.path << ": " << outcomeName(f.outcome) << (f.message.empty() ? "" : " (" + f.message + ")") << "\n";
-  return report->ok();
 }
 
 // What the screenshot shows and where, for tests and teaching scripts: JSON built
@@ -337,10 +250,11 @@ void Application::writeSidecar(const std::string& path) const {
             {"series_uid", s ? s->series.instanceUid : ""},
             {"description", s ? s->series.description : ""},
             {"frame", state_.frame + 1},
-            {"session", state_.sessionPath},
-            {"tears", state_.model ? state_.model->tears().size() : std::size_t(0)},
+            {"session", state_.study ? state_.study->sessionPath() : ""},
+            {"tears", state_.model() ? state_.model()->tears().size() : std::size_t(0)},
             {"reports", json::array()}};
-  for (const FoundReport& r : state_.reports)
+  if (state_.study)
+    for (const FoundReport& r : state_.study->reports())
     j["reports"].push_back({{"file", std::filesystem::path(r.path).filename().string()},
                             {"tears", r.report ? r.report->tears.size() : std::size_t(0)},
                             {"error", r.error.empty() ? json(nullptr) : json(true)}});
@@ -393,59 +307,113 @@ bool Application::writeScreenshot(const std::string& path) {
   return bool(s);
 }
 
+// What a study step changed, into the view: the series shown, its frame, HIZ candidates.
+void Application::syncFromScript(const ScriptContext& c, const ScriptStep& step) {
+  if (!state_.study) return;
+  if (step.name == "open" || step.name == "retrieve") {
+    (void)rememberRecent(state_.study->path());
+    state_.recent = loadRecent();
+    thumbnails_->build(state_.study->loaded());
+    state_.seriesIndex = -1;
+  }
+  if (c.seriesIndex != state_.seriesIndex) selectSeries(state_, c.seriesIndex);
+  if (c.frame >= 0) state_.frame = c.frame;
+  if (step.name == "hiz") {
+    processing_.hiz = c.hiz;
+    processing_.hizSeries = state_.study->seriesAt(c.hizSeries);
+    if (!c.hiz.empty()) {  // the strongest candidate in the MPR crosshair, as the panel's search does
+      state_.crossColumn = int(std::lround(c.hiz.front().pixel[0]));
+      state_.crossRow = int(std::lround(c.hiz.front().pixel[1]));
+    }
+  }
+  if (step.name == "segment") processing_.shownSeries = nullptr;  // the pick state follows the new result
+  if (step.name == "export") state_.exportedFiles = c.exported.files();
+  pollProcessing(state_, processing_);
+}
+
+Status Application::runViewStep(const ScriptStep& step, int& exitCode) {
+  const std::string& n = step.name;
+  const std::string& v = step.value;
+  if (n == "size") return {};  // taken when the window was made
+  if (n == "layout") {
+    if (v == "2d") state_.layout = Layout::View2D;
+    else if (v == "mpr") state_.layout = Layout::Mpr;
+    else if (v == "3d") state_.layout = Layout::View3D;
+    else return makeError("layout is 2d, mpr or 3d, not '" + v + "'");
+  } else if (n == "labels-3d") {
+    if (v == "surface") labelDisplay_ = LabelDisplay::Surface;
+    else if (v == "overlay") labelDisplay_ = LabelDisplay::Overlay;
+    else if (v == "off") labelDisplay_ = LabelDisplay::Off;
+    else return makeError("labels-3d is surface, overlay or off, not '" + v + "'");
+  } else if (n == "compare") {
+    state_.compareLevel = v;
+  } else if (n == "tool") {
+    settle();
+    if (v == "point") state_.tool.start(TearTool::Mode::Point);
+    else if (v == "polyline") state_.tool.start(TearTool::Mode::Polyline);
+    else if (v == "polygon") state_.tool.start(TearTool::Mode::Polygon);
+    else return makeError("tool is point, polyline or polygon, not '" + v + "'");
+  } else if (n == "click") {
+    float x = 0, y = 0;
+    if (std::sscanf(v.c_str(), "%f,%f", &x, &y) != 2) return makeError("click takes X,Y (window pixels)");
+    settle();
+    click(x, y);
+  } else if (n == "screenshot") {
+    settle();
+    frame(nowMs());
+    const bool ok = writeScreenshot(v);
+    glfwSwapBuffers(window_);
+    writeSidecar(v + ".json");
+    if (!ok) return makeError("cannot write the screenshot " + v);
+  } else if (n == "bench") {
+    settle();
+    exitCode = runBenchmark(v);
+  }
+  return {};
+}
+
+int Application::runScript() {
+  ScriptContext context(state_.study);
+  int exitCode = 0;
+  std::size_t logged = 0;
+  for (const ScriptStep& step : options_.script) {
+    if (step.name != "click") finishShape();
+    Status s;
+    if (isStudyStep(step.name)) {
+      if (step.name == "open" || step.name == "retrieve") {
+        processing_.stopAll();  // they read the study that goes
+        state_.exporting.stop();
+      }
+      s = runStudyStep(context, step);
+      for (; logged < context.log.size(); ++logged) std::cout << context.log[logged] << "\n";
+      syncFromScript(context, step);
+    } else {
+      s = runViewStep(step, exitCode);
+    }
+    if (!s) {
+      std::cerr << "annulo: " << s.message() << "\n";
+      if (step.name == "open" || step.name == "retrieve") state_.loadError = s.message();
+      exitCode = 1;
+    }
+    if (step.name == "bench") return exitCode;
+  }
+  finishShape();
+  return exitCode;
+}
+
 int Application::run() {
-  const bool headless = !options_.screenshot.empty();
-  if (!initWindow(!headless)) {
+  if (!initWindow(!options_.headless)) {
     std::cerr << "annulo: cannot open an OpenGL 3.3 window"
               << (std::getenv("DISPLAY") ? "" : " (no X display: DISPLAY is not set; run under xvfb-run -a)") << "\n";
     return 1;
   }
-  state_.layout = options_.layout;
-  loadRecent(state_);
-  if (!options_.fromPacs.empty() && !retrieveRequestedStudy()) return 1;
-  if (!options_.path.empty()) {
-    state_.pathInput = options_.path;
-    loader_.start(options_.path);
-  }
-  if (headless || !options_.bench.empty()) {
-    while (loader_.busy()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    pollLoader();
-    if (state_.study) {
-      for (std::size_t i = 0; i < state_.study->series.size(); ++i)
-        if (state_.study->series[i].series.instanceUid == options_.seriesUid) selectSeries(state_, int(i));
-      if (options_.frame > 0 && state_.series())
-        state_.frame = std::min(options_.frame, int(state_.series()->sliceCount())) - 1;
-    }
-    if (!options_.labels.empty()) loadLabels();
-    if (options_.importReports)
-      for (const auto& r : state_.reports)
-        if (r.report) importFoundReport(state_, *r.report);
-    state_.compareLevel = options_.compare;
-    runRequestedProcessing();
-    // A few frames let ImGui settle its layout before the picture is taken.
-    for (int i = 0; i < 2; ++i) {
-      renderFrame();
-      if (i == 0) {
-        glFinish();
-        firstImageMs_ = nowMs() - options_.startedAtMs;
-      }
-    }
-    if (!options_.bench.empty()) return runBenchmark();
-    simulateInput();
-    frame(nowMs());
-    bool ok = writeScreenshot(options_.screenshot);
-    glfwSwapBuffers(window_);
-    if (!options_.exportPath.empty() && state_.model) {
-      state_.exportPath = options_.exportPath;
-      const ExportOutcome r = exportSession(state_);
-      for (const auto& f : r.files) std::cout << "exported " << f << "\n";
-      for (const auto& w : r.warnings) std::cerr << "annulo: " << w << "\n";
-      if (!r.ok) std::cerr << "annulo: export: " << r.message << "\n";
-      ok = ok && r.ok && sendExported(r.files);
-    }
-    writeSidecar(options_.screenshot + ".json");
-    if (!state_.loadError.empty()) std::cerr << "annulo: " << state_.loadError << "\n";
-    return ok ? 0 : 1;
+  state_.recent = loadRecent();
+  // A plain `annulo PATH` opens in the background: the window is there at once.
+  const bool justOpen = options_.script.size() == 1 && options_.script[0].name == "open" && !options_.headless;
+  if (justOpen) startOpen(state_, options_.script[0].value);
+  else if (!options_.script.empty()) {
+    const int code = runScript();
+    if (options_.headless) return code;
   }
   while (!glfwWindowShouldClose(window_)) {
     glfwPollEvents();

@@ -9,7 +9,7 @@
 
 #include "AppState.h"
 #include "ProcessingPanel.h"
-#include "StudyLoader.h"
+#include "annulo/study/Script.h"
 #include "Thumbnails.h"
 #include "VolumeView.h"
 
@@ -18,28 +18,13 @@ struct GLFWwindow;
 namespace annulo::app {
 
 struct LaunchOptions {
-  std::string path;
-  std::string screenshot;  // write the whole UI to this PNG once, then exit
-  std::string seriesUid;
-  int frame = 0;           // 1-based, 0 = default
-  Layout layout = Layout::View2D;
+  // Steps run before the window is handed to the user (or instead, headless): the
+  // command line's options become these steps (see main.cpp), --script FILE adds a
+  // file's. Study steps run in the core (Script.h); view steps here.
+  std::vector<ScriptStep> script;
   int width = 1400, height = 900;
-  std::string labels;                 // uint8 NRRD label map (columns x rows x frames) to overlay
-  LabelDisplay labels3d = LabelDisplay::Surface;  // how the 3D view shows them
-  // Simulated input for tests and teaching scripts (screenshot mode): a tool
-  // and left clicks at window coordinates, sent through ImGui like a mouse.
-  std::string tool;                   // point | polyline | polygon
-  std::vector<std::array<float, 2>> clicks;
-  std::string compare;      // disc level to show side by side, e.g. L4-L5
-  std::optional<std::array<double, 2>> segmentAt;  // run leak segmentation from this injection point
-  bool findHiz = false;
-  std::string fromPacs, studyUid;  // retrieve this study from this PACS (AET@HOST:PORT) and open it
-  bool importReports = false;  // add the tears of every SR found with the study
-  std::string exportPath;  // after the screenshot: write SR (+ -seg.dcm, -pr.dcm) there
-  std::string sendTo;      // then store them on this PACS (AET@HOST:PORT)
-  std::string filter;  // apply this filter (annulo-cli filter's --op names) and show the result
-  std::string bench;        // cine | wl | volume: print frame rates and exit
-  double startedAtMs = 0;   // process start on the steady clock, for launch time
+  bool headless = false;   // the script takes a screenshot or benchmarks: no visible window, exit after
+  double startedAtMs = 0;  // process start on the steady clock, for launch time
 };
 
 class Application {
@@ -70,23 +55,24 @@ class Application {
   std::vector<Marker3D> sceneMarkers(const std::vector<PlacedTear>& tears) const;
   void drawCompare();
   void handleKeys(double nowMs);
-  void pollLoader();
+  void pollWork();
   bool writeScreenshot(const std::string& path);
   void writeSidecar(const std::string& path) const;
-  bool sendExported(const std::vector<std::string>& files);
-  bool retrieveRequestedStudy();
-  void simulateInput();
+  // The script: study steps through the core, view steps here; returns the exit code.
+  int runScript();
+  Status runViewStep(const ScriptStep& step, int& exitCode);
+  void syncFromScript(const ScriptContext& context, const ScriptStep& step);
+  void settle();
+  void click(float x, float y);
+  void finishShape();
   void renderFrame();
-  void loadLabels();
-  void runRequestedProcessing();
-  int runBenchmark();
+  int runBenchmark(const std::string& mode);
   template <typename Step>
   double measure(int frames, Step step);
 
   LaunchOptions options_;
   GLFWwindow* window_ = nullptr;  // owned by GLFW; destroyed in ~Application
   AppState state_;
-  StudyLoader loader_;
   std::unique_ptr<SliceRenderer> views_[3];
   std::unique_ptr<VolumeView> volume_;
   std::unique_ptr<Thumbnails> thumbnails_;
@@ -101,6 +87,7 @@ class Application {
   Processing processing_;
   VolumePreset preset_ = VolumePreset::MrT2;
   LabelDisplay labelDisplay_ = LabelDisplay::Surface;
+  bool settled_ = false;  // the UI has been drawn twice (ImGui's layout is stable) since the script began
   // What the 3D view drew where last frame (window coordinates), for the sidecar.
   struct ScenePoint {
     std::string kind, name;

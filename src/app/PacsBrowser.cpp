@@ -6,12 +6,12 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "TaskReady.h"
+#include "annulo/study/StudyFolders.h"
 
 namespace annulo::app {
 namespace {
 
-bool busy(const PacsBrowserState& st) { return st.findTask.valid() || st.getTask.valid(); }
+bool busy(const PacsBrowserState& st) { return st.findJob.running() || st.getJob.running(); }
 
 void startFind(PacsBrowserState& st, const PacsNode& node) {
   StudyQuery q;
@@ -22,34 +22,34 @@ void startFind(PacsBrowserState& st, const PacsNode& node) {
   st.status.clear();
   if (st.dates[0])
     if (Status s = parseDateRange(st.dates, q); !s) return (void)(st.error = s.message());
-  st.findTask = std::async(std::launch::async, [node, q] { return findStudies(node, q); });
+  st.findJob.start("find", [node, q](JobControl&) { return findStudies(node, q); });
 }
 
 void startRetrieve(PacsBrowserState& st, const PacsNode& node, const std::string& studyUid) {
   st.folder = retrieveFolder(studyUid);
-  st.progress = std::make_shared<std::atomic<float>>(0.0f);
-  st.cancel = std::make_shared<std::atomic<bool>>(false);
   st.error.clear();
   st.status = "retrieving " + studyUid;
-  st.getTask = std::async(std::launch::async, [node, studyUid, folder = st.folder, p = st.progress, c = st.cancel] {
+  st.getJob.start("retrieve", [node, studyUid, folder = st.folder](JobControl& control) {
     RetrieveOptions o;
-    o.progress = p.get();
-    o.cancel = c.get();
+    o.progress = control.progressSlot();
+    o.cancel = control.cancelFlag();
     return retrieveStudy(node, studyUid, folder, o);
   });
 }
 
 void pollFind(PacsBrowserState& st) {
-  if (!taskReady(st.findTask)) return;
-  auto r = st.findTask.get();
+  auto done = st.findJob.take();
+  if (!done) return;
+  auto& r = *done;
   if (!r) return (void)(st.error = r.message());
   st.matches = std::move(*r);
   st.status = std::to_string(st.matches.size()) + " stud" + (st.matches.size() == 1 ? "y" : "ies") + " found";
 }
 
 std::optional<std::string> pollRetrieve(PacsBrowserState& st) {
-  if (!taskReady(st.getTask)) return std::nullopt;
-  auto r = st.getTask.get();
+  auto done = st.getJob.take();
+  if (!done) return std::nullopt;
+  auto& r = *done;
   if (!r) {
     st.error = r.message();
     return std::nullopt;
@@ -71,7 +71,7 @@ void drawQuery(PacsBrowserState& st, PacsSendState& node) {
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("YYYYMMDD, or a range FROM-TO (either side may be empty)");
   ImGui::InputText("Modality", st.modality, sizeof st.modality);
   ImGui::BeginDisabled(busy(st));
-  if (ImGui::Button(st.findTask.valid() ? "Searching..." : "Find studies")) startFind(st, pacsNodeFrom(node));
+  if (ImGui::Button(st.findJob.running() ? "Searching..." : "Find studies")) startFind(st, pacsNodeFrom(node));
   ImGui::EndDisabled();
 }
 
@@ -93,21 +93,14 @@ void drawMatches(PacsBrowserState& st, PacsSendState& node) {
 
 }  // namespace
 
-std::string retrieveFolder(const std::string& studyInstanceUid) {
-  std::filesystem::path base;
-  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) base = xdg;
-  else base = std::filesystem::path(std::getenv("HOME") ? std::getenv("HOME") : "/tmp") / ".cache";
-  return (base / "annulo" / "retrieved" / studyInstanceUid).string();
-}
-
 std::optional<std::string> drawPacsBrowser(PacsBrowserState& st, PacsSendState& node) {
   pollFind(st);
   auto open = pollRetrieve(st);
   drawQuery(st, node);
-  if (st.getTask.valid() && st.progress) {
-    if (ImGui::SmallButton("Cancel") && st.cancel) *st.cancel = true;
+  if (st.getJob.running()) {
+    if (ImGui::SmallButton("Cancel")) st.getJob.cancel();
     ImGui::SameLine();
-    ImGui::ProgressBar(st.progress->load(std::memory_order_relaxed), ImVec2(-1, 0));
+    ImGui::ProgressBar(st.getJob.progress(), ImVec2(-1, 0));
   }
   if (!st.status.empty()) ImGui::TextWrapped("%s", st.status.c_str());
   if (!st.error.empty()) ImGui::TextColored(ImVec4(1, 0.4f, 0.3f, 1), "%s", st.error.c_str());

@@ -9,12 +9,11 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "TaskReady.h"
 
 namespace annulo::app {
 namespace {
 
-bool busy(const PacsSendState& st) { return st.echoTask.valid() || st.sendTask.valid(); }
+bool busy(const PacsSendState& st) { return st.echoJob.running() || st.sendJob.running(); }
 
 void copyTo(char* dst, std::size_t size, const std::string& src) {
   std::snprintf(dst, size, "%s", src.c_str());
@@ -33,33 +32,33 @@ bool prepare(PacsSendState& st, PacsNode& node) {
 void startEcho(PacsSendState& st) {
   PacsNode node;
   if (!prepare(st, node)) return;
-  st.echoTask = std::async(std::launch::async, [node] { return echo(node); });
+  st.echoJob.start("echo", [node](JobControl&) { return echo(node); });
 }
 
 void startSend(PacsSendState& st, const std::vector<std::string>& files) {
   PacsNode node;
   if (!prepare(st, node)) return;
-  st.progress = std::make_shared<std::atomic<float>>(0.0f);
-  st.cancel = std::make_shared<std::atomic<bool>>(false);
   st.lastFiles.clear();
-  st.sendTask = std::async(std::launch::async, [node, files, progress = st.progress, cancel = st.cancel] {
+  st.sendJob.start("send", [node, files](JobControl& control) {
     StoreOptions o;
-    o.progress = progress.get();
-    o.cancel = cancel.get();
+    o.progress = control.progressSlot();
+    o.cancel = control.cancelFlag();
     return storeFiles(node, files, o);
   });
 }
 
 void pollEcho(PacsSendState& st) {
-  if (!taskReady(st.echoTask)) return;
-  auto r = st.echoTask.get();
+  auto done = st.echoJob.take();
+  if (!done) return;
+  auto& r = *done;
   if (r) st.status = "Echo " + describe(pacsNodeFrom(st)) + ": success (" + std::to_string(int(r->ms + 0.5)) + " ms)";
   else st.error = r.message();
 }
 
 void pollSend(PacsSendState& st) {
-  if (!taskReady(st.sendTask)) return;
-  auto r = st.sendTask.get();
+  auto done = st.sendJob.take();
+  if (!done) return;
+  auto& r = *done;
   if (!r) return (void)(st.error = r.message());
   st.lastFiles = r->files;
   st.status = std::to_string(r->stored) + " of " + std::to_string(r->files.size()) + " file(s) stored";
@@ -80,11 +79,11 @@ void drawButtons(PacsSendState& st, const std::vector<std::string>& files) {
 }
 
 void drawProgress(PacsSendState& st) {
-  if (st.echoTask.valid()) ImGui::TextUnformatted("Echo...");
-  if (!st.sendTask.valid() || !st.progress) return;
-  if (ImGui::SmallButton("Cancel") && st.cancel) *st.cancel = true;
+  if (st.echoJob.running()) ImGui::TextUnformatted("Echo...");
+  if (!st.sendJob.running()) return;
+  if (ImGui::SmallButton("Cancel")) st.sendJob.cancel();
   ImGui::SameLine();
-  ImGui::ProgressBar(st.progress->load(std::memory_order_relaxed), ImVec2(-1, 0));
+  ImGui::ProgressBar(st.sendJob.progress(), ImVec2(-1, 0));
 }
 
 void drawResults(const PacsSendState& st) {

@@ -3,9 +3,6 @@
 // (AE title, host, port) edited and remembered, Echo and Send on a worker
 // thread, a determinate bar with Cancel, the per-file result.
 
-#include <atomic>
-#include <future>
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -13,6 +10,7 @@
 #include "annulo/net/Echo.h"
 #include "annulo/net/PacsNode.h"
 #include "annulo/net/Store.h"
+#include "annulo/study/Job.h"
 
 namespace annulo::app {
 
@@ -24,11 +22,12 @@ struct PacsSendState {
   char callingAe[17] = "ANNULO";
   bool loaded = false;  // node read from pacs.json on the first draw
 
-  std::future<Result<EchoReport>> echoTask;
-  std::future<Result<StoreReport>> sendTask;
-  // Shared with the worker so they outlive a run the panel stops waiting for.
-  std::shared_ptr<std::atomic<float>> progress;
-  std::shared_ptr<std::atomic<bool>> cancel;
+  Job<EchoReport> echoJob;
+  Job<StoreReport> sendJob;
+  void stopAll() {
+    echoJob.stop();
+    sendJob.stop();
+  }
 
   std::string status;                 // last echo/send outcome, one line
   std::string error;                  // last failure, shown in red

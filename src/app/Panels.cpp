@@ -88,11 +88,11 @@ namespace {
 
 // SR documents found with the study: what each holds, and its tears into the session.
 void drawReports(AppState& st) {
-  if (st.reports.empty()) return;
-  if (!ImGui::CollapsingHeader(("Reports (" + std::to_string(st.reports.size()) + ")").c_str(), ImGuiTreeNodeFlags_DefaultOpen))
+  if (!st.study || st.study->reports().empty()) return;
+  if (!ImGui::CollapsingHeader(("Reports (" + std::to_string(st.study->reports().size()) + ")").c_str(), ImGuiTreeNodeFlags_DefaultOpen))
     return;
-  for (std::size_t i = 0; i < st.reports.size(); ++i) {
-    const FoundReport& r = st.reports[i];
+  for (std::size_t i = 0; i < st.study->reports().size(); ++i) {
+    const FoundReport& r = st.study->reports()[i];
     ImGui::PushID(int(i));
     ImGui::TextWrapped("%s", std::filesystem::path(r.path).filename().c_str());
     if (!r.report) {
@@ -103,7 +103,7 @@ void drawReports(AppState& st) {
                           sr.observer.empty() ? "" : ", by ", sr.observer.c_str());
       if (!sr.unmapped.empty() || !sr.warnings.empty())
         ImGui::TextDisabled("%zu item(s) not mapped, %zu warning(s)", sr.unmapped.size(), sr.warnings.size());
-      ImGui::BeginDisabled(!st.model || sr.tears.empty());
+      ImGui::BeginDisabled(!st.model() || sr.tears.empty());
       if (ImGui::SmallButton("Import tears")) importFoundReport(st, sr);
       ImGui::EndDisabled();
     }
@@ -113,36 +113,61 @@ void drawReports(AppState& st) {
 
 }  // namespace
 
+void startExport(AppState& st) {
+  if (!st.study || !st.model()) return;
+  if (st.exportPath.empty()) st.exportPath = st.study->defaultExportPath();
+  // A copy of what to export: editing goes on while the files are written.
+  st.exporting.start("export", [input = st.study->exportInput(), request = siblingExport(st.exportPath)](
+                                   JobControl& control) -> Result<ExportReport> {
+    return exportStudy(input, request, &control);
+  });
+}
+
+void pollExport(AppState& st) {
+  auto done = st.exporting.take();
+  if (!done) return;
+  if (!*done) {
+    st.message = "export: " + done->message();
+    return;
+  }
+  st.message = (*done)->summary();
+  for (const auto& w : (*done)->warnings) st.message += "; " + w;
+  if (!(*done)->written.empty()) st.exportedFiles = (*done)->files();
+}
+
 void importFoundReport(AppState& st, const SrImport& report) {
-  if (!st.model) return;
-  const ImportCount c = importReport(*st.model, report);
+  if (!st.study || !st.model()) return;
+  const ImportCount c = st.study->importReport(report);
   st.message = "imported " + std::to_string(c.added) + " tear(s)" +
                (c.present ? ", " + std::to_string(c.present) + " already in the session" : "") +
                (c.error.empty() ? "" : "; stopped: " + c.error);
 }
 
-void drawStudyPanel(AppState& st, StudyLoader& loader, const Thumbnails& thumbs) {
+void drawStudyPanel(AppState& st, const Thumbnails& thumbs) {
   ImGui::TextUnformatted("Open a file, folder or DICOMDIR");
   char buf[1024];
   std::snprintf(buf, sizeof buf, "%s", st.pathInput.c_str());
   if (ImGui::InputText("##path", buf, sizeof buf, ImGuiInputTextFlags_EnterReturnsTrue)) {
     st.pathInput = buf;
-    loader.start(st.pathInput);
+    startOpen(st, st.pathInput);
   } else {
     st.pathInput = buf;
   }
   ImGui::SameLine();
-  if (ImGui::Button("Open")) loader.start(st.pathInput);
-  if (loader.busy()) {
-    ImGui::ProgressBar(float(loader.progress()), ImVec2(-1, 0), "loading...");
-    if (ImGui::Button("Cancel")) loader.cancel();
+  if (ImGui::Button("Open")) startOpen(st, st.pathInput);
+  if (st.opening.running()) {
+    ImGui::ProgressBar(st.opening.progress(), ImVec2(-1, 0), "loading...");
+    if (ImGui::Button("Cancel")) st.opening.cancel();
   }
   if (!st.loadError.empty()) ImGui::TextColored(ImVec4(1, 0.4f, 0.3f, 1), "%s", st.loadError.c_str());
+  for (std::size_t i = 0; i < st.loadRejected.size() && i < 20; ++i)
+    ImGui::TextWrapped("  %s: %s", std::filesystem::path(st.loadRejected[i].path).filename().c_str(),
+                       st.loadRejected[i].reason.c_str());
   if (ImGui::CollapsingHeader("PACS")) {
     ImGui::PushID("pacs-browser");
     if (auto folder = drawPacsBrowser(st.pacsBrowser, st.pacs)) {
       st.pathInput = *folder;
-      loader.start(*folder);
+      startOpen(st, *folder);
     }
     ImGui::PopID();
   }
@@ -151,16 +176,16 @@ void drawStudyPanel(AppState& st, StudyLoader& loader, const Thumbnails& thumbs)
       ImGui::PushID(int(i));
       if (ImGui::Selectable(st.recent[i].c_str())) {
         st.pathInput = st.recent[i];
-        loader.start(st.pathInput);
+        startOpen(st, st.pathInput);
       }
       ImGui::PopID();
     }
   }
   ImGui::Separator();
   if (!st.study) return;
-  ImGui::Text("%zu series", st.study->series.size());
-  for (std::size_t i = 0; i < st.study->series.size(); ++i) {
-    const Series& s = st.study->series[i];
+  ImGui::Text("%zu series", st.study->series().size());
+  for (std::size_t i = 0; i < st.study->series().size(); ++i) {
+    const Series& s = st.study->series()[i];
     ImGui::PushID(int(i));
     char label[256];
     std::snprintf(label, sizeof label, "%s  %dx%dx%zu\n%s", s.series.modality.c_str(), s.columns, s.rows,
@@ -175,9 +200,9 @@ void drawStudyPanel(AppState& st, StudyLoader& loader, const Thumbnails& thumbs)
     dl->AddText(ImVec2(rowStart.x + Thumbnails::kSize + 10, rowStart.y + 4), ImGui::GetColorU32(ImGuiCol_Text), label);
     ImGui::PopID();
   }
-  for (std::size_t i = 0; i < st.derived.size(); ++i) {
-    const Series& s = st.derived[i];
-    const int index = int(st.study->series.size() + i);
+  for (std::size_t i = 0; i < st.study->derived().size(); ++i) {
+    const Series& s = st.study->derived()[i];
+    const int index = int(st.study->series().size() + i);
     ImGui::PushID(index);
     char label[256];
     std::snprintf(label, sizeof label, "%s  %dx%dx%zu (filtered)\n%s", s.series.modality.c_str(), s.columns, s.rows,
@@ -187,10 +212,10 @@ void drawStudyPanel(AppState& st, StudyLoader& loader, const Thumbnails& thumbs)
     ImGui::PopID();
   }
   drawReports(st);
-  if (!st.study->rejected.empty() &&
-      ImGui::CollapsingHeader(("Rejected files (" + std::to_string(st.study->rejected.size()) + ")").c_str())) {
-    for (std::size_t i = 0; i < st.study->rejected.size(); ++i) {
-      const auto& r = st.study->rejected[i];
+  if (!st.study->rejected().empty() &&
+      ImGui::CollapsingHeader(("Rejected files (" + std::to_string(st.study->rejected().size()) + ")").c_str())) {
+    for (std::size_t i = 0; i < st.study->rejected().size(); ++i) {
+      const auto& r = st.study->rejected()[i];
       ImGui::PushID(int(i));
       ImGui::TextWrapped("%s: %s", std::filesystem::path(r.path).filename().c_str(), r.reason.c_str());
       ImGui::PopID();
@@ -205,22 +230,22 @@ void drawStudyPanel(AppState& st, StudyLoader& loader, const Thumbnails& thumbs)
 // viewers without SR.
 void drawExport(AppState& st) {
   heading("Export");
-  if (st.exportPath.empty())
-    st.exportPath = (std::filesystem::path(sessionDirectory()).parent_path() / "exports" /
-                     (st.sessionStem + "-tears.dcm")).string();
+  if (st.exportPath.empty()) st.exportPath = st.study->defaultExportPath();
   char buf[1024];
   std::snprintf(buf, sizeof buf, "%s", st.exportPath.c_str());
   if (ImGui::InputText("##export", buf, sizeof buf)) st.exportPath = buf;
-  const bool seg = segmentedAcquiredSeries(st) != nullptr, sr = !st.model->tears().empty();
-  ImGui::BeginDisabled(!seg && !sr);
+  const ExportInput what = st.study->exportInput();
+  const bool seg = !what.segmented.empty(), sr = !what.session.tears.empty();
+  ImGui::BeginDisabled((!seg && !sr) || st.exporting.running());
   const std::string label = std::string("Export ") + (sr ? "SR" : "") + (sr && seg ? " + " : "") + (seg ? "SEG" : "") +
                             (sr ? " + presentation state" : "");
-  if (ImGui::Button(sr || seg ? label.c_str() : "Export (no tears yet)")) {
-    ExportOutcome r = exportSession(st);
-    st.message = r.message;
-    if (r.ok) st.exportedFiles = r.files;
-  }
+  if (ImGui::Button(st.exporting.running() ? "Exporting..." : sr || seg ? label.c_str() : "Export (no tears yet)"))
+    startExport(st);
   ImGui::EndDisabled();
+  if (st.exporting.running()) {
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Cancel##export")) st.exporting.cancel();
+  }
   // The objects just written go to the PACS the images came from (or any other).
   if (ImGui::TreeNode("Send to PACS")) {
     if (st.exportedFiles.empty()) ImGui::TextDisabled("export first: Send stores the exported objects");
@@ -231,12 +256,13 @@ void drawExport(AppState& st) {
 }
 
 void drawTearPanel(AppState& st) {
-  if (!st.model) {
+  if (!st.model()) {
     ImGui::TextWrapped("Open a study to mark tears.");
     return;
   }
-  if (!st.sessionError.empty()) ImGui::TextColored(ImVec4(1, 0.4f, 0.3f, 1), "%s", st.sessionError.c_str());
-  ImGui::TextDisabled("session: %s", std::filesystem::path(st.sessionPath).filename().c_str());
+  if (!st.study->sessionError().empty())
+    ImGui::TextColored(ImVec4(1, 0.4f, 0.3f, 1), "%s", st.study->sessionError().c_str());
+  ImGui::TextDisabled("session: %s", std::filesystem::path(st.study->sessionPath()).filename().c_str());
   heading("New tear");
   tearFields(st.draft);
   ImGui::TextUnformatted("Place on the image:");
@@ -249,15 +275,15 @@ void drawTearPanel(AppState& st) {
     ImGui::TextColored(ImVec4(0.5f, 0.9f, 1, 1), "click on the image; Enter finishes, Esc cancels (%zu pts)",
                        st.tool.pending().size());
   heading("Tears");
-  ImGui::BeginDisabled(!st.model->canUndo());
-  if (ImGui::Button("Undo")) st.message = st.model->undo().message();
+  ImGui::BeginDisabled(!st.model()->canUndo());
+  if (ImGui::Button("Undo")) st.message = st.model()->undo().message();
   ImGui::EndDisabled();
   ImGui::SameLine();
-  ImGui::BeginDisabled(!st.model->canRedo());
-  if (ImGui::Button("Redo")) st.message = st.model->redo().message();
+  ImGui::BeginDisabled(!st.model()->canRedo());
+  if (ImGui::Button("Redo")) st.message = st.model()->redo().message();
   ImGui::EndDisabled();
   std::string toRemove;
-  for (const auto& t : st.model->tears()) {
+  for (const auto& t : st.model()->tears()) {
     ImGui::PushID(t.id.c_str());
     if (ImGui::Selectable(describe(t).c_str(), st.selectedTear == t.id)) {
       st.selectedTear = t.id;
@@ -278,20 +304,20 @@ void drawTearPanel(AppState& st) {
     ImGui::PopID();
   }
   if (!toRemove.empty()) {
-    Status s = st.model->remove(toRemove);
+    Status s = st.model()->remove(toRemove);
     st.message = s ? "removed " + toRemove : s.message();
   }
   if (!st.selectedTear.empty()) {
-    if (const TearAnnotation* sel = st.model->find(st.selectedTear)) {
+    if (const TearAnnotation* sel = st.model()->find(st.selectedTear)) {
       heading(("Edit " + sel->id).c_str());
       TearAnnotation edit = *sel;
       tearFields(edit);
       if (!(edit == *sel)) {
-        Status s = st.model->update(edit);
+        Status s = st.model()->update(edit);
         if (!s) st.message = s.message();
       }
       if (ImGui::Button("Delete tear")) {
-        Status s = st.model->remove(sel->id);
+        Status s = st.model()->remove(sel->id);
         st.message = s ? "removed" : s.message();
         st.selectedTear.clear();
       }
@@ -311,7 +337,7 @@ void drawTearPanel(AppState& st) {
                                                           : "click the points on the image");
   if (!st.measurements.empty() && ImGui::Button("Clear measurements")) st.measurements.clear();
   drawExport(st);
-  const auto discs = st.model->byDisc();
+  const auto discs = st.model()->byDisc();
   if (!discs.empty()) {
     heading("By disc");
     for (const auto& [level, tears] : discs) {

@@ -11,7 +11,7 @@
 #include "Panels.h"
 #include "annulo/processing/FilterParameters.h"
 #include "ViewDrawing.h"
-#include "TaskReady.h"
+#include "ShownSeries.h"
 
 namespace annulo::app {
 namespace {
@@ -66,19 +66,12 @@ void leakFigures(AppState& st, const LeakSegmentation& seg) {
   }
   for (const auto& w : seg.warnings) ImGui::TextWrapped("warning: %s", w.c_str());
   areaPlot(st, seg);
-  const TearAnnotation* sel = st.model && !st.selectedTear.empty() ? st.model->find(st.selectedTear) : nullptr;
+  const TearAnnotation* sel = st.model() && !st.selectedTear.empty() ? st.model()->find(st.selectedTear) : nullptr;
   ImGui::BeginDisabled(!sel);
   if (ImGui::Button("Copy figures to the selected tear") && sel) {
-    TearAnnotation t = *sel;
-    LeakFigures f;
-    f.areaMm2 = seg.finalLeakAreaMm2;
-    if (seg.leakOnsetMs) f.onsetMs = *seg.leakOnsetMs;
-    if (seg.leakOnsetFrame) f.onsetFrame = *seg.leakOnsetFrame;
-    if (!seg.paths.empty()) f.exitDirectionDeg = seg.paths.front().directionDeg;
-    f.calibration = calibrationName(seg.calibration);
-    t.leakFigures = f;
-    Status s = st.model->update(t);
-    st.message = s ? "leak figures saved to " + t.id : s.message();
+    const std::string id = sel->id;
+    Status s = st.study->copyLeakFigures(id, *st.series());
+    st.message = s ? "leak figures saved to " + id : s.message();
   }
   ImGui::EndDisabled();
 }
@@ -135,29 +128,53 @@ void otherControls(FilterOptions& o, const Series& s) {
 }
 
 // Determinate bar with the fraction the core reports, and a Cancel button.
-void progressRow(const std::shared_ptr<std::atomic<float>>& progress, const std::shared_ptr<std::atomic<bool>>& cancel,
-                 const char* id) {
+template <typename T>
+void progressRow(Job<T>& job, const char* id) {
   ImGui::PushID(id);
-  if (ImGui::SmallButton("Cancel") && cancel) *cancel = true;
+  if (ImGui::SmallButton("Cancel")) job.cancel();
   ImGui::SameLine();
-  const float fraction = progress ? progress->load(std::memory_order_relaxed) : -1.0f * float(ImGui::GetTime());
   char label[32] = "cancelling";
-  if (!cancel || !*cancel) std::snprintf(label, sizeof label, "%.0f%%", 100.0 * double(fraction));
-  ImGui::ProgressBar(fraction, ImVec2(-1, 0), label);
+  if (!job.cancelRequested()) std::snprintf(label, sizeof label, "%.0f%%", 100.0 * double(job.progress()));
+  ImGui::ProgressBar(job.progress(), ImVec2(-1, 0), label);
   ImGui::PopID();
 }
 
+}  // namespace
+
 void startFilter(Processing& p, const Series* s, FilterOptions fo) {
-  p.cancelFilter = std::make_shared<std::atomic<bool>>(false);
-  p.filterProgress = std::make_shared<std::atomic<float>>(0.0f);
-  fo.cancel = p.cancelFilter.get();
-  fo.progress = p.filterProgress.get();
   p.filterSource = s;
   p.filterRunning = describeFilterParameters(fo);
-  p.filterTask = std::async(std::launch::async, [s, fo, flag = p.cancelFilter, progress = p.filterProgress] {
+  p.filterJob.start("filter", [s, fo](JobControl& control) mutable -> Result<DerivedImage> {
+    fo.cancel = control.cancelFlag();
+    fo.progress = control.progressSlot();
     return applyFilter(*s, fo);
   });
 }
+
+void startLeak(Processing& p, const Series* s) {
+  LeakSegmentationOptions o;
+  o.injectionPoint = {(*p.injection)[0], (*p.injection)[1]};
+  if (p.outline.size() >= 3)
+    for (const auto& v : p.outline) o.discOutline.push_back({v[0], v[1]});
+  p.leakSeries = s;
+  p.leakJob.start("leak segmentation", [s, o](JobControl& control) mutable -> Result<LeakSegmentation> {
+    o.cancel = control.cancelFlag();
+    o.progress = control.progressSlot();
+    return segmentLeak(*s, o);
+  });
+}
+
+void startHiz(Processing& p, const Series* s) {
+  p.hizSeries = s;
+  p.hizJob.start("HIZ search", [s](JobControl& control) -> Result<std::vector<HizCandidate>> {
+    HizOptions o;
+    o.progress = control.progressSlot();
+    o.cancel = control.cancelFlag();
+    return detectHiz(*s, o);
+  });
+}
+
+namespace {
 
 void filterSection(Processing& p, const Series* s) {
   const auto& ops = panelOps();
@@ -172,7 +189,7 @@ void filterSection(Processing& p, const Series* s) {
   }
   FilterOptions& o = p.filterSettings[std::size_t(p.filterOp)];
   ImGui::SameLine();
-  const bool filtering = p.filterTask.valid();
+  const bool filtering = p.filterJob.running();
   ImGui::BeginDisabled(filtering || s->isColor());
   if (ImGui::Button(filtering ? "Filtering..." : "Apply filter")) startFilter(p, s, o);
   ImGui::SameLine();
@@ -183,22 +200,7 @@ void filterSection(Processing& p, const Series* s) {
   ImGui::EndDisabled();
   if (!filtering) return;
   ImGui::TextUnformatted(p.filterRunning.c_str());
-  progressRow(p.filterProgress, p.cancelFilter, "filter");
-}
-
-void startLeak(Processing& p, const Series* s) {
-  LeakSegmentationOptions o;
-  o.injectionPoint = {(*p.injection)[0], (*p.injection)[1]};
-  if (p.outline.size() >= 3)
-    for (const auto& v : p.outline) o.discOutline.push_back({v[0], v[1]});
-  p.segmentedSeries = s;
-  p.cancelLeak = std::make_shared<std::atomic<bool>>(false);
-  p.leakProgress = std::make_shared<std::atomic<float>>(0.0f);
-  o.cancel = p.cancelLeak.get();
-  o.progress = p.leakProgress.get();
-  // The lambda holds the flag and the progress, so they outlive a cancelled run.
-  p.leakTask = std::async(std::launch::async,
-                          [s, o, flag = p.cancelLeak, progress = p.leakProgress] { return segmentLeak(*s, o); });
+  progressRow(p.filterJob, "filter");
 }
 
 // One switch and opacity for the label overlay on every view (2D, MPR, 3D).
@@ -220,13 +222,13 @@ void leakSection(AppState& st, Processing& p, const Series* s) {
     ImGui::SameLine();
     if (ImGui::SmallButton("clear")) p.outline.clear();
   }
-  const bool running = p.leakTask.valid();
+  const bool running = p.leakJob.running();
   ImGui::BeginDisabled(!p.injection || running);
   if (ImGui::Button(running ? "Segmenting..." : "Segment leak")) startLeak(p, s);
   ImGui::EndDisabled();
-  if (running) progressRow(p.leakProgress, p.cancelLeak, "leak");
+  if (running) progressRow(p.leakJob, "leak");
   overlayControls(st);
-  if (p.leak && p.segmentedSeries == s) leakFigures(st, *p.leak);
+  if (const LeakSegmentation* leak = st.study->leak(*s)) leakFigures(st, *leak);
 }
 
 void showHiz(AppState& st, const HizCandidate& c) {
@@ -236,22 +238,11 @@ void showHiz(AppState& st, const HizCandidate& c) {
 }
 
 void hizSection(AppState& st, Processing& p, const Series* s) {
-  const bool running = p.hizTask.valid();
+  const bool running = p.hizJob.running();
   ImGui::BeginDisabled(running);
-  if (ImGui::Button(running ? "Searching..." : "Find high-intensity zones")) {
-    p.hizSeries = s;
-    p.hizProgress = std::make_shared<std::atomic<float>>(0.0f);
-    p.cancelHiz = std::make_shared<std::atomic<bool>>(false);
-    // The lambda holds both, so they outlive a search the panel stops waiting for.
-    p.hizTask = std::async(std::launch::async, [s, progress = p.hizProgress, cancel = p.cancelHiz] {
-      HizOptions o;
-      o.progress = progress.get();
-      o.cancel = cancel.get();
-      return detectHiz(*s, o);
-    });
-  }
+  if (ImGui::Button(running ? "Searching..." : "Find high-intensity zones")) startHiz(p, s);
   ImGui::EndDisabled();
-  if (running) progressRow(p.hizProgress, p.cancelHiz, "hiz");
+  if (running) progressRow(p.hizJob, "hiz");
   if (p.hizSeries != s) return;
   for (std::size_t i = 0; i < p.hiz.size(); ++i) {
     const HizCandidate& c = p.hiz[i];
@@ -266,45 +257,6 @@ void hizSection(AppState& st, Processing& p, const Series* s) {
 
 }  // namespace
 
-Series derivedSeries(const Series& src, DerivedImage d) {
-  Series s;
-  s.patient = src.patient;
-  s.study = src.study;
-  s.series = src.series;
-  s.series.description = src.series.description + " [" + d.seriesSuffix + "]";
-  s.equipment = src.equipment;
-  s.sopClassUid = src.sopClassUid;
-  s.photometric = d.photometric;
-  s.columns = d.columns;
-  s.rows = d.rows;
-  s.samplesPerPixel = 1;
-  s.bitsAllocated = int(bytesPerSample(d.sampleType) * 8);
-  s.bitsStored = d.bitsStored;
-  s.sampleType = d.sampleType;
-  s.multiFrame = src.multiFrame;
-  s.origin = src.origin;
-  s.spacing = src.spacing;
-  s.direction = src.direction;
-  s.hasPatientGeometry = src.hasPatientGeometry && d.frames == int(src.sliceCount());
-  s.calibration = src.calibration;
-  s.invertDisplay = d.photometric == "MONOCHROME1";
-  if (d.window) s.windows.push_back(*d.window);
-  s.timing = src.timing;
-  s.header = src.header;
-  s.warnings.push_back(d.derivationDescription);
-  for (int f = 0; f < d.frames; ++f) {
-    const int from = f < int(d.sourceFrames.size()) ? d.sourceFrames[std::size_t(f)] : f;
-    SliceInfo si = from >= 0 && from < int(src.sliceCount()) ? src.slices[std::size_t(from)] : SliceInfo{};
-    if (from < 0) si.sopInstanceUid.clear();  // a projection is no acquired image: nothing to reference
-    si.rescaleSlope = f < int(d.rescaleSlope.size()) ? d.rescaleSlope[std::size_t(f)] : 1.0;
-    si.rescaleIntercept = f < int(d.rescaleIntercept.size()) ? d.rescaleIntercept[std::size_t(f)] : 0.0;
-    s.slices.push_back(si);
-  }
-  s.pixels = PixelBuffer(d.bytes.size());
-  std::copy(d.bytes.begin(), d.bytes.end(), s.pixels.data());
-  return s;
-}
-
 bool processingClick(Processing& p, Vec2 image) {
   if (p.pick == Pick::Injection) {
     p.injection = image;
@@ -318,49 +270,66 @@ bool processingClick(Processing& p, Vec2 image) {
   return false;
 }
 
-void pollProcessing(AppState& st, Processing& p) {
-  if (taskReady(p.leakTask)) {
-    auto r = p.leakTask.get();
-    if (r) {
-      p.leak = std::make_shared<const LeakSegmentation>(std::move(*r));
-      const Series* s = st.series();
-      if (s && s == p.segmentedSeries) {
-        const std::size_t frame = std::size_t(s->columns) * std::size_t(s->rows);
-        st.labels.assign(frame * s->sliceCount(), 0);
-        for (int f = 1; f <= int(s->sliceCount()); ++f)
-          p.leak->copyFrameLabels(f, st.labels.data() + frame * std::size_t(f - 1));
-        ++st.labelsVersion;
-      }
-      p.error.clear();
-    } else {
-      p.error = r.message();
-    }
+namespace {
+
+void finishLeak(AppState& st, Processing& p, Result<LeakSegmentation> r) {
+  const Series* s = p.leakSeries;
+  p.leakSeries = nullptr;
+  if (!r) {
+    p.error = r.message();
+    return;
   }
-  if (taskReady(p.filterTask)) {
-    auto r = p.filterTask.get();
-    if (r && p.filterSource) {
-      st.message = r->derivationDescription;
-      st.derived.push_back(derivedSeries(*p.filterSource, std::move(*r)));
-      selectSeries(st, int(st.study->series.size() + st.derived.size() - 1));
-      p.error.clear();
-    } else if (!r) {
-      p.error = r.message();
-    }
+  p.error.clear();
+  Status kept = st.study->adoptLeak(*s, std::make_shared<const LeakSegmentation>(std::move(*r)));
+  if (!kept) p.error = "segmentation shown but not kept with the session: " + kept.message();
+}
+
+void finishFilter(AppState& st, Processing& p, Result<DerivedImage> r) {
+  if (!r) {
+    p.error = r.message();
+    return;
   }
-  if (taskReady(p.hizTask)) {
-    auto r = p.hizTask.get();
-    if (r) p.hiz = *r;
-    else p.error = r.message();
-    // Show the strongest candidate at once, on the slice and in the MPR crosshair.
-    if (r && !p.hiz.empty() && p.hizSeries == st.series()) showHiz(st, p.hiz.front());
+  st.message = r->derivationDescription;
+  st.study->addDerived(derivedSeries(*p.filterSource, std::move(*r)));
+  selectSeries(st, st.study->seriesCount() - 1);
+  p.error.clear();
+}
+
+void finishHiz(AppState& st, Processing& p, Result<std::vector<HizCandidate>> r) {
+  if (!r) {
+    p.error = r.message();
+    return;
   }
-  if (p.segmentedSeries && p.segmentedSeries != st.series()) {
-    // Another series is shown: its overlay and figures no longer apply.
-    p.leak.reset();
-    p.segmentedSeries = nullptr;
-    p.injection.reset();
-    p.outline.clear();
+  p.hiz = *r;
+  // Show the strongest candidate at once, on the slice and in the MPR crosshair.
+  if (!p.hiz.empty() && p.hizSeries == st.series()) showHiz(st, p.hiz.front());
+}
+
+// The pick state of another series does not apply; a restored segmentation brings its own.
+void followShownSeries(AppState& st, Processing& p) {
+  const Series* s = st.series();
+  if (s == p.shownSeries) return;
+  p.shownSeries = s;
+  p.pick = Pick::None;
+  p.injection.reset();
+  p.outline.clear();
+  if (const LeakSegmentation* leak = s ? st.study->leak(*s) : nullptr) {
+    p.injection = Vec2{leak->injectionPoint[0], leak->injectionPoint[1]};
+    if (!leak->discOutlineEstimated)
+      for (const auto& v : leak->discOutline) p.outline.push_back(Vec2{v[0], v[1]});
   }
+}
+
+}  // namespace
+
+void pollProcessing(AppState& st, Processing& p, bool block) {
+  if (block && p.leakJob.running()) finishLeak(st, p, p.leakJob.wait());
+  if (block && p.filterJob.running()) finishFilter(st, p, p.filterJob.wait());
+  if (block && p.hizJob.running()) finishHiz(st, p, p.hizJob.wait());
+  if (auto r = p.leakJob.take()) finishLeak(st, p, std::move(*r));
+  if (auto r = p.filterJob.take()) finishFilter(st, p, std::move(*r));
+  if (auto r = p.hizJob.take()) finishHiz(st, p, std::move(*r));
+  if (st.study) followShownSeries(st, p);
 }
 
 void drawProcessingPanel(AppState& st, Processing& p) {
@@ -375,7 +344,7 @@ void drawProcessingPanel(AppState& st, Processing& p) {
     hizSection(st, p, s);
   else
     ImGui::TextWrapped("Leak segmentation needs a greyscale cine; HIZ search an MR series.");
-  if (!cine && !st.labels.empty()) overlayControls(st);  // a loaded label map on an MR or CT
+  if (!cine && !st.labels().empty()) overlayControls(st);  // a loaded label map on an MR or CT
   if (!p.error.empty()) ImGui::TextColored(ImVec4(1, 0.4f, 0.3f, 1), "%s", p.error.c_str());
 }
 
@@ -394,8 +363,8 @@ void drawProcessingOverlay(const AppState& st, const Processing& p, const ViewSt
   if (outline.size() > 1)
     dl->AddPolyline(outline.data(), int(outline.size()), IM_COL32(120, 255, 120, 200),
                     p.pick == Pick::DiscOutline ? 0 : ImDrawFlags_Closed, 1.5f);
-  if (p.leak && p.segmentedSeries == s) {
-    for (const auto& path : p.leak->paths) {
+  if (const LeakSegmentation* leak = st.study->leak(*s)) {
+    for (const auto& path : leak->paths) {
       const ImVec2 a = scr(path.exitPoint[0], path.exitPoint[1]), b = scr(path.tip[0], path.tip[1]);
       dl->AddLine(a, b, IM_COL32(255, 255, 0, 220), 2);
       char label[48];

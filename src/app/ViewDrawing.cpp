@@ -22,8 +22,8 @@ ViewGeometry geometryFor(int columns, int rows, double aspect, float w, float h)
 
 void drawTears(const AppState& st, const ViewState& view, const ViewGeometry& g, ImVec2 origin, ImDrawList* dl) {
   const Series* s = st.series();
-  if (!s || !st.model) return;
-  for (const auto& t : st.model->tears()) {
+  if (!s || !st.model()) return;
+  for (const auto& t : st.model()->tears()) {
     // A tear shows on the slice it lies in (a patient-space finding: the nearest slice).
     std::vector<ImVec2> pts;
     for (const Vec3& v : tearVoxels(*s, t))
@@ -78,7 +78,7 @@ std::vector<float> reformat(const Series& s, bool fixedRow, int index, int& widt
 
 void commitShape(AppState& st, TearGeometry g) {
   const Series* s = st.series();
-  if (!s || !st.model) return;
+  if (!s || !st.model()) return;
   const SliceInfo& slice = s->slices[std::size_t(st.frame)];
   const bool volume = st.layout == Layout::Mpr && s->hasPatientGeometry && !s->series.frameOfReferenceUid.empty();
   if (volume && (g.kind == GeometryKind::Point || g.kind == GeometryKind::Polyline)) {
@@ -97,7 +97,7 @@ void commitShape(AppState& st, TearGeometry g) {
   t.id.clear();
   t.trackingUid.clear();
   t.geometry = g;
-  auto id = st.model->add(t);
+  auto id = st.model()->add(t);
   st.message = id ? "added " + *id + " (saved)" : id.message();
   if (id) st.selectedTear = *id;
 }
@@ -109,7 +109,7 @@ void commitMeasurement(AppState& st, const Measurement& m) {
     st.measurements.emplace_back(st.frame, m);
     return;
   }
-  const TearAnnotation* sel = st.model ? st.model->find(st.selectedTear) : nullptr;
+  const TearAnnotation* sel = st.model() ? st.model()->find(st.selectedTear) : nullptr;
   if (!sel) {
     st.message = "select a tear first: the catheter path belongs to a tear";
     return;
@@ -118,7 +118,7 @@ void commitMeasurement(AppState& st, const Measurement& m) {
   t.catheter = CatheterPlan{{m.points[0][0], m.points[0][1]}, {m.points[1][0], m.points[1][1]},
                             distanceMm(m.points[0], m.points[1], s->spacing[0], s->spacing[1]),
                             calibrationName(s->calibration.kind)};
-  Status ok = st.model->update(t);
+  Status ok = st.model()->update(t);
   st.message = ok ? "catheter path " + describe(m, s->spacing[0], s->spacing[1], calibrationName(s->calibration.kind)) + " saved to " + t.id
                   : ok.message();
 }
@@ -138,9 +138,9 @@ void drawMeasurements(const AppState& st, const ViewState& view, const ViewGeome
   };
   for (const auto& [frame, m] : st.measurements)
     if (frame == st.frame) draw(m, colour);
-  if (st.model) {
+  if (st.model()) {
     const SliceInfo& slice = s->slices[std::size_t(st.frame)];
-    for (const auto& t : st.model->tears())
+    for (const auto& t : st.model()->tears())
       if (t.catheter && t.geometry.image.sopInstanceUid == slice.sopInstanceUid &&
           (t.geometry.image.frameNumber == 0 || t.geometry.image.frameNumber == slice.frameNumber))
         draw(Measurement{MeasureKind::Catheter, {{t.catheter->target[0], t.catheter->target[1]},
@@ -188,10 +188,10 @@ std::vector<Vec3> tearVoxels(const Series& s, const TearAnnotation& t) {
 void drawTearsOnReformat(const AppState& st, int viewIndex, const ViewState& view, const ViewGeometry& g, ImVec2 origin,
                          ImDrawList* dl) {
   const Series* s = st.series();
-  if (!s || !st.model || !s->hasPatientGeometry) return;
+  if (!s || !st.model() || !s->hasPatientGeometry) return;
   const int n = int(s->sliceCount());
   const double fixed = viewIndex == 1 ? st.crossColumn : st.crossRow;
-  for (const auto& t : st.model->tears()) {
+  for (const auto& t : st.model()->tears()) {
     std::vector<ImVec2> pts;
     for (const Vec3& v : tearVoxels(*s, t)) {
       // Within a pixel and a half of the reformat's plane: close enough to be seen on it.

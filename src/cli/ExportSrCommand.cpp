@@ -8,10 +8,11 @@
 
 #include "CliArgs.h"
 #include "Commands.h"
+#include <dcmtk/dcmdata/dcuid.h>
+
 #include "annulo/annotation/SessionStore.h"
-#include "annulo/dicom/SeriesLoader.h"
 #include "annulo/sr/LabelMap.h"
-#include "annulo/sr/SrExport.h"
+#include "annulo/study/Study.h"
 
 namespace annulo::cli {
 namespace {
@@ -33,47 +34,12 @@ int failure(const std::string& why) {
   return kExitFailure;
 }
 
-void printWarnings(const ExportedObject& object) {
-  for (const auto& w : object.warnings) std::cerr << "warning: " << w << "\n";
-}
-
-bool referenced(const Session& session, const Series& series) {
-  for (const auto& tear : session.tears) {
-    const auto& g = tear.geometry;
-    if (g.image.seriesInstanceUid == series.series.instanceUid) return true;
-    for (const auto& slice : series.slices)
-      if (!g.image.sopInstanceUid.empty() && slice.sopInstanceUid == g.image.sopInstanceUid) return true;
-  }
-  return false;
-}
-
-// The series a label map belongs to: same columns x rows x frames, preferring
-// one the tears reference.
-const Series* labelSeries(const Session& session, const std::vector<Series>& series, const LabelMap& map) {
-  const Series* match = nullptr;
-  for (const auto& s : series) {
-    if (s.columns != map.columns || s.rows != map.rows || int(s.slices.size()) != map.frames) continue;
-    if (referenced(session, s)) return &s;
-    if (!match) match = &s;
-  }
-  return match;
-}
-
-// The series a presentation state draws on: the one with most 2D tears.
-const Series* gspsSeries(const Session& session, const std::vector<Series>& series) {
-  const Series* best = nullptr;
-  std::size_t bestCount = 0;
-  for (const auto& s : series) {
-    std::size_t count = 0;
-    for (const auto& tear : session.tears)
-      for (const auto& slice : s.slices)
-        if (slice.sopInstanceUid == tear.geometry.image.sopInstanceUid) {
-          ++count;
-          break;
-        }
-    if (count > bestCount) best = &s, bestCount = count;
-  }
-  return best;
+// One line per object: what it holds.
+std::string describe(const ExportedObject& o, const Session& session) {
+  if (o.sopClassUid == UID_SegmentationStorage) return "segmentation, SOP Instance " + o.sopInstanceUid;
+  if (o.sopClassUid == UID_GrayscaleSoftcopyPresentationStateStorage)
+    return "presentation state, SOP Instance " + o.sopInstanceUid;
+  return std::to_string(session.tears.size()) + " tear(s), SOP Instance " + o.sopInstanceUid;
 }
 
 }  // namespace
@@ -97,44 +63,37 @@ int runExportSr(const std::vector<std::string>& argv) {
   if (!session) return failure(session.message());
   if (session->sourcePath.empty())
     return failure(args->positional[0] + ": the session names no source images (use 'annotate --source')");
-  LoadOptions loadOptions;
-  loadOptions.readPixels = false;
-  auto loaded = loadSeries(session->sourcePath, loadOptions);
-  if (!loaded) return failure(loaded.message());
-  if (loaded->series.empty()) return failure(session->sourcePath + ": no image series found");
-  std::vector<const Series*> sources;
-  for (const auto& s : loaded->series) sources.push_back(&s);
+  StudyOptions studyOptions;
+  studyOptions.load.readPixels = false;
+  studyOptions.sessionFile = args->positional[0];
+  studyOptions.readReports = false;
+  auto study = Study::open(session->sourcePath, studyOptions);
+  if (!study) return failure(study.message());
+  if ((*study)->series().empty()) return failure(session->sourcePath + ": no image series found");
+  (*study)->selectSession(session->studyInstanceUid);
 
-  SrExportOptions options;
+  ExportRequest request;
+  request.srPath = *args->value("-o");
+  request.srWithoutTears = true;
+  if (const auto gspsPath = args->value("--gsps")) request.gspsPath = *gspsPath;
   if (segPath) {
     auto map = readLabelMap(*labelsPath);
     if (!map) return failure(map.message());
-    const Series* target = labelSeries(*session, loaded->series, *map);
+    const Series* target = (*study)->seriesForLabelMap(*map);
     if (!target)
       return failure(*labelsPath + ": no loaded series is " + std::to_string(map->columns) + " x " +
                      std::to_string(map->rows) + " x " + std::to_string(map->frames));
-    auto seg = exportSeg(*target, map->labels, *segPath);
-    if (!seg) return failure(seg.message());
-    printWarnings(*seg);
-    options.segSopInstanceUid = seg->sopInstanceUid;
-    options.segSeriesInstanceUid = seg->seriesInstanceUid;
-    std::cout << "wrote " << *segPath << " (segmentation of series " << target->series.instanceUid << ")\n";
+    if (Status st = (*study)->setLabels(*target, *map); !st) return failure(st.message());
+    request.segPath = *segPath;
   }
+  if (request.gspsPath && gspsTargets(session.value(), (*study)->exportInput().sources).empty())
+    return failure("--gsps: no tear is drawn on a loaded image");
 
-  auto sr = exportSr(*session, sources, *args->value("-o"), options);
-  if (!sr) return failure(sr.message());
-  printWarnings(*sr);
-  std::cout << "wrote " << sr->path << " (" << session->tears.size() << " tear(s), SOP Instance " << sr->sopInstanceUid
-            << ")\n";
-
-  if (const auto gspsPath = args->value("--gsps")) {
-    const Series* target = gspsSeries(*session, loaded->series);
-    if (!target) return failure("--gsps: no tear is drawn on a loaded image");
-    auto gsps = exportGsps(*session, *target, *gspsPath);
-    if (!gsps) return failure(gsps.message());
-    printWarnings(*gsps);
-    std::cout << "wrote " << gsps->path << " (presentation state of series " << target->series.instanceUid << ")\n";
-  }
+  const ExportReport report = (*study)->exportObjects(request);
+  for (const auto& w : report.warnings) std::cerr << "warning: " << w << "\n";
+  for (const auto& o : report.written) std::cout << "wrote " << o.path << " (" << describe(o, *session) << ")\n";
+  for (const auto& f : report.failures) std::cerr << "annulo-cli export-sr: not written: " << f << "\n";
+  if (!report.failures.empty() || report.written.empty()) return kExitFailure;
   return kExitOk;
 }
 

@@ -1,4 +1,4 @@
-#include "StudyReports.h"
+#include "annulo/study/StudyReports.h"
 
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmsr/dsrtypes.h>
@@ -7,7 +7,7 @@
 
 #include "annulo/dicom/FileIdentity.h"
 
-namespace annulo::app {
+namespace annulo {
 namespace {
 
 // From the header alone: a damaged file can still say what it was meant to be, and a
@@ -60,4 +60,4 @@ ImportCount importReport(AnnotationModel& model, const SrImport& report) {
   return count;
 }
 
-}  // namespace annulo::app
+}  // namespace annulo

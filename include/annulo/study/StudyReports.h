@@ -11,7 +11,7 @@
 #include "annulo/dicom/SeriesLoader.h"
 #include "annulo/sr/SrExport.h"
 
-namespace annulo::app {
+namespace annulo {
 
 struct FoundReport {
   std::string path;
@@ -35,4 +35,4 @@ struct ImportCount {
 // report twice changes nothing. Each added tear is saved like any edit.
 ImportCount importReport(AnnotationModel& model, const SrImport& report);
 
-}  // namespace annulo::app
+}  // namespace annulo

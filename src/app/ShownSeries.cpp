@@ -1,0 +1,73 @@
+#include "ShownSeries.h"
+
+#include "annulo/study/StudyFolders.h"
+
+namespace annulo::app {
+
+void selectSeries(AppState& st, int index) {
+  st.seriesIndex = index;
+  st.frame = 0;
+  st.view = ViewState{};
+  st.cine.playing = false;
+  st.tool.cancel();
+  st.measure.cancel();
+  st.measurements.clear();
+  const Series* s = st.series();
+  if (!s) return;
+  st.window = defaultWindow(*s);
+  st.frame = s->multiFrame ? 0 : int(s->sliceCount() / 2);
+  st.crossColumn = s->columns / 2;
+  st.crossRow = s->rows / 2;
+  const AnnotationModel* before = st.model();
+  st.study->selectSessionFor(*s);
+  if (st.model() != before) {  // another study's session: its own export path and selection
+    st.exportPath.clear();
+    st.exportedFiles.clear();
+    st.selectedTear.clear();
+    st.draft = newDraft();
+  }
+}
+
+void startOpen(AppState& st, const std::string& path) {
+  st.pathInput = path;
+  st.openingPath = path;
+  st.opening.start("opening " + path, [path](JobControl& control) -> Result<std::unique_ptr<Study>> {
+    StudyOptions o;
+    o.load.cancel = control.cancelFlag();
+    o.load.progress = [&control](double f) { control.progress(float(f)); };
+    return Study::open(path, o);  // reports are read here too, not on the UI thread
+  });
+}
+
+bool pollOpen(AppState& st, const std::function<void()>& beforeReplace) {
+  auto done = st.opening.take();
+  if (!done) return false;
+  if (!*done) {
+    st.loadError = done->message();
+    st.loadRejected.clear();
+    return false;
+  }
+  std::unique_ptr<Study> study = std::move(done->value());
+  if (study->series().empty()) {
+    st.loadError = "no usable image series in " + st.openingPath + " (" + std::to_string(study->rejected().size()) +
+                   " file(s) rejected); the open study stays";
+    st.loadRejected = study->rejected();
+    return false;
+  }
+  st.loadRejected.clear();
+  if (beforeReplace) beforeReplace();
+  adoptStudy(st, std::move(study));
+  return true;
+}
+
+void adoptStudy(AppState& st, std::unique_ptr<Study> study) {
+  st.exporting.stop();  // it reads the series of the study that goes
+  st.study = std::move(study);
+  st.loadError.clear();
+  (void)rememberRecent(st.study->path());  // a recent list that cannot be written costs nothing else
+  st.recent = loadRecent();
+  st.seriesIndex = -1;
+  selectSeries(st, st.study->series().empty() ? -1 : 0);
+}
+
+}  // namespace annulo::app

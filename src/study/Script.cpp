@@ -1,0 +1,229 @@
+#include "annulo/study/Script.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <set>
+#include <sstream>
+
+#include "annulo/net/PacsNode.h"
+#include "annulo/net/Retrieve.h"
+#include "annulo/net/Store.h"
+#include "annulo/processing/Filters.h"
+#include "annulo/sr/LabelMap.h"
+#include "annulo/study/DerivedSeries.h"
+#include "annulo/study/StudyFolders.h"
+#include "annulo/study/TearSpec.h"
+
+namespace annulo {
+namespace {
+
+const std::set<std::string>& studySteps() {
+  static const std::set<std::string> names = {"open", "retrieve", "series", "frame", "labels", "segment", "filter",
+                                              "hiz", "import-reports", "tear", "export", "send-to"};
+  return names;
+}
+
+const std::set<std::string>& viewSteps() {
+  static const std::set<std::string> names = {"layout", "size", "labels-3d", "tool", "click",
+                                              "compare", "screenshot", "bench"};
+  return names;
+}
+
+std::string trim(const std::string& s) {
+  const auto b = s.find_first_not_of(" \t\r");
+  if (b == std::string::npos) return "";
+  return s.substr(b, s.find_last_not_of(" \t\r") - b + 1);
+}
+
+Error stepError(const ScriptStep& step, const std::string& why) {
+  return makeError("script line " + std::to_string(step.line) + " (" + step.name + "): " + why);
+}
+
+const Series* shown(const ScriptContext& c) { return c.study ? c.study->seriesAt(c.seriesIndex) : nullptr; }
+
+Status needSeries(const ScriptContext& c, const ScriptStep& step) {
+  if (!c.study) return stepError(step, "no study is open (an 'open' step comes first)");
+  if (!shown(c)) return stepError(step, "the study holds no series to show");
+  return {};
+}
+
+void selectIndex(ScriptContext& c, int index) {
+  c.seriesIndex = index;
+  c.frame = -1;
+  if (const Series* s = shown(c)) c.study->selectSessionFor(*s);
+}
+
+Status openStep(ScriptContext& c, const ScriptStep& step, const std::string& path) {
+  auto study = Study::open(path, c.studyOptions);
+  if (!study) return stepError(step, study.message());
+  if ((*study)->series().empty()) return stepError(step, "no usable image series in " + path);
+  c.study = std::move(*study);
+  selectIndex(c, 0);
+  c.log.push_back("opened " + path + ": " + std::to_string(c.study->series().size()) + " series");
+  return {};
+}
+
+// "AET@HOST:PORT STUDY_UID": C-GET into the cache folder the viewer uses, then open it.
+Status retrieveStep(ScriptContext& c, const ScriptStep& step) {
+  std::istringstream in(step.value);
+  std::string nodeText, uid;
+  in >> nodeText >> uid;
+  auto node = parsePacsNode(nodeText);
+  if (!node) return stepError(step, node.message());
+  if (uid.empty()) return stepError(step, "needs AET@HOST:PORT STUDY_UID");
+  const std::string folder = retrieveFolder(uid);
+  auto r = retrieveStudy(*node, uid, folder);
+  if (!r) return stepError(step, r.message());
+  if (r->files.empty()) return stepError(step, "nothing arrived for study " + uid);
+  c.log.push_back("retrieved " + std::to_string(r->files.size()) + " instance(s) into " + folder);
+  return openStep(c, step, folder);
+}
+
+Status seriesStep(ScriptContext& c, const ScriptStep& step) {
+  if (!c.study) return stepError(step, "no study is open");
+  for (int i = 0; i < c.study->seriesCount(); ++i)
+    if (c.study->seriesAt(i)->series.instanceUid == step.value) {
+      selectIndex(c, i);
+      return {};
+    }
+  return stepError(step, "no series " + step.value + " in the study");
+}
+
+Status frameStep(ScriptContext& c, const ScriptStep& step) {
+  if (Status s = needSeries(c, step); !s) return s;
+  int n = 0;
+  if (std::sscanf(step.value.c_str(), "%d", &n) != 1 || n < 1) return stepError(step, "needs a frame number >= 1");
+  c.frame = std::min(n, int(shown(c)->sliceCount())) - 1;
+  return {};
+}
+
+Status labelsStep(ScriptContext& c, const ScriptStep& step) {
+  if (Status s = needSeries(c, step); !s) return s;
+  auto map = readLabelMap(step.value);
+  if (!map) return stepError(step, map.message());
+  if (Status s = c.study->setLabels(*shown(c), *map); !s) return stepError(step, step.value + ": " + s.message());
+  return {};
+}
+
+Status segmentStep(ScriptContext& c, const ScriptStep& step) {
+  if (Status s = needSeries(c, step); !s) return s;
+  LeakSegmentationOptions o;
+  if (std::sscanf(step.value.c_str(), "%lf,%lf", &o.injectionPoint[0], &o.injectionPoint[1]) != 2)
+    return stepError(step, "needs the injection point X,Y");
+  auto r = c.study->segment(*shown(c), o);
+  if (!r) return stepError(step, r.message());
+  const LeakSegmentation& leak = **r;
+  c.log.push_back("segmented: leak onset " +
+                  (leak.leakOnsetFrame ? "frame " + std::to_string(*leak.leakOnsetFrame) : std::string("none")) +
+                  ", " + std::to_string(leak.paths.size()) + " path(s)");
+  return {};
+}
+
+Status filterStep(ScriptContext& c, const ScriptStep& step) {
+  if (Status s = needSeries(c, step); !s) return s;
+  auto op = parseFilterOp(step.value);
+  if (!op) return stepError(step, op.message());
+  FilterOptions fo;
+  fo.op = *op;
+  auto r = applyFilter(*shown(c), fo);
+  if (!r) return stepError(step, r.message());
+  c.log.push_back(r->derivationDescription);
+  c.study->addDerived(derivedSeries(*shown(c), std::move(*r)));
+  selectIndex(c, c.study->seriesCount() - 1);
+  return {};
+}
+
+Status hizStep(ScriptContext& c, const ScriptStep& step) {
+  if (Status s = needSeries(c, step); !s) return s;
+  auto r = detectHiz(*shown(c));
+  if (!r) return stepError(step, r.message());
+  c.hiz = *r;
+  c.hizSeries = c.seriesIndex;
+  if (!c.hiz.empty()) c.frame = c.hiz.front().slice - 1;  // the strongest candidate is shown
+  c.log.push_back(std::to_string(c.hiz.size()) + " HIZ candidate(s)");
+  return {};
+}
+
+Status importStep(ScriptContext& c, const ScriptStep& step) {
+  if (Status s = needSeries(c, step); !s) return s;
+  for (const auto& r : c.study->reports()) {
+    if (!r.report) continue;
+    const ImportCount n = c.study->importReport(*r.report);
+    if (!n.error.empty()) return stepError(step, n.error);
+    c.log.push_back("imported " + std::to_string(n.added) + " tear(s) from " + r.path);
+  }
+  return {};
+}
+
+Status tearStep(ScriptContext& c, const ScriptStep& step) {
+  if (Status s = needSeries(c, step); !s) return s;
+  auto spec = parseTearSpec(step.value);
+  if (!spec) return stepError(step, spec.message());
+  if (spec->seriesUid.empty()) spec->seriesUid = shown(c)->series.instanceUid;
+  if (Status s = resolveTearSpec(*spec, c.study->series()); !s) return stepError(step, s.message());
+  auto id = c.study->session()->add(spec->tear);
+  if (!id) return stepError(step, id.message());
+  c.log.push_back("added " + *id);
+  return {};
+}
+
+Status exportStep(ScriptContext& c, const ScriptStep& step) {
+  if (Status s = needSeries(c, step); !s) return s;
+  if (step.value.empty()) return stepError(step, "needs the SR's path");
+  c.exported = c.study->exportObjects(siblingExport(step.value));
+  c.log.push_back(c.exported.summary());
+  if (!c.exported.ok()) return stepError(step, c.exported.summary());
+  return {};
+}
+
+Status sendStep(ScriptContext& c, const ScriptStep& step) {
+  auto node = parsePacsNode(step.value);
+  if (!node) return stepError(step, node.message());
+  if (c.exported.written.empty()) return stepError(step, "nothing exported to send (an 'export' step comes first)");
+  auto r = storeFiles(*node, c.exported.files());
+  if (!r) return stepError(step, r.message());
+  for (const auto& f : r->files)
+    c.log.push_back("sent " + f.path + ": " + outcomeName(f.outcome) + (f.message.empty() ? "" : " (" + f.message + ")"));
+  if (!r->ok()) return stepError(step, "not every object was stored");
+  return {};
+}
+
+}  // namespace
+
+Result<std::vector<ScriptStep>> parseScript(const std::string& text) {
+  std::vector<ScriptStep> steps;
+  std::istringstream in(text);
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n) {
+    line = trim(line.substr(0, line.find('#')));
+    if (line.empty()) continue;
+    const auto space = line.find_first_of(" \t");
+    ScriptStep step{line.substr(0, space), space == std::string::npos ? "" : trim(line.substr(space)), n};
+    if (!isStudyStep(step.name) && !isViewStep(step.name))
+      return makeError("script line " + std::to_string(n) + ": unknown step '" + step.name + "'");
+    steps.push_back(std::move(step));
+  }
+  return steps;
+}
+
+bool isStudyStep(const std::string& name) { return studySteps().count(name) != 0; }
+bool isViewStep(const std::string& name) { return viewSteps().count(name) != 0; }
+
+Status runStudyStep(ScriptContext& c, const ScriptStep& step) {
+  const std::string& n = step.name;
+  if (n == "open") return openStep(c, step, step.value);
+  if (n == "retrieve") return retrieveStep(c, step);
+  if (n == "series") return seriesStep(c, step);
+  if (n == "frame") return frameStep(c, step);
+  if (n == "labels") return labelsStep(c, step);
+  if (n == "segment") return segmentStep(c, step);
+  if (n == "filter") return filterStep(c, step);
+  if (n == "hiz") return hizStep(c, step);
+  if (n == "import-reports") return importStep(c, step);
+  if (n == "tear") return tearStep(c, step);
+  if (n == "export") return exportStep(c, step);
+  if (n == "send-to") return sendStep(c, step);
+  return stepError(step, "not a study step: it needs the viewer (annulo --script)");
+}
+
+}  // namespace annulo
