@@ -34,6 +34,7 @@ void usage(std::ostream& out) {
          "  find --on AET@HOST:PORT [--patient-id X] [--patient-name X] [--modality XA] [--date FROM-TO] [--json]\n"
          "                                          C-FIND studies (study root)\n"
          "  get STUDY_UID --from AET@HOST:PORT -o DIR [--json]  C-GET a study, one DIR/<SOPInstanceUID>.dcm each\n"
+         "  run SCRIPT [--session-dir DIR]          replay a reading: open, segment, tear, export, send (one step a line)\n"
          "  (network commands also take --calling-ae AE (default ANNULO) and --timeout S)\n"
          "PATH is a DICOM file, a folder (searched recursively) or a DICOMDIR.\n"
          "Exit status: 0 success, 1 nothing usable / failure, 2 usage error.\n";
@@ -54,7 +55,7 @@ int main(int argc, char** argv) {
       {"annotate", runAnnotate},         {"export-sr", runExportSr}, {"show-sr", runShowSr},
       {"segment", runSegment},           {"segment-report", runSegmentReport}, {"filter", runFilter},
       {"hiz", runHiz},                   {"echo", runEcho},          {"send", runSend},
-      {"find", runFind},                 {"get", runGet}};
+      {"find", runFind},                 {"get", runGet},            {"run", runScriptFile}};
   if (command == "-h" || command == "--help" || command == "help") {
     usage(std::cout);
     return kExitOk;
