@@ -3,6 +3,7 @@
 #include <GL/glew.h>
 #define GLFW_INCLUDE_NONE
 #include <GLFW/glfw3.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -48,6 +49,19 @@ LabelMap emptyMap(const Series& s) {
 }
 
 }  // namespace
+
+// CPU time (all threads) the interactive loop uses while nobody touches it.
+double Application::idleCpuPercent(double seconds) {
+  auto cpuMs = [] {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return (u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1000.0 + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1000.0;
+  };
+  for (int i = 0; i < 5; ++i) loopOnce();  // the settle frames after the last step
+  const double wall0 = nowMs(), cpu0 = cpuMs();
+  while (nowMs() - wall0 < seconds * 1000.0) loopOnce();
+  return 100.0 * (cpuMs() - cpu0) / (nowMs() - wall0);
+}
 
 int Application::runBenchmark(const std::string& mode) {
   const Series* s = state_.series();
@@ -113,6 +127,9 @@ int Application::runBenchmark(const std::string& mode) {
       std::printf("  with label surfaces as %s (%zu triangles, built in %.0f ms): %.1f fps while rotating\n",
                   labelDisplayName(d), triangles, build, withLabels);
     }
+  } else if (mode == "idle") {
+    const double percent = idleCpuPercent(10.0);
+    std::printf("  idle (10 s, no input, the interactive loop): %.2f %% of one core\n", percent);
   } else if (mode.rfind("soak", 0) == 0) {
     // soak:MINUTES loops the cine with the overlay and prints RSS every minute:
     // a texture or buffer leak per frame shows as a rising line.
@@ -131,7 +148,7 @@ int Application::runBenchmark(const std::string& mode) {
       std::fflush(stdout);
     }
   } else {
-    std::cerr << "annulo --bench: cine, wl, volume or soak:MINUTES\n";
+    std::cerr << "annulo --bench: cine, wl, volume, idle or soak:MINUTES\n";
     return 2;
   }
   return 0;

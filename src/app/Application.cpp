@@ -59,6 +59,30 @@ Application::~Application() {
   glfwTerminate();
 }
 
+namespace {
+
+// Every input or window event asks for a few redraws; ImGui's GLFW backend calls these
+// after its own handling (it chains callbacks installed before it).
+Application* appOf(GLFWwindow* w) { return static_cast<Application*>(glfwGetWindowUserPointer(w)); }
+void onEvent(GLFWwindow* w) {
+  if (Application* a = appOf(w)) a->noteEvent();
+}
+
+}  // namespace
+
+void Application::installEventHooks() {
+  glfwSetWindowUserPointer(window_, this);
+  glfwSetCursorPosCallback(window_, [](GLFWwindow* w, double, double) { onEvent(w); });
+  glfwSetMouseButtonCallback(window_, [](GLFWwindow* w, int, int, int) { onEvent(w); });
+  glfwSetScrollCallback(window_, [](GLFWwindow* w, double, double) { onEvent(w); });
+  glfwSetKeyCallback(window_, [](GLFWwindow* w, int, int, int, int) { onEvent(w); });
+  glfwSetCharCallback(window_, [](GLFWwindow* w, unsigned int) { onEvent(w); });
+  glfwSetWindowFocusCallback(window_, [](GLFWwindow* w, int) { onEvent(w); });
+  glfwSetCursorEnterCallback(window_, [](GLFWwindow* w, int) { onEvent(w); });
+  glfwSetWindowSizeCallback(window_, [](GLFWwindow* w, int, int) { onEvent(w); });
+  glfwSetWindowRefreshCallback(window_, [](GLFWwindow* w) { onEvent(w); });
+}
+
 bool Application::initWindow(bool visible) {
   if (!glfwInit()) return false;
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
@@ -76,9 +100,9 @@ bool Application::initWindow(bool visible) {
   ImGui::CreateContext();
   ImGui::GetIO().IniFilename = nullptr;  // layout is computed, not persisted
   applyTheme();
-  ImGui_ImplGlfw_InitForOpenGL(window_, true);
+  installEventHooks();
+  ImGui_ImplGlfw_InitForOpenGL(window_, true);  // chains the hooks installed above
   // Drag and drop of a file or folder from the desktop opens it.
-  glfwSetWindowUserPointer(window_, this);
   glfwSetDropCallback(window_, [](GLFWwindow* w, int count, const char** paths) {
     auto* app = static_cast<Application*>(glfwGetWindowUserPointer(w));
     if (count > 0 && app) app->open(paths[0]);
@@ -107,6 +131,7 @@ void Application::handleKeys(double now) {
   // ImGui 1.86 indexes keys by the backend's (GLFW) key codes.
   auto pressed = [](int k) { return ImGui::IsKeyPressed(k); };
   if (pressed(GLFW_KEY_F1)) state_.showHelp = !state_.showHelp;
+  if (io.KeyCtrl && pressed(GLFW_KEY_Q)) glfwSetWindowShouldClose(window_, GLFW_TRUE);
   if (pressed(GLFW_KEY_1)) state_.layout = Layout::View2D;
   if (pressed(GLFW_KEY_2)) state_.layout = Layout::Mpr;
   if (pressed(GLFW_KEY_3)) state_.layout = Layout::View3D;
@@ -415,12 +440,33 @@ int Application::run() {
     const int code = runScript();
     if (options_.headless) return code;
   }
-  while (!glfwWindowShouldClose(window_)) {
-    glfwPollEvents();
-    frame(nowMs());
-    glfwSwapBuffers(window_);
-  }
+  while (!glfwWindowShouldClose(window_)) loopOnce();
   return 0;
+}
+
+bool Application::animating() const {
+  return state_.cine.playing || state_.opening.running() || state_.exporting.running() ||
+         processing_.leakJob.running() || processing_.hizJob.running() || processing_.filterJob.running() ||
+         state_.pacs.echoJob.running() || state_.pacs.sendJob.running() || state_.pacsBrowser.findJob.running() ||
+         state_.pacsBrowser.getJob.running() || ImGui::IsMouseDown(ImGuiMouseButton_Left) ||
+         ImGui::IsMouseDown(ImGuiMouseButton_Right) || ImGui::IsMouseDown(ImGuiMouseButton_Middle);
+}
+
+void Application::loopOnce() {
+  const bool busy = animating();
+  if (wasAnimating_ && !busy) noteEvent();  // work just finished: show its result
+  wasAnimating_ = busy;
+  if (busy || redrawFrames_ > 0) {
+    glfwPollEvents();
+  } else {
+    // Nothing moves: sleep until an event (or a second, to stay responsive to a
+    // system that forgot to send one). Idle costs well under 1 % of a core.
+    glfwWaitEventsTimeout(1.0);
+    if (redrawFrames_ == 0) return;
+  }
+  if (!busy) --redrawFrames_;
+  frame(nowMs());
+  glfwSwapBuffers(window_);
 }
 
 }  // namespace annulo::app

@@ -40,6 +40,7 @@ class Application {
 
  private:
   bool initWindow(bool visible);
+  void installEventHooks();
   void frame(double nowMs);
   void drawViews(double nowMs);
   void drawSliceView(SliceRenderer& r, int viewIndex, const char* id, float w, float h);
@@ -66,6 +67,11 @@ class Application {
   void click(float x, float y);
   void finishShape();
   void renderFrame();
+  // One turn of the interactive loop: draws only on input, while work runs, during cine
+  // playback or camera motion, and a few frames after; otherwise waits for an event.
+  void loopOnce();
+  bool animating() const;
+  double idleCpuPercent(double seconds);
   int runBenchmark(const std::string& mode);
   template <typename Step>
   double measure(int frames, Step step);
@@ -87,7 +93,14 @@ class Application {
   Processing processing_;
   VolumePreset preset_ = VolumePreset::MrT2;
   LabelDisplay labelDisplay_ = LabelDisplay::Surface;
-  bool settled_ = false;  // the UI has been drawn twice (ImGui's layout is stable) since the script began
+  bool settled_ = false;
+  int redrawFrames_ = 3;   // frames still to draw after the last event or finished work
+  bool wasAnimating_ = false;
+
+ public:
+  void noteEvent() { redrawFrames_ = 3; }  // called from the GLFW callbacks
+
+ private:  // the UI has been drawn twice (ImGui's layout is stable) since the script began
   // What the 3D view drew where last frame (window coordinates), for the sidecar.
   struct ScenePoint {
     std::string kind, name;

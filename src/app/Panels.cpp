@@ -452,6 +452,7 @@ void drawHelp(AppState& st) {
                              {"C", "catheter path for the selected tear"},
                              {"Enter / Esc", "finish / cancel the shape"},
                              {"Ctrl+Z / Ctrl+Y", "undo / redo"},
+                             {"Ctrl+Q", "quit"},
                              {"1 / 2 / 3", "2D / MPR / 3D layout"},
                              {"MPR: click a reformat", "move slice and crosshair there"},
                              {"MPR: middle drag", "move the crosshair on the main plane"},
