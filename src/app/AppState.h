@@ -17,6 +17,7 @@
 #include "PacsBrowser.h"
 #include "PacsPanel.h"
 #include "SliceRenderer.h"
+#include "ViewerSettings.h"
 
 namespace annulo::app {
 
@@ -61,6 +62,9 @@ struct AppState {
   TearTool tool;
   MeasureTool measure;
   std::vector<std::pair<int, Measurement>> measurements;  // (frame index, measurement) on the shown series
+  ViewerSettings settings;  // reader name, panel widths (remembered per user)
+  bool settingsChanged = false;
+  std::string exportMessage;  // the last export's outcome, shown under its button
   std::string exportPath;
   Job<ExportReport> exporting;
   std::vector<std::string> exportedFiles;  // last export, for sending to a PACS
@@ -69,6 +73,8 @@ struct AppState {
   std::string compareLevel;  // disc shown side by side (annulogram and MRI findings), empty = none
   TearAnnotation draft = newDraft();  // the fields the next tear gets
   std::string selectedTear;
+  bool ghostTears = true;  // tears of nearby cine frames drawn faintly, so they stay in view during playback
+  int ghostFrames = 5;
 
   std::optional<Vec2> hover;  // image coordinates under the cursor
   std::string message;

@@ -11,6 +11,7 @@
 #include "ViewDrawing.h"
 #include "annulo/annotation/Vocabulary.h"
 #include "annulo/render/CineClock.h"
+#include "annulo/render/Orientation.h"
 
 namespace annulo::app {
 
@@ -84,10 +85,22 @@ void Application::drawSliceView(SliceRenderer& r, int viewIndex, const char* id,
     drawTearsOnReformat(state_, viewIndex, view, g, origin, dl);
     drawHizOnReformat(state_, processing_, viewIndex, view, g, origin, dl);
   }
+  // Orientation letters on every edge: the 2D image from its geometry (or, for a
+  // projection, its Patient Orientation); a reformat from the volume's axes.
   if (viewIndex == 0) {
-    drawTears(state_, view, g, origin, dl);
+    if (auto axes = imageAxes(*s))
+      drawOrientationLetters(dl, origin, w, h, view, g, axes->first, axes->second, s->spacing[0], s->spacing[1]);
+  } else if (s->hasPatientGeometry) {
+    const Vec3& across = s->direction[viewIndex == 1 ? 1 : 0];
+    const Vec3 down{-s->direction[2][0], -s->direction[2][1], -s->direction[2][2]};  // highest slice at the top
+    drawOrientationLetters(dl, origin, w, h, view, g, across, down, s->spacing[viewIndex == 1 ? 1 : 0], s->spacing[2]);
+  }
+  if (viewIndex == 0) {
+    LabelPlacer labels;
+    drawProcessingOverlay(state_, processing_, view, g, origin, dl, labels);
+    drawTears(state_, view, g, origin, dl, labels);  // on top of the automatic results
     drawMeasurements(state_, view, g, origin, dl);
-    drawProcessingOverlay(state_, processing_, view, g, origin, dl);
+    drawLegend(state_, origin, w, dl);
     if (state_.layout == Layout::Mpr) {
       const Vec2 a = imageToScreen(view, g, {double(state_.crossColumn), -0.5});
       const Vec2 b = imageToScreen(view, g, {double(state_.crossColumn), s->rows - 0.5});
@@ -293,6 +306,34 @@ void Application::drawVolume(float w, float h) {
   viewW_ = avail.x;
   viewH_ = avail.y;
   drawVolumeLabels(origin, tears);
+  drawOrientationMarker(*s, origin, avail);
+}
+
+// Three axes in the lower left corner turning with the camera, named by the patient
+// direction of each volume axis (a cine stack's depth is time).
+void Application::drawOrientationMarker(const Series& s, ImVec2 origin, ImVec2 size) {
+  const auto r = volume_->viewRotation();
+  const auto axes = imageAxes(s);
+  const Vec3 normal = s.hasPatientGeometry ? s.direction[2] : Vec3{0, 0, 0};
+  struct Axis {
+    Vec3 world;
+    std::string name;
+    ImU32 colour;
+  };
+  const Axis list[3] = {{{1, 0, 0}, axes ? orientationLetters(axes->first) : "col", IM_COL32(255, 90, 90, 255)},
+                        {{0, 1, 0}, axes ? orientationLetters(axes->second) : "row", IM_COL32(90, 255, 90, 255)},
+                        {{0, 0, 1}, volume_->timeStack() ? "time" : orientationLetters(normal),
+                         IM_COL32(90, 160, 255, 255)}};
+  const ImVec2 c(origin.x + 48, origin.y + size.y - 48);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddCircleFilled(c, 40, IM_COL32(0, 0, 0, 140), 24);
+  for (const Axis& a : list) {
+    const double x = r[0] * a.world[0] + r[1] * a.world[1] + r[2] * a.world[2];
+    const double y = r[3] * a.world[0] + r[4] * a.world[1] + r[5] * a.world[2];
+    const ImVec2 tip(c.x + float(x) * 30, c.y - float(y) * 30);
+    dl->AddLine(c, tip, a.colour, 2.5f);
+    dl->AddText(ImVec2(tip.x + 2, tip.y - 7), a.colour, a.name.c_str());
+  }
 }
 
 // Names next to what the scene shows, and the time axis of a cine stack. The

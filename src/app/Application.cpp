@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "ClippedText.h"
 #include "ShownSeries.h"
 #include "annulo/study/StudyFolders.h"
 #include "Panels.h"
@@ -31,7 +32,8 @@
 namespace annulo::app {
 namespace {
 
-constexpr float kLeftWidth = 300, kRightWidth = 340, kBottomHeight = 78;
+constexpr float kBottomHeight = 78;
+constexpr float kMinPanel = 240, kMaxPanel = 640;
 
 }  // namespace
 
@@ -117,6 +119,32 @@ bool Application::initWindow(bool visible) {
 
 void Application::open(const std::string& path) { startOpen(state_, path); }
 
+// The right panel by task, the primary action of each at the top of its tab: segment
+// (processing), tears, measure, report (reader, export, send).
+void Application::drawTaskTabs() {
+  if (!ImGui::BeginTabBar("tasks")) return;
+  const Series* s = state_.series();
+  const bool cine = s && s->multiFrame && s->sliceCount() > 1;
+  if (ImGui::BeginTabItem(cine ? "Segment" : "Process")) {
+    drawProcessingPanel(state_, processing_);
+    if (!s) ImGui::TextWrapped("Open a study to segment the leak or search high-intensity zones.");
+    ImGui::EndTabItem();
+  }
+  if (ImGui::BeginTabItem("Tears")) {
+    drawTearPanel(state_);
+    ImGui::EndTabItem();
+  }
+  if (ImGui::BeginTabItem("Measure")) {
+    drawMeasurePanel(state_);
+    ImGui::EndTabItem();
+  }
+  if (ImGui::BeginTabItem("Report")) {
+    drawReportPanel(state_);
+    ImGui::EndTabItem();
+  }
+  ImGui::EndTabBar();
+}
+
 // Worker results, polled once per frame; never blocks.
 void Application::pollWork() {
   if (pollOpen(state_, [this] { processing_.stopAll(); })) thumbnails_->build(state_.study->loaded());
@@ -187,21 +215,37 @@ void Application::frame(double now) {
   const ImVec2 size = ImGui::GetIO().DisplaySize;
   const ImGuiWindowFlags fixed = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
                                  ImGuiWindowFlags_NoSavedSettings;
+  // The side panels resize by their inner edge; the widths are remembered.
+  const ImGuiWindowFlags side = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings;
+  float& leftW = state_.settings.leftWidth;
+  float& rightW = state_.settings.rightWidth;
+  leftW = std::clamp(leftW, kMinPanel, std::min(kMaxPanel, size.x * 0.35f));
+  rightW = std::clamp(rightW, kMinPanel, std::min(kMaxPanel, size.x * 0.4f));
   ImGui::SetNextWindowPos(ImVec2(0, 0));
-  ImGui::SetNextWindowSize(ImVec2(kLeftWidth, size.y - kBottomHeight));
-  ImGui::Begin("Study", nullptr, fixed);
+  ImGui::SetNextWindowSize(ImVec2(leftW, size.y - kBottomHeight));
+  ImGui::Begin("Study", nullptr, side);
+  const float newLeft = ImGui::GetWindowWidth();
   drawStudyPanel(state_, *thumbnails_);
   ImGui::End();
 
-  ImGui::SetNextWindowPos(ImVec2(size.x - kRightWidth, 0));
-  ImGui::SetNextWindowSize(ImVec2(kRightWidth, size.y - kBottomHeight));
-  ImGui::Begin("Tears", nullptr, fixed);
-  drawProcessingPanel(state_, processing_);
-  drawTearPanel(state_);
+  ImGui::SetNextWindowPos(ImVec2(size.x - rightW, 0));
+  ImGui::SetNextWindowSize(ImVec2(rightW, size.y - kBottomHeight));
+  ImGui::Begin("Tasks", nullptr, side | ImGuiWindowFlags_NoTitleBar);
+  const float newRight = ImGui::GetWindowWidth();
+  drawTaskTabs();
   ImGui::End();
+  if (newLeft != leftW || newRight != rightW) {
+    leftW = newLeft;
+    rightW = newRight;
+    state_.settingsChanged = true;
+  }
+  if (state_.settingsChanged && !ImGui::IsMouseDown(ImGuiMouseButton_Left) && !options_.headless) {
+    if (Status s = saveViewerSettings(state_.settings); !s) state_.message = s.message();
+    state_.settingsChanged = false;
+  }
 
-  ImGui::SetNextWindowPos(ImVec2(kLeftWidth, 0));
-  ImGui::SetNextWindowSize(ImVec2(size.x - kLeftWidth - kRightWidth, size.y - kBottomHeight));
+  ImGui::SetNextWindowPos(ImVec2(leftW, 0));
+  ImGui::SetNextWindowSize(ImVec2(size.x - leftW - rightW, size.y - kBottomHeight));
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(2, 2));
   ImGui::PushStyleColor(ImGuiCol_WindowBg, IM_COL32(0, 0, 0, 255));
   ImGui::Begin("View", nullptr, fixed | ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoTitleBar);
@@ -283,6 +327,10 @@ void Application::writeSidecar(const std::string& path) const {
     j["reports"].push_back({{"file", std::filesystem::path(r.path).filename().string()},
                             {"tears", r.report ? r.report->tears.size() : std::size_t(0)},
                             {"error", r.error.empty() ? json(nullptr) : json(true)}});
+  // Text cut by its window's edge: the GUI tests require none.
+  j["clipped_text"] = json::array();
+  for (const ClippedText& c : clippedText_)
+    j["clipped_text"].push_back({{"window", c.window}, {"x", c.x}, {"y", c.y}, {"text", c.text}});
   if (state_.layout == Layout::Mpr) {
     // The reformats: image x = row (fixed column) or column (fixed row), image y = slice counted from the top.
     j["crosshair"] = {state_.crossColumn, state_.crossRow};
@@ -334,6 +382,7 @@ bool Application::writeScreenshot(const std::string& path) {
 
 // What a study step changed, into the view: the series shown, its frame, HIZ candidates.
 void Application::syncFromScript(const ScriptContext& c, const ScriptStep& step) {
+  if (step.name == "reader") state_.settings.reader = c.reader;
   if (!state_.study) return;
   if (step.name == "open" || step.name == "retrieve") {
     (void)rememberRecent(state_.study->path());
@@ -386,6 +435,7 @@ Status Application::runViewStep(const ScriptStep& step, int& exitCode) {
   } else if (n == "screenshot") {
     settle();
     frame(nowMs());
+    clippedText_ = findClippedText(ImGui::GetDrawData());
     const bool ok = writeScreenshot(v);
     glfwSwapBuffers(window_);
     writeSidecar(v + ".json");
@@ -433,6 +483,8 @@ int Application::run() {
     return 1;
   }
   state_.recent = loadRecent();
+  state_.settings = loadViewerSettings();
+  state_.draft.observer = state_.settings.reader;
   // A plain `annulo PATH` opens in the background: the window is there at once.
   const bool justOpen = options_.script.size() == 1 && options_.script[0].name == "open" && !options_.headless;
   if (justOpen) startOpen(state_, options_.script[0].value);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "AppState.h"
+#include "ClippedText.h"
 #include "ProcessingPanel.h"
 #include "annulo/study/Script.h"
 #include "Thumbnails.h"
@@ -47,6 +48,7 @@ class Application {
   void drawMpr(float w, float h);
   void setReformatLabels(int i, const Series& s, int index, int width, int height);
   void drawVolume(float w, float h);
+  void drawOrientationMarker(const Series& s, ImVec2 origin, ImVec2 size);
   struct PlacedTear {
     const TearAnnotation* tear;
     std::vector<Vec3> voxels;  // (column, row, slice) in the shown series
@@ -57,6 +59,7 @@ class Application {
   void drawCompare();
   void handleKeys(double nowMs);
   void pollWork();
+  void drawTaskTabs();
   bool writeScreenshot(const std::string& path);
   void writeSidecar(const std::string& path) const;
   // The script: study steps through the core, view steps here; returns the exit code.
@@ -93,6 +96,7 @@ class Application {
   Processing processing_;
   VolumePreset preset_ = VolumePreset::MrT2;
   LabelDisplay labelDisplay_ = LabelDisplay::Surface;
+  std::vector<ClippedText> clippedText_;  // found in the frame of the last screenshot
   bool settled_ = false;
   int redrawFrames_ = 3;   // frames still to draw after the last event or finished work
   bool wasAnimating_ = false;

@@ -34,7 +34,13 @@ bool comboOf(const char* label, E& value, const std::vector<std::string>& tokens
   return changed;
 }
 
+// Widgets as wide as the panel less their longest label, so no label is cut.
+void fitItems() {
+  ImGui::PushItemWidth(-(ImGui::CalcTextSize("Dallas grade").x + ImGui::GetStyle().ItemInnerSpacing.x + 4));
+}
+
 void tearFields(TearAnnotation& t) {
+  fitItems();
   if (ImGui::BeginCombo("level", t.level.c_str())) {
     for (const auto& l : discLevels())
       if (ImGui::Selectable(l.c_str(), l == t.level)) t.level = l;
@@ -43,19 +49,42 @@ void tearFields(TearAnnotation& t) {
   comboOf("type", t.type, tearTypeTokens(), parseTearType);
   ImGui::SliderInt("Dallas grade", &t.grade, 0, 5);
   int clock = t.clock.value_or(0);
-  if (ImGui::SliderInt("clock (0 = unset)", &clock, 0, 12)) t.clock = clock ? std::optional<int>(clock) : std::nullopt;
+  if (ImGui::SliderInt("clock", &clock, 0, 12, clock == 0 ? "unset" : "%d o'clock"))
+    t.clock = clock ? std::optional<int>(clock) : std::nullopt;
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Clock-face position of the tear; 0 = not recorded");
   SpinalZone zone = t.zone.value_or(SpinalZone::Central);
   bool hasZone = t.zone.has_value();
-  if (ImGui::Checkbox("zone", &hasZone)) t.zone = hasZone ? std::optional<SpinalZone>(zone) : std::nullopt;
-  if (hasZone) {
-    ImGui::SameLine();
-    if (comboOf("##zone", zone, zoneTokens(), parseZone)) t.zone = zone;
-  }
+  if (ImGui::Checkbox("##haszone", &hasZone)) t.zone = hasZone ? std::optional<SpinalZone>(zone) : std::nullopt;
+  ImGui::SameLine();
+  ImGui::BeginDisabled(!hasZone);
+  ImGui::SetNextItemWidth(ImGui::CalcItemWidth() - ImGui::GetFrameHeight() - ImGui::GetStyle().ItemSpacing.x);
+  if (comboOf("zone", zone, zoneTokens(), parseZone)) t.zone = zone;
+  ImGui::EndDisabled();
   comboOf("leak", t.leak, leakTokens(), parseLeak);
   comboOf("pain", t.pain, painTokens(), parsePain);
   char comment[512];
   std::snprintf(comment, sizeof comment, "%s", t.comment.c_str());
   if (ImGui::InputText("comment", comment, sizeof comment)) t.comment = comment;
+  ImGui::PopItemWidth();
+}
+
+// A path broken at '/' so each line fits the panel (TextWrapped breaks at spaces only).
+void wrappedPath(const std::string& path) {
+  const float width = ImGui::GetContentRegionAvail().x;
+  std::string line;
+  std::size_t i = 0;
+  while (i < path.size()) {
+    std::size_t next = path.find_first_of("/.", i + 1);
+    next = next == std::string::npos ? path.size() : next;
+    const std::string part = path.substr(i, next - i);
+    if (!line.empty() && ImGui::CalcTextSize((line + part).c_str()).x > width) {
+      ImGui::TextUnformatted(line.c_str());
+      line.clear();
+    }
+    line += part;
+    i = next;
+  }
+  if (!line.empty()) ImGui::TextUnformatted(line.c_str());
 }
 
 std::string describe(const TearAnnotation& t) {
@@ -117,7 +146,9 @@ void startExport(AppState& st) {
   if (!st.study || !st.model()) return;
   if (st.exportPath.empty()) st.exportPath = st.study->defaultExportPath();
   // A copy of what to export: editing goes on while the files are written.
-  st.exporting.start("export", [input = st.study->exportInput(), request = siblingExport(st.exportPath)](
+  ExportRequest request = siblingExport(st.exportPath);
+  request.observerName = st.settings.reader;
+  st.exporting.start("export", [input = st.study->exportInput(), request](
                                    JobControl& control) -> Result<ExportReport> {
     return exportStudy(input, request, &control);
   });
@@ -127,11 +158,12 @@ void pollExport(AppState& st) {
   auto done = st.exporting.take();
   if (!done) return;
   if (!*done) {
-    st.message = "export: " + done->message();
+    st.exportMessage = st.message = "export: " + done->message();
     return;
   }
-  st.message = (*done)->summary();
-  for (const auto& w : (*done)->warnings) st.message += "; " + w;
+  st.exportMessage = (*done)->summary();
+  for (const auto& w : (*done)->warnings) st.exportMessage += "; " + w;
+  st.message = st.exportMessage;
   if (!(*done)->written.empty()) st.exportedFiles = (*done)->files();
 }
 
@@ -159,7 +191,11 @@ void drawStudyPanel(AppState& st, const Thumbnails& thumbs) {
     ImGui::ProgressBar(st.opening.progress(), ImVec2(-1, 0), "loading...");
     if (ImGui::Button("Cancel")) st.opening.cancel();
   }
-  if (!st.loadError.empty()) ImGui::TextColored(ImVec4(1, 0.4f, 0.3f, 1), "%s", st.loadError.c_str());
+  if (!st.loadError.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 0.4f, 0.3f, 1));
+    ImGui::TextWrapped("%s", st.loadError.c_str());
+    ImGui::PopStyleColor();
+  }
   for (std::size_t i = 0; i < st.loadRejected.size() && i < 20; ++i)
     ImGui::TextWrapped("  %s: %s", std::filesystem::path(st.loadRejected[i].path).filename().c_str(),
                        st.loadRejected[i].reason.c_str());
@@ -226,25 +262,56 @@ void drawStudyPanel(AppState& st, const Thumbnails& thumbs) {
   }
 }
 
+namespace {
+
+// Who reads: the name signs every tear and the SR's person observer (TID 1002).
+void drawReader(AppState& st) {
+  heading("Reader");
+  char name[128];
+  std::snprintf(name, sizeof name, "%s", st.settings.reader.c_str());
+  ImGui::SetNextItemWidth(-1);
+  if (ImGui::InputTextWithHint("##reader", "Family^Given (signs the report)", name, sizeof name)) {
+    st.settings.reader = name;
+    st.settingsChanged = true;
+  }
+  if (st.settings.reader.empty()) ImGui::TextColored(ImVec4(1, 0.75f, 0.3f, 1), "The report needs its reader's name.");
+}
+
 // Exports what the session holds: the leak SEG, the SR for every reader, GSPS for
 // viewers without SR.
 void drawExport(AppState& st) {
   heading("Export");
   if (st.exportPath.empty()) st.exportPath = st.study->defaultExportPath();
-  char buf[1024];
-  std::snprintf(buf, sizeof buf, "%s", st.exportPath.c_str());
-  if (ImGui::InputText("##export", buf, sizeof buf)) st.exportPath = buf;
+  const std::filesystem::path target(st.exportPath);
+  ImGui::TextDisabled("folder");
+  wrappedPath(target.parent_path().string() + "/");
+  char name[256];
+  std::snprintf(name, sizeof name, "%s", target.filename().c_str());
+  ImGui::SetNextItemWidth(-1);
+  if (ImGui::InputText("##exportname", name, sizeof name) && name[0])
+    st.exportPath = (target.parent_path() / name).string();
   const ExportInput what = st.study->exportInput();
   const bool seg = !what.segmented.empty(), sr = !what.session.tears.empty();
-  ImGui::BeginDisabled((!seg && !sr) || st.exporting.running());
+  const bool signedBy = !st.settings.reader.empty();
+  ImGui::BeginDisabled((!seg && !sr) || st.exporting.running() || !signedBy);
   const std::string label = std::string("Export ") + (sr ? "SR" : "") + (sr && seg ? " + " : "") + (seg ? "SEG" : "") +
                             (sr ? " + presentation state" : "");
   if (ImGui::Button(st.exporting.running() ? "Exporting..." : sr || seg ? label.c_str() : "Export (no tears yet)"))
     startExport(st);
   ImGui::EndDisabled();
+  if (!signedBy && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+    ImGui::SetTooltip("Enter the reader's name above: it signs the SR");
   if (st.exporting.running()) {
     ImGui::SameLine();
     if (ImGui::SmallButton("Cancel##export")) st.exporting.cancel();
+  }
+  if (!st.exportMessage.empty()) {
+    ImGui::TextWrapped("%s", st.exportMessage.c_str());
+    if (!st.exportedFiles.empty()) {
+      const std::string folder = std::filesystem::path(st.exportedFiles.front()).parent_path().string();
+      wrappedPath(folder + "/");
+      if (ImGui::SmallButton("Copy folder path")) ImGui::SetClipboardText(folder.c_str());
+    }
   }
   // The objects just written go to the PACS the images came from (or any other).
   if (ImGui::TreeNode("Send to PACS")) {
@@ -255,6 +322,8 @@ void drawExport(AppState& st) {
   }
 }
 
+}  // namespace
+
 void drawTearPanel(AppState& st) {
   if (!st.model()) {
     ImGui::TextWrapped("Open a study to mark tears.");
@@ -262,7 +331,8 @@ void drawTearPanel(AppState& st) {
   }
   if (!st.study->sessionError().empty())
     ImGui::TextColored(ImVec4(1, 0.4f, 0.3f, 1), "%s", st.study->sessionError().c_str());
-  ImGui::TextDisabled("session: %s", std::filesystem::path(st.study->sessionPath()).filename().c_str());
+  ImGui::TextDisabled("every edit is saved at once (hover: where)");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", st.study->sessionPath().c_str());
   heading("New tear");
   tearFields(st.draft);
   ImGui::TextUnformatted("Place on the image:");
@@ -323,7 +393,13 @@ void drawTearPanel(AppState& st) {
       }
     }
   }
-  heading("Measure");
+}
+
+void drawMeasurePanel(AppState& st) {
+  if (!st.model()) {
+    ImGui::TextWrapped("Open a study to measure.");
+    return;
+  }
   if (ImGui::Button("Ruler (D)")) st.measure.start(MeasureKind::Distance);
   ImGui::SameLine();
   if (ImGui::Button("Angle (A)")) st.measure.start(MeasureKind::Angle);
@@ -336,6 +412,15 @@ void drawTearPanel(AppState& st) {
                                                           ? "click the target, then the entry point"
                                                           : "click the points on the image");
   if (!st.measurements.empty() && ImGui::Button("Clear measurements")) st.measurements.clear();
+  ImGui::TextWrapped("Lengths use the series' calibration, named beside each value.");
+}
+
+void drawReportPanel(AppState& st) {
+  if (!st.model()) {
+    ImGui::TextWrapped("Open a study to report.");
+    return;
+  }
+  drawReader(st);
   drawExport(st);
   const auto discs = st.model()->byDisc();
   if (!discs.empty()) {
@@ -358,39 +443,44 @@ void drawCineBar(AppState& st, double nowMs) {
   const Series* s = st.series();
   if (!s) return;
   const int n = int(s->sliceCount());
-  if (ImGui::Button(st.cine.playing ? "Pause" : "Play")) {
-    st.cine.playing = !st.cine.playing;
-    st.cine.startedAtMs = nowMs;
-    st.cine.startOffsetMs = s->slices[std::size_t(st.frame)].timeMs;
+  // Playback controls for a cine only; a volume gets its slice slider.
+  if (s->multiFrame && n > 1) {
+    if (ImGui::Button(st.cine.playing ? "Pause" : "Play")) {
+      st.cine.playing = !st.cine.playing;
+      st.cine.startedAtMs = nowMs;
+      st.cine.startOffsetMs = s->slices[std::size_t(st.frame)].timeMs;
+    }
+    ImGui::SameLine();
+    ImGui::Checkbox("loop", &st.cine.loop);
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(110);
+    float speed = float(st.cine.speed);
+    if (ImGui::SliderFloat("speed", &speed, 0.1f, 4.0f, "%.1fx")) {
+      st.cine.startOffsetMs = s->slices[std::size_t(st.frame)].timeMs;
+      st.cine.startedAtMs = nowMs;
+      st.cine.speed = speed;
+    }
+    ImGui::SameLine();
+    ImGui::Checkbox("ghost tears", &st.ghostTears);
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("Tears within %d frames of the shown one drawn faintly, so they stay in view while playing",
+                        st.ghostFrames);
+    ImGui::SameLine();
   }
-  ImGui::SameLine();
-  ImGui::Checkbox("loop", &st.cine.loop);
-  ImGui::SameLine();
-  ImGui::SetNextItemWidth(110);
-  float speed = float(st.cine.speed);
-  if (ImGui::SliderFloat("speed", &speed, 0.1f, 4.0f, "%.1fx")) {
-    st.cine.startOffsetMs = s->slices[std::size_t(st.frame)].timeMs;
-    st.cine.startedAtMs = nowMs;
-    st.cine.speed = speed;
-  }
-  ImGui::SameLine();
   ImGui::SetNextItemWidth(150);
   if (ImGui::BeginCombo("##wl", "W/L preset")) {
+    for (const NamedWindow& w : modalityWindows(*s, std::size_t(st.frame))) {
+      char label[96];
+      std::snprintf(label, sizeof label, "%s %.0f/%.0f", w.name.c_str(), w.window.width, w.window.center);
+      if (ImGui::Selectable(label)) st.window = w.window;
+    }
+    if (!s->windows.empty()) ImGui::Separator();
     for (std::size_t i = 0; i < s->windows.size(); ++i) {
       const WindowPreset& w = s->windows[i];
       char label[160];
       std::snprintf(label, sizeof label, "%s %.0f/%.0f##%zu", w.explanation.empty() ? "preset" : w.explanation.c_str(),
                     w.width, w.center, i);
       if (ImGui::Selectable(label)) st.window = {w.center, w.width};
-    }
-    if (ImGui::Selectable("data range")) {
-      double lo = INFINITY, hi = -INFINITY;
-      for (std::size_t i = 0; i < s->sliceSamples(); i += 7) {
-        const double v = s->modalityValue(std::size_t(st.frame), i);
-        lo = std::min(lo, v);
-        hi = std::max(hi, v);
-      }
-      st.window = {(lo + hi) / 2 + 0.5, std::max(1.0, hi - lo + 1)};
     }
     ImGui::EndCombo();
   }
@@ -413,7 +503,8 @@ void drawStatusBar(const AppState& st) {
     return;
   }
   std::string text = s->series.modality + " " + s->patient.name + "  W/L " + std::to_string(int(st.window.width)) + "/" +
-                     std::to_string(int(st.window.center));
+                     std::to_string(int(st.window.center)) +
+                     "  reader: " + (st.settings.reader.empty() ? "(none: see Report)" : st.settings.reader);
   if (st.hover) {
     const int c = int(std::lround((*st.hover)[0])), r = int(std::lround((*st.hover)[1]));
     if (c >= 0 && r >= 0 && c < s->columns && r < s->rows && !s->pixels.empty()) {

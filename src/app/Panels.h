@@ -9,7 +9,9 @@ namespace annulo::app {
 
 void applyTheme();
 void drawStudyPanel(AppState& state, const Thumbnails& thumbnails);
-void drawTearPanel(AppState& state);
+void drawTearPanel(AppState& state);     // new tear, the list, the selected tear's form
+void drawMeasurePanel(AppState& state);  // ruler, angle, catheter path
+void drawReportPanel(AppState& state);   // reader, export, send, findings by disc
 void drawCineBar(AppState& state, double nowMs);
 void drawStatusBar(const AppState& state);
 void drawHelp(AppState& state);

@@ -16,53 +16,99 @@
 namespace annulo::app {
 namespace {
 
-// Intradiscal and leak area over time; a click jumps to that frame.
+// A "nice" tick step (1, 2 or 5 x 10^k) giving about `count` ticks over `range`.
+double tickStep(double range, int count) {
+  const double raw = std::max(range, 1e-9) / std::max(1, count);
+  const double p = std::pow(10.0, std::floor(std::log10(raw)));
+  for (double m : {1.0, 2.0, 5.0, 10.0})
+    if (raw <= m * p) return m * p;
+  return 10 * p;
+}
+
+// Intradiscal and leak area over time, with labelled axes (ms, mm2), the onset marked
+// with its time, the value under the cursor; a click jumps to that frame.
 void areaPlot(AppState& st, const LeakSegmentation& seg) {
-  const ImVec2 size(ImGui::GetContentRegionAvail().x, 110);
+  const int n = int(seg.perFrame.size());
+  if (n == 0) return;
+  const float axisLeft = ImGui::CalcTextSize("0000").x + 6, axisBottom = ImGui::GetTextLineHeight() + 4;
+  const ImVec2 size(ImGui::GetContentRegionAvail().x, 140);
   const ImVec2 o = ImGui::GetCursorScreenPos();
   ImGui::InvisibleButton("areaplot", size);
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  dl->AddRectFilled(o, ImVec2(o.x + size.x, o.y + size.y), IM_COL32(15, 15, 18, 255));
+  const ImVec2 p0(o.x + axisLeft, o.y + 4), p1(o.x + size.x - 8, o.y + size.y - axisBottom);
+  dl->AddRectFilled(p0, p1, IM_COL32(15, 15, 18, 255));
   double top = 1;
   for (const auto& f : seg.perFrame) top = std::max({top, f.intradiscalAreaMm2, f.leakAreaMm2});
-  const int n = int(seg.perFrame.size());
-  auto at = [&](int i, double v) {
-    return ImVec2(o.x + size.x * float(i) / float(std::max(1, n - 1)), o.y + size.y - 4 - float(v / top) * (size.y - 8));
-  };
+  const double t0 = seg.perFrame.front().timeMs, t1 = std::max(t0 + 1, seg.perFrame.back().timeMs);
+  auto x = [&](double t) { return p0.x + float((t - t0) / (t1 - t0)) * (p1.x - p0.x); };
+  auto y = [&](double v) { return p1.y - float(v / top) * (p1.y - p0.y); };
+  const ImU32 axis = IM_COL32(150, 150, 160, 255);
+  char label[64];
+  const double dy = tickStep(top, 4);
+  for (double v = 0; v <= top + 1e-9; v += dy) {
+    dl->AddLine(ImVec2(p0.x - 3, y(v)), ImVec2(p1.x, y(v)), IM_COL32(60, 60, 70, 255));
+    std::snprintf(label, sizeof label, "%.0f", v);
+    dl->AddText(ImVec2(p0.x - 5 - ImGui::CalcTextSize(label).x, y(v) - 7), axis, label);
+  }
+  const double dx = tickStep(t1 - t0, 4);
+  for (double t = std::ceil(t0 / dx) * dx; t <= t1 + 1e-9; t += dx) {
+    dl->AddLine(ImVec2(x(t), p1.y), ImVec2(x(t), p1.y + 3), axis);
+    std::snprintf(label, sizeof label, "%.0f", t);
+    const float w = ImGui::CalcTextSize(label).x;
+    dl->AddText(ImVec2(std::clamp(x(t) - w / 2, p0.x, p1.x - w), p1.y + 3), axis, label);
+  }
+  dl->AddText(ImVec2(p0.x + 4, p0.y + 2), axis, "mm2");
+  const char* unit = "ms";
+  dl->AddText(ImVec2(p1.x - ImGui::CalcTextSize(unit).x - 2, p1.y - ImGui::GetTextLineHeight() - 2), axis, unit);
   for (int i = 1; i < n; ++i) {
-    dl->AddLine(at(i - 1, seg.perFrame[std::size_t(i - 1)].intradiscalAreaMm2), at(i, seg.perFrame[std::size_t(i)].intradiscalAreaMm2),
+    const LeakFrame &a = seg.perFrame[std::size_t(i - 1)], &b = seg.perFrame[std::size_t(i)];
+    dl->AddLine(ImVec2(x(a.timeMs), y(a.intradiscalAreaMm2)), ImVec2(x(b.timeMs), y(b.intradiscalAreaMm2)),
                 IM_COL32(60, 150, 255, 255), 1.5f);
-    dl->AddLine(at(i - 1, seg.perFrame[std::size_t(i - 1)].leakAreaMm2), at(i, seg.perFrame[std::size_t(i)].leakAreaMm2),
-                IM_COL32(255, 140, 0, 255), 1.5f);
+    dl->AddLine(ImVec2(x(a.timeMs), y(a.leakAreaMm2)), ImVec2(x(b.timeMs), y(b.leakAreaMm2)), IM_COL32(255, 140, 0, 255),
+                1.5f);
   }
-  if (seg.leakOnsetFrame) {
-    const ImVec2 x = at(*seg.leakOnsetFrame - 1, 0);
-    dl->AddLine(ImVec2(x.x, o.y), ImVec2(x.x, o.y + size.y), IM_COL32(255, 80, 80, 200), 1);
-    dl->AddText(ImVec2(x.x + 3, o.y + 2), IM_COL32(255, 80, 80, 255), "onset");
+  if (seg.leakOnsetFrame && *seg.leakOnsetFrame >= 1 && *seg.leakOnsetFrame <= n) {
+    const float ox = x(seg.perFrame[std::size_t(*seg.leakOnsetFrame - 1)].timeMs);
+    dl->AddLine(ImVec2(ox, p0.y), ImVec2(ox, p1.y), IM_COL32(255, 80, 80, 200), 1);
+    std::snprintf(label, sizeof label, "onset %.0f ms", seg.leakOnsetMs.value_or(0));
+    const float w = ImGui::CalcTextSize(label).x;
+    dl->AddText(ImVec2(std::min(ox + 3, p1.x - w), p0.y + 16), IM_COL32(255, 90, 90, 255), label);
   }
-  const ImVec2 now = at(st.frame, 0);
-  dl->AddLine(ImVec2(now.x, o.y), ImVec2(now.x, o.y + size.y), IM_COL32(200, 200, 200, 120), 1);
-  if (ImGui::IsItemHovered() && ImGui::IsMouseDown(ImGuiMouseButton_Left) && n > 1) {
-    const float t = std::clamp((ImGui::GetIO().MousePos.x - o.x) / size.x, 0.0f, 1.0f);
-    st.frame = int(std::lround(t * float(n - 1)));
-    st.cine.playing = false;
+  const int shown = std::clamp(st.frame, 0, n - 1);
+  const float nx = x(seg.perFrame[std::size_t(shown)].timeMs);
+  dl->AddLine(ImVec2(nx, p0.y), ImVec2(nx, p1.y), IM_COL32(200, 200, 200, 120), 1);
+  if (ImGui::IsItemHovered()) {
+    const float f = std::clamp((ImGui::GetIO().MousePos.x - p0.x) / std::max(1.0f, p1.x - p0.x), 0.0f, 1.0f);
+    const double t = t0 + f * (t1 - t0);
+    int best = 0;
+    for (int i = 0; i < n; ++i)
+      if (std::abs(seg.perFrame[std::size_t(i)].timeMs - t) < std::abs(seg.perFrame[std::size_t(best)].timeMs - t)) best = i;
+    const LeakFrame& h = seg.perFrame[std::size_t(best)];
+    ImGui::SetTooltip("frame %d, %.0f ms\nintradiscal %.1f mm2\nleak %.1f mm2", h.frame, h.timeMs, h.intradiscalAreaMm2,
+                      h.leakAreaMm2);
+    if (ImGui::IsMouseDown(ImGuiMouseButton_Left)) {
+      st.frame = best;
+      st.cine.playing = false;
+    }
   }
   ImGui::TextColored(ImVec4(0.25f, 0.6f, 1, 1), "intradiscal");
   ImGui::SameLine();
-  ImGui::TextColored(ImVec4(1, 0.55f, 0, 1), "leak (mm2, max %.0f)", top);
+  ImGui::TextColored(ImVec4(1, 0.55f, 0, 1), "leak");
+  ImGui::SameLine();
+  ImGui::TextDisabled("area (%s)", calibrationName(seg.calibration));
 }
 
 void leakFigures(AppState& st, const LeakSegmentation& seg) {
   if (seg.leakOnsetFrame)
-    ImGui::Text("leak onset: frame %d, %.0f ms", *seg.leakOnsetFrame, seg.leakOnsetMs.value_or(0));
+    ImGui::TextWrapped("leak onset: frame %d, %.0f ms", *seg.leakOnsetFrame, seg.leakOnsetMs.value_or(0));
   else
-    ImGui::TextUnformatted("no leak found");
-  ImGui::Text("final leak area %.1f mm2 (%s)", seg.finalLeakAreaMm2, calibrationName(seg.calibration));
-  ImGui::Text("disc outline %s", seg.discOutlineEstimated ? "estimated" : "given");
+    ImGui::TextWrapped("no leak found");
+  ImGui::TextWrapped("final leak area %.1f mm2 (%s)", seg.finalLeakAreaMm2, calibrationName(seg.calibration));
+  ImGui::TextWrapped("disc outline %s", seg.discOutlineEstimated ? "estimated" : "given");
   for (std::size_t i = 0; i < seg.paths.size(); ++i) {
     const LeakPath& p = seg.paths[i];
-    ImGui::Text("path %zu: exit (%.0f, %.0f), direction %.0f deg (%d o'clock)", i + 1, p.exitPoint[0], p.exitPoint[1],
-                p.directionDeg, p.clock);
+    ImGui::TextWrapped("path %zu: exit (%.0f, %.0f), direction %.0f deg (%d o'clock)", i + 1, p.exitPoint[0],
+                       p.exitPoint[1], p.directionDeg, p.clock);
   }
   for (const auto& w : seg.warnings) ImGui::TextWrapped("warning: %s", w.c_str());
   areaPlot(st, seg);
@@ -345,18 +391,71 @@ void drawProcessingPanel(AppState& st, Processing& p) {
   else
     ImGui::TextWrapped("Leak segmentation needs a greyscale cine; HIZ search an MR series.");
   if (!cine && !st.labels().empty()) overlayControls(st);  // a loaded label map on an MR or CT
-  if (!p.error.empty()) ImGui::TextColored(ImVec4(1, 0.4f, 0.3f, 1), "%s", p.error.c_str());
+  if (!p.error.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 0.4f, 0.3f, 1));
+    ImGui::TextWrapped("%s", p.error.c_str());
+    ImGui::PopStyleColor();
+  }
+}
+
+namespace {
+
+constexpr ImU32 kLeakPathColour = IM_COL32(255, 190, 40, 235);
+
+// The automatic leak path: a dashed amber arrow, so it never reads as a tear the reader drew.
+void leakPathArrow(ImDrawList* dl, ImVec2 a, ImVec2 b) {
+  const float dx = b.x - a.x, dy = b.y - a.y, len = std::sqrt(dx * dx + dy * dy);
+  if (len < 1) return;
+  const float ux = dx / len, uy = dy / len;
+  for (float t = 0; t < len; t += 10) {
+    const float e = std::min(len, t + 6);
+    dl->AddLine(ImVec2(a.x + ux * t, a.y + uy * t), ImVec2(a.x + ux * e, a.y + uy * e), kLeakPathColour, 2);
+  }
+  const ImVec2 left(b.x - ux * 9 - uy * 5, b.y - uy * 9 + ux * 5), right(b.x - ux * 9 + uy * 5, b.y - uy * 9 - ux * 5);
+  dl->AddTriangleFilled(b, left, right, kLeakPathColour);
+}
+
+}  // namespace
+
+void drawLegend(const AppState& st, ImVec2 origin, float viewWidth, ImDrawList* dl) {
+  const Series* s = st.series();
+  if (!s || !st.study) return;
+  std::vector<std::pair<ImU32, std::string>> rows;
+  if (st.overlay.show && !st.labels().empty()) {
+    rows.emplace_back(IM_COL32(51, 153, 255, 255), "intradiscal contrast");
+    rows.emplace_back(IM_COL32(255, 140, 0, 255), "contrast leak");
+  }
+  if (const LeakSegmentation* leak = st.study->leak(*s); leak && !leak->paths.empty())
+    rows.emplace_back(kLeakPathColour, "leak path (automatic)");
+  std::vector<std::string> levels;
+  if (st.model())
+    for (const auto& t : st.model()->tears())  // the tears of the series shown
+      if (!tearVoxels(*s, t).empty() && std::find(levels.begin(), levels.end(), t.level) == levels.end())
+        levels.push_back(t.level);
+  for (const auto& l : levels) rows.emplace_back(tearColour(l, 1.0f), "tears " + l);
+  if (rows.empty()) return;
+  float width = 0;
+  for (const auto& r : rows) width = std::max(width, ImGui::CalcTextSize(r.second.c_str()).x);
+  const float line = ImGui::GetTextLineHeight() + 2;
+  const ImVec2 at(origin.x + viewWidth - width - 34, origin.y + 26);
+  dl->AddRectFilled(ImVec2(at.x - 6, at.y - 4), ImVec2(at.x + width + 26, at.y + line * float(rows.size()) + 2),
+                    IM_COL32(0, 0, 0, 170), 4);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const float y = at.y + line * float(i);
+    dl->AddRectFilled(ImVec2(at.x, y + 3), ImVec2(at.x + 14, y + line - 5), rows[i].first, 2);
+    dl->AddText(ImVec2(at.x + 20, y), IM_COL32(230, 230, 230, 255), rows[i].second.c_str());
+  }
 }
 
 void drawProcessingOverlay(const AppState& st, const Processing& p, const ViewState& view, const ViewGeometry& g,
-                           ImVec2 origin, ImDrawList* dl) {
+                           ImVec2 origin, ImDrawList* dl, LabelPlacer& labels) {
   const Series* s = st.series();
   if (!s) return;
   auto scr = [&](double x, double y) { return toIm(imageToScreen(view, g, {x, y}), origin); };
   if (p.injection) {
     const ImVec2 c = scr((*p.injection)[0], (*p.injection)[1]);
     dl->AddCircle(c, 6, IM_COL32(255, 60, 60, 255), 12, 2);
-    dl->AddText(ImVec2(c.x + 8, c.y - 8), IM_COL32(255, 60, 60, 255), "injection");
+    haloText(dl, ImVec2(c.x + 8, c.y - 8), IM_COL32(255, 90, 90, 255), "injection", &labels);
   }
   std::vector<ImVec2> outline;
   for (const auto& v : p.outline) outline.push_back(scr(v[0], v[1]));
@@ -366,10 +465,10 @@ void drawProcessingOverlay(const AppState& st, const Processing& p, const ViewSt
   if (const LeakSegmentation* leak = st.study->leak(*s)) {
     for (const auto& path : leak->paths) {
       const ImVec2 a = scr(path.exitPoint[0], path.exitPoint[1]), b = scr(path.tip[0], path.tip[1]);
-      dl->AddLine(a, b, IM_COL32(255, 255, 0, 220), 2);
+      leakPathArrow(dl, a, b);
       char label[48];
-      std::snprintf(label, sizeof label, "%d o'clock", path.clock);
-      dl->AddText(ImVec2(b.x + 6, b.y), IM_COL32(255, 255, 0, 255), label);
+      std::snprintf(label, sizeof label, "leak %d o'clock", path.clock);
+      haloText(dl, ImVec2(b.x + 6, b.y - 6), kLeakPathColour, label, &labels);
     }
   }
   if (p.hizSeries == s)

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "AppState.h"
+#include "ViewDrawing.h"
 #include "annulo/study/DerivedSeries.h"
 #include "annulo/study/Job.h"
 #include "annulo/processing/Filters.h"
@@ -58,7 +59,9 @@ bool processingClick(Processing& p, Vec2 image);
 void drawProcessingPanel(AppState& st, Processing& p);
 // Injection point, outline, leak paths and HIZ candidates on the current image.
 void drawProcessingOverlay(const AppState& st, const Processing& p, const ViewState& view, const ViewGeometry& g,
-                           ImVec2 origin, ImDrawList* dl);
+                           ImVec2 origin, ImDrawList* dl, LabelPlacer& labels);
+// What the colours on the shown image mean: overlay, automatic leak paths, tears by level.
+void drawLegend(const AppState& st, ImVec2 origin, float viewWidth, ImDrawList* dl);
 
 // HIZ candidates within a voxel and a half of an MPR reformat's plane (viewIndex 1:
 // fixed column, 2: fixed row), as drawTearsOnReformat does for tears.

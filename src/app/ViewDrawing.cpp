@@ -1,10 +1,13 @@
 #include "ViewDrawing.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cmath>
 #include <cstdio>
 
 #include "annulo/annotation/Vocabulary.h"
+#include "annulo/render/Orientation.h"
 
 namespace annulo::app {
 
@@ -20,26 +23,113 @@ ViewGeometry geometryFor(int columns, int rows, double aspect, float w, float h)
   return ViewGeometry{w, h, double(columns), double(rows), aspect};
 }
 
-void drawTears(const AppState& st, const ViewState& view, const ViewGeometry& g, ImVec2 origin, ImDrawList* dl) {
+ImU32 tearColour(const std::string& level, float alpha) {
+  // One colour per disc level, none of them the leak paths' amber, the intradiscal
+  // blue or the leak orange: a tear never reads as an automatic result.
+  static const ImVec4 palette[] = {{0.15f, 1.0f, 0.55f, 1}, {1.0f, 0.35f, 0.9f, 1}, {0.3f, 0.85f, 1.0f, 1},
+                                   {0.75f, 1.0f, 0.2f, 1},  {1.0f, 0.55f, 0.55f, 1}, {0.7f, 0.6f, 1.0f, 1}};
+  const auto& levels = discLevels();
+  const auto it = std::find(levels.begin(), levels.end(), level);
+  const std::size_t i = it == levels.end() ? 0 : std::size_t(it - levels.begin());
+  ImVec4 c = palette[(levels.size() - 1 - i) % 6];  // counted from L5-S1, so the lumbar levels differ
+  c.w = alpha;
+  return ImGui::ColorConvertFloat4ToU32(c);
+}
+
+bool LabelPlacer::place(ImVec2& at, ImVec2 size) {
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    const ImVec4 r(at.x, at.y, at.x + size.x, at.y + size.y);
+    const bool overlaps = std::any_of(taken_.begin(), taken_.end(), [&](const ImVec4& o) {
+      return r.x < o.z && o.x < r.z && r.y < o.w && o.y < r.w;
+    });
+    if (!overlaps) {
+      taken_.push_back(r);
+      return true;
+    }
+    at.y += size.y + 2;  // the next line down
+  }
+  taken_.push_back(ImVec4(at.x, at.y, at.x + size.x, at.y + size.y));
+  return false;
+}
+
+void haloText(ImDrawList* dl, ImVec2 at, ImU32 colour, const char* text, LabelPlacer* placer) {
+  const ImVec2 size = ImGui::CalcTextSize(text);
+  if (placer) placer->place(at, ImVec2(size.x + 6, size.y + 2));
+  dl->AddRectFilled(ImVec2(at.x - 3, at.y - 1), ImVec2(at.x + size.x + 3, at.y + size.y + 1), IM_COL32(0, 0, 0, 170), 3);
+  dl->AddText(at, colour, text);
+}
+
+namespace {
+
+// A dark outline under the coloured stroke reads on bright and dark anatomy alike.
+void tearShape(ImDrawList* dl, const std::vector<ImVec2>& pts, GeometryKind kind, ImU32 colour, bool selected,
+               bool ghost) {
+  const float width = selected ? 3.5f : 2.5f;
+  const ImU32 halo = ghost ? IM_COL32(0, 0, 0, 60) : IM_COL32(0, 0, 0, 220);
+  if (kind == GeometryKind::Point || kind == GeometryKind::Point3D || pts.size() == 1) {
+    const ImVec2 p = pts[0];
+    for (int pass = 0; pass < 2; ++pass) {
+      const ImU32 c = pass == 0 ? halo : colour;
+      const float w = pass == 0 ? width + 2.5f : width;
+      dl->AddCircle(p, 7, c, 16, w);
+      dl->AddLine(ImVec2(p.x - 13, p.y), ImVec2(p.x - 6, p.y), c, w);
+      dl->AddLine(ImVec2(p.x + 6, p.y), ImVec2(p.x + 13, p.y), c, w);
+      dl->AddLine(ImVec2(p.x, p.y - 13), ImVec2(p.x, p.y - 6), c, w);
+      dl->AddLine(ImVec2(p.x, p.y + 6), ImVec2(p.x, p.y + 13), c, w);
+    }
+  } else {
+    const ImDrawFlags closed = kind == GeometryKind::Polygon ? ImDrawFlags_Closed : 0;
+    dl->AddPolyline(pts.data(), int(pts.size()), halo, closed, width + 2.5f);
+    dl->AddPolyline(pts.data(), int(pts.size()), colour, closed, width);
+    for (const auto& p : pts) dl->AddCircleFilled(p, width, colour);
+  }
+  if (selected) dl->AddCircle(pts[0], 16, IM_COL32(255, 255, 255, 230), 24, 1.5f);
+}
+
+}  // namespace
+
+void drawOrientationLetters(ImDrawList* dl, ImVec2 origin, float w, float h, const ViewState& view,
+                            const ViewGeometry& g, const Vec3& ax, const Vec3& ay, double sx, double sy) {
+  const Vec2 centre{w / 2.0, h / 2.0};
+  const Vec2 c = screenToImage(view, g, centre);
+  auto letters = [&](double ex, double ey) {
+    const Vec2 p = screenToImage(view, g, {centre[0] + ex, centre[1] + ey});
+    const double dx = (p[0] - c[0]) * sx, dy = (p[1] - c[1]) * sy;
+    return orientationLetters({dx * ax[0] + dy * ay[0], dx * ax[1] + dy * ay[1], dx * ax[2] + dy * ay[2]});
+  };
+  const ImU32 colour = IM_COL32(255, 255, 160, 255);
+  const std::string left = letters(-1, 0), right = letters(1, 0), top = letters(0, -1), bottom = letters(0, 1);
+  const float lh = ImGui::GetTextLineHeight();
+  haloText(dl, ImVec2(origin.x + 6, origin.y + h / 2 - lh / 2), colour, left.c_str(), nullptr);
+  haloText(dl, ImVec2(origin.x + w - 8 - ImGui::CalcTextSize(right.c_str()).x, origin.y + h / 2 - lh / 2), colour,
+           right.c_str(), nullptr);
+  haloText(dl, ImVec2(origin.x + w / 2 - ImGui::CalcTextSize(top.c_str()).x / 2, origin.y + 22), colour, top.c_str(),
+           nullptr);
+  haloText(dl, ImVec2(origin.x + w / 2 - ImGui::CalcTextSize(bottom.c_str()).x / 2, origin.y + h - lh - 26), colour,
+           bottom.c_str(), nullptr);
+}
+
+void drawTears(const AppState& st, const ViewState& view, const ViewGeometry& g, ImVec2 origin, ImDrawList* dl,
+               LabelPlacer& labels) {
   const Series* s = st.series();
   if (!s || !st.model()) return;
+  const bool cine = s->multiFrame && s->sliceCount() > 1;
   for (const auto& t : st.model()->tears()) {
-    // A tear shows on the slice it lies in (a patient-space finding: the nearest slice).
+    // A tear shows on the frame it lies on (a patient-space finding: the nearest slice);
+    // on a cine, faintly on the frames near it too, so it does not vanish in playback.
+    const auto voxels = tearVoxels(*s, t);
+    if (voxels.empty()) continue;
+    const long away = std::labs(std::lround(voxels[0][2]) - st.frame);
+    const bool ghost = away != 0;
+    if (ghost && (!cine || !st.ghostTears || away > st.ghostFrames)) continue;
     std::vector<ImVec2> pts;
-    for (const Vec3& v : tearVoxels(*s, t))
-      if (std::lround(v[2]) == st.frame) pts.push_back(toIm(imageToScreen(view, g, {v[0], v[1]}), origin));
-    if (pts.empty()) continue;
+    for (const Vec3& v : voxels) pts.push_back(toIm(imageToScreen(view, g, {v[0], v[1]}), origin));
     const bool selected = t.id == st.selectedTear;
-    const ImU32 colour = selected ? IM_COL32(255, 230, 0, 255) : IM_COL32(0, 255, 140, 255);
-    if (t.geometry.kind == GeometryKind::Point || t.geometry.kind == GeometryKind::Point3D || pts.size() == 1) {
-      dl->AddCircle(pts[0], 7, colour, 16, 2);
-      dl->AddLine(ImVec2(pts[0].x - 11, pts[0].y), ImVec2(pts[0].x - 4, pts[0].y), colour, 2);
-      dl->AddLine(ImVec2(pts[0].x + 4, pts[0].y), ImVec2(pts[0].x + 11, pts[0].y), colour, 2);
-    } else {
-      dl->AddPolyline(pts.data(), int(pts.size()), colour, t.geometry.kind == GeometryKind::Polygon ? ImDrawFlags_Closed : 0, 2);
-    }
-    const std::string label = t.id + " " + t.level + " " + token(t.type) + " G" + std::to_string(t.grade);
-    dl->AddText(ImVec2(pts[0].x + 10, pts[0].y - 18), colour, label.c_str());
+    const ImU32 colour = tearColour(t.level, ghost ? 0.4f : 1.0f);
+    tearShape(dl, pts, t.geometry.kind, colour, selected, ghost);
+    if (ghost) continue;
+    const std::string label = t.id + " " + t.level;
+    haloText(dl, ImVec2(pts[0].x + 14, pts[0].y - 20), colour, label.c_str(), &labels);
   }
   std::vector<ImVec2> pending;
   for (const auto& p : st.tool.pending()) pending.push_back(toIm(imageToScreen(view, g, p), origin));
@@ -94,6 +184,7 @@ void commitShape(AppState& st, TearGeometry g) {
                s->multiFrame ? slice.frameNumber : 0};
   }
   TearAnnotation t = st.draft;
+  t.observer = st.settings.reader;  // who marked it (the SR's observer context follows)
   t.id.clear();
   t.trackingUid.clear();
   t.geometry = g;
@@ -200,9 +291,12 @@ void drawTearsOnReformat(const AppState& st, int viewIndex, const ViewState& vie
       pts.push_back(toIm(imageToScreen(view, g, {x, double(n - 1) - v[2]}), origin));
     }
     if (pts.empty()) continue;
-    const ImU32 colour = t.id == st.selectedTear ? IM_COL32(255, 230, 0, 255) : IM_COL32(0, 255, 140, 255);
-    for (const auto& p : pts) dl->AddCircle(p, 5, colour, 12, 2);
-    dl->AddText(ImVec2(pts[0].x + 7, pts[0].y - 14), colour, t.id.c_str());
+    const ImU32 colour = tearColour(t.level, 1.0f);
+    for (const auto& p : pts) {
+      dl->AddCircle(p, 5, IM_COL32(0, 0, 0, 220), 12, 4.5f);
+      dl->AddCircle(p, 5, colour, 12, t.id == st.selectedTear ? 3.0f : 2.0f);
+    }
+    haloText(dl, ImVec2(pts[0].x + 8, pts[0].y - 16), colour, (t.id + " " + t.level).c_str(), nullptr);
   }
 }
 

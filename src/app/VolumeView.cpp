@@ -85,6 +85,15 @@ void VolumeView::chooseInput() {
 
 void VolumeView::setSeries(const Series& s) {
   if (&s == series_) return;
+  if (series_) {  // keep the camera of the series that goes
+    vtkCamera* cam = renderer_->GetActiveCamera();
+    CameraPose pose{};
+    cam->GetPosition(pose.position);
+    cam->GetFocalPoint(pose.focal);
+    cam->GetViewUp(pose.up);
+    pose.angle = cam->GetViewAngle();
+    cameras_[series_] = pose;
+  }
   series_ = &s;
   // A cine's frames are instants, not slices: its stack is made about half as
   // deep as it is wide, whatever the frame count, so growth over time reads as shape.
@@ -114,6 +123,19 @@ void VolumeView::setSeries(const Series& s) {
   markers_.clear();
   for (auto& a : markerActors_) overlay_->RemoveActor(a);
   markerActors_.clear();
+  auto saved = cameras_.find(&s);
+  if (saved == cameras_.end()) {
+    resetCamera();
+    return;
+  }
+  vtkCamera* cam = renderer_->GetActiveCamera();
+  cam->SetPosition(saved->second.position);
+  cam->SetFocalPoint(saved->second.focal);
+  cam->SetViewUp(saved->second.up);
+  cam->SetViewAngle(saved->second.angle);
+}
+
+void VolumeView::resetCamera() {
   renderer_->ResetCamera();
   // DICOM row 0 is the top of the image; VTK's y axis points up.
   vtkCamera* cam = renderer_->GetActiveCamera();
@@ -122,6 +144,14 @@ void VolumeView::setSeries(const Series& s) {
   cam->Elevation(15);
   renderer_->ResetCamera();
   cam->Dolly(1.35);  // ResetCamera fits the bounding sphere: the box's corners need less margin
+}
+
+std::array<double, 9> VolumeView::viewRotation() const {
+  std::array<double, 9> out{};
+  vtkMatrix4x4* m = renderer_->GetActiveCamera()->GetViewTransformMatrix();
+  for (int r = 0; r < 3; ++r)
+    for (int c = 0; c < 3; ++c) out[std::size_t(r * 3 + c)] = m->GetElement(r, c);
+  return out;
 }
 
 void VolumeView::setPreset(VolumePreset preset, double center, double width) {

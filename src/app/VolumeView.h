@@ -15,6 +15,7 @@
 #include <vtkSmartPointer.h>
 
 #include <array>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -78,6 +79,8 @@ class VolumeView {
   // World (mm, voxel index x sceneSpacing) to normalised device coordinates for the
   // last rendered view, row-major: lets a test project points without VTK.
   std::array<double, 16> worldToNdc() const;
+  // The camera's rotation (world to view, row-major 3x3): x right, y up on screen.
+  std::array<double, 9> viewRotation() const;
   const std::array<double, 3>& sceneSpacing() const { return spacing_; }
   void rotate(double dxDegrees, double dyDegrees);
   void zoom(double factor);
@@ -124,6 +127,13 @@ class VolumeView {
   bool initialised_ = false;
   bool cpu_ = true;  // until the first render names the GL renderer: assume software
   bool interacting_ = false;
+  // Each series keeps its own camera: switching back shows it as it was left, and a
+  // series shown for the first time starts from the default view.
+  struct CameraPose {
+    double position[3], focal[3], up[3], angle;
+  };
+  std::map<const Series*, CameraPose> cameras_;
+  void resetCamera();
 };
 
 }  // namespace annulo::app

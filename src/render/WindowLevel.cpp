@@ -28,6 +28,37 @@ WindowLevel defaultWindow(const Series& s) {
   return {(lo + hi) / 2 + 0.5, std::max(hi - lo + 1, 1.0)};
 }
 
+namespace {
+
+// Values of one frame at the given quantiles (sampled: at most ~65k values).
+std::vector<double> quantiles(const Series& s, std::size_t frame, const std::vector<double>& qs) {
+  const std::size_t n = s.sliceSamples(), step = std::max<std::size_t>(1, n / 65536);
+  std::vector<double> v;
+  for (std::size_t i = 0; i < n; i += step) v.push_back(s.modalityValue(frame, i));
+  std::sort(v.begin(), v.end());
+  std::vector<double> out;
+  for (double q : qs) out.push_back(v.empty() ? 0.0 : v[std::size_t(q * double(v.size() - 1))]);
+  return out;
+}
+
+WindowLevel between(double lo, double hi) { return {(lo + hi) / 2 + 0.5, std::max(hi - lo + 1, 1.0)}; }
+
+}  // namespace
+
+std::vector<NamedWindow> modalityWindows(const Series& s, std::size_t frame) {
+  if (s.sliceCount() == 0 || s.pixels.empty() || frame >= s.sliceCount()) return {};
+  const auto q = quantiles(s, frame, {0.0, 0.02, 0.10, 0.85, 0.98, 0.995, 1.0});
+  std::vector<NamedWindow> out;
+  const std::string& m = s.series.modality;
+  if (m == "XA" || m == "RF") out.push_back({"contrast", between(q[1], q[4])});
+  if (m == "MR") {
+    out.push_back({"disc / CSF", between(q[2], q[5])});
+    out.push_back({"soft tissue", between(q[1], q[3])});
+  }
+  out.push_back({"full range", between(q[0], q[6])});
+  return out;
+}
+
 double displayGrey(double value, WindowLevel w, bool invert) {
   const double width = std::max(w.width, 1.0);
   const double lo = w.center - 0.5 - (width - 1) / 2, hi = w.center - 0.5 + (width - 1) / 2;

@@ -19,7 +19,7 @@ namespace {
 
 const std::set<std::string>& studySteps() {
   static const std::set<std::string> names = {"open", "retrieve", "series", "frame", "labels", "segment", "filter",
-                                              "hiz", "import-reports", "tear", "export", "send-to"};
+                                              "hiz", "import-reports", "tear", "export", "send-to", "reader"};
   return names;
 }
 
@@ -160,6 +160,7 @@ Status tearStep(ScriptContext& c, const ScriptStep& step) {
   auto spec = parseTearSpec(step.value);
   if (!spec) return stepError(step, spec.message());
   if (spec->seriesUid.empty()) spec->seriesUid = shown(c)->series.instanceUid;
+  if (spec->tear.observer.empty()) spec->tear.observer = c.reader;
   if (Status s = resolveTearSpec(*spec, c.study->series()); !s) return stepError(step, s.message());
   auto id = c.study->session()->add(spec->tear);
   if (!id) return stepError(step, id.message());
@@ -170,7 +171,9 @@ Status tearStep(ScriptContext& c, const ScriptStep& step) {
 Status exportStep(ScriptContext& c, const ScriptStep& step) {
   if (Status s = needSeries(c, step); !s) return s;
   if (step.value.empty()) return stepError(step, "needs the SR's path");
-  c.exported = c.study->exportObjects(siblingExport(step.value));
+  ExportRequest request = siblingExport(step.value);
+  request.observerName = c.reader;
+  c.exported = c.study->exportObjects(request);
   c.log.push_back(c.exported.summary());
   if (!c.exported.ok()) return stepError(step, c.exported.summary());
   return {};
@@ -223,6 +226,10 @@ Status runStudyStep(ScriptContext& c, const ScriptStep& step) {
   if (n == "tear") return tearStep(c, step);
   if (n == "export") return exportStep(c, step);
   if (n == "send-to") return sendStep(c, step);
+  if (n == "reader") {
+    c.reader = step.value;
+    return {};
+  }
   return stepError(step, "not a study step: it needs the viewer (annulo --script)");
 }
 

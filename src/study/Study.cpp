@@ -224,7 +224,8 @@ ExportReport Study::exportObjects(const ExportRequest& request, JobControl* cont
 }
 
 std::string Study::defaultExportPath() const {
-  return (fs::path(exportFolder()) / ((sessionStem_.empty() ? "study" : sessionStem_) + "-tears.dcm")).string();
+  // One folder per study, so the file name stays short and readable in the viewer.
+  return (fs::path(exportFolder()) / (sessionStem_.empty() ? "study" : sessionStem_) / "report.dcm").string();
 }
 
 }  // namespace annulo

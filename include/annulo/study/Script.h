@@ -6,6 +6,7 @@
 //   series 1.2.826.0.1.3680043.8.498.1
 //   segment 254,246
 //   tear level=L4-L5 type=radial grade=3 frame=40 polyline=300,250;330,262;350,280
+//   reader Smith^Jane               (signs the tears that follow and the SR)
 //   export /tmp/report.dcm          (SR, and -seg.dcm / -pr.dcm beside it)
 //   send-to ORTHANC@localhost:4242
 //
@@ -46,6 +47,7 @@ struct ScriptContext {
   ExportReport exported;     // the last export
   std::vector<std::string> log;  // one line per step: what it did
   StudyOptions studyOptions;     // for open (session folder, ...)
+  std::string reader;            // 'reader Family^Given': signs the tears added and the export
 };
 
 // Runs one study step (isStudyStep). Errors name the line and what failed.

@@ -103,7 +103,7 @@ class Study {
   // Everything an export needs, copied, so it can run in a Job while editing goes on.
   ExportInput exportInput() const;
   ExportReport exportObjects(const ExportRequest& request, JobControl* control = nullptr) const;
-  // exports/<stem>-tears.dcm (StudyFolders.h), for the session shown.
+  // exports/<stem>/report.dcm (StudyFolders.h), for the session shown.
   std::string defaultExportPath() const;
 
  private:

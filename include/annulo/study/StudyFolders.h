@@ -2,7 +2,7 @@
 // Where Annulo keeps a user's work (XDG Base Directory layout):
 //   sessions  $ANNULO_SESSION_DIR, else $XDG_DATA_HOME/annulo/sessions, else ~/.local/share/annulo/sessions
 //             <stem>.json (tears), <stem>.json.bak, <stem>.leak/ (segmentations of its series)
-//   exports   beside the sessions: .../annulo/exports/<stem>-tears.dcm (+ -seg.dcm, -pr.dcm)
+//   exports   beside the sessions: .../annulo/exports/<stem>/report.dcm (+ report-seg.dcm, report-pr.dcm)
 //   recent    beside the sessions: .../annulo/recent.txt
 //   retrieved $XDG_CACHE_HOME/annulo/retrieved/<StudyInstanceUID>, else ~/.cache/annulo/retrieved/...
 // One place, so the viewer, the CLI and scripts agree on every path.

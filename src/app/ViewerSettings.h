@@ -1,0 +1,21 @@
+#pragma once
+// What the viewer remembers per user: the reader's name (it signs every tear and the
+// SR) and the panel widths. $XDG_CONFIG_HOME/annulo/viewer.json (else
+// ~/.config/annulo/viewer.json), written 0600: a name is personal data.
+
+#include <string>
+
+#include "annulo/dicom/Result.h"
+
+namespace annulo::app {
+
+struct ViewerSettings {
+  std::string reader;  // DICOM PN order: Family^Given
+  float leftWidth = 300, rightWidth = 360;
+};
+
+std::string viewerSettingsPath();
+ViewerSettings loadViewerSettings();  // defaults when there is no file or it is unreadable
+Status saveViewerSettings(const ViewerSettings& settings);
+
+}  // namespace annulo::app
