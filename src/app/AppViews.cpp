@@ -89,11 +89,13 @@ void Application::drawSliceView(SliceRenderer& r, int viewIndex, const char* id,
   // projection, its Patient Orientation); a reformat from the volume's axes.
   if (viewIndex == 0) {
     if (auto axes = imageAxes(*s))
-      drawOrientationLetters(dl, origin, w, h, view, g, axes->first, axes->second, s->spacing[0], s->spacing[1]);
+      orientation_[0] =
+          drawOrientationLetters(dl, origin, w, h, view, g, axes->first, axes->second, s->spacing[0], s->spacing[1]);
   } else if (s->hasPatientGeometry) {
     const Vec3& across = s->direction[viewIndex == 1 ? 1 : 0];
     const Vec3 down{-s->direction[2][0], -s->direction[2][1], -s->direction[2][2]};  // highest slice at the top
-    drawOrientationLetters(dl, origin, w, h, view, g, across, down, s->spacing[viewIndex == 1 ? 1 : 0], s->spacing[2]);
+    orientation_[viewIndex] =
+        drawOrientationLetters(dl, origin, w, h, view, g, across, down, s->spacing[viewIndex == 1 ? 1 : 0], s->spacing[2]);
   }
   if (viewIndex == 0) {
     LabelPlacer labels;

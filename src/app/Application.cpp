@@ -125,24 +125,29 @@ void Application::drawTaskTabs() {
   if (!ImGui::BeginTabBar("tasks")) return;
   const Series* s = state_.series();
   const bool cine = s && s->multiFrame && s->sliceCount() > 1;
-  if (ImGui::BeginTabItem(cine ? "Segment" : "Process")) {
+  auto flags = [this](const char* name) {
+    const bool pick = requestedTab_ == name;
+    return pick ? ImGuiTabItemFlags_SetSelected : ImGuiTabItemFlags_None;
+  };
+  if (ImGui::BeginTabItem(cine ? "Segment" : "Process", nullptr, flags("segment"))) {
     drawProcessingPanel(state_, processing_);
     if (!s) ImGui::TextWrapped("Open a study to segment the leak or search high-intensity zones.");
     ImGui::EndTabItem();
   }
-  if (ImGui::BeginTabItem("Tears")) {
+  if (ImGui::BeginTabItem("Tears", nullptr, flags("tears"))) {
     drawTearPanel(state_);
     ImGui::EndTabItem();
   }
-  if (ImGui::BeginTabItem("Measure")) {
+  if (ImGui::BeginTabItem("Measure", nullptr, flags("measure"))) {
     drawMeasurePanel(state_);
     ImGui::EndTabItem();
   }
-  if (ImGui::BeginTabItem("Report")) {
+  if (ImGui::BeginTabItem("Report", nullptr, flags("report"))) {
     drawReportPanel(state_);
     ImGui::EndTabItem();
   }
   ImGui::EndTabBar();
+  requestedTab_.clear();
 }
 
 // Worker results, polled once per frame; never blocks.
@@ -196,6 +201,7 @@ void Application::handleKeys(double now) {
 }
 
 void Application::frame(double now) {
+  orientation_ = {};  // each view drawn this frame fills its own
   pollWork();
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
@@ -327,6 +333,11 @@ void Application::writeSidecar(const std::string& path) const {
     j["reports"].push_back({{"file", std::filesystem::path(r.path).filename().string()},
                             {"tears", r.report ? r.report->tears.size() : std::size_t(0)},
                             {"error", r.error.empty() ? json(nullptr) : json(true)}});
+  j["orientation"] = json::array();
+  for (const auto& v : orientation_) j["orientation"].push_back(v);
+  j["layout"] = state_.layout == Layout::View2D ? "2d" : state_.layout == Layout::Mpr ? "mpr" : "3d";
+  j["load_error"] = state_.loadError;
+  j["series_count"] = state_.study ? state_.study->seriesCount() : 0;
   // Text cut by its window's edge: the GUI tests require none.
   j["clipped_text"] = json::array();
   for (const ClippedText& c : clippedText_)
@@ -384,7 +395,7 @@ bool Application::writeScreenshot(const std::string& path) {
 void Application::syncFromScript(const ScriptContext& c, const ScriptStep& step) {
   if (step.name == "reader") state_.settings.reader = c.reader;
   if (!state_.study) return;
-  if (step.name == "open" || step.name == "retrieve") {
+  if (step.name == "retrieve") {
     (void)rememberRecent(state_.study->path());
     state_.recent = loadRecent();
     thumbnails_->build(state_.study->loaded());
@@ -421,6 +432,10 @@ Status Application::runViewStep(const ScriptStep& step, int& exitCode) {
     else return makeError("labels-3d is surface, overlay or off, not '" + v + "'");
   } else if (n == "compare") {
     state_.compareLevel = v;
+  } else if (n == "tab") {
+    if (v != "segment" && v != "tears" && v != "measure" && v != "report")
+      return makeError("tab is segment, tears, measure or report, not '" + v + "'");
+    requestedTab_ = v;
   } else if (n == "tool") {
     settle();
     if (v == "point") state_.tool.start(TearTool::Mode::Point);
@@ -447,6 +462,18 @@ Status Application::runViewStep(const ScriptStep& step, int& exitCode) {
   return {};
 }
 
+// The path the Open button takes (background job, then pollOpen): a failed open keeps
+// the study that is open and says why.
+Status Application::openAsTheUserWould(const ScriptStep& step) {
+  startOpen(state_, step.value);
+  while (state_.opening.running() && !pollOpen(state_, [this] { processing_.stopAll(); }))
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  if (!state_.loadError.empty()) return makeError("script line " + std::to_string(step.line) + " (open): " + state_.loadError);
+  thumbnails_->build(state_.study->loaded());
+  std::cout << "opened " << state_.study->path() << ": " << state_.study->series().size() << " series\n";
+  return {};
+}
+
 int Application::runScript() {
   ScriptContext context(state_.study);
   int exitCode = 0;
@@ -454,8 +481,12 @@ int Application::runScript() {
   for (const ScriptStep& step : options_.script) {
     if (step.name != "click") finishShape();
     Status s;
-    if (isStudyStep(step.name)) {
-      if (step.name == "open" || step.name == "retrieve") {
+    if (step.name == "open") {
+      s = openAsTheUserWould(step);
+      context.seriesIndex = state_.seriesIndex;
+      context.frame = -1;
+    } else if (isStudyStep(step.name)) {
+      if (step.name == "retrieve") {
         processing_.stopAll();  // they read the study that goes
         state_.exporting.stop();
       }
@@ -467,7 +498,7 @@ int Application::runScript() {
     }
     if (!s) {
       std::cerr << "annulo: " << s.message() << "\n";
-      if (step.name == "open" || step.name == "retrieve") state_.loadError = s.message();
+      if (step.name == "retrieve") state_.loadError = s.message();
       exitCode = 1;
     }
     if (step.name == "bench") return exitCode;

@@ -64,6 +64,7 @@ class Application {
   void writeSidecar(const std::string& path) const;
   // The script: study steps through the core, view steps here; returns the exit code.
   int runScript();
+  Status openAsTheUserWould(const ScriptStep& step);
   Status runViewStep(const ScriptStep& step, int& exitCode);
   void syncFromScript(const ScriptContext& context, const ScriptStep& step);
   void settle();
@@ -97,6 +98,8 @@ class Application {
   VolumePreset preset_ = VolumePreset::MrT2;
   LabelDisplay labelDisplay_ = LabelDisplay::Surface;
   std::vector<ClippedText> clippedText_;  // found in the frame of the last screenshot
+  std::array<std::array<std::string, 4>, 3> orientation_;  // letters each view drew last frame (left, right, top, bottom)
+  std::string requestedTab_;  // a script's 'tab NAME': selected on the next frame
   bool settled_ = false;
   int redrawFrames_ = 3;   // frames still to draw after the last event or finished work
   bool wasAnimating_ = false;

@@ -429,11 +429,8 @@ void drawReportPanel(AppState& st) {
       std::string line = level + ":";
       for (const auto* t : tears) line += " " + t->id + (t->geometry.is3D() ? " (MR)" : "");
       ImGui::PushID(level.c_str());
-      ImGui::TextUnformatted(line.c_str());
-      if (tears.size() > 1) {
-        ImGui::SameLine();
-        if (ImGui::SmallButton("side by side")) st.compareLevel = level;
-      }
+      ImGui::TextWrapped("%s", line.c_str());
+      if (tears.size() > 1 && ImGui::SmallButton("side by side")) st.compareLevel = level;
       ImGui::PopID();
     }
   }

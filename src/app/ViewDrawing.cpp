@@ -72,10 +72,11 @@ void tearShape(ImDrawList* dl, const std::vector<ImVec2>& pts, GeometryKind kind
       const ImU32 c = pass == 0 ? halo : colour;
       const float w = pass == 0 ? width + 2.5f : width;
       dl->AddCircle(p, 7, c, 16, w);
-      dl->AddLine(ImVec2(p.x - 13, p.y), ImVec2(p.x - 6, p.y), c, w);
-      dl->AddLine(ImVec2(p.x + 6, p.y), ImVec2(p.x + 13, p.y), c, w);
-      dl->AddLine(ImVec2(p.x, p.y - 13), ImVec2(p.x, p.y - 6), c, w);
-      dl->AddLine(ImVec2(p.x, p.y + 6), ImVec2(p.x, p.y + 13), c, w);
+      // The ticks start outside the ring: a faint ghost must not double its colour where they meet.
+      dl->AddLine(ImVec2(p.x - 15, p.y), ImVec2(p.x - 9.5f, p.y), c, w);
+      dl->AddLine(ImVec2(p.x + 9.5f, p.y), ImVec2(p.x + 15, p.y), c, w);
+      dl->AddLine(ImVec2(p.x, p.y - 15), ImVec2(p.x, p.y - 9.5f), c, w);
+      dl->AddLine(ImVec2(p.x, p.y + 9.5f), ImVec2(p.x, p.y + 15), c, w);
     }
   } else {
     const ImDrawFlags closed = kind == GeometryKind::Polygon ? ImDrawFlags_Closed : 0;
@@ -88,8 +89,9 @@ void tearShape(ImDrawList* dl, const std::vector<ImVec2>& pts, GeometryKind kind
 
 }  // namespace
 
-void drawOrientationLetters(ImDrawList* dl, ImVec2 origin, float w, float h, const ViewState& view,
-                            const ViewGeometry& g, const Vec3& ax, const Vec3& ay, double sx, double sy) {
+std::array<std::string, 4> drawOrientationLetters(ImDrawList* dl, ImVec2 origin, float w, float h,
+                                                  const ViewState& view, const ViewGeometry& g, const Vec3& ax,
+                                                  const Vec3& ay, double sx, double sy) {
   const Vec2 centre{w / 2.0, h / 2.0};
   const Vec2 c = screenToImage(view, g, centre);
   auto letters = [&](double ex, double ey) {
@@ -107,6 +109,7 @@ void drawOrientationLetters(ImDrawList* dl, ImVec2 origin, float w, float h, con
            nullptr);
   haloText(dl, ImVec2(origin.x + w / 2 - ImGui::CalcTextSize(bottom.c_str()).x / 2, origin.y + h - lh - 26), colour,
            bottom.c_str(), nullptr);
+  return {left, right, top, bottom};
 }
 
 void drawTears(const AppState& st, const ViewState& view, const ViewGeometry& g, ImVec2 origin, ImDrawList* dl,
@@ -125,7 +128,7 @@ void drawTears(const AppState& st, const ViewState& view, const ViewGeometry& g,
     std::vector<ImVec2> pts;
     for (const Vec3& v : voxels) pts.push_back(toIm(imageToScreen(view, g, {v[0], v[1]}), origin));
     const bool selected = t.id == st.selectedTear;
-    const ImU32 colour = tearColour(t.level, ghost ? 0.4f : 1.0f);
+    const ImU32 colour = tearColour(t.level, ghost ? 0.35f : 1.0f);
     tearShape(dl, pts, t.geometry.kind, colour, selected, ghost);
     if (ghost) continue;
     const std::string label = t.id + " " + t.level;

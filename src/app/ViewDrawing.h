@@ -4,7 +4,9 @@
 
 #include <imgui.h>
 
+#include <array>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "AppState.h"
@@ -38,8 +40,10 @@ void drawMeasurements(const AppState& st, const ViewState& view, const ViewGeome
 // Orientation letters at the middle of each edge of a view whose image +x / +y point
 // along `ax` / `ay` in the patient (LPS), with `sx` / `sy` mm per image pixel; follows
 // the view's flips and rotation.
-void drawOrientationLetters(ImDrawList* dl, ImVec2 origin, float w, float h, const ViewState& view,
-                            const ViewGeometry& g, const Vec3& ax, const Vec3& ay, double sx, double sy);
+// Returns the letters drawn: left, right, top, bottom.
+std::array<std::string, 4> drawOrientationLetters(ImDrawList* dl, ImVec2 origin, float w, float h,
+                                                  const ViewState& view, const ViewGeometry& g, const Vec3& ax,
+                                                  const Vec3& ay, double sx, double sy);
 
 // Adds a finished shape as a tear on the current frame, saved before it shows.
 void commitShape(AppState& st, TearGeometry g);

@@ -25,7 +25,7 @@ const std::set<std::string>& studySteps() {
 
 const std::set<std::string>& viewSteps() {
   static const std::set<std::string> names = {"layout", "size", "labels-3d", "tool", "click",
-                                              "compare", "screenshot", "bench"};
+                                              "compare", "screenshot", "bench", "tab"};
   return names;
 }
 
