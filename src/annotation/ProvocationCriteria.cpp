@@ -154,7 +154,7 @@ std::string conclusionOf(const LevelAssessment& a, const ProvocationLevel& p, co
   if (!a.validControls.empty()) {
     std::string controls;
     for (const auto& c : a.validControls) controls += (controls.empty() ? "" : ", ") + c;
-    text += "; control " + controls + " negative";
+    text += (a.validControls.size() > 1 ? "; controls " : "; control ") + controls + " negative";
   } else if (a.computed == ProvocationClass::Invalid) {
     text += "; no valid control";
   } else if (r.negativeControl) {
