@@ -21,6 +21,7 @@ void usage(std::ostream& out) {
          "           [--list [--json]] [--remove ID] [--observer NAME]\n"
          "  provocation SESSION [--add \"level=L4-L5 opening-psi=12 pain-psi=34 ...\"] [--log level=L4-L5 FILE.csv]\n"
          "           [--override \"level=.. classification=.. reason=..\"] [--list [--json]]  discography record\n"
+         "  report SESSION -o REPORT.html [--reader NAME]  one-page provocation report (HTML, printable)\n"
          "  export-sr SESSION -o REPORT.dcm [--seg SEG.dcm --labels LABELS.nrrd] [--gsps PR.dcm]\n"
          "  show-sr FILE [--json]                    tears found in a DICOM SR\n"
          "  segment PATH --seed X,Y [--disc X1,Y1;X2,Y2;...] [--series UID] [--mask-frame N] [--no-motion] -o OUT\n"
@@ -57,7 +58,7 @@ int main(int argc, char** argv) {
       {"segment", runSegment},           {"segment-report", runSegmentReport}, {"filter", runFilter},
       {"hiz", runHiz},                   {"echo", runEcho},          {"send", runSend},
       {"find", runFind},                 {"get", runGet},
-      {"provocation", runProvocation}};
+      {"provocation", runProvocation},   {"report", runReport}};
   if (command == "-h" || command == "--help" || command == "help") {
     usage(std::cout);
     return kExitOk;
