@@ -124,8 +124,8 @@ int runExportSr(const std::vector<std::string>& argv) {
   auto sr = exportSr(*session, sources, *args->value("-o"), options);
   if (!sr) return failure(sr.message());
   printWarnings(*sr);
-  std::cout << "wrote " << sr->path << " (" << session->tears.size() << " tear(s), SOP Instance " << sr->sopInstanceUid
-            << ")\n";
+  std::cout << "wrote " << sr->path << " (" << session->tears.size() << " tear(s), " << session->provocation.size()
+            << " provocation level(s), SOP Instance " << sr->sopInstanceUid << ")\n";
 
   if (const auto gspsPath = args->value("--gsps")) {
     const Series* target = gspsSeries(*session, loaded->series);

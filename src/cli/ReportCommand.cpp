@@ -55,7 +55,7 @@ int runReport(const std::vector<std::string>& argv) {
     if (!loaded) return fail(loaded.message());
     if (const Series* s = studySeries(*loaded, *session)) context = reportContextFrom(*s);
   }
-  context.readerName = args->value("--reader").value_or(session->observer);
+  context.readerName = args->value("--reader").value_or("");  // default: the session's (see ProvocationReport.h)
   context.generatedAt = nowIso();
   const std::string path = *args->value("-o");
   std::ofstream out(path, std::ios::binary | std::ios::trunc);

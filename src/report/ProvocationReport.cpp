@@ -124,6 +124,15 @@ std::string conclusions(const StudyAssessment& study) {
   return c.str();
 }
 
+// Who signs: the reader asked for, else the session's observer, else whoever recorded the levels.
+std::string readerOf(const Session& s, const ReportContext& c) {
+  if (!c.readerName.empty()) return c.readerName;
+  if (!s.observer.empty()) return s.observer;
+  for (const auto& p : s.provocation)
+    if (!p.observer.empty()) return p.observer;
+  return {};
+}
+
 constexpr const char* kStyle = R"(<style>
 @page { size: A4; margin: 12mm; }
 body { font: 9.5pt/1.3 "DejaVu Sans", Arial, sans-serif; color: #111; margin: 0 auto; max-width: 190mm; }
@@ -244,7 +253,7 @@ std::string provocationReportHtml(const Session& session, const ReportContext& c
     << formatValue(criteria.maxPsiAboveOpening) << " psi above opening with &le; " << formatValue(criteria.maxVolumeMl)
     << " mL and a negative adjacent control. &ldquo;Final&rdquo; is the reader's override where given; the computed "
        "result is kept beside it. Pressures in psi (kPa = psi &times; 6.894757).<div class=\"signature\">Reader: <b>"
-    << escapeHtml(personName(context.readerName.empty() ? session.observer : context.readerName))
+    << escapeHtml(personName(readerOf(session, context)))
     << "</b>" << (context.generatedAt.empty() ? "" : " &middot; " + escapeHtml(context.generatedAt))
     << "</div></footer>\n</body></html>\n";
   return h.str();

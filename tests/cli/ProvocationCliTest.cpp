@@ -80,6 +80,31 @@ TEST_F(ProvocationCli, ThreeLevelStudyListsComputedAndOverride) {
   EXPECT_LT(out.find("\"classification\""), out.find("\"override\""));
 }
 
+TEST_F(ProvocationCli, ReportAndSrCarryTheRecord) {
+  TempDir dir;
+  const std::string session = (dir / "s.json").string();
+  std::string out;
+  ASSERT_EQ(run("provocation " + session + " --source " + phantom() + " --observer Smith^Anna" +
+                    " --add \"level=L4-L5 opening-psi=12 pain-psi=34 peak-psi=60 volume-ml=1.8 total-ml=3.0 pain=8 "
+                    "concordance=concordant side=left frames=2\""
+                    " --add \"level=L3-L4 opening-psi=10 peak-psi=105 total-ml=2 pain=0 concordance=none\"",
+                &out),
+            0)
+      << out;
+  const std::string html = (dir / "report.html").string();
+  ASSERT_EQ(run("report " + session + " -o " + html, &out), 0) << out;
+  std::ifstream in(html);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("<tr data-level=\"L4-L5\">"), std::string::npos);
+  EXPECT_NE(text.find("<tr data-level=\"L3-L4\">"), std::string::npos);
+  EXPECT_NE(text.find("PHANTOM"), std::string::npos) << "patient name from the source images";
+  EXPECT_NE(text.find("Smith Anna"), std::string::npos);
+  const std::string sr = (dir / "sr.dcm").string();
+  ASSERT_EQ(run("export-sr " + session + " -o " + sr, &out), 0) << out;
+  EXPECT_NE(out.find("2 provocation level(s)"), std::string::npos) << out;
+  EXPECT_EQ(run("report " + session, &out), 2);
+}
+
 TEST_F(ProvocationCli, BadInputIsASpecificError) {
   TempDir dir;
   const std::string session = (dir / "s.json").string();

@@ -19,7 +19,7 @@ struct ReportContext {
   PatientInfo patient;
   StudyInfo study;
   std::string institution;
-  std::string readerName;   // who read and signs the study
+  std::string readerName;   // who signs; empty: the session's observer, else the levels' observer
   std::string generatedAt;  // ISO 8601, shown in the footer
 };
 
