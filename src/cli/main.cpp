@@ -23,7 +23,7 @@ void usage(std::ostream& out) {
          "           [--override \"level=.. classification=.. reason=..\"] [--list [--json]]  discography record\n"
          "  report SESSION -o REPORT.html [--reader NAME]  one-page provocation report (HTML, printable)\n"
          "  export-sr SESSION -o REPORT.dcm [--seg SEG.dcm --labels LABELS.nrrd] [--gsps PR.dcm]\n"
-         "  show-sr FILE [--json]                    tears found in a DICOM SR\n"
+         "  show-sr FILE [--json]                    tears and provocation levels found in a DICOM SR\n"
          "  segment PATH --seed X,Y [--disc X1,Y1;X2,Y2;...] [--series UID] [--mask-frame N] [--no-motion] -o OUT\n"
          "                                          contrast-leak label map (OUT.nrrd) and measurements (OUT.json);\n"
          "                                          --seed is the injection point (needle tip) in pixels\n"

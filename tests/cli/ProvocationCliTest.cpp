@@ -102,6 +102,12 @@ TEST_F(ProvocationCli, ReportAndSrCarryTheRecord) {
   const std::string sr = (dir / "sr.dcm").string();
   ASSERT_EQ(run("export-sr " + session + " -o " + sr, &out), 0) << out;
   EXPECT_NE(out.find("2 provocation level(s)"), std::string::npos) << out;
+  ASSERT_EQ(runCommand(test::cliPath() + " show-sr " + sr + " --json 2>/dev/null", &out), 0) << out;
+  const auto shown = nlohmann::json::parse(out);
+  ASSERT_EQ(shown["provocation"].size(), 2u);
+  EXPECT_EQ(shown["provocation"][0]["level"], "L4-L5");
+  EXPECT_EQ(shown["provocation"][0]["classification"], "positive");
+  EXPECT_EQ(shown["provocation"][1]["classification"], "negative");
   EXPECT_EQ(run("report " + session, &out), 2);
 }
 
