@@ -104,6 +104,35 @@ Status AnnotationModel::setSource(const std::string& sourcePath, const std::stri
   return commit(std::move(next), false);
 }
 
+const ProvocationLevel* AnnotationModel::findProvocation(const std::string& level) const {
+  for (const auto& p : session_.provocation)
+    if (p.level == level) return &p;
+  return nullptr;
+}
+
+Status AnnotationModel::setProvocation(ProvocationLevel level) {
+  if (Status v = validateProvocation(level); !v) return v;
+  Session next = session_;
+  auto it = std::find_if(next.provocation.begin(), next.provocation.end(),
+                         [&](const ProvocationLevel& p) { return p.level == level.level; });
+  if (level.trackingUid.empty()) level.trackingUid = it != next.provocation.end() ? it->trackingUid : makeUuidUid();
+  if (level.observer.empty()) level.observer = session_.observer;
+  if (it != next.provocation.end())
+    *it = std::move(level);
+  else
+    next.provocation.push_back(std::move(level));
+  return commit(std::move(next), true);
+}
+
+Status AnnotationModel::removeProvocation(const std::string& level) {
+  Session next = session_;
+  auto it = std::find_if(next.provocation.begin(), next.provocation.end(),
+                         [&](const ProvocationLevel& p) { return p.level == level; });
+  if (it == next.provocation.end()) return makeError("no provocation record for level " + level);
+  next.provocation.erase(it);
+  return commit(std::move(next), true);
+}
+
 Status AnnotationModel::undo() {
   if (undo_.empty()) return makeError("nothing to undo");
   Session previous = undo_.back();

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "annotation/ProvocationSessionJson.h"
 #include "annulo/annotation/Vocabulary.h"
 
 namespace annulo {
@@ -168,7 +169,8 @@ std::string sessionToJson(const Session& s) {
             {"study_instance_uid", s.studyInstanceUid},
             {"observer", s.observer},
             {"next_id", s.nextId},
-            {"tears", tears}};
+            {"tears", tears},
+            {"provocation", detail::provocationToJson(s.provocation)}};
   return j.dump(1) + "\n";
 }
 
@@ -185,6 +187,7 @@ Result<Session> sessionFromJson(const std::string& text) {
     s.observer = j.at("observer").get<std::string>();
     s.nextId = j.at("next_id").get<int>();
     for (const auto& t : j.at("tears")) s.tears.push_back(tearFrom(t));
+    s.provocation = detail::provocationFromJson(j);
     return s;
   } catch (const std::exception& e) {
     return makeError(e.what());

@@ -22,5 +22,7 @@ int runSend(const std::vector<std::string>& args);
 int runFind(const std::vector<std::string>& args);
 int runGet(const std::vector<std::string>& args);
 int runScriptFile(const std::vector<std::string>& args);
+int runProvocation(const std::vector<std::string>& args);
+int runReport(const std::vector<std::string>& args);
 
 }  // namespace annulo::cli

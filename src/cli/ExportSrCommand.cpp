@@ -39,7 +39,8 @@ std::string describe(const ExportedObject& o, const Session& session) {
   if (o.sopClassUid == UID_SegmentationStorage) return "segmentation, SOP Instance " + o.sopInstanceUid;
   if (o.sopClassUid == UID_GrayscaleSoftcopyPresentationStateStorage)
     return "presentation state, SOP Instance " + o.sopInstanceUid;
-  return std::to_string(session.tears.size()) + " tear(s), SOP Instance " + o.sopInstanceUid;
+  return std::to_string(session.tears.size()) + " tear(s), " + std::to_string(session.provocation.size()) +
+         " provocation level(s), SOP Instance " + o.sopInstanceUid;
 }
 
 }  // namespace

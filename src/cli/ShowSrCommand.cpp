@@ -107,6 +107,26 @@ void printTear(std::ostream& out, const TearAnnotation& t) {
   if (!t.observedAt.empty()) out << "    observed: " << t.observedAt << "\n";
 }
 
+// The provocation record of one level as the SR carries it (computed and final side by side).
+nlohmann::json provocationJson(const ImportedProvocation& p) {
+  const ProvocationLevel& r = p.record;
+  auto num = [](const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
+  return {{"level", r.level},
+          {"opening_psi", num(r.openingPsi)},
+          {"pain_psi", num(r.painPsi)},
+          {"peak_psi", num(r.peakPsi)},
+          {"volume_ml", num(r.volumeAtPainMl)},
+          {"total_ml", num(r.totalVolumeMl)},
+          {"pain", r.painScore ? nlohmann::json(*r.painScore) : nlohmann::json(nullptr)},
+          {"concordance", r.concordance ? nlohmann::json(token(*r.concordance)) : nlohmann::json(nullptr)},
+          {"log_rows", r.log.size()},
+          {"classification", p.computed ? nlohmann::json(token(*p.computed)) : nlohmann::json(nullptr)},
+          {"reasons", p.reasons},
+          {"final", r.override_ ? nlohmann::json(token(r.override_->classification)) : nlohmann::json(nullptr)},
+          {"criteria_version", p.criteriaVersion},
+          {"tear_tracking_uids", p.tearTrackingUids}};
+}
+
 }  // namespace
 
 int runShowSr(const std::vector<std::string>& argv) {
@@ -143,6 +163,8 @@ int runShowSr(const std::vector<std::string>& argv) {
     j["observer"] = sr.observer;
     j["tears"] = nlohmann::json::array();
     for (const auto& t : sr.tears) j["tears"].push_back(tearJson(t));
+    j["provocation"] = nlohmann::json::array();
+    for (const auto& p : sr.provocation) j["provocation"].push_back(provocationJson(p));
     j["unmapped"] = sr.unmapped;
     j["warnings"] = sr.warnings;
     std::cout << j.dump(2) << "\n";
@@ -152,6 +174,13 @@ int runShowSr(const std::vector<std::string>& argv) {
   if (!sr.observer.empty()) std::cout << ", observer " << sr.observer;
   std::cout << "\n";
   for (const auto& t : sr.tears) printTear(std::cout, t);
+  for (const auto& p : sr.provocation) {
+    std::cout << "  provocation " << p.record.level << ": computed "
+              << (p.computed ? token(*p.computed) : "(none)");
+    if (p.record.override_) std::cout << ", final " << token(p.record.override_->classification) << " (override: "
+                                      << p.record.override_->reason << ")";
+    std::cout << "; " << p.tearTrackingUids.size() << " tear(s) linked; criteria " << p.criteriaVersion << "\n";
+  }
   if (!sr.unmapped.empty()) {
     std::cout << "not mapped to the model (" << sr.unmapped.size() << "):\n";
     for (const auto& u : sr.unmapped) std::cout << "  " << u << "\n";

@@ -19,8 +19,11 @@ void usage(std::ostream& out) {
          "               [--mr-slices N] [--noise X] [--syntax explicit|jpeg-lossless|rle|jpeg-ls] -o DIR\n"
          "  annotate SESSION [--source PATH] [--add \"level=L4-L5 type=radial grade=3 clock=6 zone=central frame=30 point=256,300\"]\n"
          "           [--list [--json]] [--remove ID] [--observer NAME]\n"
+         "  provocation SESSION [--add \"level=L4-L5 opening-psi=12 pain-psi=34 ...\"] [--log level=L4-L5 FILE.csv]\n"
+         "           [--override \"level=.. classification=.. reason=..\"] [--list [--json]]  discography record\n"
+         "  report SESSION -o REPORT.html [--reader NAME]  one-page provocation report (HTML, printable)\n"
          "  export-sr SESSION -o REPORT.dcm [--seg SEG.dcm --labels LABELS.nrrd] [--gsps PR.dcm]\n"
-         "  show-sr FILE [--json]                    tears found in a DICOM SR\n"
+         "  show-sr FILE [--json]                    tears and provocation levels found in a DICOM SR\n"
          "  segment PATH --seed X,Y [--disc X1,Y1;X2,Y2;...] [--series UID] [--mask-frame N] [--no-motion] -o OUT\n"
          "                                          contrast-leak label map (OUT.nrrd) and measurements (OUT.json);\n"
          "                                          --seed is the injection point (needle tip) in pixels\n"
@@ -55,7 +58,8 @@ int main(int argc, char** argv) {
       {"annotate", runAnnotate},         {"export-sr", runExportSr}, {"show-sr", runShowSr},
       {"segment", runSegment},           {"segment-report", runSegmentReport}, {"filter", runFilter},
       {"hiz", runHiz},                   {"echo", runEcho},          {"send", runSend},
-      {"find", runFind},                 {"get", runGet},            {"run", runScriptFile}};
+      {"find", runFind},                 {"get", runGet},            {"run", runScriptFile},
+      {"provocation", runProvocation},   {"report", runReport}};
   if (command == "-h" || command == "--help" || command == "help") {
     usage(std::cout);
     return kExitOk;

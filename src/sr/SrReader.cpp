@@ -19,6 +19,7 @@
 #include "sr/DcmSupport.h"
 #include "sr/ImageIndex.h"
 #include "sr/MeasurementGroupReader.h"
+#include "sr/ProvocationGroupReader.h"
 #include "sr/SrNodes.h"
 
 namespace annulo {
@@ -70,6 +71,10 @@ struct RootWalk {
     for (Node* n : sr::childrenOf(container)) {
       if (n->getValueType() == DSRTypes::VT_Container && sr::is(n->getConceptName(), "container.measurement-group")) {
         const std::string label = "measurement group " + std::to_string(++groups);
+        if (sr::isProvocationGroup(n)) {  // the provocation record of one level
+          if (auto level = sr::readProvocationGroup(n, label, context())) out->provocation.push_back(std::move(*level));
+          continue;
+        }
         if (auto tear = sr::readMeasurementGroup(n, label, context())) out->tears.push_back(std::move(*tear));
       } else {
         sr::describeSubtree(n, "Imaging Measurements: ", out->unmapped);

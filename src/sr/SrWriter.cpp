@@ -21,6 +21,7 @@
 #include "sr/DcmSupport.h"
 #include "sr/ImageIndex.h"
 #include "sr/MeasurementGroupWriter.h"
+#include "sr/ProvocationGroupWriter.h"
 
 namespace annulo {
 namespace {
@@ -35,7 +36,8 @@ struct Referenced {
 
 // Every image the tears reference, in order of first use, grouped by series
 // (TID 1600 image library groups; evidence sequence).
-std::vector<Referenced> referencedImages(const std::vector<TearAnnotation>& tears, const ImageIndex& index) {
+std::vector<Referenced> referencedImages(const std::vector<TearAnnotation>& tears,
+                                         const std::vector<ProvocationLevel>& provocation, const ImageIndex& index) {
   std::vector<Referenced> out;
   std::set<std::string> seen;
   for (const auto& tear : tears) {
@@ -43,6 +45,10 @@ std::vector<Referenced> referencedImages(const std::vector<TearAnnotation>& tear
     if (uid.empty() || !seen.insert(uid).second) continue;
     out.push_back({index.find(uid), uid});
   }
+  for (const auto& level : provocation)  // the injection images of the provocation record
+    for (const auto& ref : level.images)
+      if (!ref.sopInstanceUid.empty() && seen.insert(ref.sopInstanceUid).second)
+        out.push_back({index.find(ref.sopInstanceUid), ref.sopInstanceUid});
   std::stable_sort(out.begin(), out.end(), [](const Referenced& a, const Referenced& b) {
     return a.image->series->series.instanceUid < b.image->series->series.instanceUid;
   });
@@ -175,6 +181,17 @@ Status writeGroups(DSRDocument& doc, const std::vector<TearAnnotation>& tears, c
   return {};
 }
 
+// The provocation record: one group per level after the tears' groups.
+Status writeProvocation(DSRDocument& doc, const std::vector<ProvocationLevel>& levels,
+                        const std::vector<TearAnnotation>& tears) {
+  if (levels.empty()) return {};
+  DSRDocumentTree& tree = doc.getTree();
+  if (tree.gotoNamedNode(CODE_DCM_ImagingMeasurements) == 0)
+    return makeError("the TID 1500 skeleton has no 'Imaging Measurements' container");
+  sr::ContentBuilder builder(tree);
+  return sr::writeProvocationGroups(builder, levels, tears);
+}
+
 void copyEquipment(const DcmDataset& source, DcmDataset& target) {
   // General Equipment Module (PS3.3 C.7.5.1), copied from the source images.
   static const DcmTagKey kTags[] = {DCM_Manufacturer,
@@ -208,11 +225,13 @@ Result<ExportedObject> exportSr(const Session& session, const std::vector<const 
     if (!resolved) return fail(resolved.message());
     tears.push_back(std::move(*resolved));
   }
+  auto provocation = sr::resolveProvocation(session.provocation, index);
+  if (!provocation) return fail(provocation.message());
   const Series* primary = primarySeries(session, tears, index);
   if (!primary) return fail("no source series to copy the patient and study from");
   if (!primary->header) return fail("series " + primary->series.instanceUid + " has no header dataset");
 
-  const auto images = referencedImages(tears, index);
+  const auto images = referencedImages(tears, *provocation, index);
   // One report is about one patient (PS3.3 C.7.1.1): refuse images of another.
   for (const auto& ref : images)
     if (ref.image->series->patient.id != primary->patient.id)
@@ -243,6 +262,7 @@ Result<ExportedObject> exportSr(const Session& session, const std::vector<const 
   context.seg.seriesInstanceUid = options.segSeriesInstanceUid;
   context.seg.studyInstanceUid = primary->study.instanceUid;
   if (Status s = writeGroups(doc, tears, context); !s) return fail(s.message());
+  if (Status s = writeProvocation(doc, *provocation, tears); !s) return fail(s.message());
 
   DcmDataset header(*primary->header);
   doc.setSpecificCharacterSetType(DSRTypes::CS_UTF8);

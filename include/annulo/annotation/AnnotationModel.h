@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "annulo/annotation/ProvocationRecord.h"
 #include "annulo/annotation/TearAnnotation.h"
 #include "annulo/dicom/Result.h"
 
@@ -20,6 +21,7 @@ struct Session {
   std::string studyInstanceUid;  // study the tears belong to (first one referenced)
   std::string observer;          // default observer for new tears
   std::vector<TearAnnotation> tears;
+  std::vector<ProvocationLevel> provocation;  // one per injected disc level (ProvocationRecord.h)
   int nextId = 1;
 };
 
@@ -42,6 +44,13 @@ class AnnotationModel {
   Status update(const TearAnnotation& tear);
   Status remove(const std::string& id);
   Status setSource(const std::string& sourcePath, const std::string& studyInstanceUid);
+
+  // The provocation record, one entry per level: setProvocation() adds the
+  // level or replaces the entry of the same level (tracking UID kept or made);
+  // validated (validateProvocation) and saved like every edit.
+  const ProvocationLevel* findProvocation(const std::string& level) const;
+  Status setProvocation(ProvocationLevel level);
+  Status removeProvocation(const std::string& level);
 
   bool canUndo() const { return !undo_.empty(); }
   bool canRedo() const { return !redo_.empty(); }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "annulo/annotation/AnnotationModel.h"
+#include "annulo/annotation/ProvocationCriteria.h"
 #include "annulo/dicom/Result.h"
 #include "annulo/dicom/Series.h"
 
@@ -33,6 +34,10 @@ struct ExportedObject {
   std::vector<std::string> warnings;
 };
 
+// The session's provocation record goes in too: one measurement group per level
+// (Finding Site = the disc), with the computed and final classification, the
+// criteria version and the tracking UIDs of that level's tears; the images of
+// each injection must be in `sources` as well.
 // `sources` are the loaded series the tears reference (patient, study and
 // equipment modules are copied from them; every reference must resolve).
 // Tear image references given only by SOP Instance UID are completed from the
@@ -55,8 +60,23 @@ Result<ExportedObject> exportSeg(const Series& source, const std::vector<std::ui
 // image reference are projected onto it). Error when no tear is on `source`.
 Result<ExportedObject> exportGsps(const Session& session, const Series& source, const std::string& path);
 
+// One provocation group read back: the record as it was recorded and what the
+// exporter computed from it (so a reader can check it against its own criteria).
+struct ImportedProvocation {
+  ProvocationLevel record;
+  std::optional<ProvocationClass> computed;
+  std::vector<std::string> reasons;
+  std::optional<DerbyCategory> derby;
+  std::string criteriaName, criteriaVersion;
+  std::vector<std::string> tearTrackingUids;  // the tears of this level (their groups' tracking UIDs)
+  std::optional<int> dallasGrade;             // morphology as derived at export
+  std::optional<bool> leak;
+  std::optional<double> leakOnsetMs, volumeAtLeakOnsetMl;
+};
+
 struct SrImport {
   std::vector<TearAnnotation> tears;
+  std::vector<ImportedProvocation> provocation;
   std::vector<std::string> unmapped;  // content that has no place in the model, described
   std::vector<std::string> warnings;  // e.g. references to images that are not loaded
   std::string documentTitle;

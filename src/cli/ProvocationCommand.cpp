@@ -1,0 +1,350 @@
+// annulo-cli provocation: the provocation (discography) record of a session,
+// level by level, and its computed interpretation.
+
+#include <cmath>
+#include <ctime>
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+
+#include "CliArgs.h"
+#include "Commands.h"
+#include "KeyValue.h"
+#include "annulo/annotation/ManometryLog.h"
+#include "annulo/annotation/ProvocationCriteria.h"
+#include "annulo/annotation/ProvocationJson.h"
+#include "annulo/annotation/SessionStore.h"
+#include "annulo/annotation/Vocabulary.h"
+#include "annulo/dicom/SeriesLoader.h"
+
+namespace annulo::cli {
+namespace {
+
+const char* kUsage =
+    "usage: annulo-cli provocation SESSION [--source PATH] [--observer NAME]\n"
+    "         [--add \"level=L4-L5 opening-psi=12 pain-psi=34 peak-psi=60 volume-ml=1.8 total-ml=3.0 pain=8\n"
+    "                concordance=concordant side=left\"] (repeatable)\n"
+    "         [--log level=L4-L5 FILE.csv] [--row \"level=L4-L5 time=10 volume-ml=0.5 psi=20 pain=2\"] (repeatable)\n"
+    "         [--override \"level=L4-L5 classification=negative reason=\\\"...\\\"\"] [--remove LEVEL] [--list [--json]]\n"
+    "  --add keys: level side(left|right) approach opening-psi pain-psi peak-psi (or -kpa) volume-ml total-ml\n"
+    "              contrast pain(0-10) concordance(concordant|discordant|none) location nucleogram\n"
+    "              (cotton-ball|lobular|irregular|fissured|ruptured) frames=N,N,... series=UID observer\n"
+    "  --log       manometry CSV (header: time, volume, pressure or pressure_kpa, pain)\n";
+
+int fail(const std::string& why, int code = kExitFailure) {
+  std::cerr << "annulo-cli provocation: " << why << "\n";
+  if (code == kExitUsage) std::cerr << kUsage;
+  return code;
+}
+
+std::string nowIso() {
+  std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", std::localtime(&t));
+  return buf;
+}
+
+Result<double> number(const std::string& key, const std::string& v) {
+  auto n = parseNumbers(v, ',');
+  if (!n || n->size() != 1 || !std::isfinite((*n)[0])) return makeError(key + " must be a number, got '" + v + "'");
+  return (*n)[0];
+}
+
+Result<int> integer(const std::string& key, const std::string& v, int lo, int hi) {
+  auto n = number(key, v);
+  if (!n || *n != std::floor(*n) || *n < lo || *n > hi)
+    return makeError(key + " must be an integer " + std::to_string(lo) + "-" + std::to_string(hi) + ", got '" + v + "'");
+  return int(*n);
+}
+
+template <typename E>
+Status coded(const std::string& key, const std::string& v, std::optional<E> (*parse)(const std::string&),
+             const std::vector<std::string>& accepted, std::optional<E>& out) {
+  out = parse(v);
+  if (!out) return makeError("unknown " + key + " '" + v + "'; accepted: " + joinTokens(accepted));
+  return {};
+}
+
+struct AddRequest {
+  ProvocationLevel level;
+  std::vector<int> frames;
+  std::string seriesUid;
+};
+
+// Pressure keys: name-psi or name-kpa (stored in psi).
+Status pressure(const std::string& k, const std::string& v, ProvocationLevel& p, bool& handled) {
+  static const std::pair<const char*, std::optional<double> ProvocationLevel::*> kKeys[] = {
+      {"opening", &ProvocationLevel::openingPsi},
+      {"pain", &ProvocationLevel::painPsi},
+      {"peak", &ProvocationLevel::peakPsi}};
+  for (const auto& [name, field] : kKeys) {
+    const std::string base = name;
+    if (k != base + "-psi" && k != base + "-kpa") continue;
+    handled = true;
+    auto n = number(k, v);
+    if (!n) return n.error();
+    p.*field = k == base + "-psi" ? *n : kpaToPsi(*n);
+  }
+  return {};
+}
+
+Status applyAdd(const std::string& k, const std::string& v, AddRequest& r) {
+  ProvocationLevel& p = r.level;
+  bool handled = false;
+  if (Status s = pressure(k, v, p, handled); !s || handled) return s;
+  if (k == "level") {
+    auto l = parseDiscLevel(v);
+    if (!l) return makeError("unknown level '" + v + "'; accepted: " + joinTokens(discLevels()));
+    p.level = *l;
+  } else if (k == "side") {
+    return coded(k, v, parseInjectionSide, {"left", "right"}, p.side);
+  } else if (k == "approach") {
+    p.approach = v;
+  } else if (k == "volume-ml" || k == "total-ml") {
+    auto n = number(k, v);
+    if (!n) return n.error();
+    (k == "volume-ml" ? p.volumeAtPainMl : p.totalVolumeMl) = *n;
+  } else if (k == "contrast") {
+    p.contrastAgent = v;
+  } else if (k == "pain") {
+    auto n = integer(k, v, 0, 10);
+    if (!n) return n.error();
+    p.painScore = *n;
+  } else if (k == "concordance") {
+    return coded(k, v, parseConcordance, concordanceTokens(), p.concordance);
+  } else if (k == "location") {
+    p.painLocation = v;
+  } else if (k == "nucleogram") {
+    return coded(k, v, parseNucleogram, nucleogramTokens(), p.nucleogram);
+  } else if (k == "frames") {
+    auto n = parseNumbers(v, ',');
+    if (!n) return n.error();
+    for (double f : *n) {
+      if (f != std::floor(f) || f < 1) return makeError("frames are 1-based integers, got '" + v + "'");
+      r.frames.push_back(int(f));
+    }
+  } else if (k == "series") {
+    r.seriesUid = v;
+  } else if (k == "observer") {
+    p.observer = v;
+  } else {
+    return makeError("unknown key '" + k +
+                     "'; accepted: level, side, approach, opening-psi, pain-psi, peak-psi, opening-kpa, pain-kpa, "
+                     "peak-kpa, volume-ml, total-ml, contrast, pain, concordance, location, nucleogram, frames, "
+                     "series, observer");
+  }
+  return {};
+}
+
+Result<const Series*> pickSeries(const LoadResult& loaded, const std::string& uid) {
+  for (const auto& s : loaded.series)
+    if (uid.empty() ? s.series.modality == "XA" : s.series.instanceUid == uid) return &s;
+  if (!uid.empty()) return makeError("no series " + uid + " in the source");
+  if (loaded.series.size() == 1) return &loaded.series[0];
+  return makeError("the source holds several series and none is XA; choose one with series=UID");
+}
+
+// The injection's frames become image references of the chosen series.
+Status resolveFrames(AddRequest& r, const LoadResult& loaded) {
+  auto picked = pickSeries(loaded, r.seriesUid);
+  if (!picked) return picked.error();
+  const Series& s = **picked;
+  for (int f : r.frames) {
+    if (std::size_t(f) > s.sliceCount())
+      return makeError("frame " + std::to_string(f) + " out of range 1.." + std::to_string(s.sliceCount()));
+    const SliceInfo& slice = s.slices[std::size_t(f - 1)];
+    r.level.images.push_back({slice.sopClassUid, slice.sopInstanceUid, s.series.instanceUid, s.study.instanceUid,
+                              s.multiFrame ? slice.frameNumber : 0});
+  }
+  return {};
+}
+
+Result<std::string> levelOf(const std::vector<std::pair<std::string, std::string>>& pairs) {
+  for (const auto& [k, v] : pairs)
+    if (k == "level") {
+      if (auto l = parseDiscLevel(v)) return *l;
+      return makeError("unknown level '" + v + "'; accepted: " + joinTokens(discLevels()));
+    }
+  return makeError("level=... is required");
+}
+
+Status applyRow(const std::string& text, AnnotationModel& model) {
+  auto pairs = splitKeyValues(text);
+  if (!pairs) return pairs.error();
+  auto level = levelOf(*pairs);
+  if (!level) return level.error();
+  const ProvocationLevel* existing = model.findProvocation(*level);
+  if (!existing) return makeError("no provocation record for " + *level + " (add it with --add first)");
+  ProvocationLevel p = *existing;
+  ManometryRow row;
+  for (const auto& [k, v] : *pairs) {
+    if (k == "level") continue;
+    if (k == "pain") {
+      auto n = integer(k, v, 0, 10);
+      if (!n) return n.error();
+      row.pain = *n;
+      continue;
+    }
+    auto n = number(k, v);
+    if (!n) return n.error();
+    if (k == "time") row.timeS = *n;
+    else if (k == "volume-ml") row.volumeMl = *n;
+    else if (k == "psi") row.pressurePsi = *n;
+    else if (k == "kpa") row.pressurePsi = kpaToPsi(*n);
+    else return makeError("unknown key '" + k + "' in --row; accepted: level, time, volume-ml, psi, kpa, pain");
+  }
+  p.log.push_back(row);
+  return model.setProvocation(p);
+}
+
+Status applyOverride(const std::string& text, AnnotationModel& model, const std::string& observer) {
+  auto pairs = splitKeyValues(text);
+  if (!pairs) return pairs.error();
+  auto level = levelOf(*pairs);
+  if (!level) return level.error();
+  const ProvocationLevel* existing = model.findProvocation(*level);
+  if (!existing) return makeError("no provocation record for " + *level);
+  ProvocationLevel p = *existing;
+  ProvocationOverride o;
+  o.by = observer;
+  o.at = nowIso();
+  std::optional<ProvocationClass> cls;
+  for (const auto& [k, v] : *pairs) {
+    if (k == "level") continue;
+    if (k == "classification") {
+      if (Status s = coded(k, v, parseProvocationClass, provocationClassTokens(), cls); !s) return s;
+    } else if (k == "reason") {
+      o.reason = v;
+    } else if (k == "by") {
+      o.by = v;
+    } else if (k == "clear") {
+      p.override_.reset();
+      return model.setProvocation(p);
+    } else {
+      return makeError("unknown key '" + k + "' in --override; accepted: level, classification, reason, by, clear");
+    }
+  }
+  if (!cls) return makeError("--override needs classification=" + joinTokens(provocationClassTokens()));
+  if (o.reason.empty()) return makeError("--override needs reason=\"...\" (both results are kept)");
+  o.classification = *cls;
+  p.override_ = o;
+  return model.setProvocation(p);
+}
+
+std::string value(const std::optional<double>& v, const char* unit) {
+  return v ? formatValue(*v) + " " + unit : "-";
+}
+
+void printText(const Session& s) {
+  const StudyAssessment study = assessProvocation(s.provocation);
+  std::cout << "provocation: " << s.provocation.size() << " level(s)"
+            << (study.invalid ? " - INVALID STUDY (no valid control)" : "") << "\n";
+  for (std::size_t i = 0; i < s.provocation.size(); ++i) {
+    const ProvocationLevel& p = s.provocation[i];
+    const LevelAssessment& a = study.levels[i];
+    std::cout << "  " << p.level << "  opening " << value(p.openingPsi, "psi") << " ("
+              << (p.openingPsi ? formatValue(psiToKpa(*p.openingPsi)) : "-") << " kPa), pain at "
+              << value(p.painPsi, "psi") << ", peak " << value(p.peakPsi, "psi") << ", volume "
+              << value(p.volumeAtPainMl, "mL") << " / " << value(p.totalVolumeMl, "mL") << ", pain "
+              << (p.painScore ? std::to_string(*p.painScore) + "/10" : "-") << " "
+              << (p.concordance ? token(*p.concordance) : "-") << (p.log.empty() ? "" : ", log ")
+              << (p.log.empty() ? "" : std::to_string(p.log.size()) + " rows") << "\n";
+    std::cout << "    computed: " << token(a.computed);
+    if (a.override_) std::cout << "   override: " << token(a.override_->classification) << " (" << a.override_->reason << ")";
+    std::cout << "\n";
+    for (const auto& r : a.reasons) std::cout << "      - " << r << "\n";
+    std::cout << "    " << a.conclusion << "\n";
+  }
+}
+
+Result<Session> openSession(const std::string& path, const std::optional<std::string>& source) {
+  if (std::filesystem::exists(path)) return loadSession(path);
+  if (!source) return makeError(path + " does not exist; a new session needs --source PATH");
+  return Session{};
+}
+
+}  // namespace
+
+int runProvocation(const std::vector<std::string>& argv) {
+  auto args = parseArgs(argv, {"--source", "--add", "--log", "--row", "--override", "--remove", "--observer"},
+                        {"--list", "--json"}, {"--add", "--row"});
+  if (!args) return fail(args.message(), kExitUsage);
+  const bool withLog = args->value("--log").has_value();
+  if (args->positional.size() != (withLog ? 2u : 1u))
+    return fail(withLog ? "--log takes level=LEVEL FILE.csv" : "expects one SESSION file", kExitUsage);
+  const std::string path = args->positional[0];
+  auto opened = openSession(path, args->value("--source"));
+  if (!opened) return fail(opened.message(), std::filesystem::exists(path) ? kExitFailure : kExitUsage);
+  AnnotationModel model(*opened, [&](const Session& s) { return saveSession(s, path); });
+  std::optional<LoadResult> source;
+  if (auto src = args->value("--source")) {
+    const std::string abs = std::filesystem::absolute(*src).lexically_normal().string();
+    auto r = loadSeries(abs, LoadOptions{false, 0, {}, nullptr});
+    if (!r || r->series.empty()) return fail(r ? abs + " holds no usable image series" : r.message());
+    if (Status s = model.setSource(abs, r->series[0].study.instanceUid); !s) return fail(s.message());
+    source = std::move(*r);
+  }
+  const std::string observer = args->value("--observer").value_or(model.session().observer);
+
+  // Every --add is parsed and checked before the first is saved.
+  std::vector<AddRequest> requests;
+  for (const std::string& add : args->all("--add")) {
+    auto pairs = splitKeyValues(add);
+    if (!pairs) return fail(pairs.message(), kExitUsage);
+    AddRequest req;
+    req.level.observedAt = nowIso();
+    req.level.observer = observer;
+    for (const auto& [k, v] : *pairs)
+      if (Status s = applyAdd(k, v, req); !s) return fail(s.message(), kExitUsage);
+    if (req.level.level.empty()) return fail("level=... is required", kExitUsage);
+    if (model.findProvocation(req.level.level))
+      return fail(req.level.level + " is already recorded (use --remove " + req.level.level + " first)");
+    if (Status s = validateProvocation(req.level); !s) return fail(s.message(), kExitUsage);
+    if (!req.frames.empty()) {
+      if (!source) {
+        auto r = loadSeries(model.session().sourcePath, LoadOptions{false, 0, {}, nullptr});
+        if (!r) return fail(r.message());
+        source = std::move(*r);
+      }
+      if (Status s = resolveFrames(req, *source); !s) return fail(s.message());
+    }
+    requests.push_back(std::move(req));
+  }
+  if (auto level = args->value("--remove")) {
+    if (Status s = model.removeProvocation(parseDiscLevel(*level).value_or(*level)); !s) return fail(s.message());
+    std::cout << "removed " << *level << "\n";
+  }
+  for (auto& req : requests) {
+    if (Status s = model.setProvocation(req.level); !s) return fail(s.message());
+    std::cout << "added " << req.level.level << " (saved to " << path << ")\n";
+  }
+  if (withLog) {
+    auto pairs = splitKeyValues(*args->value("--log"));
+    if (!pairs) return fail(pairs.message(), kExitUsage);
+    auto level = levelOf(*pairs);
+    if (!level) return fail(level.message(), kExitUsage);
+    auto rows = readManometryCsv(args->positional[1]);
+    if (!rows) return fail(rows.message());
+    const ProvocationLevel* existing = model.findProvocation(*level);
+    if (!existing) return fail("no provocation record for " + *level + " (add it with --add first)");
+    ProvocationLevel p = *existing;
+    p.log = *rows;
+    if (Status s = model.setProvocation(p); !s) return fail(s.message());
+    std::cout << "logged " << rows->size() << " row(s) for " << *level << "\n";
+  }
+  for (const std::string& row : args->all("--row"))
+    if (Status s = applyRow(row, model); !s) return fail(s.message());
+  if (auto o = args->value("--override"))
+    if (Status s = applyOverride(*o, model, observer); !s) return fail(s.message());
+  if (!std::filesystem::exists(path))
+    if (Status s = saveSession(model.session(), path); !s) return fail(s.message());
+  if (args->has("--list")) {
+    if (args->has("--json"))
+      std::cout << provocationListJson(model.session());
+    else
+      printText(model.session());
+  }
+  return kExitOk;
+}
+
+}  // namespace annulo::cli
