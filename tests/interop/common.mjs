@@ -31,7 +31,7 @@ const asArray = v => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 const num = (v, d) => (v === undefined || v === null || v === '' ? d : Number(v));
 
 // One entry per frame of every DICOM image under `dirs` (non-DICOM files are skipped).
-// imageId "annulo:<SOPInstanceUID>:<frame>"; the plane is the image's own
+// imageId "wadouri:annulo/<SOPInstanceUID>[?frame=N]"; the plane is the image's own
 // (Image Plane module / per-frame groups) or, for a projection image without
 // one (XA), the identity plane at the origin with the detector spacing:
 // a convention of this test, applied the same way both directions.
@@ -51,7 +51,8 @@ export function loadImages(dirs) {
       const iop = asArray(ds.ImageOrientationPatient).map(Number);
       const ipp = asArray(ds.ImagePositionPatient).map(Number);
       for (let f = 1; f <= frames; ++f) {
-        const imageId = `annulo:${ds.SOPInstanceUID}:${f}`;
+        // OHIF's local/wadouri form: a 1-based ?frame= for multi-frame (the SEG loader parses it).
+        const imageId = frames > 1 ? `wadouri:annulo/${ds.SOPInstanceUID}?frame=${f}` : `wadouri:annulo/${ds.SOPInstanceUID}`;
         images.set(imageId, {
           imageId,
           file,

@@ -53,4 +53,4 @@ fs.writeFileSync(outPath, out);
 const segments = [seg.SegmentSequence].flat().map(s => ({ number: s.SegmentNumber, label: s.SegmentLabel,
   cielab: s.RecommendedDisplayCIELabValue ?? null }));
 process.stdout.write(JSON.stringify({ frames: referencedImageIds.length, rows: first.rows, columns: first.columns,
-  layers: layers.length, segments, segmentsOnFrame: result.segmentsOnFrame.map(s => s ?? []), warnings }, null, 1) + '\n');
+  layers: layers.length, segments, segmentsOnFrame: Array.from(result.segmentsOnFrame, s => s ?? []), warnings }, null, 1) + '\n');

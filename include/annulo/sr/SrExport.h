@@ -16,14 +16,21 @@ namespace annulo {
 
 struct SrExportOptions {
   // TID 1002 person observer of the report; falls back to the session's, then
-  // to the one reader of all tears; with none, Annulo is the device observer.
+  // to the one reader of all tears. The report is never signed by nobody: with
+  // none it says "UNKNOWN^READER" and the export returns a warning saying so.
   std::string observerName;
   std::string seriesDescription = "Annulo annular tear report";
   // When a SEG was written, every measurement group references its "contrast
   // leak" segment. Both UIDs are needed: the SEG is listed in the evidence.
   std::string segSopInstanceUid;
   std::string segSeriesInstanceUid;
+  // The series the SEG segments: only tears with leak figures on it reference
+  // the leak segment (empty: every tear with leak figures does).
+  std::string segSourceSeriesInstanceUid;
 };
+
+// The person observer written when no reader name is known (PS3.5 PN form).
+inline constexpr const char* kUnknownReader = "UNKNOWN^READER";
 
 struct ExportedObject {
   std::string path;
@@ -36,7 +43,7 @@ struct ExportedObject {
 // `sources` are the loaded series the tears reference (patient, study and
 // equipment modules are copied from them; every reference must resolve).
 // Tear image references given only by SOP Instance UID are completed from the
-// sources; a leak area or catheter length without a calibration gets the
+// sources (3D tears keep the image they were marked on as their source); a leak area or catheter length without a calibration gets the
 // calibration of its image's series (Series::calibration). Errors (nothing is
 // written): an image not in `sources`, a multi-frame reference without a valid
 // frame, 3D geometry without frame of reference, images of another patient.
