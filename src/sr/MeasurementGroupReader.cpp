@@ -8,6 +8,7 @@
 #include <dcmtk/dcmsr/dsrtcovl.h>
 
 #include <cmath>
+#include <set>
 
 #include "sr/Codes.h"
 #include "sr/SrValues.h"
@@ -49,7 +50,7 @@ class GroupReader {
     for (Node* n : items)
       if (n->getValueType() == DSRTypes::VT_Num)
         for (Node* child : childrenOf(n))
-          if (inferredGeometry(child)) inferred_.push_back(child);
+          if (inferredGeometry(child)) inferred_.push_back(child), consumed_.insert(child);
     for (Node* n : items) item(n);
     finish();
     return tear_;
@@ -66,7 +67,7 @@ class GroupReader {
   }
   // The item and everything below it: nothing is dropped without a line.
   void unmapped(Node* n) const {
-    if (ctx_.unmapped) describeSubtree(n, prefix(), *ctx_.unmapped);
+    if (ctx_.unmapped) describeSubtree(n, prefix(), *ctx_.unmapped, &consumed_);
   }
   void unmappedChildren(Node* n) const {
     for (Node* child : childrenOf(n)) unmapped(child);
@@ -496,6 +497,17 @@ class GroupReader {
     }
   }
 
+  // Cornerstone3D's ArrowAnnotate stores the arrow as a two-point line, head first (its
+  // reader sets arrowFirst): the model keeps the head as a point; the tail is reported.
+  void arrow() {
+    TearGeometry& g = tear_.geometry;
+    if (toolType_ != "ArrowAnnotate" || g.kind != GeometryKind::Polyline || g.points.size() != 2) return;
+    note("ArrowAnnotate imported as a point at its head; tail at (" + std::to_string(g.points[1][0]) + ", " +
+         std::to_string(g.points[1][1]) + ") px not kept");
+    g.kind = GeometryKind::Point;
+    g.points.resize(1);
+  }
+
   void finish() {
     inferredGeometries();
     for (Node* n : deferred_) {
@@ -510,6 +522,7 @@ class GroupReader {
       }
     }
     if (!comment_.empty()) tear_.comment = isTear_ ? readerComment(tear_, comment_) : comment_;
+    arrow();
     if (!geometrySet_) warn("has no SCOORD/SCOORD3D geometry: the tear has no position");
     if (!isTear_)
       warn(
@@ -522,6 +535,7 @@ class GroupReader {
   TearAnnotation tear_;
   std::vector<Node*> deferred_;
   std::vector<Node*> inferred_;
+  std::set<const Node*> consumed_;  // imported as geometry: not described as unmapped
   std::string comment_;
   std::string toolType_;  // Cornerstone3D tool named by the tracking identifier, if any
   bool geometrySet_ = false;
