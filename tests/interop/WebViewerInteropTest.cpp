@@ -138,6 +138,9 @@ TEST(WebViewerInterop, DwvReadsEvery2DTearWithItsFrame) {
     ASSERT_GE(a["points"].size(), 1u);
     EXPECT_NEAR(a["points"][0][0].get<double>() - 0.5, tear.geometry.points[0][0], 0.01);
     EXPECT_NEAR(a["points"][0][1].get<double>() - 0.5, tear.geometry.points[0][1], 0.01);
+    // dwv keeps CONTAINS items as meta text only: the disc level (a concept modifier) reaches it in the Comment.
+    ASSERT_TRUE(a["meta"].contains("Comment")) << a.dump();
+    EXPECT_NE(a["meta"]["Comment"].get<std::string>().find(tear.level), std::string::npos) << a["meta"]["Comment"];
     got += a["frame"] == tear.geometry.image.frameNumber;
   }
   std::cout << "[ figures  ] dwv AnnotationGroupFactory: " << got << "/" << want << " 2D tears with their frame ("
