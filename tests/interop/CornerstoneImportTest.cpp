@@ -68,5 +68,32 @@ TEST(CornerstoneImport, ProbeLengthFreehandAndArrowBecomeTearsTheRestIsListed) {
   EXPECT_TRUE(mentions(imported->warnings, "is not an annular tear finding"));
 }
 
+// dwv writes frames beside Referenced SOP Sequence instead of in it: our six-tear
+// report read and saved again by dwv imports with every 2D tear on its frame.
+TEST(DwvImport, TearsSavedByDwvKeepTheirImageAndFrame) {
+  ANNULO_REQUIRE_PEERS();
+  const auto& six = interop::sixTears();
+  ASSERT_TRUE(six.error.empty()) << six.error;
+  test::TempDir dir;
+  const std::string path = (dir / "dwv.dcm").string();
+  const auto written = interop::runPeer("dwv-rewrite-sr.mjs", shq(six.report) + " " + shq(path));
+  ASSERT_EQ(written["annotations"], 4) << written.dump();
+  auto imported = importSr(path);
+  ASSERT_TRUE(imported.ok()) << imported.message();
+  ASSERT_EQ(imported->tears.size(), 4u);
+  EXPECT_TRUE(mentions(imported->warnings, "as dwv writes")) << ::testing::PrintToString(imported->warnings);
+  std::size_t i = 0;
+  for (const auto& want : six.model.tears) {
+    if (want.geometry.is3D()) continue;  // dwv drops SCOORD3D
+    const TearAnnotation& got = imported->tears.at(i++);
+    SCOPED_TRACE(want.id);
+    EXPECT_EQ(got.trackingUid, want.trackingUid);
+    EXPECT_EQ(got.geometry.kind, want.geometry.kind);
+    EXPECT_EQ(got.geometry.image.sopInstanceUid, want.geometry.image.sopInstanceUid);
+    EXPECT_EQ(got.geometry.image.frameNumber, want.geometry.image.frameNumber);
+    EXPECT_EQ(got.type, want.type);
+  }
+}
+
 }  // namespace
 }  // namespace annulo
