@@ -72,6 +72,9 @@ Result<HttpResponse> send(const HttpRequest& request) {
   char errorText[CURL_ERROR_SIZE] = {0};
   curl_slist* headers = nullptr;
   for (const auto& h : request.headers) headers = curl_slist_append(headers, h.c_str());
+  // No "Expect: 100-continue" on large bodies: curl would wait up to 1 s for a
+  // 100 that many archives (Orthanc among them) never send before the body.
+  if (!request.body.empty()) headers = curl_slist_append(headers, "Expect:");
   std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headerList(headers, &curl_slist_free_all);
   CURL* c = curl.get();
   curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
