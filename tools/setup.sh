@@ -16,7 +16,13 @@ PACKAGES=(
   python3-pydicom python3-numpy
   orthanc curl
   chromium
+  orthanc-dicomweb libcurl4-openssl-dev
+  nodejs
 )
+# npm: Debian's package, unless the installed nodejs already brings its own
+# (NodeSource's does, and conflicts with Debian's npm). Test-only: the peer
+# readers in tests/interop (npm ci from its package-lock.json when tests run).
+if ! command -v npm >/dev/null 2>&1; then PACKAGES+=(npm); fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -122,7 +122,8 @@ LevelMorphology levelMorphology(const ProvocationLevel& p, const std::vector<Tea
     m.tearTrackingUids.push_back(t.trackingUid);
     m.dallasGrade = std::max(m.dallasGrade.value_or(t.grade), t.grade);
     const bool leakArea = t.leakFigures && t.leakFigures->areaMm2 && *t.leakFigures->areaMm2 > 0;
-    if (t.leak != LeakPattern::None || leakArea) m.leak = true;
+    const bool leakSeen = t.leak != LeakPattern::None && t.leak != LeakPattern::NotAssessed;
+    if (leakSeen || leakArea) m.leak = true;
     if (t.leakFigures && t.leakFigures->onsetMs)
       m.leakOnsetMs = std::min(m.leakOnsetMs.value_or(*t.leakFigures->onsetMs), *t.leakFigures->onsetMs);
   }

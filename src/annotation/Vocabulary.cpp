@@ -20,7 +20,8 @@ constexpr std::pair<SpinalZone, const char*> kZones[] = {
     {SpinalZone::ExtraforaminalRight, "extraforaminal-right"}};
 constexpr std::pair<LeakPattern, const char*> kLeaks[] = {
     {LeakPattern::None, "none"}, {LeakPattern::Epidural, "epidural"}, {LeakPattern::Foraminal, "foraminal"},
-    {LeakPattern::FarLateral, "far-lateral"}, {LeakPattern::Endplate, "endplate"}};
+    {LeakPattern::FarLateral, "far-lateral"}, {LeakPattern::Endplate, "endplate"},
+    {LeakPattern::NotAssessed, "not-assessed"}};
 constexpr std::pair<PainResponse, const char*> kPains[] = {
     {PainResponse::NotTested, "not-tested"}, {PainResponse::Concordant, "concordant"},
     {PainResponse::Discordant, "discordant"}, {PainResponse::None, "none"}};

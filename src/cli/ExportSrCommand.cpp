@@ -19,10 +19,12 @@ namespace {
 
 const char* kUsage =
     "usage: annulo-cli export-sr SESSION -o REPORT.dcm [--seg SEG.dcm --labels LABELS.nrrd] [--gsps PR.dcm]\n"
+    "         [--observer NAME]\n"
     "  SESSION      session JSON written by 'annulo-cli annotate' (its source is reloaded)\n"
     "  --seg        also write the leak segmentation (needs --labels)\n"
     "  --labels     uint8 label map, columns x rows x frames (0 background, 1 contrast, 2 leak)\n"
-    "  --gsps       also write a presentation state drawing the tears\n";
+    "  --gsps       also write a presentation state drawing the tears\n"
+    "  --observer   the reader signing the report (DICOM PN, e.g. Doe^Jane); default: the session's\n";
 
 int usageError(const std::string& why) {
   std::cerr << "annulo-cli export-sr: " << why << "\n" << kUsage;
@@ -48,7 +50,7 @@ std::string describe(const ExportedObject& o, const Session& session) {
 int runExportSr(const std::vector<std::string>& argv) {
   // DCMTK logs its own warnings (e.g. on UTF-8 text) to stderr; ours are reported below.
   OFLog::configure(OFLogger::ERROR_LOG_LEVEL);
-  auto args = parseArgs(argv, {"-o", "--seg", "--labels", "--gsps"}, {});
+  auto args = parseArgs(argv, {"-o", "--seg", "--labels", "--gsps", "--observer"}, {});
   if (!args) return usageError(args.message());
   if (args->positional.size() != 1) return usageError("expects one SESSION file");
   if (!args->value("-o")) return usageError("-o REPORT.dcm is required");
@@ -77,6 +79,7 @@ int runExportSr(const std::vector<std::string>& argv) {
   request.srPath = *args->value("-o");
   request.srWithoutTears = true;
   if (const auto gspsPath = args->value("--gsps")) request.gspsPath = *gspsPath;
+  if (const auto observer = args->value("--observer")) request.observerName = *observer;
   if (segPath) {
     auto map = readLabelMap(*labelsPath);
     if (!map) return failure(map.message());

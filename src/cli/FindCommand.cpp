@@ -5,13 +5,14 @@
 
 #include "Commands.h"
 #include "PacsNodeArg.h"
+#include "annulo/net/DicomWeb.h"
 #include "annulo/net/Find.h"
 
 namespace annulo::cli {
 namespace {
 
 const char* kUsage =
-    "usage: annulo-cli find --on AET@HOST:PORT [--patient-id X] [--patient-name X] [--modality XA]\n"
+    "usage: annulo-cli find --on AET@HOST:PORT | --dicomweb URL [--patient-id X] [--patient-name X] [--modality XA]\n"
     "                       [--date FROM-TO] [--accession X] [--study-uid UID] [--json]\n"
     "  --date  YYYYMMDD-YYYYMMDD; either side may be empty; --patient-name takes * and ?\n";
 
@@ -43,13 +44,24 @@ nlohmann::json matchJson(const StudyMatch& m) {
 int runFind(const std::vector<std::string>& argv) {
   quietNetworkLog();
   std::set<std::string> valued = kNodeOptions;
-  valued.insert({"--on", "--patient-id", "--patient-name", "--modality", "--date", "--accession", "--study-uid"});
+  valued.insert({"--on", "--dicomweb", "--patient-id", "--patient-name", "--modality", "--date", "--accession", "--study-uid"});
   auto args = parseArgs(argv, valued, {"--json"});
   if (!args) return usageError(args.message());
   if (!args->positional.empty()) return usageError("unexpected argument '" + args->positional[0] + "'");
-  if (!args->value("--on")) return usageError("--on AET@HOST:PORT is required");
-  auto node = nodeFromArgs(*args->value("--on"), *args);
-  if (!node) return usageError(node.message());
+  const auto web = args->value("--dicomweb");
+  if (!args->value("--on") == !web) return usageError("one of --on AET@HOST:PORT or --dicomweb URL is required");
+  std::string peer;
+  std::optional<PacsNode> node;
+  std::optional<DicomWebNode> webNode;
+  if (web) {
+    auto n = parseDicomWebNode(*web);
+    if (!n) return usageError(n.message());
+    webNode = *n, peer = describe(*n);
+  } else {
+    auto n = nodeFromArgs(*args->value("--on"), *args);
+    if (!n) return usageError(n.message());
+    node = *n, peer = describe(*n);
+  }
   StudyQuery q;
   q.patientId = args->value("--patient-id").value_or("");
   q.patientName = args->value("--patient-name").value_or("");
@@ -59,7 +71,8 @@ int runFind(const std::vector<std::string>& argv) {
   if (auto d = args->value("--date"))
     if (auto s = parseDateRange(*d, q); !s) return usageError(s.message());
 
-  auto matches = findStudies(*node, q);
+  // QIDO-RS (PS3.18 10.6) or C-FIND: the same query, the same matches.
+  auto matches = webNode ? qidoFindStudies(*webNode, q) : findStudies(*node, q);
   if (!matches) {
     std::cerr << "annulo-cli find: " << matches.message() << "\n";
     return kExitFailure;
@@ -67,10 +80,10 @@ int runFind(const std::vector<std::string>& argv) {
   if (args->has("--json")) {
     nlohmann::json j = nlohmann::json::array();
     for (const auto& m : *matches) j.push_back(matchJson(m));
-    std::cout << nlohmann::json({{"peer", describe(*node)}, {"studies", j}}).dump(2) << "\n";
+    std::cout << nlohmann::json({{"peer", peer}, {"studies", j}}).dump(2) << "\n";
     return kExitOk;
   }
-  std::cout << matches->size() << " stud" << (matches->size() == 1 ? "y" : "ies") << " on " << describe(*node) << "\n";
+  std::cout << matches->size() << " stud" << (matches->size() == 1 ? "y" : "ies") << " on " << peer << "\n";
   for (const auto& m : *matches)
     std::cout << "  " << m.studyInstanceUid << "  " << m.studyDate << "  " << m.patientName << " [" << m.patientId
               << "]  " << joined(m.modalities) << "  " << m.numberOfInstances << " instance(s)  "

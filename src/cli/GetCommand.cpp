@@ -5,12 +5,13 @@
 
 #include "Commands.h"
 #include "PacsNodeArg.h"
+#include "annulo/net/DicomWeb.h"
 #include "annulo/net/Retrieve.h"
 
 namespace annulo::cli {
 namespace {
 
-const char* kUsage = "usage: annulo-cli get STUDY_UID --from AET@HOST:PORT -o DIR [--json]\n";
+const char* kUsage = "usage: annulo-cli get STUDY_UID --from AET@HOST:PORT | --dicomweb URL -o DIR [--json]\n";
 
 int usageError(const std::string& why) {
   std::cerr << "annulo-cli get: " << why << "\n" << kUsage << kNodeOptionsUsage;
@@ -22,22 +23,33 @@ int usageError(const std::string& why) {
 int runGet(const std::vector<std::string>& argv) {
   quietNetworkLog();
   std::set<std::string> valued = kNodeOptions;
-  valued.insert({"--from", "-o"});
+  valued.insert({"--from", "--dicomweb", "-o"});
   auto args = parseArgs(argv, valued, {"--json"});
   if (!args) return usageError(args.message());
   if (args->positional.size() != 1) return usageError("expects one STUDY_UID");
-  if (!args->value("--from")) return usageError("--from AET@HOST:PORT is required");
+  const auto web = args->value("--dicomweb");
+  if (!args->value("--from") == !web) return usageError("one of --from AET@HOST:PORT or --dicomweb URL is required");
   if (!args->value("-o")) return usageError("-o DIR is required");
-  auto node = nodeFromArgs(*args->value("--from"), *args);
-  if (!node) return usageError(node.message());
-
-  auto r = retrieveStudy(*node, args->positional[0], *args->value("-o"));
+  std::string peer;
+  Result<RetrieveReport> r = makeError("no peer");
+  if (web) {
+    // WADO-RS (PS3.18 10.4): the study as multipart/related, one file per part.
+    auto node = parseDicomWebNode(*web);
+    if (!node) return usageError(node.message());
+    peer = describe(*node);
+    r = wadoRetrieveStudy(*node, args->positional[0], *args->value("-o"));
+  } else {
+    auto node = nodeFromArgs(*args->value("--from"), *args);
+    if (!node) return usageError(node.message());
+    peer = describe(*node);
+    r = retrieveStudy(*node, args->positional[0], *args->value("-o"));
+  }
   if (!r) {
     std::cerr << "annulo-cli get: " << r.message() << "\n";
     return kExitFailure;
   }
   if (args->has("--json")) {
-    nlohmann::json j = {{"peer", describe(*node)},  {"study_uid", args->positional[0]},
+    nlohmann::json j = {{"peer", peer},  {"study_uid", args->positional[0]},
                         {"folder", *args->value("-o")}, {"files", r->files},
                         {"completed", r->completed}, {"failed", r->failed},
                         {"warning", r->warning},    {"status", r->status},

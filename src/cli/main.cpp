@@ -39,6 +39,7 @@ void usage(std::ostream& out) {
          "  get STUDY_UID --from AET@HOST:PORT -o DIR [--json]  C-GET a study, one DIR/<SOPInstanceUID>.dcm each\n"
          "  run SCRIPT [--session-dir DIR]          replay a reading: open, segment, tear, export, send (one step a line)\n"
          "  (network commands also take --calling-ae AE (default ANNULO) and --timeout S)\n"
+         "  (find/get/send take --dicomweb URL instead of an AE node: QIDO-RS, WADO-RS, STOW-RS)\n"
          "PATH is a DICOM file, a folder (searched recursively) or a DICOMDIR.\n"
          "Exit status: 0 success, 1 nothing usable / failure, 2 usage error.\n";
 }

@@ -40,7 +40,7 @@ const std::vector<CodeEntry> kTable = {
   {"concept.clock",             "111014", "DCM", "Clockface or region", kDcm},
   {"concept.area",              "42798000", "SCT", "Area", "SNOMED CT; PS3.16 CID 7469 (DCMTK cmr/cid7469.h)"},
   {"concept.area",              "G-A16A", "SRT", "Area of defined region", "SNOMED-RT (retired; highdicom sample SR), import only", true},
-  {"concept.length",            "410668003", "SCT", "Length", "SNOMED CT; PS3.16 CID 7469; import only", true},
+  {"concept.length",            "410668003", "SCT", "Length", "SNOMED CT; PS3.16 CID 7469 (two-point lines, for Cornerstone3D's Length tool)"},
 
   // Procedure reported (TID 1500 row 4; CID 100 is extensible).
   {"procedure.annulogram",      "ANNULOGRAM", kPrivateScheme, "Annulogram (provocative discography)", kPrivate},

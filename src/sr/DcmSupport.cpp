@@ -26,6 +26,18 @@ std::string getString(DcmItem& item, const DcmTagKey& tag) {
 
 std::string decimalDs(double value) { return decimalString(value); }
 
+void writeEquipment(DcmItem& dataset) {
+  dataset.putAndInsertString(DCM_Manufacturer, kManufacturer);
+  dataset.putAndInsertString(DCM_ManufacturerModelName, kModelName);
+  dataset.putAndInsertString(DCM_DeviceSerialNumber, kDeviceSerialNumber);
+  dataset.putAndInsertString(DCM_SoftwareVersions, kSoftwareVersion);
+}
+
+std::string derivedSeriesNumber(int sourceSeriesNumber, DerivedRole role) {
+  const long base = sourceSeriesNumber > 0 && sourceSeriesNumber < 20000000 ? long(sourceSeriesNumber) * 100 : 0;
+  return std::to_string(base + 90 + int(role));
+}
+
 Status saveDicom(DcmFileFormat& file, const std::string& path) {
   OFCondition c = file.saveFile(path.c_str(), EXS_LittleEndianExplicit);
   if (c.bad()) return makeError("cannot write " + path + ": " + c.text());

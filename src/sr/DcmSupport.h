@@ -22,6 +22,20 @@ std::string getString(DcmItem& item, const DcmTagKey& tag);
 // DS text for a double (at most 16 characters, PS3.5 6.2).
 std::string decimalDs(double value);
 
+// General Equipment (PS3.3 C.7.5.1) of everything Annulo writes (SR, SEG, GSPS):
+// the equipment that made the object is Annulo, not the modality of the source.
+inline constexpr const char* kManufacturer = "Annulo";
+inline constexpr const char* kModelName = "annulo";
+inline constexpr const char* kDeviceSerialNumber = "1";
+inline constexpr const char* kSoftwareVersion = "0.1.0";
+void writeEquipment(DcmItem& dataset);
+
+// Series Number of a derived object: the source series' number x 100 + 90 + role
+// (1 SR, 2 SEG, 3 GSPS), so objects of different sources and kinds differ and
+// sort after their source (PS3.3 C.7.3.1: Series Number identifies the series).
+enum class DerivedRole { Report = 1, Segmentation = 2, PresentationState = 3 };
+std::string derivedSeriesNumber(int sourceSeriesNumber, DerivedRole role);
+
 // Writes the file (explicit VR little endian, meta header from the dataset).
 Status saveDicom(DcmFileFormat& file, const std::string& path);
 

@@ -8,10 +8,13 @@
 #include <dcmtk/dcmsr/dsrtcovl.h>
 
 #include <cmath>
+#include <set>
 
 #include "sr/Codes.h"
 #include "sr/SrValues.h"
 #include "sr/TearCodes.h"
+#include "sr/TearSummary.h"
+#include "sr/TrackingIdentifier.h"
 
 namespace annulo::sr {
 namespace {
@@ -33,13 +36,21 @@ class GroupReader {
     // The tracking identifier names the group in messages, wherever it is.
     for (Node* n : items)
       if (is(n->getConceptName(), "concept.tracking-identifier"))
-        if (auto s = stringValue(n)) tear_.id = *s;
+        if (auto s = stringValue(n)) {
+          const auto parsed = parseTrackingIdentifier(*s);
+          tear_.id = parsed.label;
+          toolType_ = parsed.toolType;
+        }
     if (!group->getObservationDateTime().empty()) {
       if (auto iso = dicomDateTimeToIso(str(group->getObservationDateTime())))
         tear_.observedAt = *iso;
       else
         note("Observation DateTime \"" + str(group->getObservationDateTime()) + "\" is not a valid DT");
     }
+    for (Node* n : items)
+      if (n->getValueType() == DSRTypes::VT_Num)
+        for (Node* child : childrenOf(n))
+          if (inferredGeometry(child)) inferred_.push_back(child), consumed_.insert(child);
     for (Node* n : items) item(n);
     finish();
     return tear_;
@@ -56,7 +67,7 @@ class GroupReader {
   }
   // The item and everything below it: nothing is dropped without a line.
   void unmapped(Node* n) const {
-    if (ctx_.unmapped) describeSubtree(n, prefix(), *ctx_.unmapped);
+    if (ctx_.unmapped) describeSubtree(n, prefix(), *ctx_.unmapped, &consumed_);
   }
   void unmappedChildren(Node* n) const {
     for (Node* child : childrenOf(n)) unmapped(child);
@@ -104,7 +115,7 @@ class GroupReader {
       geometry(n);
     } else if (key == "concept.source" || key == "concept.source-image") {
       if (expect(n, {DSRTypes::VT_Image})) sourceImage(n);
-    } else if (key == "concept.area" || key == "concept.referenced-segment") {
+    } else if (key == "concept.area" || key == "concept.referenced-segment" || key == "concept.length") {
       // Leak figures only for an annular tear: another tool's ROI area or tumour
       // segment is not a leak. Decided once the finding is known (finish()).
       deferred_.push_back(n);
@@ -132,7 +143,7 @@ class GroupReader {
       coded(n, [this](const std::string& k) { return assign(tear_.pain, painFromKey(k)); });
     } else if (key == "concept.comment") {
       if (expect(n, {DSRTypes::VT_Text})) {
-        tear_.comment = *stringValue(n);
+        comment_ = *stringValue(n);  // our summary is taken off once the coded fields are known (finish)
         unmappedChildren(n);
       }
     } else if (key == "container.catheter-plan") {
@@ -372,10 +383,19 @@ class GroupReader {
   void number(Node* n, const std::string& unit, std::optional<double>& field) {
     if (auto v = valueIn(n, unit)) {
       field = v;
-      unmappedChildren(n);
+      for (Node* child : childrenOf(n))
+        if (!inferredGeometry(child)) unmapped(child);
     } else {
       unmapped(n);
     }
+  }
+
+  // A measurement's INFERRED FROM SCOORD/SCOORD3D (TID 300): the group's own geometry
+  // repeated for readers that look there (see the writer). Taken as the geometry when
+  // the group has no other; a different region is a second geometry (unmapped).
+  static bool inferredGeometry(Node* n) {
+    return n->getRelationshipType() == DSRTypes::RT_inferredFrom &&
+           (n->getValueType() == DSRTypes::VT_SCoord || n->getValueType() == DSRTypes::VT_SCoord3D);
   }
 
   std::string calibration(Node* n) {
@@ -391,6 +411,7 @@ class GroupReader {
   std::string numCalibration(Node* n) {
     std::string cal;
     for (Node* child : childrenOf(n)) {
+      if (inferredGeometry(child)) continue;
       if (is(child->getConceptName(), "concept.calibration") &&
           (child->getValueType() == DSRTypes::VT_Code || child->getValueType() == DSRTypes::VT_Text))
         cal = calibration(child);
@@ -447,16 +468,61 @@ class GroupReader {
     tear_.catheter = plan;
   }
 
+  // Length of a two-point line: derived from the geometry (the writer adds it for
+  // Cornerstone3D's Length tool), so nothing to keep; on any other geometry it is unmapped.
+  void lineLength(Node* n) {
+    const TearGeometry& g = tear_.geometry;
+    const bool line = g.points.size() == 2 && (g.kind == GeometryKind::Polyline || g.kind == GeometryKind::Polyline3D);
+    if (!line || !numValue(n)) return unmapped(n);
+    numCalibration(n);
+  }
+
+  // Geometry only under a measurement (Cornerstone3D, dwv TID 1501 form): the first
+  // becomes the tear's; repeats of the group's geometry are dropped silently.
+  void inferredGeometries() {
+    for (Node* n : inferred_) {
+      if (!geometrySet_) {
+        geometry(n);
+        continue;
+      }
+      const GroupReadContext quiet{};
+      GroupReader other(label_, quiet);
+      other.geometry(n);
+      const TearGeometry& a = other.tear_.geometry;
+      const TearGeometry& g = tear_.geometry;
+      bool same = a.kind == g.kind && a.points.size() == g.points.size() && a.image.sopInstanceUid == g.image.sopInstanceUid;
+      for (std::size_t i = 0; same && i < a.points.size(); ++i)
+        for (int k = 0; k < 3; ++k) same = same && std::abs(a.points[i][k] - g.points[i][k]) < 1e-3;
+      if (!same) unmapped(n);
+    }
+  }
+
+  // Cornerstone3D's ArrowAnnotate stores the arrow as a two-point line, head first (its
+  // reader sets arrowFirst): the model keeps the head as a point; the tail is reported.
+  void arrow() {
+    TearGeometry& g = tear_.geometry;
+    if (toolType_ != "ArrowAnnotate" || g.kind != GeometryKind::Polyline || g.points.size() != 2) return;
+    note("ArrowAnnotate imported as a point at its head; tail at (" + std::to_string(g.points[1][0]) + ", " +
+         std::to_string(g.points[1][1]) + ") px not kept");
+    g.kind = GeometryKind::Point;
+    g.points.resize(1);
+  }
+
   void finish() {
+    inferredGeometries();
     for (Node* n : deferred_) {
       if (!isTear_) {
         unmapped(n);
       } else if (is(n->getConceptName(), "concept.area")) {
         if (expect(n, {DSRTypes::VT_Num})) area(n);
+      } else if (is(n->getConceptName(), "concept.length")) {
+        lineLength(n);
       } else if (expect(n, {DSRTypes::VT_Image})) {
         segmentation(n);
       }
     }
+    if (!comment_.empty()) tear_.comment = isTear_ ? readerComment(tear_, comment_) : comment_;
+    arrow();
     if (!geometrySet_) warn("has no SCOORD/SCOORD3D geometry: the tear has no position");
     if (!isTear_)
       warn(
@@ -468,6 +534,10 @@ class GroupReader {
   const GroupReadContext& ctx_;
   TearAnnotation tear_;
   std::vector<Node*> deferred_;
+  std::vector<Node*> inferred_;
+  std::set<const Node*> consumed_;  // imported as geometry: not described as unmapped
+  std::string comment_;
+  std::string toolType_;  // Cornerstone3D tool named by the tracking identifier, if any
   bool geometrySet_ = false;
   bool isTear_ = false;
 };

@@ -9,10 +9,13 @@
 #include <dcmtk/dcmsr/dsrtcovl.h>
 
 #include <cmath>
+#include <utility>
 
 #include "sr/Codes.h"
 #include "sr/SrValues.h"
 #include "sr/TearCodes.h"
+#include "sr/TearSummary.h"
+#include "sr/TrackingIdentifier.h"
 
 namespace annulo::sr {
 namespace {
@@ -114,9 +117,9 @@ bool addSelectedFrom(ContentBuilder& b, const ImageReference& image, int frame) 
   return ok;
 }
 
-bool addScoord(ContentBuilder& b, const DSRCodedEntryValue& concept, DSRTypes::E_GraphicType type,
-               const std::vector<std::array<double, 3>>& points, bool close, const ImageReference& image) {
-  if (!b.add(kContains, DSRTypes::VT_SCoord, concept)) return false;
+// The value of the SCOORD just added, and its SELECTED FROM image.
+bool fillScoord(ContentBuilder& b, DSRTypes::E_GraphicType type, const std::vector<std::array<double, 3>>& points,
+                bool close, const ImageReference& image) {
   DSRSpatialCoordinatesValue* value = b.item().getSpatialCoordinatesPtr();
   if (!value) return b.check(SR_EC_InvalidValue, "spatial coordinates");
   if (!b.check(value->setGraphicType(type), "graphic type")) return false;
@@ -125,8 +128,12 @@ bool addScoord(ContentBuilder& b, const DSRCodedEntryValue& concept, DSRTypes::E
   return addSelectedFrom(b, image, image.frameNumber);
 }
 
-bool addScoord3D(ContentBuilder& b, const TearGeometry& g) {
-  if (!b.add(kContains, DSRTypes::VT_SCoord3D, coded("concept.image-region"))) return false;
+bool addScoord(ContentBuilder& b, const DSRCodedEntryValue& concept, DSRTypes::E_GraphicType type,
+               const std::vector<std::array<double, 3>>& points, bool close, const ImageReference& image) {
+  return b.add(kContains, DSRTypes::VT_SCoord, concept) && fillScoord(b, type, points, close, image);
+}
+
+bool fillScoord3D(ContentBuilder& b, const TearGeometry& g) {
   DSRSpatialCoordinates3DValue* value = b.item().getSpatialCoordinates3DPtr();
   if (!value) return b.check(SR_EC_InvalidValue, "3D spatial coordinates");
   const auto type = g.kind == GeometryKind::Point3D ? DSRTypes::GT3_Point : DSRTypes::GT3_Polyline;
@@ -134,6 +141,11 @@ bool addScoord3D(ContentBuilder& b, const TearGeometry& g) {
       !b.check(value->setFrameOfReferenceUID(g.frameOfReferenceUid.c_str()), "frame of reference UID"))
     return false;
   for (const auto& p : g.points) value->getGraphicDataList().addItem(float(p[0]), float(p[1]), float(p[2]));
+  return true;
+}
+
+bool addScoord3D(ContentBuilder& b, const TearGeometry& g) {
+  if (!b.add(kContains, DSRTypes::VT_SCoord3D, coded("concept.image-region")) || !fillScoord3D(b, g)) return false;
   // SCOORD3D has no SELECTED FROM; the image it was marked on is a sibling
   // IMAGE "Source" (TID 1501 row 'Source').
   if (g.image.sopInstanceUid.empty()) return true;
@@ -158,12 +170,38 @@ bool addGeometry(ContentBuilder& b, const TearGeometry& g) {
   return false;
 }
 
-bool addNum(ContentBuilder& b, RT rel, const DSRCodedEntryValue& concept, double value, const char* unitKey) {
+// The tear's geometry again, as the region a measurement was INFERRED FROM (TID 300 row
+// 'INFERRED FROM' / TID 320): web viewers (Cornerstone3D's adapters, dwv in TID 1501 form)
+// find a group's coordinates under its first measurement, not beside it. Unnamed: the
+// group-level "Image Region" stays the one named region (TID 1410 form, read by dwv and us).
+bool addInferredGeometry(ContentBuilder& b, const TearGeometry& g) {
+  b.enter();
+  bool ok;
+  switch (g.kind) {
+    case GeometryKind::Point:
+    case GeometryKind::Polyline:
+    case GeometryKind::Polygon: {
+      const auto type = g.kind == GeometryKind::Point ? DSRTypes::GT_Point : DSRTypes::GT_Polyline;
+      ok = b.addUnnamed(DSRTypes::RT_inferredFrom, DSRTypes::VT_SCoord) &&
+           fillScoord(b, type, g.points, g.kind == GeometryKind::Polygon, g.image);
+      break;
+    }
+    default:
+      ok = b.addUnnamed(DSRTypes::RT_inferredFrom, DSRTypes::VT_SCoord3D) && fillScoord3D(b, g);
+  }
+  b.leave();
+  return ok;
+}
+
+// `inferredFrom`: the geometry the value is INFERRED FROM (nullptr: none).
+bool addNum(ContentBuilder& b, RT rel, const DSRCodedEntryValue& concept, double value, const char* unitKey,
+            const TearGeometry* inferredFrom = nullptr) {
   if (!b.add(rel, DSRTypes::VT_Num, concept)) return false;
   DSRNumericMeasurementValue num(decimalString(value).c_str(), coded(unitKey));
   // Floating Point Value (0040,A161) keeps the exact double (PS3.3 C.18.1.2).
   if (!b.check(num.setFloatingPointRepresentation(value), "floating point value")) return false;
-  return b.check(b.item().setNumericValue(num), "numeric value");
+  if (!b.check(b.item().setNumericValue(num), "numeric value")) return false;
+  return !inferredFrom || addInferredGeometry(b, *inferredFrom);
 }
 
 // The plane a length or area was measured in (model token, see SrValues.h):
@@ -198,13 +236,48 @@ bool addLeakOnset(ContentBuilder& b, const TearAnnotation& tear, const LeakFigur
   return addSelectedFrom(b, image, *leak.onsetFrame);
 }
 
+// The SEG a tear's leak figures come from: its own, else the one exported with
+// this report when the tear has leak figures and lies on the SEG's source series.
+// Tears without figures (or on another series, e.g. MR) reference no segment.
+std::string linkedSegmentation(const TearAnnotation& tear, const GroupContext& ctx) {
+  if (!tear.leakFigures) return {};
+  if (!tear.leakFigures->segmentationSopInstanceUid.empty()) return tear.leakFigures->segmentationSopInstanceUid;
+  if (!ctx.seg.sourceSeriesInstanceUid.empty() &&
+      ctx.seg.sourceSeriesInstanceUid != tear.geometry.image.seriesInstanceUid)
+    return {};
+  return ctx.seg.sopInstanceUid;
+}
+
+// Length (TID 300) of a two-point line, which Cornerstone3D's Length tool needs as its
+// measurement: in the image's calibration for 2D, in patient mm for 3D. Derived from the
+// geometry, so the model keeps no copy (import recognises and skips it).
+bool addLineLength(ContentBuilder& b, const TearAnnotation& tear, const GroupContext& ctx) {
+  const TearGeometry& g = tear.geometry;
+  if (g.points.size() != 2 || (g.kind != GeometryKind::Polyline && g.kind != GeometryKind::Polyline3D)) return true;
+  const auto& p = g.points[0];
+  const auto& q = g.points[1];
+  double length;
+  std::string calibration;
+  if (g.is3D()) {
+    length = std::sqrt(std::pow(q[0] - p[0], 2) + std::pow(q[1] - p[1], 2) + std::pow(q[2] - p[2], 2));
+  } else {
+    const IndexedImage* image = ctx.index->find(g.image.sopInstanceUid);
+    const Vec3& spacing = image->series->spacing;
+    length = std::hypot((q[0] - p[0]) * spacing[0], (q[1] - p[1]) * spacing[1]);
+    calibration = calibrationName(image->series->calibration.kind);
+  }
+  return addNum(b, kContains, coded("concept.length"), length, "unit.mm", &g) && addCalibration(b, calibration);
+}
+
 bool addLeakFigures(ContentBuilder& b, const TearAnnotation& tear, const GroupContext& ctx) {
-  const std::string segUid = tear.leakFigures && !tear.leakFigures->segmentationSopInstanceUid.empty()
-                                 ? tear.leakFigures->segmentationSopInstanceUid
-                                 : ctx.seg.sopInstanceUid;
+  const std::string segUid = linkedSegmentation(tear, ctx);
+  // Only the first measurement needs the geometry below it (what the readers look at).
+  bool inferred = tear.geometry.points.size() == 2 && (tear.geometry.kind == GeometryKind::Polyline ||
+                                                        tear.geometry.kind == GeometryKind::Polyline3D);
+  auto inferFrom = [&]() -> const TearGeometry* { return std::exchange(inferred, true) ? nullptr : &tear.geometry; };
   if (tear.leakFigures) {
     const LeakFigures& leak = *tear.leakFigures;
-    if (leak.areaMm2 && !(addNum(b, kContains, coded("concept.area"), *leak.areaMm2, "unit.mm2") &&
+    if (leak.areaMm2 && !(addNum(b, kContains, coded("concept.area"), *leak.areaMm2, "unit.mm2", inferFrom()) &&
                           addCalibration(b, leak.calibration)))
       return false;
     if (leak.calibration.size() && !leak.areaMm2) {
@@ -215,10 +288,12 @@ bool addLeakFigures(ContentBuilder& b, const TearAnnotation& tear, const GroupCo
         return false;
       }
     }
-    if (leak.onsetMs && !addNum(b, kContains, coded("concept.leak-onset-time"), *leak.onsetMs, "unit.ms")) return false;
+    if (leak.onsetMs &&
+        !addNum(b, kContains, coded("concept.leak-onset-time"), *leak.onsetMs, "unit.ms", inferFrom()))
+      return false;
     if (!addLeakOnset(b, tear, leak, ctx)) return false;
     if (leak.exitDirectionDeg &&
-        !addNum(b, kContains, coded("concept.leak-exit-direction"), *leak.exitDirectionDeg, "unit.deg"))
+        !addNum(b, kContains, coded("concept.leak-exit-direction"), *leak.exitDirectionDeg, "unit.deg", inferFrom()))
       return false;
   }
   if (segUid.empty()) return true;
@@ -238,13 +313,16 @@ bool addLeakFigures(ContentBuilder& b, const TearAnnotation& tear, const GroupCo
          b.check(b.item().setStringValue(segUid.c_str()), "segmentation UID");
 }
 
+// Unset values are left out: an unassessed leak pattern is not "no contrast leak",
+// an untested pain response is not recorded (absent on import = not assessed / not tested).
 bool addQualitative(ContentBuilder& b, const TearAnnotation& tear) {
   if (!addCode(b, kContains, "concept.tear-type", key(tear.type))) return false;
   if (!addCode(b, kContains, "concept.dallas-grade", gradeKey(tear.grade))) return false;
   if (tear.clock && !addCode(b, kContains, "concept.clock", clockKey(*tear.clock))) return false;
   if (tear.zone && !addCode(b, kContains, "concept.zone", key(*tear.zone))) return false;
-  if (!addCode(b, kContains, "concept.leak-pattern", key(tear.leak))) return false;
-  return addCode(b, kContains, "concept.pain-response", key(tear.pain));
+  if (tear.leak != LeakPattern::NotAssessed && !addCode(b, kContains, "concept.leak-pattern", key(tear.leak)))
+    return false;
+  return tear.pain == PainResponse::NotTested || addCode(b, kContains, "concept.pain-response", key(tear.pain));
 }
 
 bool addCatheter(ContentBuilder& b, const TearAnnotation& tear) {
@@ -265,8 +343,10 @@ bool addCatheter(ContentBuilder& b, const TearAnnotation& tear) {
 }
 
 bool addObservationContext(ContentBuilder& b, const TearAnnotation& tear) {
-  // TID 1501 row 2-3 (TID 4108 tracking identifier and UID).
-  if (!tear.id.empty() && !addText(b, kObsContext, "concept.tracking-identifier", tear.id)) return false;
+  // TID 1501 row 2-3 (TID 4108 tracking identifier and UID); the identifier names the
+  // Cornerstone3D tool for the geometry and ends with our label (TrackingIdentifier.h).
+  if (!addText(b, kObsContext, "concept.tracking-identifier", trackingIdentifierText(tear.geometry, tear.id)))
+    return false;
   if (!tear.trackingUid.empty() && !(b.add(kObsContext, DSRTypes::VT_UIDRef, coded("concept.tracking-uid")) &&
                                      b.check(b.item().setStringValue(tear.trackingUid.c_str()), "tracking UID")))
     return false;
@@ -340,8 +420,8 @@ Status writeMeasurementGroup(ContentBuilder& b, const TearAnnotation& tear, cons
       (!observedAtAsText || addText(b, kObsContext, "concept.observed-at", tear.observedAt)) &&
       addCode(b, kContains, coded("concept.finding"), coded("finding.annular-tear")) &&
       (tear.level.empty() || addCode(b, kConceptMod, coded("concept.finding-site"), discLevelCode(tear.level))) &&
-      addGeometry(b, tear.geometry) && addLeakFigures(b, tear, ctx) && addQualitative(b, tear) &&
-      (tear.comment.empty() || addText(b, kContains, "concept.comment", tear.comment)) && addCatheter(b, tear);
+      addGeometry(b, tear.geometry) && addLineLength(b, tear, ctx) && addLeakFigures(b, tear, ctx) &&
+      addQualitative(b, tear) && addText(b, kContains, "concept.comment", commentText(tear)) && addCatheter(b, tear);
   b.leave();
   if (!ok || !b.ok()) return makeError(tearName(tear) + ": " + b.status().message());
   return {};

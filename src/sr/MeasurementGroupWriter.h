@@ -17,7 +17,8 @@ struct SegmentationReference {
   std::string sopInstanceUid;
   std::string seriesInstanceUid;
   std::string studyInstanceUid;
-  int leakSegmentNumber = 2;  // "contrast leak"
+  std::string sourceSeriesInstanceUid;  // the series segmented (empty: not known)
+  int leakSegmentNumber = 2;            // "contrast leak"
 };
 
 struct GroupContext {

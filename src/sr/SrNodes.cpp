@@ -104,10 +104,12 @@ std::string describeNode(Node* node) {
   return text + " = " + summary(node);
 }
 
-void describeSubtree(Node* node, const std::string& prefix, std::vector<std::string>& out) {
+void describeSubtree(Node* node, const std::string& prefix, std::vector<std::string>& out,
+                     const std::set<const Node*>* skip) {
   out.push_back(prefix + describeNode(node));
   const std::string inside = prefix + "(in \"" + node->getConceptName().getCodeMeaning().c_str() + "\") ";
-  for (Node* child : childrenOf(node)) describeSubtree(child, inside, out);
+  for (Node* child : childrenOf(node))
+    if (!skip || !skip->count(child)) describeSubtree(child, inside, out, skip);
 }
 
 }  // namespace annulo::sr

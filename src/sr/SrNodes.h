@@ -7,6 +7,7 @@
 #include <dcmtk/dcmsr/dsrdoctn.h>
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,8 @@ const char* valueTypeName(const Node* node);
 
 // describeNode() of `node` and of every item below it, each line starting
 // with `prefix`; descendants also name the item they are in.
-void describeSubtree(Node* node, const std::string& prefix, std::vector<std::string>& out);
+// `skip`: descendants already imported elsewhere (not described again).
+void describeSubtree(Node* node, const std::string& prefix, std::vector<std::string>& out,
+                     const std::set<const Node*>* skip = nullptr);
 
 }  // namespace annulo::sr

@@ -41,6 +41,28 @@ void collectEvidence(DSRSOPInstanceReferenceList& list, std::map<std::string, sr
   } while (list.gotoNextItem().good());
 }
 
+// dwv (0.36) writes an IMAGE item's frame as Referenced Frame Number (0008,1160)
+// on the content item itself; PS3.3 Table C.18.4-1 puts it inside Referenced SOP
+// Sequence, the only place DCMTK reads. Moved there (when that place is empty)
+// so dwv's reports keep their frames. Returns how many were moved.
+int adoptItemLevelFrameNumbers(DcmItem& item) {
+  int moved = 0;
+  DcmSequenceOfItems* content = nullptr;
+  if (item.findAndGetSequence(DCM_ContentSequence, content).bad() || !content) return 0;
+  for (unsigned long i = 0; i < content->card(); ++i) {
+    DcmItem* child = content->getItem(i);
+    DcmItem* sop = nullptr;
+    if (child->tagExists(DCM_ReferencedFrameNumber) &&
+        child->findAndGetSequenceItem(DCM_ReferencedSOPSequence, sop, 0).good() && sop &&
+        !sop->tagExists(DCM_ReferencedFrameNumber)) {
+      sr::copyElement(*child, *sop, DCM_ReferencedFrameNumber);
+      ++moved;
+    }
+    moved += adoptItemLevelFrameNumbers(*child);
+  }
+  return moved;
+}
+
 // Reads the content tree strictly; when that fails, once more accepting
 // invalid items (the problem becomes a warning), else the error.
 Status readDocument(DSRDocument& doc, DcmDataset& dataset, const std::string& path,
@@ -139,6 +161,10 @@ Result<SrImport> importSr(const std::string& path, const SrImportOptions& option
                      (name ? std::string(name) + " " : std::string()) + out.sopClassUid + ")");
   }
 
+  if (const int moved = adoptItemLevelFrameNumbers(dataset))
+    out.warnings.push_back(path + ": " + std::to_string(moved) +
+                           " image reference(s) give their frame outside Referenced SOP Sequence (as dwv writes); "
+                           "read from there");
   DSRDocument doc;
   if (Status s = readDocument(doc, dataset, path, out.warnings); !s) return s.error();
   out.sopInstanceUid = sr::getString(dataset, DCM_SOPInstanceUID);

@@ -115,15 +115,15 @@ Status addImageLibrary(TID1500_MeasurementReport& report, const std::vector<Refe
 
 Status addObserver(TID1500_MeasurementReport& report, const std::string& name) {
   TID1001_ObservationContext& context = report.getObservationContext();
-  // TID 1001 -> TID 1002: the person who read the study; without one, Annulo as the device observer.
-  OFCondition c = name.empty() ? context.addDeviceObserver(makeUuidUid().c_str(), "Annulo")
-                               : context.addPersonObserver(name.c_str());
-  if (c.bad()) return sr::dcmError("adding observer '" + name + "'", c);
+  // TID 1001 -> TID 1002: the person who read the study signs the report.
+  OFCondition c = context.addPersonObserver(name.c_str());
+  if (c.bad()) return sr::dcmError("adding person observer '" + name + "'", c);
   return {};
 }
 
 // TID 1002 person observer of the report: the one asked for, else the
-// session's, else the one reader who marked every tear; none: device observer.
+// session's, else the one reader who marked every tear; none: empty (the
+// caller signs as kUnknownReader and warns).
 std::string reportObserver(const Session& session, const SrExportOptions& options) {
   if (!options.observerName.empty()) return options.observerName;
   if (!session.observer.empty()) return session.observer;
@@ -192,17 +192,24 @@ Status writeProvocation(DSRDocument& doc, const std::vector<ProvocationLevel>& l
   return sr::writeProvocationGroups(builder, levels, tears);
 }
 
-void copyEquipment(const DcmDataset& source, DcmDataset& target) {
-  // General Equipment Module (PS3.3 C.7.5.1), copied from the source images.
-  static const DcmTagKey kTags[] = {DCM_Manufacturer,
-                                    DCM_InstitutionName,
-                                    DCM_InstitutionAddress,
-                                    DCM_StationName,
-                                    DCM_InstitutionalDepartmentName,
-                                    DCM_ManufacturerModelName,
-                                    DCM_DeviceSerialNumber,
-                                    DCM_SoftwareVersions};
-  for (const DcmTagKey& tag : kTags) sr::copyElement(source, target, tag);
+// dwv 0.36 reads an IMAGE content item's frame from Referenced Frame Number
+// (0008,1160) in the content item itself, not inside Referenced SOP Sequence
+// (0008,1199) where PS3.3 C.18.3.1 (Image Reference Macro, Table C.18.4-1)
+// puts it. The standard's place stays the truth (DCMTK, pydicom, Cornerstone3D
+// read it there); the copy beside it is ignored by them and lets dwv keep frames.
+void mirrorFrameNumbers(DcmItem& item) {
+  DcmSequenceOfItems* content = nullptr;
+  if (item.findAndGetSequence(DCM_ContentSequence, content).bad() || !content) return;
+  for (unsigned long i = 0; i < content->card(); ++i) {
+    DcmItem* child = content->getItem(i);
+    OFString valueType;
+    if (child->findAndGetOFString(DCM_ValueType, valueType).good() && valueType == "IMAGE") {
+      DcmItem* sop = nullptr;
+      if (child->findAndGetSequenceItem(DCM_ReferencedSOPSequence, sop, 0).good() && sop)
+        sr::copyElement(*sop, *child, DCM_ReferencedFrameNumber);
+    }
+    mirrorFrameNumbers(*child);
+  }
 }
 
 }  // namespace
@@ -244,7 +251,12 @@ Result<ExportedObject> exportSr(const Session& session, const std::vector<const 
   if (procedureSeries.empty()) procedureSeries.push_back(primary);
 
   TID1500_MeasurementReport report(CID7021_MeasurementReportDocumentTitles::ImagingMeasurementReport);
-  const std::string observer = reportObserver(session, options);
+  std::string observer = reportObserver(session, options);
+  if (observer.empty()) {
+    observer = kUnknownReader;
+    out.warnings.push_back("no reader name (session, tears or --observer): the report is signed " +
+                           std::string(kUnknownReader));
+  }
   if (Status s = buildSkeleton(report, observer, images, procedureSeries); !s) return fail(s.message());
 
   DSRDocument doc;
@@ -261,6 +273,7 @@ Result<ExportedObject> exportSr(const Session& session, const std::vector<const 
   context.seg.sopInstanceUid = options.segSopInstanceUid;
   context.seg.seriesInstanceUid = options.segSeriesInstanceUid;
   context.seg.studyInstanceUid = primary->study.instanceUid;
+  context.seg.sourceSeriesInstanceUid = options.segSourceSeriesInstanceUid;
   if (Status s = writeGroups(doc, tears, context); !s) return fail(s.message());
   if (Status s = writeProvocation(doc, *provocation, tears); !s) return fail(s.message());
 
@@ -269,7 +282,7 @@ Result<ExportedObject> exportSr(const Session& session, const std::vector<const 
   if ((c = doc.readStudyData(header)).bad()) return fail("copying patient and study: " + std::string(c.text()));
   doc.setSpecificCharacterSetType(DSRTypes::CS_UTF8);  // our free text is UTF-8 whatever the source used
   doc.setSeriesDescription(options.seriesDescription.c_str());
-  doc.setSeriesNumber("900");
+  doc.setSeriesNumber(sr::derivedSeriesNumber(primary->series.number, sr::DerivedRole::Report).c_str());
   doc.setInstanceNumber("1");
   if (Status s = addEvidence(doc, images, context.seg); !s) return fail(s.message());
   if (Status s = addCodingScheme(doc); !s) return fail(s.message());
@@ -278,7 +291,8 @@ Result<ExportedObject> exportSr(const Session& session, const std::vector<const 
   DcmFileFormat file;
   DcmDataset& dataset = *file.getDataset();
   if ((c = doc.write(dataset)).bad()) return fail("writing the SR dataset: " + std::string(c.text()));
-  copyEquipment(header, dataset);
+  sr::writeEquipment(dataset);
+  mirrorFrameNumbers(dataset);
   // Fresh UIDs under 2.25 (PS3.5 B.2) for the new series and instance.
   out.seriesInstanceUid = makeUuidUid();
   out.sopInstanceUid = makeUuidUid();

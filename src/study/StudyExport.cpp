@@ -88,6 +88,7 @@ void writeSegs(Run& run, SrExportOptions& srOptions) {
     if (r && srOptions.segSopInstanceUid.empty()) {
       srOptions.segSopInstanceUid = r->sopInstanceUid;
       srOptions.segSeriesInstanceUid = r->seriesInstanceUid;
+      srOptions.segSourceSeriesInstanceUid = seg.series->series.instanceUid;  // only its tears reference the SEG
     }
     run.keep(std::move(r), "SEG of series " + seg.series->series.instanceUid);
     run.step();

@@ -132,7 +132,7 @@ Status applyPair(const std::string& k, const std::string& v, TearSpec& r) {
     if (!n) return n.error();
     if (k == "grade") t.grade = *n;
     if (k == "clock") t.clock = *n;
-    if (k == "frame") r.frame = *n;
+    if (k == "frame") r.frame = *n, r.frameGiven = true;
     if (k == "onset-frame") leak().onsetFrame = *n;
   } else if (k == "comment") {
     t.comment = v;
@@ -199,13 +199,15 @@ Status resolveTearSpec(TearSpec& r, const std::vector<Series>& series) {
   if (g.is3D()) {
     if (s.series.frameOfReferenceUid.empty()) return makeError("3D geometry needs a series with a frame of reference");
     g.frameOfReferenceUid = s.series.frameOfReferenceUid;
-    return {};
+    if (!r.frameGiven) return {};
   }
   if (std::size_t(r.frame) > s.sliceCount())
     return makeError("frame " + std::to_string(r.frame) + " out of range 1.." + std::to_string(s.sliceCount()));
   const SliceInfo& slice = s.slices[std::size_t(r.frame - 1)];
   g.image = {slice.sopClassUid, slice.sopInstanceUid, s.series.instanceUid, s.study.instanceUid,
              s.multiFrame ? slice.frameNumber : 0};
+  // 3D points are in patient mm: the slice is their source image (TID 1501 'Source'), no pixel check.
+  if (g.is3D()) return {};
   for (const auto& p : g.points)
     if (p[0] < -0.5 || p[1] < -0.5 || p[0] > s.columns - 0.5 || p[1] > s.rows - 0.5)
       return makeError("point " + std::to_string(p[0]) + "," + std::to_string(p[1]) + " lies outside the " +

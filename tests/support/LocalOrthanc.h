@@ -66,9 +66,10 @@ class LocalOrthanc {
               {"HttpPort", httpPort_},
               {"RemoteAccessAllowed", false},
               {"AuthenticationEnabled", false},
-              {"Plugins", nlohmann::json::array()},
               {"SaveJobs", false},
               {"StorageCompression", false}});
+    // No plugins unless the caller asks for some (e.g. the DICOMweb plugin).
+    if (!extra.contains("Plugins")) c["Plugins"] = nlohmann::json::array();
     std::ofstream(dir_ / "orthanc.json") << c.dump(2);
     const std::string config = (dir_ / "orthanc.json").string(), log = (dir_ / "orthanc.log").string();
     pid_ = fork();

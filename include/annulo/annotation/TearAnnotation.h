@@ -20,7 +20,9 @@ enum class SpinalZone {
   ExtraforaminalLeft,
   ExtraforaminalRight
 };
-enum class LeakPattern { None, Epidural, Foraminal, FarLateral, Endplate };
+// NotAssessed: nobody said (the default); None is the finding "no contrast leak".
+// An SR leaves an unassessed pattern out rather than recording a negative.
+enum class LeakPattern { None, Epidural, Foraminal, FarLateral, Endplate, NotAssessed };
 enum class PainResponse { NotTested, Concordant, Discordant, None };
 
 enum class GeometryKind {
@@ -75,7 +77,7 @@ struct TearAnnotation {
   int grade = 0;            // modified Dallas 0-5
   std::optional<int> clock; // 1-12, axial view
   std::optional<SpinalZone> zone;
-  LeakPattern leak = LeakPattern::None;
+  LeakPattern leak = LeakPattern::NotAssessed;
   PainResponse pain = PainResponse::NotTested;
   std::string comment;
   std::string observer;

@@ -17,14 +17,21 @@ namespace annulo {
 
 struct SrExportOptions {
   // TID 1002 person observer of the report; falls back to the session's, then
-  // to the one reader of all tears; with none, Annulo is the device observer.
+  // to the one reader of all tears. The report is never signed by nobody: with
+  // none it says "UNKNOWN^READER" and the export returns a warning saying so.
   std::string observerName;
   std::string seriesDescription = "Annulo annular tear report";
-  // When a SEG was written, every measurement group references its "contrast
-  // leak" segment. Both UIDs are needed: the SEG is listed in the evidence.
+  // When a SEG was written, the groups of tears with leak figures reference its
+  // "contrast leak" segment. Both UIDs are needed: the SEG is listed in the evidence.
   std::string segSopInstanceUid;
   std::string segSeriesInstanceUid;
+  // The series the SEG segments: only tears with leak figures on it reference
+  // the leak segment (empty: every tear with leak figures does).
+  std::string segSourceSeriesInstanceUid;
 };
+
+// The person observer written when no reader name is known (PS3.5 PN form).
+inline constexpr const char* kUnknownReader = "UNKNOWN^READER";
 
 struct ExportedObject {
   std::string path;
@@ -38,13 +45,14 @@ struct ExportedObject {
 // (Finding Site = the disc), with the computed and final classification, the
 // criteria version and the tracking UIDs of that level's tears; the images of
 // each injection must be in `sources` as well.
-// `sources` are the loaded series the tears reference (patient, study and
-// equipment modules are copied from them; every reference must resolve).
+// `sources` are the loaded series the tears reference (patient and study are
+// copied from them, equipment is Annulo; every reference must resolve).
 // Tear image references given only by SOP Instance UID are completed from the
-// sources; a leak area or catheter length without a calibration gets the
-// calibration of its image's series (Series::calibration). Errors (nothing is
-// written): an image not in `sources`, a multi-frame reference without a valid
-// frame, 3D geometry without frame of reference, images of another patient.
+// sources (3D tears keep the image they were marked on as their source); a leak
+// area or catheter length without a calibration gets the calibration of its
+// image's series (Series::calibration). Errors (nothing is written): an image
+// not in `sources`, a multi-frame reference without a valid frame, 3D geometry
+// without frame of reference, images of another patient.
 // SR, SEG and GSPS get new 2.25 UIDs (PS3.5 B.2); all files are little endian explicit.
 Result<ExportedObject> exportSr(const Session& session, const std::vector<const Series*>& sources,
                                 const std::string& path, const SrExportOptions& options = {});
@@ -52,7 +60,9 @@ Result<ExportedObject> exportSr(const Session& session, const std::vector<const 
 // labels: columns x rows x frames of `source`, 0 background, 1 intradiscal
 // contrast, 2 leak. Writes a binary SEG with those two segments, one SEG frame
 // per non-empty (segment, source frame), each referencing its source frame.
-// A source without Frame of Reference (XA) gives a SEG without one.
+// Plane orientation and pixel measures are always written (a projection gets the
+// detector plane 1\0\0\0\1\0). A source without Frame of Reference (XA) gives a
+// SEG without one; an XA that has one keeps it, with a plane position per frame.
 Result<ExportedObject> exportSeg(const Series& source, const std::vector<std::uint8_t>& labels,
                                  const std::string& path);
 
