@@ -34,6 +34,8 @@ void usage(std::ostream& out) {
          "  find --on AET@HOST:PORT [--patient-id X] [--patient-name X] [--modality XA] [--date FROM-TO] [--json]\n"
          "                                          C-FIND studies (study root)\n"
          "  get STUDY_UID --from AET@HOST:PORT -o DIR [--json]  C-GET a study, one DIR/<SOPInstanceUID>.dcm each\n"
+         "  deidentify IN -o OUT [--pseudonym NAME] [--id ID] [--keep dates-shifted|patient-characteristics|descriptors]\n"
+         "             [--key FILE] [--uid-map FILE] [--blank X,Y,W,H]...  PS3.15 Basic Profile de-identification\n"
          "  (network commands also take --calling-ae AE (default ANNULO) and --timeout S)\n"
          "PATH is a DICOM file, a folder (searched recursively) or a DICOMDIR.\n"
          "Exit status: 0 success, 1 nothing usable / failure, 2 usage error.\n";
@@ -54,7 +56,8 @@ int main(int argc, char** argv) {
       {"annotate", runAnnotate},         {"export-sr", runExportSr}, {"show-sr", runShowSr},
       {"segment", runSegment},           {"segment-report", runSegmentReport}, {"filter", runFilter},
       {"hiz", runHiz},                   {"echo", runEcho},          {"send", runSend},
-      {"find", runFind},                 {"get", runGet}};
+      {"find", runFind},                 {"get", runGet},
+      {"deidentify", runDeidentify}};
   if (command == "-h" || command == "--help" || command == "help") {
     usage(std::cout);
     return kExitOk;
