@@ -76,6 +76,8 @@ int iodRequirement(std::uint16_t group, std::uint16_t element, const IodContext&
   if (t == tag(0x0008, 0x002A)) return c.functionalGroups ? 1 : 3;
   // Enhanced General Equipment (C.7.5.2, SEG and enhanced IODs): Device Serial Number Type 1.
   if (t == tag(0x0018, 0x1000)) return (c.functionalGroups || c.sopClassUid == "1.2.840.10008.5.1.4.1.1.66.4") ? 1 : 3;
+  // SR Document Series (C.17.1): Referenced Performed Procedure Step Sequence Type 2.
+  if (t == tag(0x0008, 0x1111) && isSr(c)) return 2;
   if (isPresentationState(c)) {  // Presentation State Identification, C.11.10
     if (t == tag(0x0070, 0x0082) || t == tag(0x0070, 0x0083)) return 1;
     if (t == tag(0x0070, 0x0084)) return 2;

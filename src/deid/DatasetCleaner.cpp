@@ -103,7 +103,9 @@ class Cleaner {
     const DcmTagKey tag = el.getTag();
     const std::uint16_t g = tag.getGroup(), e = tag.getElement();
     const DcmEVR vr = el.ident();
-    if (e == 0x0000 || (g & 1) != 0) {  // group lengths; private data (Retain Safe Private is not offered)
+    // Group lengths; private data (Retain Safe Private is not offered); meta header
+    // and DICOMDIR groups that have no place in a dataset (PS3.10 7.1).
+    if (e == 0x0000 || (g & 1) != 0 || g == 0x0002 || g == 0x0004) {
       remove(item, el);
       return {};
     }
@@ -263,7 +265,7 @@ void collectTokens(DcmItem& item, const ConfidentialityProfile& profile, std::ve
     if (!rule || rule->basic == "U" || rule->options.count(ProfileOption::CleanDescriptors)) continue;
     if (!isFreeString(vr) || vr == EVR_TM) continue;
     OFString v;
-    for (unsigned long k = 0; el->getOFString(v, k).good(); ++k) addToken(tokens, v.c_str());
+    for (unsigned long k = 0; k < el->getVM() && el->getOFString(v, k).good(); ++k) addToken(tokens, v.c_str());
   }
 }
 
@@ -280,7 +282,7 @@ void collectUids(DcmItem& item, const ConfidentialityProfile& profile, std::vect
     const ProfileRule* rule = profile.find(t.getGroup(), t.getElement());
     if (!rule || rule->basic != "U") continue;
     OFString v;
-    for (unsigned long k = 0; el->getOFString(v, k).good(); ++k)
+    for (unsigned long k = 0; k < el->getVM() && el->getOFString(v, k).good(); ++k)
       if (!v.empty()) uids.push_back(v.c_str());
   }
 }

@@ -15,6 +15,7 @@
 #include <set>
 
 #include "annulo/dicom/FileCollector.h"
+#include "dicom/FileProbe.h"
 #include "deid/DatasetCleaner.h"
 #include "deid/KeyedHash.h"
 #include "deid/PixelBlanker.h"
@@ -48,8 +49,10 @@ std::string refusalFor(DcmItem& ds, const std::string& sopClass) {
     return "encapsulated document (" + std::string(dcmFindNameOfUID(sopClass.c_str(), "unknown class")) +
            "): its content (PDF, CDA, mesh, ...) cannot be checked for identifying text";
   if (sopClass == UID_RawDataStorage) return "Raw Data Storage holds vendor data that cannot be checked";
-  if (sopClass.rfind("1.2.840.10008.", 0) != 0 || dcmFindNameOfUID(sopClass.c_str(), nullptr) == nullptr)
+  if (sopClass.rfind("1.2.840.10008.", 0) != 0)
     return "SOP Class " + sopClass + " is not a standard storage class: what its attributes hold is unknown";
+  if (dcmFindNameOfUID(sopClass.c_str(), nullptr) == nullptr)
+    return "SOP Class " + sopClass + " is not in this DCMTK's dictionary (newer or retired): its IOD cannot be checked";
   return {};
 }
 
@@ -140,6 +143,15 @@ class CaseRun {
 
   void plan(std::vector<Planned>& files) {
     for (Planned& p : files) {
+      // DCMTK parses nested sequences recursively: a hostile nesting depth would
+      // overflow the stack, so the core's non-recursive probe looks first.
+      std::error_code ec;
+      const auto size = fs::file_size(p.path, ec);
+      auto probe = probeFile(p.path, ec ? 0 : size);
+      if (!probe) {
+        p.readError = probe.message();
+        continue;
+      }
       DcmFileFormat f;
       OFCondition c = f.loadFile(p.path.c_str(), EXS_Unknown, EGL_noChange, 4096);
       if (c.bad()) {
