@@ -35,10 +35,13 @@ struct Planned {
   bool blank = false;
 };
 
+// The value without the padding some writers leave (NUL instead of space, PS3.5 6.2).
 std::string str(DcmItem& item, const DcmTagKey& tag) {
   OFString v;
   item.findAndGetOFStringArray(tag, v);
-  return v.c_str();
+  std::string s(v.c_str(), v.length());
+  while (!s.empty() && (s.back() == '\0' || s.back() == ' ')) s.pop_back();
+  return s;
 }
 
 // Why a file cannot be de-identified safely; empty when it can.
