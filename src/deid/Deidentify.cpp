@@ -46,6 +46,9 @@ std::string str(DcmItem& item, const DcmTagKey& tag) {
 
 // Why a file cannot be de-identified safely; empty when it can.
 std::string refusalFor(DcmItem& ds, const std::string& sopClass) {
+  DcmElement* cls = nullptr;
+  if (ds.findAndGetElement(DCM_SOPClassUID, cls).good() && cls && cls->ident() == EVR_UN)
+    return "its attributes are stored with VR UN (unknown), so their values cannot be read to be cleaned";
   if (sopClass.empty()) return "no SOP Class UID: not a composite object this profile applies to";
   if (sopClass == UID_MediaStorageDirectoryStorage) return "a DICOMDIR indexes patient names and IDs; it is not copied";
   if (ds.tagExists(DCM_EncapsulatedDocument) || sopClass.rfind("1.2.840.10008.5.1.4.1.1.104.", 0) == 0)
