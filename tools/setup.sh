@@ -16,6 +16,7 @@ PACKAGES=(
   python3-pydicom python3-numpy
   orthanc curl
   libssl-dev
+  chromium
 )
 
 missing=()

@@ -36,6 +36,8 @@ void usage(std::ostream& out) {
          "  get STUDY_UID --from AET@HOST:PORT -o DIR [--json]  C-GET a study, one DIR/<SOPInstanceUID>.dcm each\n"
          "  deidentify IN -o OUT [--pseudonym NAME] [--id ID] [--keep dates-shifted|patient-characteristics|descriptors]\n"
          "             [--key FILE] [--uid-map FILE] [--blank X,Y,W,H]...  PS3.15 Basic Profile de-identification\n"
+         "  teaching-case SESSION -o CASE_DIR [--labels LABELS.nrrd] [de-identification options as above]\n"
+         "                                          de-identified images + SR/GSPS(/SEG) and index.html\n"
          "  (network commands also take --calling-ae AE (default ANNULO) and --timeout S)\n"
          "PATH is a DICOM file, a folder (searched recursively) or a DICOMDIR.\n"
          "Exit status: 0 success, 1 nothing usable / failure, 2 usage error.\n";
@@ -57,7 +59,7 @@ int main(int argc, char** argv) {
       {"segment", runSegment},           {"segment-report", runSegmentReport}, {"filter", runFilter},
       {"hiz", runHiz},                   {"echo", runEcho},          {"send", runSend},
       {"find", runFind},                 {"get", runGet},
-      {"deidentify", runDeidentify}};
+      {"deidentify", runDeidentify}, {"teaching-case", runTeachingCase}};
   if (command == "-h" || command == "--help" || command == "help") {
     usage(std::cout);
     return kExitOk;
