@@ -137,6 +137,12 @@ class Cleaner {
                          s_.options.count(ProfileOption::CleanGraphics);
       return clean ? cleanValue(el) : dummy(el, parent);
     }
+    // Codes and labels of structured content stay (they are the finding), but not
+    // with a name or ID of this file in them.
+    if (mode == Mode::Structured && isFreeString(vr) && vr != EVR_DA && vr != EVR_DT && vr != EVR_TM) {
+      const std::string v = valueOf(el), cleaned = scrubText(v, s_.tokens);
+      if (cleaned != v) el.putString(cleaned.c_str());
+    }
     return {};
   }
 
