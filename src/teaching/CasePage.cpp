@@ -56,7 +56,8 @@ std::string htmlEscape(const std::string& text) {
   return out;
 }
 
-std::string casePage(const std::string& title, const std::vector<TearAnnotation>& tears, const deid::DeidReport& deid) {
+std::string casePage(const std::string& title, const std::vector<TearAnnotation>& tears, const deid::DeidReport& deid,
+                     const std::vector<Snapshot>& snapshots) {
   std::ostringstream out;
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" << htmlEscape(title)
       << "</title>\n<style>\n"
@@ -68,6 +69,10 @@ std::string casePage(const std::string& title, const std::vector<TearAnnotation>
          ".deid{background:#fdf2e9;border-left:6px solid #e67e22;padding:.6em 1em}\n"
          "</style>\n</head>\n<body>\n<h1>" << htmlEscape(title) << "</h1>\n<h2>Findings per disc level</h2>\n";
   findingsTable(out, tears);
+  if (!snapshots.empty()) out << "<h2>Annotated frames</h2>\n";
+  for (const auto& snap : snapshots)
+    out << "<figure><img src=\"" << htmlEscape(snap.file) << "\" alt=\"" << htmlEscape(snap.tearId)
+        << "\" style=\"max-width:100%\"><figcaption>" << htmlEscape(snap.caption) << "</figcaption></figure>\n";
   out << "<h2>De-identification</h2>\n<div class=\"deid\"><p>Images, report, segmentation and presentation state "
          "were de-identified with DICOM PS3.15 Annex E:</p>\n<ul>\n";
   for (const auto& m : deid.method) out << "<li>" << htmlEscape(m) << "</li>\n";

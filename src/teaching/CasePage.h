@@ -8,12 +8,13 @@
 
 #include "annulo/annotation/TearAnnotation.h"
 #include "annulo/deid/Deidentify.h"
+#include "teaching/Snapshots.h"
 
 namespace annulo::teaching {
 
 std::string htmlEscape(const std::string& text);
 
 std::string casePage(const std::string& title, const std::vector<TearAnnotation>& tears,
-                     const deid::DeidReport& deid);
+                     const deid::DeidReport& deid, const std::vector<Snapshot>& snapshots = {});
 
 }  // namespace annulo::teaching

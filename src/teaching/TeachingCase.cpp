@@ -9,6 +9,8 @@
 #include "annulo/sr/SrExport.h"
 #include "teaching/CasePage.h"
 #include "teaching/CaseReports.h"
+#include "teaching/Snapshots.h"
+#include "annulo/sr/LabelMap.h"
 
 namespace fs = std::filesystem;
 
@@ -88,12 +90,28 @@ Result<TeachingCase> writeTeachingCase(const Session& session, const std::string
   auto sr = importSr(srOut);
   if (!sr) return makeError("reading back the de-identified report: " + sr.message());
 
+  // Snapshots from the de-identified pixels (blanked ones where --blank was given).
+  LoadOptions withPixels;
+  auto images = loadSeries(out.dicomDir, withPixels);
+  if (!images) return makeError("reloading the case's images: " + images.message());
+  std::optional<LabelMap> labels;
+  std::optional<LeakLabels> leak;
+  if (options.labelsPath) {
+    auto map = readLabelMap(*options.labelsPath);
+    if (!map) return map.error();
+    labels = std::move(*map);
+    leak = LeakLabels{labels->columns, labels->rows, labels->frames, &labels->labels};
+  }
+  auto snapshots = writeSnapshots(sr->tears, images->series, leak, caseDir);
+  if (!snapshots) return makeError("snapshots: " + snapshots.message());
+  out.snapshots = int(snapshots->size());
+
   out.indexHtml = (root / "index.html").string();
   std::ofstream page(out.indexHtml, std::ios::trunc);
   std::string title = "Teaching case " + (options.deid.pseudonymName.empty() ? std::string("TEACHING^CASE-1")
                                                                             : options.deid.pseudonymName);
   std::replace(title.begin(), title.end(), '^', ' ');  // PN component separator (PS3.5 6.2.1)
-  page << casePage(title, sr->tears, out.deid);
+  page << casePage(title, sr->tears, out.deid, *snapshots);
   page.flush();
   if (!page) return makeError(out.indexHtml + ": cannot write the page");
   return out;

@@ -6,11 +6,13 @@
 #include <itkImageFileReader.h>
 #include <itkRGBPixel.h>
 
+#include <cmath>
 #include <filesystem>
 
 #include "annulo/annotation/Vocabulary.h"
 #include "annulo/teaching/TeachingCase.h"
 #include "deid/DeidFixtures.h"
+#include "teaching/Snapshots.h"
 
 namespace annulo {
 namespace {
@@ -43,6 +45,7 @@ TEST_F(TeachingCaseTest, WritesTheAnnotatedImagesAndReportsDeidentified) {
   EXPECT_EQ(result_.deid.refused(), 0);
   // 5 MR slices (T4 is on one) + the XA cine + SR + GSPS.
   EXPECT_EQ(result_.deid.written(), 5 + 1 + 2);
+  EXPECT_EQ(result_.snapshots, 3);
   // With Clean Descriptors the descriptors stay, cleaned of identifying values:
   // every planted value of an attribute without that option column must be gone,
   // and the identifying ones everywhere.
@@ -86,6 +89,32 @@ long inkPixels(const std::string& png) {
       if (p[0] < 200 || p[1] < 200 || p[2] < 200) ++ink;
     }
   return ink;
+}
+
+// The snapshot of each 2D tear shows the tear colour at the tear's pixel.
+TEST_F(TeachingCaseTest, SnapshotsShowTheTearColourAtTheTearPixel) {
+  using Image = itk::Image<itk::RGBPixel<unsigned char>, 2>;
+  int checked = 0;
+  for (std::size_t i = 0; i < session_.tears.size(); ++i) {
+    const auto& t = session_.tears[i];
+    const fs::path png = fs::path(result_.dicomDir).parent_path() / ("snapshots/tear-" + std::to_string(i + 1) + ".png");
+    if (t.geometry.is3D()) {
+      EXPECT_FALSE(fs::exists(png)) << t.id;
+      continue;
+    }
+    ASSERT_TRUE(fs::exists(png)) << png;
+    auto reader = itk::ImageFileReader<Image>::New();
+    reader->SetFileName(png.string());
+    reader->Update();
+    const auto& p = t.geometry.points.front();
+    const auto px = reader->GetOutput()->GetPixel({{long(std::lround(p[0])), long(std::lround(p[1]))}});
+    EXPECT_EQ(px[0], teaching::kTearColour[0]) << t.id;
+    EXPECT_EQ(px[1], teaching::kTearColour[1]) << t.id;
+    EXPECT_EQ(px[2], teaching::kTearColour[2]) << t.id;
+    ++checked;
+  }
+  EXPECT_EQ(checked, 3);
+  EXPECT_NE(deidtest::readBytes(result_.indexHtml).find("snapshots/tear-1.png"), std::string::npos);
 }
 
 TEST_F(TeachingCaseTest, PageRendersInHeadlessChromiumWithEveryTear) {

@@ -6,8 +6,10 @@
 // statement). Nothing identifying is written: the page is made from the
 // de-identified SR, not from the session.
 //
-// Not yet in the bundle (issue 10 part 2): PNG snapshots, the cine, the
-// leak-area plot (they need VTK rendering, which annulo_core must not link).
+// PNG snapshots of each annotated frame (tear colour, leak label, scale bar; no
+// burned-in text). Not yet in the bundle (issue 10 part 2): snapshots of 3D tears
+// on their MR slice/MPR, the cine, the leak-area plot (they need VTK, which
+// annulo_core must not link).
 
 #include <optional>
 #include <string>
@@ -28,6 +30,7 @@ struct TeachingCase {
   std::string indexHtml;   // CASE_DIR/index.html
   std::string dicomDir;    // CASE_DIR/dicom
   deid::DeidReport deid;
+  int snapshots = 0;       // CASE_DIR/snapshots/tear-<n>.png, one per 2D tear
   std::vector<std::string> warnings;
 };
 
