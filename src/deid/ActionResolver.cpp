@@ -103,6 +103,9 @@ Action resolveAction(const ProfileRule& rule, const std::set<ProfileOption>& opt
   if (b == "D") return Action::Dummy;
   if (b == "K") return Action::Keep;
   if (b == "C") return Action::Clean;
+  // X/Z: zero length is as private as removal and keeps a Type 2 attribute of an
+  // IOD the list above does not know (Acquisition Context, PET Image dates ...).
+  if (b == "X/Z") return requirement == 1 ? Action::Dummy : Action::Zero;
   const bool canD = b.find('D') != std::string::npos;
   const bool canZ = b.find('Z') != std::string::npos;
   if (requirement == 1) return Action::Dummy;  // canD, or an X/Z that would break a Type 1

@@ -62,6 +62,14 @@ std::string refusalFor(DcmItem& ds, const std::string& sopClass) {
   return {};
 }
 
+// Multi-frame functional group IODs (PS3.3 A.36 etc.), known by their class even
+// when a damaged file lacks the groups.
+bool enhancedClass(const std::string& sopClass) {
+  const std::string name = dcmFindNameOfUID(sopClass.c_str(), "");
+  return name.find("Enhanced") != std::string::npos || name.find("LegacyConverted") != std::string::npos ||
+         name.find("Segmentation") != std::string::npos;
+}
+
 struct Methods {
   std::vector<std::string> text;
   std::vector<std::pair<std::string, std::string>> codes;  // CID 7050 (DCM)
@@ -205,7 +213,8 @@ class CaseRun {
     s.key = key_;
     s.dateShiftDays = keyedNumber(key_, "date-shift\n" + p.patientKey, -3650, -365);
     s.sopClassUid = p.sopClassUid;
-    s.functionalGroups = ds.tagExists(DCM_SharedFunctionalGroupsSequence) || ds.tagExists(DCM_PerFrameFunctionalGroupsSequence);
+    s.functionalGroups = ds.tagExists(DCM_SharedFunctionalGroupsSequence) ||
+                         ds.tagExists(DCM_PerFrameFunctionalGroupsSequence) || enhancedClass(p.sopClassUid);
     s.mapUid = [this](const std::string& uid) { return mapUid(uid); };
     s.tokens = identifyingTokens(ds, profile);
     std::vector<std::string> pathTokens = s.tokens;
@@ -257,7 +266,10 @@ class CaseRun {
   }
 
  private:
-  std::string mapUid(const std::string& uid) {
+  std::string mapUid(const std::string& padded) {
+    // Some writers pad with NUL or space (PS3.5 9.1): the same UID must map the same.
+    std::string uid = padded;
+    while (!uid.empty() && (uid.back() == '\0' || uid.back() == ' ')) uid.pop_back();
     // A blanked image is a new (derived) instance in a new series: its UIDs and every
     // reference to them get the "blanked" replacement, so reports still resolve.
     const std::string replacement = keyedUid(key_, derived_.count(uid) ? "blanked" : "uid", uid);

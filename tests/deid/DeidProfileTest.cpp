@@ -80,7 +80,7 @@ TEST(DeidProfile, CombinedActionsFollowTheIodRequirement) {
   EXPECT_EQ(deid::resolveAction(*protocol, {}, 1), Action::Dummy);
   EXPECT_EQ(deid::resolveAction(*protocol, {ProfileOption::CleanDescriptors}, 3), Action::Clean);
   EXPECT_EQ(deid::resolveAction(*acqDate, {}, 2), Action::Zero);
-  EXPECT_EQ(deid::resolveAction(*acqDate, {}, 3), Action::Remove);
+  EXPECT_EQ(deid::resolveAction(*acqDate, {}, 3), Action::Zero);  // X/Z: zero length, safe for an unlisted Type 2
   EXPECT_EQ(deid::resolveAction(*acqDate, {ProfileOption::RetainLongitudinalModifiedDates}, 3), Action::Clean);
   EXPECT_EQ(deid::resolveAction(*refImage, {}, 3), Action::Uid);
   // The IOD requirements behind them (PS3.3).
