@@ -21,6 +21,7 @@ const std::map<std::uint32_t, int>& everyIod() {
       {tag(0x0008, 0x0050), 2},
       {tag(0x0018, 0x0010), 2},  // Contrast/Bolus Agent, Contrast/Bolus Module C.7.6.4
       {tag(0x0010, 0x2203), 2},  // Patient's Sex Neutered, 2C (non-human subject)
+      {tag(0x0040, 0x0555), 2},  // Acquisition Context Sequence, Acquisition Context Module C.7.6.14
   };
   return table;
 }
@@ -76,6 +77,9 @@ int iodRequirement(std::uint16_t group, std::uint16_t element, const IodContext&
   if (t == tag(0x0008, 0x002A)) return c.functionalGroups ? 1 : 3;
   // Enhanced General Equipment (C.7.5.2, SEG and enhanced IODs): Device Serial Number Type 1.
   if (t == tag(0x0018, 0x1000)) return (c.functionalGroups || c.sopClassUid == "1.2.840.10008.5.1.4.1.1.66.4") ? 1 : 3;
+  // PET Series (C.8.9.1): Series Date and Time Type 1.
+  if ((t == tag(0x0008, 0x0021) || t == tag(0x0008, 0x0031)) && startsWith(c.sopClassUid, "1.2.840.10008.5.1.4.1.1.128"))
+    return 1;
   // SR Document Series (C.17.1): Referenced Performed Procedure Step Sequence Type 2.
   if (t == tag(0x0008, 0x1111) && isSr(c)) return 2;
   if (isPresentationState(c)) {  // Presentation State Identification, C.11.10
@@ -105,7 +109,9 @@ Action resolveAction(const ProfileRule& rule, const std::set<ProfileOption>& opt
   if (b == "C") return Action::Clean;
   // X/Z: zero length is as private as removal and keeps a Type 2 attribute of an
   // IOD the list above does not know (Acquisition Context, PET Image dates ...).
-  if (b == "X/Z") return requirement == 1 ? Action::Dummy : Action::Zero;
+  // A sequence is the exception: an empty Type 3 sequence is invalid (VM 1-n).
+  const bool sequence = rule.name.size() >= 8 && rule.name.compare(rule.name.size() - 8, 8, "Sequence") == 0;
+  if (b == "X/Z" && !(sequence && requirement == 3)) return requirement == 1 ? Action::Dummy : Action::Zero;
   const bool canD = b.find('D') != std::string::npos;
   const bool canZ = b.find('Z') != std::string::npos;
   if (requirement == 1) return Action::Dummy;  // canD, or an X/Z that would break a Type 1
