@@ -72,7 +72,9 @@ int iodRequirement(std::uint16_t group, std::uint16_t element, const IodContext&
   }
   // Content Date/Time: Type 1 in SR Document General (C.17.2) and in Multi-frame
   // Functional Groups (C.7.6.16, SEG, enhanced MR/CT/XA); 2C in General Image (C.7.6.1).
-  if (t == tag(0x0008, 0x0023) || t == tag(0x0008, 0x0033)) return (isSr(c) || c.functionalGroups) ? 1 : 2;
+  // Real World Value Mapping (C.7.6.16.2.11 / A.46): Content Date/Time Type 1 too.
+  if (t == tag(0x0008, 0x0023) || t == tag(0x0008, 0x0033))
+    return (isSr(c) || c.functionalGroups || c.sopClassUid == "1.2.840.10008.5.1.4.1.1.67") ? 1 : 2;
   // Acquisition DateTime: 1C in the enhanced image modules (C.8.13.1 etc.), 3 elsewhere.
   if (t == tag(0x0008, 0x002A)) return c.functionalGroups ? 1 : 3;
   // Enhanced General Equipment (C.7.5.2, SEG and enhanced IODs): Device Serial Number Type 1.
