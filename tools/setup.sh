@@ -18,6 +18,7 @@ PACKAGES=(
   chromium
   orthanc-dicomweb libcurl4-openssl-dev
   nodejs
+  libssl-dev
 )
 # npm: Debian's package, unless the installed nodejs already brings its own
 # (NodeSource's does, and conflicts with Debian's npm). Test-only: the peer

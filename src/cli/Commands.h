@@ -24,5 +24,7 @@ int runGet(const std::vector<std::string>& args);
 int runScriptFile(const std::vector<std::string>& args);
 int runProvocation(const std::vector<std::string>& args);
 int runReport(const std::vector<std::string>& args);
+int runDeidentify(const std::vector<std::string>& args);
+int runTeachingCase(const std::vector<std::string>& args);
 
 }  // namespace annulo::cli

@@ -38,6 +38,10 @@ void usage(std::ostream& out) {
          "                                          C-FIND studies (study root)\n"
          "  get STUDY_UID --from AET@HOST:PORT -o DIR [--json]  C-GET a study, one DIR/<SOPInstanceUID>.dcm each\n"
          "  run SCRIPT [--session-dir DIR]          replay a reading: open, segment, tear, export, send (one step a line)\n"
+         "  deidentify IN -o OUT [--pseudonym NAME] [--id ID] [--keep dates-shifted|patient-characteristics|descriptors]\n"
+         "             [--key FILE] [--uid-map FILE] [--blank X,Y,W,H]...  PS3.15 Basic Profile de-identification\n"
+         "  teaching-case SESSION -o CASE_DIR [--labels LABELS.nrrd] [de-identification options as above]\n"
+         "                                          de-identified images + SR/GSPS(/SEG) and index.html\n"
          "  (network commands also take --calling-ae AE (default ANNULO) and --timeout S)\n"
          "  (find/get/send take --dicomweb URL instead of an AE node: QIDO-RS, WADO-RS, STOW-RS)\n"
          "PATH is a DICOM file, a folder (searched recursively) or a DICOMDIR.\n"
@@ -60,7 +64,8 @@ int main(int argc, char** argv) {
       {"segment", runSegment},           {"segment-report", runSegmentReport}, {"filter", runFilter},
       {"hiz", runHiz},                   {"echo", runEcho},          {"send", runSend},
       {"find", runFind},                 {"get", runGet},            {"run", runScriptFile},
-      {"provocation", runProvocation},   {"report", runReport}};
+      {"provocation", runProvocation},   {"report", runReport},
+      {"deidentify", runDeidentify},     {"teaching-case", runTeachingCase}};
   if (command == "-h" || command == "--help" || command == "help") {
     usage(std::cout);
     return kExitOk;

@@ -1,0 +1,150 @@
+// The teaching case folder of the planted phantom: de-identified DICOM whose
+// references resolve, nothing planted anywhere (page included), and a page that
+// headless Chromium renders with every tear in its table.
+
+#include <gtest/gtest.h>
+#include <itkImageFileReader.h>
+#include <itkRGBPixel.h>
+
+#include <cmath>
+#include <filesystem>
+
+#include "annulo/annotation/Vocabulary.h"
+#include "annulo/teaching/TeachingCase.h"
+#include "deid/DeidFixtures.h"
+#include "teaching/Snapshots.h"
+
+namespace annulo {
+namespace {
+
+namespace fs = std::filesystem;
+using deidtest::plantedCase;
+
+class TeachingCaseTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ANNULO_REQUIRE_PLANTED();
+    session_ = srtest::sampleSession(plantedCase().phantom);
+    session_.observer = "PLANTOBSERVER^DOCUMENT";
+    for (auto& t : session_.tears) t.observer = "PLANTREADER^" + t.id;
+    session_.tears[0].comment = "Leak at 6 o'clock, seen with Dr PLANTSURNAME";
+    options_.deid.key = deidtest::testKey();
+    options_.deid.cleanDescriptors = true;  // keep the (cleaned) comment on the page
+    auto r = teaching::writeTeachingCase(session_, (dir_ / "case").string(), options_);
+    ASSERT_TRUE(r.ok()) << r.message();
+    result_ = *r;
+  }
+  test::TempDir dir_;
+  Session session_;
+  teaching::TeachingCaseOptions options_;
+  teaching::TeachingCase result_;
+};
+
+TEST_F(TeachingCaseTest, WritesTheAnnotatedImagesAndReportsDeidentified) {
+  EXPECT_TRUE(fs::exists(result_.indexHtml));
+  EXPECT_EQ(result_.deid.refused(), 0);
+  // 5 MR slices (T4 is on one) + the XA cine + SR + GSPS.
+  EXPECT_EQ(result_.deid.written(), 5 + 1 + 2);
+  EXPECT_EQ(result_.snapshots, 3);
+  // With Clean Descriptors the descriptors stay, cleaned of identifying values:
+  // every planted value of an attribute without that option column must be gone,
+  // and the identifying ones everywhere.
+  std::vector<std::string> secrets = {"PLANTSURNAME", "PLANTGIVEN", "PLANTPID77", "PLANTPRIVATE-TOP",
+                                      "PLANTOVERLAYDESC", "PLANTOVERLAYCOMMENT", "PLANTCURVELABEL"};
+  const auto& rules = deid::ConfidentialityProfile::standard().rules();
+  for (const auto& [index, value] : plantedCase().xaPlanted.byRule)
+    if (value.size() >= 4 && !rules[index].options.count(deid::ProfileOption::CleanDescriptors))
+      secrets.push_back(value);
+  for (const auto& u : plantedCase().originalUids) secrets.push_back(u);
+  for (const auto& s : plantedCase().srSecrets) secrets.push_back(s);
+  for (const auto& file : deidtest::filesUnder(dir_ / "case")) {
+    const std::string bytes = deidtest::readBytes(file);
+    for (const auto& s : secrets) EXPECT_EQ(bytes.find(s), std::string::npos) << "'" << s << "' in " << file;
+  }
+  // The SR in the case resolves against the case's images.
+  LoadOptions lo;
+  lo.readPixels = false;
+  auto loaded = loadSeries(result_.dicomDir, lo);
+  ASSERT_TRUE(loaded.ok());
+  SrImportOptions io;
+  for (const auto& s : loaded->series) io.loaded.push_back(&s);
+  auto sr = importSr((fs::path(result_.dicomDir) / "reports/sr.dcm").string(), io);
+  ASSERT_TRUE(sr.ok()) << sr.message();
+  EXPECT_TRUE(sr->warnings.empty()) << sr->warnings.front();
+  EXPECT_EQ(sr->tears.size(), session_.tears.size());
+}
+
+// Non-white pixels of an RGB PNG.
+long inkPixels(const std::string& png) {
+  using Image = itk::Image<itk::RGBPixel<unsigned char>, 2>;
+  auto reader = itk::ImageFileReader<Image>::New();
+  reader->SetFileName(png);
+  reader->Update();
+  const Image* img = reader->GetOutput();
+  const auto size = img->GetLargestPossibleRegion().GetSize();
+  long ink = 0;
+  for (unsigned y = 0; y < size[1]; ++y)
+    for (unsigned x = 0; x < size[0]; ++x) {
+      const auto p = img->GetPixel({{long(x), long(y)}});
+      if (p[0] < 200 || p[1] < 200 || p[2] < 200) ++ink;
+    }
+  return ink;
+}
+
+// The snapshot of each 2D tear shows the tear colour at the tear's pixel.
+TEST_F(TeachingCaseTest, SnapshotsShowTheTearColourAtTheTearPixel) {
+  using Image = itk::Image<itk::RGBPixel<unsigned char>, 2>;
+  int checked = 0;
+  for (std::size_t i = 0; i < session_.tears.size(); ++i) {
+    const auto& t = session_.tears[i];
+    const fs::path png = fs::path(result_.dicomDir).parent_path() / ("snapshots/tear-" + std::to_string(i + 1) + ".png");
+    if (t.geometry.is3D()) {
+      EXPECT_FALSE(fs::exists(png)) << t.id;
+      continue;
+    }
+    ASSERT_TRUE(fs::exists(png)) << png;
+    auto reader = itk::ImageFileReader<Image>::New();
+    reader->SetFileName(png.string());
+    reader->Update();
+    const auto& p = t.geometry.points.front();
+    const auto px = reader->GetOutput()->GetPixel({{long(std::lround(p[0])), long(std::lround(p[1]))}});
+    EXPECT_EQ(px[0], teaching::kTearColour[0]) << t.id;
+    EXPECT_EQ(px[1], teaching::kTearColour[1]) << t.id;
+    EXPECT_EQ(px[2], teaching::kTearColour[2]) << t.id;
+    ++checked;
+  }
+  EXPECT_EQ(checked, 3);
+  EXPECT_NE(deidtest::readBytes(result_.indexHtml).find("snapshots/tear-1.png"), std::string::npos);
+}
+
+TEST_F(TeachingCaseTest, PageRendersInHeadlessChromiumWithEveryTear) {
+  if (!srtest::haveTool("chromium")) GTEST_SKIP() << "chromium not installed";
+  const std::string page = deidtest::readBytes(result_.indexHtml);
+  EXPECT_EQ(page.find("http"), std::string::npos) << "the page must not reach the network";
+  const std::string shot = (dir_ / "page.png").string();
+  const std::string flags = "--headless --no-sandbox --disable-gpu --user-data-dir='" + (dir_ / "chrome").string() + "'";
+  std::string out;
+  ASSERT_EQ(test::runCommand("timeout 120 chromium " + flags + " --window-size=1200,900 --screenshot='" + shot +
+                                 "' 'file://" + result_.indexHtml + "' 2>&1",
+                             &out),
+            0)
+      << out;
+  ASSERT_TRUE(fs::exists(shot)) << out;
+  EXPECT_GT(inkPixels(shot), 20000) << "the screenshot is (nearly) blank";
+  std::string dom;
+  ASSERT_EQ(test::runCommand("timeout 120 chromium " + flags + " --dump-dom 'file://" + result_.indexHtml + "' 2>/dev/null", &dom), 0);
+  const std::size_t table = dom.find("<table id=\"findings\">");
+  ASSERT_NE(table, std::string::npos) << dom;
+  int rows = 0;
+  for (std::size_t at = dom.find("<tr><td>", table); at != std::string::npos; at = dom.find("<tr><td>", at + 1)) ++rows;
+  EXPECT_EQ(rows, int(session_.tears.size()));
+  for (const auto& t : session_.tears) {
+    const std::string row = "<tr><td>" + t.level + "</td><td>" + token(t.type) + "</td><td>" + std::to_string(t.grade);
+    EXPECT_NE(dom.find(row), std::string::npos) << "no row for " << t.id << ": " << row;
+  }
+  EXPECT_NE(dom.find("Leak at 6 o'clock, seen with Dr ***"), std::string::npos);  // the cleaned comment
+  EXPECT_NE(dom.find("Basic Application Confidentiality Profile"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace annulo
