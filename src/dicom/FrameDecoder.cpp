@@ -32,6 +32,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 
 #include "FileProbe.h"
 
@@ -166,6 +167,35 @@ Status mapStarts(int fd, const FileHeader& h, const Items& items, EncapsulatedFr
   return startsFromMarkers(fd, h, out);
 }
 
+// When our probe cannot walk the header (unusual encodings of private data),
+// DCMTK's parse still gives every item's length. Pixel Data is nearly always
+// the last element, so the items end 8 bytes (the delimiter) before the end of
+// the file (or before trailing padding, which we do not chase).
+std::optional<std::uint64_t> startFromEnd(const FileHeader& h, int fd) {
+  if (!h.file) return std::nullopt;
+  DcmDataset* ds = h.file->getDataset();
+  DcmElement* e = nullptr;
+  DcmPixelSequence* seq = nullptr;
+  if (ds->findAndGetElement(DCM_PixelData, e).bad() || !e ||
+      static_cast<DcmPixelData*>(e)->getEncapsulatedRepresentation(h.xfer, nullptr, seq).bad() || !seq)
+    return std::nullopt;
+  std::uint64_t total = 8;  // sequence delimiter
+  Uint32 botLength = 0;
+  for (unsigned long i = 0; i < seq->card(); ++i) {
+    DcmPixelItem* it = nullptr;
+    if (seq->getItem(it, i).bad() || !it) return std::nullopt;
+    total += 8 + std::uint64_t(it->getLengthField());
+    if (i == 0) botLength = it->getLengthField();
+  }
+  if (total > h.fileSize) return std::nullopt;
+  const std::uint64_t at = h.fileSize - total;
+  unsigned char head[8];
+  if (!preadAll(fd, head, 8, at) || head[0] != 0xFE || head[1] != 0xFF || head[2] != 0x00 || head[3] != 0xE0 ||
+      le32(head + 4) != botLength)
+    return std::nullopt;
+  return at;
+}
+
 // The attributes the codecs read (PS3.3 C.7.6.3 Image Pixel Module), as one frame.
 std::unique_ptr<DcmItem> imageModuleOf(const FileHeader& h) {
   auto item = std::make_unique<DcmItem>();
@@ -187,14 +217,15 @@ std::unique_ptr<DcmItem> imageModuleOf(const FileHeader& h) {
 
 Result<EncapsulatedFrames> mapEncapsulatedFrames(const FileHeader& h) {
   if (!h.encapsulated) return makeError("not encapsulated");
-  auto probe = probeFile(h.path, h.fileSize);
-  if (!probe) return probe.error();
-  if (!probe->encapsulatedOffset) return makeError("encapsulated pixel data not found by the probe");
   const Fd fd(h.path);
   if (fd.get() < 0) return makeError("cannot reopen file (" + std::string(std::strerror(errno)) + ")");
+  auto probe = probeFile(h.path, h.fileSize);
+  std::optional<std::uint64_t> start = probe ? probe->encapsulatedOffset : std::nullopt;
+  if (!start) start = startFromEnd(h, fd.get());
+  if (!start) return makeError("encapsulated pixel data not found in the file");
   EncapsulatedFrames out;
   Items items;
-  if (Status s = walkItems(fd.get(), *probe->encapsulatedOffset, h.fileSize, out, items); !s) return s.error();
+  if (Status s = walkItems(fd.get(), *start, h.fileSize, out, items); !s) return s.error();
   if (out.fragments.empty()) return makeError("compressed pixel data has no fragments");
   if (h.numberOfFrames < 1) return makeError("no frames");
   if (Status s = mapStarts(fd.get(), h, items, out); !s) return s.error();

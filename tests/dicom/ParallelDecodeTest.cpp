@@ -17,8 +17,8 @@
 #include <mutex>
 #include <sstream>
 
-#include "DicomHeader.h"
-#include "FrameDecoder.h"
+#include "dicom/DicomHeader.h"
+#include "dicom/FrameDecoder.h"
 #include "annulo/dicom/DecodeProgress.h"
 #include "annulo/dicom/SeriesLoader.h"
 #include "annulo/phantom/Phantom.h"
@@ -165,8 +165,9 @@ TEST(ParallelDecode, EveryCompressedSampleMatchesDcmtkFrameByFrame) {
     ++compared;
   }
   for (const auto& n : notCompared) std::cout << "  not compared: " << n << "\n";
-  // 50 compressed non-JPEG 2000 samples at the time of writing, 2 of them YBR RLE.
-  EXPECT_GE(compared, 40);
+  // At the time of writing: 39 compressed non-JPEG 2000 samples, 33 of them
+  // compared (the others are refused by the loader with their reason, or YBR RLE).
+  EXPECT_GE(compared, 33);
   EXPECT_EQ(mapped, compared);
 }
 
@@ -197,11 +198,13 @@ void moveOffsetsToExtendedTable(const fs::path& in, const fs::path& out) {
   ASSERT_TRUE(static_cast<DcmPixelData*>(e)->getEncapsulatedRepresentation(ds->getOriginalXfer(), nullptr, seq).good());
   DcmPixelItem* bot = nullptr;
   ASSERT_TRUE(seq->getItem(bot, 0).good());
-  Uint32* offsets = nullptr;
-  ASSERT_TRUE(bot->getUint32Array(offsets).good());
+  Uint8* raw = nullptr;
+  ASSERT_TRUE(bot->getUint8Array(raw).good());
   const unsigned long n = bot->getLength() / 4;
   ASSERT_GT(n, 1u);
-  std::vector<Uint64> eot(offsets, offsets + n), lengths(n, 0);
+  std::vector<Uint64> eot(n), lengths(n, 0);
+  for (unsigned long i = 0; i < n; ++i)
+    eot[i] = Uint64(raw[4 * i]) | Uint64(raw[4 * i + 1]) << 8 | Uint64(raw[4 * i + 2]) << 16 | Uint64(raw[4 * i + 3]) << 24;
   ASSERT_TRUE(bot->putUint8Array(nullptr, 0).good());
   auto* table = new DcmOther64bitVeryLong(DcmTag(DCM_ExtendedOffsetTable, EVR_OV));
   ASSERT_TRUE(table->putUint64Array(eot.data(), n).good());
