@@ -16,6 +16,11 @@
 //   DcmPixelSequence::getItem (DcmList::seek moves the list's cursor),
 //   getUint8Array (loads a fragment into the item) and compact() on the items,
 //   and dcmjpls writes PlanarConfiguration into the dataset of a colour image.
+// - Not CharLS 2 (Debian libcharls2) for JPEG-LS: it exports the same legacy
+//   C symbols as the CharLS 1.x inside DCMTK (JpegLsDecode, JpegLsReadHeader),
+//   so linking it makes DCMTK's own JPEG-LS decoder call CharLS 2 with the old
+//   structures (seen: heap corruption in chooseRepresentation); and on our
+//   16/12-bit cine it saved only ~8 % CPU per frame.
 // Hence one private one-item pixel sequence per frame and one private copy of
 // the image pixel attributes per thread; the compressed bytes come from our
 // own pread, never from a DcmElement shared with another thread.
