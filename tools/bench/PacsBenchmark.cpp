@@ -134,6 +134,7 @@ void benchSet(const std::string& label, const PacsNode& node, const std::vector<
   report(label, "annulo", ours, bytes, files.size());
   report(label, "storescu", theirs, bytes, files.size());
   printSpeedup(ours, theirs, "storescu");
+  std::cout << std::flush;
 }
 
 Figures getOurs(const PacsNode& node, const std::string& study, const fs::path& folder, std::size_t expected) {
@@ -177,6 +178,7 @@ void benchGet(const std::string& label, const PacsNode& node, const std::string&
             << double(bytes) / 1e6 << " MB, median of " << runs << ", alternating order\n";
   report(label, "annulo", ours, bytes, files.size());
   report(label, "getscu", theirs, bytes, files.size());
+  std::cout << std::flush;
   printSpeedup(ours, theirs, "getscu");
 }
 
@@ -216,7 +218,12 @@ int main(int argc, char** argv) {
     orthanc = std::make_unique<test::LocalOrthanc>(scratch / "orthanc", "BENCH");
     std::string error;
     if (!orthanc->start(arg(argc, argv, "--orthanc", "/usr/sbin/Orthanc"),
+                        // C-GET needs the caller known as a modality (as tests/net/OrthancServer.h does).
                         {{"Name", "annulo-bench"}, {"DicomAlwaysAllowStore", true}, {"DicomAlwaysAllowEcho", true},
+                         {"DicomAlwaysAllowGet", true}, {"DicomCheckModalityHost", false},
+                         {"DicomModalities",
+                          {{"annulo", {{"AET", "ANNULO"}, {"Host", "127.0.0.1"}, {"Port", 104}, {"AllowEcho", true},
+                                       {"AllowStore", true}, {"AllowGet", true}}}}},
                          {"OverwriteInstances", true}},
                         error))
       return std::cerr << error << "\n", 1;
@@ -232,7 +239,7 @@ int main(int argc, char** argv) {
   benchSet("sample cine + MR", node, collect(data), runs);
   if (bigFrames > 0) {
     PhantomOptions o;
-    o.seed = 1;
+    o.seed = 7001;  // a study of its own (the sample data is the default seed's)
     o.xaSize = bigSize;
     o.xaFrames = bigFrames;
     o.writeMr = false;
@@ -245,7 +252,7 @@ int main(int argc, char** argv) {
   }
   if (mrSlices > 0) {
     PhantomOptions o;
-    o.seed = 2;  // its own study, so the C-GET brings back the MR only
+    o.seed = 7002;  // its own study, so the C-GET brings back the MR only
     o.mrSize = 512;
     o.mrSlices = mrSlices;
     o.writeXa = false;
