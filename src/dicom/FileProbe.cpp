@@ -90,7 +90,10 @@ void notePixelData(WindowedFile& in, std::uint64_t pos, const unsigned char* h, 
   } else {
     len = u32(h + 4, enc.bigEndian);
   }
-  if (len == kUndefined) return;  // encapsulated
+  if (len == kUndefined) {  // encapsulated: items follow
+    info.encapsulatedOffset = pos + hdr;
+    return;
+  }
   info.pixelOffset = pos + hdr;
   info.pixelLength = len;
   info.bigEndian = enc.bigEndian;

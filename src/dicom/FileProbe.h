@@ -22,6 +22,9 @@ struct ProbeInfo {
   std::optional<std::uint64_t> pixelOffset;
   std::uint64_t pixelLength = 0;
   bool bigEndian = false;
+  // Encapsulated top-level Pixel Data: where its first item (the Basic Offset
+  // Table) starts, so frames can be found in the file without DCMTK (PS3.5 A.4).
+  std::optional<std::uint64_t> encapsulatedOffset;
 };
 
 // Fails with the reason a file cannot be DICOM or is too deeply nested. What it

@@ -12,6 +12,8 @@
 #include <cstring>
 #include <vector>
 
+#include "FrameDecoder.h"
+
 namespace annulo {
 namespace {
 
@@ -132,6 +134,29 @@ Status readNative(FileHeader& h, int first, int count, std::uint8_t* dst, bool p
   return {};
 }
 
+void fixDecodedColour(const FileHeader& h, const std::string& model, std::uint8_t* frame, std::vector<std::uint8_t>& scratch) {
+  if (h.samplesPerPixel != 3) return;
+  // JPEG decoders hand back colour-by-pixel; RLE keeps the stored planes.
+  const bool rle = h.xfer == EXS_RLELossless;
+  fixColour(model, rle ? 1 : 0, frame, std::size_t(h.rows) * std::size_t(h.columns), scratch);
+}
+
+// Frame by frame on this thread's own decoder: any number of threads may do
+// this on one file at once (see FrameDecoder.cpp for why that is safe).
+Status readMapped(const FileHeader& h, const EncapsulatedFrames& map, int first, int count, std::uint8_t* dst) {
+  FrameDecoder decoder(h, map);
+  std::vector<std::uint8_t> scratch;
+  for (int f = first; f < first + count; ++f) {
+    std::uint8_t* out = dst + h.frameBytes() * std::uint64_t(f - first);
+    std::string model;
+    if (Status st = decoder.decode(f, out, model); !st) return st;
+    fixDecodedColour(h, model, out, scratch);
+  }
+  return {};
+}
+
+// DCMTK's own sequential path, for files whose fragments we could not map:
+// only one thread may use the file's dataset.
 Status readEncapsulated(FileHeader& h, int first, int count, std::uint8_t* dst) {
   DcmElement* e = nullptr;
   DcmDataset* ds = h.file->getDataset();
@@ -144,6 +169,7 @@ Status readEncapsulated(FileHeader& h, int first, int count, std::uint8_t* dst) 
   if (needed > frameBytes) odd.resize(needed);
   DcmFileCache cache;
   Uint32 fragment = 0;
+  std::vector<std::uint8_t> scratch;
   for (int f = first; f < first + count; ++f) {
     std::uint8_t* out = dst + frameBytes * std::uint64_t(f - first);
     OFString model;
@@ -154,12 +180,7 @@ Status readEncapsulated(FileHeader& h, int first, int count, std::uint8_t* dst) 
     if (c.bad())
       return makeError("cannot decode frame " + std::to_string(f + 1) + " (" + std::string(c.text()) + ")");
     if (!odd.empty()) std::memcpy(out, odd.data(), frameBytes);
-    if (h.samplesPerPixel == 3) {
-      std::vector<std::uint8_t> scratch;
-      // JPEG decoders hand back colour-by-pixel; RLE keeps the stored planes.
-      const bool rle = h.xfer == EXS_RLELossless;
-      fixColour(model.c_str(), rle ? 1 : 0, out, std::size_t(h.rows) * std::size_t(h.columns), scratch);
-    }
+    fixDecodedColour(h, model.c_str(), out, scratch);
   }
   return {};
 }
@@ -175,9 +196,12 @@ SampleType sampleTypeOf(const FileHeader& h) {
   }
 }
 
-Status readFrames(FileHeader& h, int first, int count, std::uint8_t* dst, bool privateHandle) {
+Status readFrames(FileHeader& h, int first, int count, std::uint8_t* dst, bool privateHandle,
+                  const EncapsulatedFrames* frames) {
   if (first < 0 || count < 0 || first + count > h.numberOfFrames) return makeError("frame index out of range");
-  Status st = h.encapsulated ? readEncapsulated(h, first, count, dst) : readNative(h, first, count, dst, privateHandle);
+  Status st = !h.encapsulated ? readNative(h, first, count, dst, privateHandle)
+              : frames        ? readMapped(h, *frames, first, count, dst)
+                              : readEncapsulated(h, first, count, dst);
   if (!st) return st;
   const std::size_t pixels = std::size_t(h.rows) * std::size_t(h.columns);
   if (!h.encapsulated && h.samplesPerPixel == 3) {

@@ -12,6 +12,8 @@
 #include <thread>
 
 #include "DicomHeader.h"
+#include "FrameDecoder.h"
+#include "ParallelFor.h"
 #include "PixelReader.h"
 #include "StackBuilder.h"
 
@@ -23,18 +25,7 @@ unsigned threadCount(const LoadOptions& o, std::size_t work) {
   return unsigned(std::max<std::size_t>(1, std::min<std::size_t>(n, work)));
 }
 
-// Runs job(i) for i in [0, count) on `threads` threads, taking indices in order.
-template <typename Job>
-void parallelFor(std::size_t count, unsigned threads, Job job) {
-  std::atomic<std::size_t> next{0};
-  auto worker = [&] {
-    for (std::size_t i = next++; i < count; i = next++) job(i);
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& t : pool) t.join();
-}
+using dicom_detail::parallelFor;
 
 bool cancelled(const LoadOptions& o) { return o.cancel && o.cancel->load(); }
 
@@ -63,10 +54,15 @@ std::vector<ReadJob> planReads(const std::vector<Stack>& stacks) {
   return jobs;
 }
 
-std::vector<ReadJob> splitNative(std::vector<ReadJob> jobs, const std::vector<FileHeader>& headers, unsigned threads) {
+// Native runs are cut in a few pieces per thread; mapped compressed files in
+// single frames (decoding a frame costs far more than starting a job), so the
+// threads stay busy to the end and progress is reported frame by frame.
+std::vector<ReadJob> splitJobs(std::vector<ReadJob> jobs, const std::vector<FileHeader>& headers,
+                               const std::vector<std::optional<EncapsulatedFrames>>& maps, unsigned threads) {
   std::vector<ReadJob> out;
   for (const auto& j : jobs) {
-    const int pieces = headers[j.file].encapsulated ? 1 : std::min<int>(j.frames, int(threads) * 4);
+    const bool encapsulated = headers[j.file].encapsulated;
+    const int pieces = !encapsulated ? std::min<int>(j.frames, int(threads) * 4) : maps[j.file] ? j.frames : 1;
     if (pieces <= 1) {
       out.push_back(j);
       continue;
@@ -115,6 +111,38 @@ void releaseParsedHeaders(const std::vector<Stack>& stacks, std::vector<FileHead
 #endif
 }
 
+// Frames of compressed files found in the file itself, so that any thread can
+// decode any frame; a file we cannot map is decoded by DCMTK on one thread.
+std::vector<std::optional<EncapsulatedFrames>> mapCompressedFiles(const std::vector<Stack>& stacks,
+                                                                  const std::vector<FileHeader>& headers,
+                                                                  unsigned threads) {
+  std::vector<std::optional<EncapsulatedFrames>> maps(headers.size());
+  std::vector<std::size_t> files;
+  std::vector<bool> seen(headers.size(), false);
+  for (const auto& st : stacks)
+    for (const auto& img : st.images)
+      if (headers[img.file].encapsulated && !seen[img.file]) {
+        seen[img.file] = true;
+        files.push_back(img.file);
+      }
+  parallelFor(files.size(), std::max(1u, std::min<unsigned>(threads, unsigned(files.size()))), [&](std::size_t i) {
+    auto m = mapEncapsulatedFrames(headers[files[i]]);
+    if (m) maps[files[i]] = std::move(m.value());
+  });
+  return maps;
+}
+
+// The slice a viewer shows first goes first: a cine's first frame, a volume's
+// middle slice (stable otherwise, so files are still read in order).
+void showFirstSlicesFirst(std::vector<ReadJob>& jobs, const std::vector<Stack>& stacks) {
+  auto holdsFirstShown = [&](const ReadJob& j) {
+    const Series& s = stacks[j.stack].meta;
+    const std::size_t shown = s.multiFrame ? 0 : s.slices.size() / 2;
+    return shown >= j.firstSlice && shown < j.firstSlice + std::size_t(j.frames);
+  };
+  std::stable_partition(jobs.begin(), jobs.end(), holdsFirstShown);
+}
+
 }  // namespace
 
 Result<LoadResult> loadSeries(const std::string& path, const LoadOptions& options) {
@@ -156,20 +184,29 @@ Result<LoadResult> loadSeries(const std::string& path, const LoadOptions& option
       }
     }
     const unsigned threads = threadCount(options, headers.size() * 8);
-    auto jobs = splitNative(planReads(stacks), headers, threads);
+    const auto maps = mapCompressedFiles(stacks, headers, threads);
+    auto jobs = splitJobs(planReads(stacks), headers, maps, threads);
+    showFirstSlicesFirst(jobs, stacks);
+    if (options.onSeriesReady) {
+      std::vector<const Series*> ready;
+      for (const auto& st : stacks) ready.push_back(&st.meta);
+      options.onSeriesReady(ready);
+    }
     std::vector<std::string> errors(jobs.size());
     std::atomic<std::size_t> framesDone{0};
     std::size_t framesTotal = 0;
     for (const auto& j : jobs) framesTotal += std::size_t(j.frames);
     std::mutex progressMutex;
-    // Compressed files may not be decoded from two threads; jobs of one file
-    // are never split when encapsulated, so each file is touched by one job.
+    // Unmapped compressed files are never split, so each is touched by one job:
+    // DCMTK's dataset of a file may not be used from two threads.
     parallelFor(jobs.size(), threads, [&](std::size_t i) {
       if (cancelled(options)) return;
       const ReadJob& j = jobs[i];
       Series& s = stacks[j.stack].meta;
-      Status st = readFrames(headers[j.file], j.firstFrame, j.frames, s.sliceData(j.firstSlice), j.privateHandle);
+      const EncapsulatedFrames* map = maps[j.file] ? &*maps[j.file] : nullptr;
+      Status st = readFrames(headers[j.file], j.firstFrame, j.frames, s.sliceData(j.firstSlice), j.privateHandle, map);
       if (!st) errors[i] = st.message();
+      else if (options.onFramesDecoded) options.onFramesDecoded({j.stack, j.firstSlice, std::size_t(j.frames)});
       const std::size_t done = framesDone += std::size_t(j.frames);
       if (options.progress) {
         std::lock_guard<std::mutex> lock(progressMutex);
@@ -177,17 +214,26 @@ Result<LoadResult> loadSeries(const std::string& path, const LoadOptions& option
       }
     });
     if (cancelled(options)) return makeError("loading cancelled");
-    std::vector<std::size_t> bad;
-    for (std::size_t i = 0; i < jobs.size(); ++i)
-      if (!errors[i].empty()) bad.push_back(i);
-    // From the back, so the slice indices of the remaining failures stay valid.
-    std::sort(bad.begin(), bad.end(), [&](std::size_t a, std::size_t b) { return jobs[a].firstSlice > jobs[b].firstSlice; });
-    for (std::size_t i : bad) {
-      const std::string& p = headers[jobs[i].file].path;
-      if (std::none_of(result.rejected.begin(), result.rejected.end(), [&](const RejectedFile& r) { return r.path == p; }))
-        result.rejected.push_back({p, errors[i]});
-      dropSlices(stacks[jobs[i].stack], jobs[i].firstSlice, std::size_t(jobs[i].frames));
+    // A file with any frame that failed leaves the series whole (its first
+    // error is the reason), even when other threads decoded its other frames.
+    std::vector<const std::string*> failed(headers.size(), nullptr);
+    std::vector<int> failedFrame(headers.size(), 0);
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+      const ReadJob& j = jobs[i];
+      if (errors[i].empty() || (failed[j.file] && failedFrame[j.file] < j.firstFrame)) continue;
+      failed[j.file] = &errors[i];
+      failedFrame[j.file] = j.firstFrame;
     }
+    for (std::size_t f = 0; f < headers.size(); ++f)
+      if (failed[f]) {
+        const std::string& p = headers[f].path;
+        if (std::none_of(result.rejected.begin(), result.rejected.end(), [&](const RejectedFile& r) { return r.path == p; }))
+          result.rejected.push_back({p, *failed[f]});
+      }
+    for (auto& st : stacks)
+      // From the back, so the indices of the slices still to drop stay valid.
+      for (std::size_t k = st.images.size(); k-- > 0;)
+        if (failed[st.images[k].file]) dropSlices(st, k, 1);
   }
 
   std::vector<std::shared_ptr<const DcmDataset>> kept(headers.size());

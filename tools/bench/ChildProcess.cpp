@@ -1,16 +1,19 @@
 #include "ChildProcess.h"
 
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 
 namespace annulo::bench {
 namespace {
 
 // Only async-signal-safe calls between fork and exec.
-[[noreturn]] void execChild(const std::vector<std::string>& argv, int writeEnd) {
+[[noreturn]] void execChild(const std::vector<std::string>& argv, std::vector<char*>& env, int writeEnd) {
+  for (char* e : env) putenv(e);
   dup2(writeEnd, STDOUT_FILENO);
   dup2(writeEnd, STDERR_FILENO);
   close(writeEnd);
@@ -37,8 +40,12 @@ std::string drain(int fd) {
 
 }  // namespace
 
-ProcessOutput runProcess(const std::vector<std::string>& argv) {
+ProcessOutput runProcess(const std::vector<std::string>& argv, const std::vector<std::string>& env) {
   ProcessOutput result;
+  std::vector<std::string> envCopy(env);
+  std::vector<char*> envPtrs;
+  for (auto& e : envCopy) envPtrs.push_back(e.data());
+  const auto t0 = std::chrono::steady_clock::now();
   int fds[2];
   if (argv.empty() || pipe(fds) != 0) {
     result.output = "cannot create pipe: " + std::string(std::strerror(errno));
@@ -53,15 +60,20 @@ ProcessOutput runProcess(const std::vector<std::string>& argv) {
   }
   if (pid == 0) {
     close(fds[0]);
-    execChild(argv, fds[1]);
+    execChild(argv, envPtrs, fds[1]);
   }
   close(fds[1]);
   result.started = true;
   result.output = drain(fds[0]);
   close(fds[0]);
   int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  rusage usage{};
+  while (wait4(pid, &status, 0, &usage) < 0 && errno == EINTR) {
   }
+  result.wallMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  auto ms = [](const timeval& t) { return double(t.tv_sec) * 1e3 + double(t.tv_usec) / 1e3; };
+  result.cpuMs = ms(usage.ru_utime) + ms(usage.ru_stime);
+  result.maxRssKiB = usage.ru_maxrss;
   result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   if (WIFSIGNALED(status)) result.output += "\n[killed by signal " + std::to_string(WTERMSIG(status)) + "]";
   return result;

@@ -12,10 +12,17 @@ struct ProcessOutput {
   bool started = false;  // false: fork/exec failed (see output)
   int exitCode = -1;     // -1 when killed by a signal
   std::string output;    // stdout and stderr, interleaved
+  // The whole process, as a user waits for it: fork to exit (wall), its user +
+  // system CPU of all threads, and its peak RSS (wait4; includes the brief
+  // forked copy of this parent before exec, which is small).
+  double wallMs = 0;
+  double cpuMs = 0;
+  long maxRssKiB = 0;
 };
 
-// argv[0] is looked up in PATH like a shell would.
-ProcessOutput runProcess(const std::vector<std::string>& argv);
+// argv[0] is looked up in PATH like a shell would. `env` entries ("NAME=value")
+// are added to the child's environment.
+ProcessOutput runProcess(const std::vector<std::string>& argv, const std::vector<std::string>& env = {});
 
 // "exit code 3" / "killed by signal 9", for error messages.
 std::string describeExit(const ProcessOutput& p);

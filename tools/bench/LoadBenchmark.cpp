@@ -2,12 +2,17 @@
 // (ITK's GDCM path, a plain DCMTK read-into-buffer loader, pydicom + numpy) on
 // generated phantoms. See shared/guide/LOADING.md for what bounds a loader here.
 //
-// Usage: annulo-bench-load [--dir DIR] [--quick] [--repeat N]
+// Usage: annulo-bench-load [--dir DIR] [--quick] [--repeat N] [--sets A,B] [--loaders A,B] [--cli PATH]
+//   --sets: data set names (default all: MR folder, 8/16-bit cines uncompressed,
+//           JPEG lossless, JPEG-LS, lossy JPEG, RLE); --loaders: loader ids
+//           (default all: annulo annulo-t1 cli-stats dcmtk dcmtk-huge itk-float
+//           itk-float-t1 itk-native pydicom).
 // Hidden: --run LOADER DATASET runs one load in this process and prints one
 // result line; the parent starts one such process per measurement.
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -31,12 +36,29 @@ namespace {
 struct Args {
   std::string dir = "/tmp/annulo-bench-data";
   bool quick = false;
-  int repeat = 3;
+  int repeat = 5;
+  std::vector<std::string> sets, loaders;  // empty: all
+  std::string cli;                         // annulo-cli; default: next to the build's src/
   std::string runLoader;  // hidden child mode when set
   std::string runSet;
 };
 
-constexpr const char* kUsage = "usage: annulo-bench-load [--dir DIR] [--quick] [--repeat N]\n";
+constexpr const char* kUsage =
+    "usage: annulo-bench-load [--dir DIR] [--quick] [--repeat N] [--sets A,B] [--loaders A,B] [--cli PATH]\n";
+
+std::vector<std::string> splitList(const std::string& s) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : s + ",") {
+    if (c != ',') {
+      cur += c;
+    } else if (!cur.empty()) {
+      out.push_back(cur);
+      cur.clear();
+    }
+  }
+  return out;
+}
 
 // Returns nullopt (after printing why) on bad arguments.
 std::optional<Args> parseArgs(int argc, char** argv) {
@@ -47,6 +69,12 @@ std::optional<Args> parseArgs(int argc, char** argv) {
     const bool hasValue = i + 1 < args.size();
     if (arg == "--dir" && hasValue) {
       a.dir = args[++i];
+    } else if (arg == "--sets" && hasValue) {
+      a.sets = splitList(args[++i]);
+    } else if (arg == "--loaders" && hasValue) {
+      a.loaders = splitList(args[++i]);
+    } else if (arg == "--cli" && hasValue) {
+      a.cli = args[++i];
     } else if (arg == "--quick") {
       a.quick = true;
     } else if (arg == "--repeat" && hasValue) {
@@ -75,13 +103,14 @@ std::optional<Args> parseArgs(int argc, char** argv) {
 int childMain(const Args& a) {
   const auto sets = dataSets(a.dir, a.quick);
   const DataSet* set = findDataSet(sets, a.runSet);
-  if (!set || !isInProcessLoader(a.runLoader)) {
+  const std::string id = a.runLoader == "itk-float-t1" ? "itk-float" : a.runLoader;
+  if (!set || !isInProcessLoader(id)) {
     std::cerr << "unknown loader or data set: " << a.runLoader << " " << a.runSet << "\n";
     return 2;
   }
   try {
     Probe probe;
-    const LoadOutcome o = runLoader(a.runLoader, *set, probe);
+    const LoadOutcome o = runLoader(id, *set, probe);
     Measurement m;
     m.ms = probe.elapsedMs;
     m.cpuMs = probe.cpuMs;
@@ -93,6 +122,7 @@ int childMain(const Args& a) {
     m.samples = o.samples;
     m.sum = o.sum;
     m.pixelType = o.pixelType;
+    m.firstFrameMs = o.firstFrameMs;
     std::cout << kResultPrefix << toJson(m).dump() << std::endl;
     return 0;
   } catch (const std::exception& e) {
@@ -114,13 +144,14 @@ struct Context {
   Args args;
   std::string self;
   std::optional<std::string> python;  // with pydicom and numpy
+  std::string cli;                    // annulo-cli
 };
 
 // Annulo and the plain DCMTK loader run in a lean twin of this program that
 // links what a real Annulo process links (no GDCM, no ITK peers), so their
 // peak RSS is not inflated by the peers' libraries.
 std::string executableFor(const Context& ctx, const std::string& loader) {
-  if (loader != "annulo" && loader != "dcmtk") return ctx.self;
+  if (loader.rfind("annulo", 0) != 0 && loader.rfind("dcmtk", 0) != 0) return ctx.self;
   const std::string lean = ctx.self.substr(0, ctx.self.rfind('/') + 1) + "../benchlean/annulo-bench-load-lean";
   return access(lean.c_str(), X_OK) == 0 ? lean : ctx.self;
 }
@@ -129,25 +160,74 @@ Measurement measureInChild(const Context& ctx, const std::string& loader, const 
   std::vector<std::string> argv = {executableFor(ctx, loader), "--dir", ctx.args.dir};
   if (ctx.args.quick) argv.push_back("--quick");
   argv.insert(argv.end(), {"--run", loader, set.name});
-  const ProcessOutput p = runProcess(argv);
-  const auto m = parseResultLine(p.output);
+  // ITK's 1-thread figure: its global default, read when ITK starts.
+  std::vector<std::string> env;
+  if (loader == "itk-float-t1") env.push_back("ITK_GLOBAL_DEFAULT_NUMBER_OF_THREADS=1");
+  const ProcessOutput p = runProcess(argv, env);
+  auto m = parseResultLine(p.output);
   if (p.exitCode != 0 || !m) throw std::runtime_error(loader + " (" + describeExit(p) + "):\n" + p.output);
+  m->processMs = p.wallMs;
+  m->processCpuMs = p.cpuMs;
+  m->processRssKiB = p.maxRssKiB;
   return *m;
+}
+
+// `annulo-cli stats DIR --json` as a user runs it: the whole process is the
+// measurement (load, statistics of every sample, output, teardown).
+Measurement measureCli(const Context& ctx, const DataSet& set) {
+  const ProcessOutput p = runProcess({ctx.cli, "stats", set.dicomDir, "--json"});
+  if (p.exitCode != 0) throw std::runtime_error("annulo-cli stats (" + describeExit(p) + "):\n" + p.output);
+  const auto j = nlohmann::json::parse(p.output.substr(std::min(p.output.find('{'), p.output.size())), nullptr, false);
+  if (j.is_discarded() || !j.contains("series") || j["series"].size() != 1)
+    throw std::runtime_error("annulo-cli stats: unexpected output:\n" + p.output);
+  const auto& s = j["series"][0];
+  Measurement m;
+  m.ms = s.value("load_ms", 0.0);
+  m.processMs = m.ms > 0 ? p.wallMs : p.wallMs;
+  m.processCpuMs = p.cpuMs;
+  m.processRssKiB = p.maxRssKiB;
+  m.peakRssKiB = p.maxRssKiB;
+  m.sum = s.value("sum", 0.0);  // modality values; the phantoms' rescale is identity (slope 1, intercept 0)
+  const auto& dims = s["dims"];
+  m.samples = std::uint64_t(dims[0].get<double>() * dims[1].get<double>() * dims[2].get<double>());
+  m.pixelType = "modality";
+  return m;
 }
 
 Measurement measure(const Context& ctx, const std::string& loader, const DataSet& set) {
   if (loader == "pydicom") return runPydicom(*ctx.python, set);
+  if (loader == "cli-stats") return measureCli(ctx, set);
   return measureInChild(ctx, loader, set);
 }
 
 std::vector<LoaderResult> plannedLoaders(const Context& ctx, const DataSet& set) {
-  std::vector<LoaderResult> l(5);
-  l[0].id = "annulo", l[0].label = "Annulo loadSeries";
-  l[1].id = "itk-float", l[1].label = "ITK GDCM float", l[1].variant = "float";
-  l[2].id = "itk-native", l[2].label = "ITK GDCM " + set.itkNativeType, l[2].variant = set.itkNativeType;
-  l[3].id = "dcmtk", l[3].label = "DCMTK read-into-buffer";
-  l[4].id = "pydicom", l[4].label = "pydicom + numpy";
-  if (!ctx.python) l[4].skipped = "not installed";
+  const std::string dcmtk = set.compressed() ? "DCMTK decode" : "DCMTK read-into-buffer";
+  auto row = [](const std::string& id, const std::string& label, const std::string& variant) {
+    LoaderResult r;
+    r.id = id, r.label = label, r.variant = variant;
+    return r;
+  };
+  std::vector<LoaderResult> all = {
+      row("annulo", "Annulo loadSeries", ""),
+      row("annulo-t1", "Annulo, 1 thread", ""),
+      row("cli-stats", "annulo-cli stats", ""),
+      row("dcmtk", dcmtk, ""),
+      row("dcmtk-huge", dcmtk + ", THP buf", ""),
+      row("itk-float", "ITK GDCM float", "float"),
+      row("itk-float-t1", "ITK float, 1 thread", "float"),
+      row("itk-native", "ITK GDCM " + set.itkNativeType, set.itkNativeType),
+      row("pydicom", "pydicom + numpy", ""),
+  };
+  std::vector<LoaderResult> l;
+  for (auto& r : all) {
+    if (!ctx.args.loaders.empty() &&
+        std::find(ctx.args.loaders.begin(), ctx.args.loaders.end(), r.id) == ctx.args.loaders.end())
+      continue;
+    if (r.id == "pydicom" && !ctx.python) r.skipped = "not installed";
+    if (r.id == "pydicom" && set.compressed()) r.skipped = "native data sets only";
+    if (r.id == "cli-stats" && access(ctx.cli.c_str(), X_OK) != 0) r.skipped = "no annulo-cli at " + ctx.cli;
+    l.push_back(r);
+  }
   return l;
 }
 
@@ -158,12 +238,18 @@ DataSetResult benchmarkDataSet(const Context& ctx, const DataSet& set) {
   const std::uint64_t warmed = warmPageCache(set);
   std::cerr << "[" << set.name << "] page cache warmed (" << warmed / 1000000 << " MB read)\n";
   for (int r = 1; r <= ctx.args.repeat; ++r) {
-    for (auto& l : result.loaders) {
+    // Alternate the order too, so no loader always follows the same one.
+    std::vector<LoaderResult*> order;
+    for (auto& l : result.loaders) order.push_back(&l);
+    if (r % 2 == 0) std::reverse(order.begin(), order.end());
+    for (LoaderResult* lp : order) {
+      LoaderResult& l = *lp;
       if (!l.error.empty() || !l.skipped.empty()) continue;
       try {
         l.runs.push_back(measure(ctx, l.id, set));
         std::cerr << "[" << set.name << "] run " << r << "/" << ctx.args.repeat << "  " << l.label << ": "
-                  << static_cast<long>(l.runs.back().ms) << " ms\n";
+                  << static_cast<long>(l.runs.back().ms) << " ms (process " << static_cast<long>(l.runs.back().processMs)
+                  << " ms)\n";
       } catch (const std::exception& e) {
         l.error = e.what();
         std::cerr << "[" << set.name << "] " << l.label << " FAILED: " << e.what() << "\n";
@@ -218,10 +304,20 @@ void writeJson(const Context& ctx, const std::vector<DataSetResult>& results, co
 int benchmarkMain(const Args& args) {
   const auto t0 = std::chrono::steady_clock::now();
   const std::string loadBefore = firstLineOf("/proc/loadavg");
-  Context ctx{args, selfExecutable(), findPydicomPython()};
+  Context ctx{args, selfExecutable(), findPydicomPython(), args.cli};
+  if (ctx.cli.empty()) ctx.cli = ctx.self.substr(0, ctx.self.rfind('/') + 1) + "../../src/annulo-cli";
   if (!ctx.python) std::cout << "pydicom: not installed\n";
-  const auto sets = dataSets(args.dir, args.quick);
+  std::vector<DataSet> sets;
+  for (const auto& s : dataSets(args.dir, args.quick))
+    if (args.sets.empty() || std::find(args.sets.begin(), args.sets.end(), s.name) != args.sets.end() ||
+        // a compressed set needs its source generated
+        std::any_of(args.sets.begin(), args.sets.end(), [&](const std::string& n) { return n.rfind(s.name + "-", 0) == 0; }))
+      sets.push_back(s);
   if (!prepareData(sets)) return 1;
+  if (!args.sets.empty())
+    sets.erase(std::remove_if(sets.begin(), sets.end(), [&](const DataSet& s) {
+                 return std::find(args.sets.begin(), args.sets.end(), s.name) == args.sets.end();
+               }), sets.end());
 
   std::vector<DataSetResult> results;
   for (const auto& set : sets) results.push_back(benchmarkDataSet(ctx, set));

@@ -35,15 +35,20 @@ struct LoadOutcome {
   std::uint64_t samples = 0;  // values the loader produced
   double sum = 0;             // of the values as the loader hands them out
   std::string pixelType;      // of the loader's output
+  double firstFrameMs = -1;   // Annulo: from the start of the load to the first decoded frame
 };
 
-// Loader ids run in-process: "annulo", "dcmtk", "itk-float", "itk-native".
+// Loader ids run in-process: "annulo" (one thread per core), "annulo-t1",
+// "dcmtk" (malloc'd buffer), "dcmtk-huge" (the same 2 MiB-aligned
+// MADV_HUGEPAGE buffer as Annulo), "itk-float", "itk-native". On compressed
+// data sets the DCMTK peers decode (codecs registered, chooseRepresentation to
+// explicit little endian, copy into the buffer).
 // Throws std::runtime_error naming the file and the cause when a load fails.
 LoadOutcome runLoader(const std::string& id, const DataSet& set, Probe& probe);
 bool isInProcessLoader(const std::string& id);
 
-LoadOutcome loadWithAnnulo(const DataSet& set, Probe& probe);
-LoadOutcome loadWithDcmtk(const DataSet& set, Probe& probe);
+LoadOutcome loadWithAnnulo(const DataSet& set, Probe& probe, unsigned threads);
+LoadOutcome loadWithDcmtk(const DataSet& set, Probe& probe, bool hugePages);
 LoadOutcome loadWithItk(const std::string& pixelType, const DataSet& set, Probe& probe);
 
 // Sum of integer samples as stored (bitsAllocated 8/16/32, signed or not).

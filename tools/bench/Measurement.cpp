@@ -14,7 +14,11 @@ nlohmann::json toJson(const Measurement& m) {
           {"majorFaults", m.majorFaults},
           {"samples", m.samples},
           {"sum", m.sum},
-          {"pixelType", m.pixelType}};
+          {"pixelType", m.pixelType},
+          {"firstFrameMs", m.firstFrameMs},
+          {"processMs", m.processMs},
+          {"processCpuMs", m.processCpuMs},
+          {"processRssKiB", m.processRssKiB}};
 }
 
 std::optional<Measurement> parseResultLine(const std::string& output) {
@@ -36,6 +40,10 @@ std::optional<Measurement> parseResultLine(const std::string& output) {
   m.samples = j.value("samples", std::uint64_t{0});
   m.sum = j.value("sum", 0.0);
   m.pixelType = j.value("pixelType", std::string());
+  m.firstFrameMs = j.value("firstFrameMs", -1.0);
+  m.processMs = j.value("processMs", 0.0);
+  m.processCpuMs = j.value("processCpuMs", 0.0);
+  m.processRssKiB = j.value("processRssKiB", 0L);
   return m;
 }
 

@@ -21,6 +21,12 @@ struct Measurement {
   std::uint64_t samples = 0;
   double sum = 0;
   std::string pixelType;
+  double firstFrameMs = -1;    // Annulo: load start to the first decoded frame
+  // The whole child process (start-up, load, summing every sample, teardown),
+  // measured by the parent: what a user of a command-line tool waits for.
+  double processMs = 0;
+  double processCpuMs = 0;
+  long processRssKiB = 0;
 };
 
 inline constexpr const char* kResultPrefix = "ANNULO-BENCH ";

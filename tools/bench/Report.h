@@ -23,6 +23,9 @@ struct LoaderResult {
   bool measured() const { return error.empty() && skipped.empty() && !runs.empty(); }
   double medianMs() const;
   double medianCpuMs() const;
+  double medianProcessMs() const;
+  double medianProcessCpuMs() const;
+  double medianFirstFrameMs() const;
   long medianMinorFaults() const;
   long peakRssKiB() const;      // the highest of the runs: the memory a user must have
   long baselineRssKiB() const;  // the lowest of the runs

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "annulo/dicom/DecodeProgress.h"
 #include "annulo/dicom/FileCollector.h"
 #include "annulo/dicom/Result.h"
 #include "annulo/dicom/Series.h"
@@ -19,6 +20,18 @@ struct LoadOptions {
   // Called from the loading threads with the fraction done (0..1).
   std::function<void(double)> progress;
   const std::atomic<bool>* cancel = nullptr;
+
+  // Progressive loading (see DecodeProgress.h). onSeriesReady is called once,
+  // on the calling thread, after the headers are read and the pixel buffers
+  // allocated but before any pixel is decoded: every series with its geometry,
+  // identity and (unfilled) buffer, in the order of the result. Those Series
+  // objects stay where they are until loadSeries returns, and their buffers stay
+  // at the same address in the result. onFramesDecoded is then called from the
+  // loading threads each time slices are in place (one call per frame for
+  // compressed files). The slice shown first (a cine's first frame, a volume's
+  // middle slice) is decoded first.
+  std::function<void(const std::vector<const Series*>&)> onSeriesReady;
+  std::function<void(const FramesDecoded&)> onFramesDecoded;
 };
 
 struct LoadResult {
