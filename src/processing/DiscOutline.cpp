@@ -8,7 +8,6 @@ namespace annulo {
 
 namespace {
 
-constexpr double kPi = 3.14159265358979323846;
 
 // Two passes of the 3x3 binomial: about a Gaussian of sigma 1 pixel, enough to
 // take the edge of single-pixel noise without moving a margin.

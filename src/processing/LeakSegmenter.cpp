@@ -117,6 +117,7 @@ class Segmenter {
   Status pilotThreshold();
   void computeDifference(Shift2 shift, Scratch& sc) const;
   Shift2 frameShift(int f, Scratch& sc) const;
+  Shift2 subtractFrame(int f, Scratch& sc, std::vector<int>& seeds) const;
   std::size_t segmentFrame(int f, Scratch& sc, std::uint8_t* comp, Shift2& shift) const;
   Status discOutline(const DiscBackground& background);
   void labelAndMeasure();
@@ -433,32 +434,33 @@ void Segmenter::computeDifference(Shift2 shift, Scratch& sc) const {
   binomial3(sc.diff.data(), sc.smooth.data(), sc.tmp.data(), w, h);
 }
 
-std::size_t Segmenter::segmentFrame(int f, Scratch& sc, std::uint8_t* comp, Shift2& shift) const {
+// Frame f's opacity over the ROI, its motion, the smoothed difference to the mask and
+// the seed pixels at the needle tip moved with the frame (ROI-local indices).
+Shift2 Segmenter::subtractFrame(int f, Scratch& sc, std::vector<int>& seeds) const {
   const std::size_t n = roi_.area();
   if (sc.opacity.box().x0 != roi_.x0 || sc.opacity.values.size() != n) sc.opacity = FloatImage(roi_);
   sc.diff.resize(n);
   sc.smooth.resize(n);
   sc.tmp.resize(n);
   for (int y = roi_.y0; y < roi_.y1; ++y) fx_.opacityRow(f, y, roi_.x0, roi_.x1, &sc.opacity.at(roi_.x0, y));
-  shift = frameShift(f, sc);
+  const Shift2 shift = frameShift(f, sc);
   computeDifference(shift, sc);
-  const auto seeds = discPixels(o_.injectionPoint[0] + shift.dx - roi_.x0, o_.injectionPoint[1] + shift.dy - roi_.y0,
-                                seedRadiusPx_, roi_.width(), roi_.height());
+  seeds = discPixels(o_.injectionPoint[0] + shift.dx - roi_.x0, o_.injectionPoint[1] + shift.dy - roi_.y0,
+                     seedRadiusPx_, roi_.width(), roi_.height());
+  return shift;
+}
+
+std::size_t Segmenter::segmentFrame(int f, Scratch& sc, std::uint8_t* comp, Shift2& shift) const {
+  std::vector<int> seeds;
+  shift = subtractFrame(f, sc, seeds);
   return growComponent(sc.smooth.data(), roi_.width(), roi_.height(), threshold_, seeds, comp, sc.queue);
 }
 
 // Contrast level at the needle tip and noise, on the frame where the tip is most opaque.
 Status Segmenter::pilotThreshold() {
   Scratch sc;
-  sc.opacity = FloatImage(roi_);
-  sc.diff.resize(roi_.area());
-  sc.smooth.resize(roi_.area());
-  sc.tmp.resize(roi_.area());
-  for (int y = roi_.y0; y < roi_.y1; ++y) fx_.opacityRow(peakFrame_, y, roi_.x0, roi_.x1, &sc.opacity.at(roi_.x0, y));
-  const Shift2 shift = frameShift(peakFrame_, sc);
-  computeDifference(shift, sc);
-  const auto seeds = discPixels(o_.injectionPoint[0] + shift.dx - roi_.x0, o_.injectionPoint[1] + shift.dy - roi_.y0,
-                                seedRadiusPx_, roi_.width(), roi_.height());
+  std::vector<int> seeds;
+  subtractFrame(peakFrame_, sc, seeds);
   std::vector<float> at;
   for (int i : seeds) at.push_back(sc.smooth[std::size_t(i)]);
   std::vector<float> sample;
