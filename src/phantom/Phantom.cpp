@@ -150,6 +150,58 @@ TearSegments tearSegments(const XaTruth& t, const TearTruth& tear, double length
 
 // ---------------------------------------------------------------------------- XA truth
 
+// Breathing-like drift: smooth, mostly craniocaudal, relative to frame 1.
+std::vector<Point2> breathing(const PhantomOptions& o) {
+  Rng m(streamSeed(o.seed, "xa-motion"));
+  const double period = m.uniform(3.5, 5.0);
+  const double ampY = m.uniform(0.5, 0.8);
+  const double ampX = m.uniform(0.15, 0.35);
+  const double phaseY = m.uniform(0, 2 * kPi);
+  const double phaseX = m.uniform(0, 2 * kPi);
+  const double drift = m.uniform(-0.12, 0.12);
+  auto raw = [&](int frame) {
+    const double sec = (frame - 1) * o.frameTimeMs / 1000.0;
+    return Point2{ampX * std::sin(2 * kPi * sec / (1.37 * period) + phaseX) + drift * sec,
+                  ampY * std::sin(2 * kPi * sec / period + phaseY)};
+  };
+  std::vector<Point2> motion;
+  const Point2 first = raw(1);
+  for (int f = 1; f <= o.xaFrames; ++f) motion.push_back(raw(f) - first);
+  return motion;
+}
+
+// Patient motion beyond breathing: a respiration-like oscillation (period about the
+// cine's length, so it is a slow drift within the mask frames too) plus a slow random
+// walk, scaled so the largest displacement from frame 1 is xaDriftPx; then the jump.
+std::vector<Point2> largeMotion(const PhantomOptions& o) {
+  Rng m(streamSeed(o.seed, "xa-motion-large"));
+  const double seconds = std::max(0.5, o.xaFrames * o.frameTimeMs / 1000.0);
+  const double period = seconds * m.uniform(0.9, 1.6);
+  const double phaseY = m.uniform(0, 2 * kPi), phaseX = m.uniform(0, 2 * kPi);
+  const double ratioX = m.uniform(0.3, 0.6);  // mostly craniocaudal (image y)
+  std::vector<Point2> walk(std::size_t(std::max(1, o.xaFrames)));
+  for (std::size_t f = 1; f < walk.size(); ++f) {
+    const double gx = m.normal(), gy = m.normal();
+    walk[f] = walk[f - 1] + Point2{0.25 * gx, 0.25 * gy};
+  }
+  std::vector<Point2> motion;
+  double peak = 1e-9;
+  for (int f = 1; f <= o.xaFrames; ++f) {
+    const double sec = (f - 1) * o.frameTimeMs / 1000.0;
+    const Point2 osc{ratioX * (std::sin(2 * kPi * sec / (1.37 * period) + phaseX) - std::sin(phaseX)),
+                     std::sin(2 * kPi * sec / period + phaseY) - std::sin(phaseY)};
+    motion.push_back(osc + 0.15 * walk[std::size_t(f - 1)]);
+    peak = std::max(peak, std::hypot(motion.back()[0], motion.back()[1]));
+  }
+  for (Point2& v : motion) v = (std::max(0.0, o.xaDriftPx) / peak) * v;
+  if (o.xaJumpPx > 0 && o.xaJumpFrame >= 2) {
+    const double a = m.uniform(0, 2 * kPi);
+    const Point2 jump{o.xaJumpPx * std::cos(a), o.xaJumpPx * std::sin(a)};
+    for (int f = o.xaJumpFrame; f <= o.xaFrames; ++f) motion[std::size_t(f - 1)] = motion[std::size_t(f - 1)] + jump;
+  }
+  return motion;
+}
+
 XaTruth makeXaTruth(const PhantomOptions& o) {
   XaTruth t;
   t.seriesInstanceUid = deterministicUid(o.seed, "xa-series");
@@ -180,7 +232,8 @@ XaTruth makeXaTruth(const PhantomOptions& o) {
   t.needleEntry = tip + reach * along;
 
   const int frames = t.frames;
-  t.fillStartFrame = std::min(frames, std::max(2, static_cast<int>(std::lround(0.1 * frames))));
+  t.fillStartFrame = o.xaMaskFrames > 0 ? std::min(frames, o.xaMaskFrames + 1)
+                                        : std::min(frames, std::max(2, static_cast<int>(std::lround(0.1 * frames))));
   const int onset = std::max(t.fillStartFrame + 2, static_cast<int>(std::lround(frames * g.uniform(0.35, 0.45))));
   t.leakOnsetFrame = onset <= frames ? onset : 0;
 
@@ -204,21 +257,7 @@ XaTruth makeXaTruth(const PhantomOptions& o) {
     t.tears.push_back(tear);
   }
 
-  // Breathing-like drift: smooth, mostly craniocaudal, relative to frame 1.
-  Rng m(streamSeed(o.seed, "xa-motion"));
-  const double period = m.uniform(3.5, 5.0);
-  const double ampY = m.uniform(0.5, 0.8);
-  const double ampX = m.uniform(0.15, 0.35);
-  const double phaseY = m.uniform(0, 2 * kPi);
-  const double phaseX = m.uniform(0, 2 * kPi);
-  const double drift = m.uniform(-0.12, 0.12);
-  auto raw = [&](int frame) {
-    const double sec = (frame - 1) * o.frameTimeMs / 1000.0;
-    return Point2{ampX * std::sin(2 * kPi * sec / (1.37 * period) + phaseX) + drift * sec,
-                ampY * std::sin(2 * kPi * sec / period + phaseY)};
-  };
-  const Point2 first = raw(1);
-  for (int f = 1; f <= frames; ++f) t.motion.push_back(raw(f) - first);
+  t.motion = o.xaDriftPx > 0 || o.xaJumpPx > 0 ? largeMotion(o) : breathing(o);
   return t;
 }
 
