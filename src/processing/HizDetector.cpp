@@ -1,8 +1,11 @@
 #include "annulo/processing/HizDetector.h"
 
+#include <itkSmoothingRecursiveGaussianImageFilter.h>
+
 #include <algorithm>
 #include <cmath>
 
+#include "annulo/processing/ItkView.h"
 #include "processing/Parallel.h"
 #include "processing/Progress.h"
 #include "processing/RobustStats.h"
@@ -30,27 +33,20 @@ struct Plane {
   }
 };
 
-// Separable Gaussian (sigma in pixels, kernel to 3 sigma, replicated borders).
+// Gaussian smoothing (sigma in pixels) by ITK's recursive (Deriche IIR) Gaussian on a
+// zero-copy view: cost independent of sigma, where our separable FIR to 3 sigma grew
+// with it (the 3 mm DoG scale is ~17 taps a side at 0.5 mm pixels).
 Plane gaussian(const Plane& in, double sigma) {
   if (sigma < 0.3) return in;
-  const int r = std::max(1, int(std::ceil(3 * sigma)));
-  std::vector<float> k(std::size_t(2 * r + 1));
-  double sum = 0;
-  for (int i = -r; i <= r; ++i) sum += k[std::size_t(i + r)] = float(std::exp(-0.5 * i * i / (sigma * sigma)));
-  for (float& x : k) x = float(x / sum);
-  Plane tmp = in, out = in;
-  for (int y = 0; y < in.h; ++y)
-    for (int x = 0; x < in.w; ++x) {
-      float acc = 0;
-      for (int i = -r; i <= r; ++i) acc += k[std::size_t(i + r)] * in.at(std::min(in.w - 1, std::max(0, x + i)), y);
-      tmp.v[std::size_t(y) * in.w + x] = acc;
-    }
-  for (int y = 0; y < in.h; ++y)
-    for (int x = 0; x < in.w; ++x) {
-      float acc = 0;
-      for (int i = -r; i <= r; ++i) acc += k[std::size_t(i + r)] * tmp.at(x, std::min(in.h - 1, std::max(0, y + i)));
-      out.v[std::size_t(y) * in.w + x] = acc;
-    }
+  using Image = itk::Image<float, 2>;
+  auto filter = itk::SmoothingRecursiveGaussianImageFilter<Image, Image>::New();
+  filter->SetInput(wrapBuffer<float, 2>(in.v.data(), {std::size_t(in.w), std::size_t(in.h)}, {1, 1}));
+  filter->SetSigma(sigma);
+  filter->SetNumberOfWorkUnits(1);  // slices already run in parallel
+  filter->Update();
+  Plane out = in;
+  const float* result = filter->GetOutput()->GetBufferPointer();
+  std::copy(result, result + out.v.size(), out.v.begin());
   return out;
 }
 
