@@ -31,6 +31,10 @@ FloatImage smoothTwice(const FloatImage& in) {
 
 // Grey-level opening (erosion then dilation) with a (2r+1)^2 square, separably:
 // removes dense structures thinner than the square and keeps everything wider.
+// Ours, not ITK's GrayscaleMorphologicalOpeningImageFilter (flat box): measured on the
+// busy 2-core machine, one thread, ITK took 58 ms vs 3.9 ms here on a 380x270 ROI (r 2),
+// 70 vs 7.8 (r 4), 177 vs 31 on 760x540 (a 1024^2 cine's ROI), i.e. 5-15x slower, and
+// its border handling differs (outputs not identical on noise).
 FloatImage opening(const FloatImage& in, int r) {
   const int w = in.width, h = in.height;
   auto pass = [&](const std::vector<float>& src, std::vector<float>& dst, bool horizontal, bool takeMin) {

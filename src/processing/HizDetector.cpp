@@ -33,11 +33,37 @@ struct Plane {
   }
 };
 
-// Gaussian smoothing (sigma in pixels) by ITK's recursive (Deriche IIR) Gaussian on a
-// zero-copy view: cost independent of sigma, where our separable FIR to 3 sigma grew
-// with it (the 3 mm DoG scale is ~17 taps a side at 0.5 mm pixels).
+// Separable FIR Gaussian (sigma in pixels, kernel to 3 sigma, replicated borders).
+Plane firGaussian(const Plane& in, double sigma) {
+  const int r = std::max(1, int(std::ceil(3 * sigma)));
+  std::vector<float> k(std::size_t(2 * r + 1));
+  double sum = 0;
+  for (int i = -r; i <= r; ++i) sum += k[std::size_t(i + r)] = float(std::exp(-0.5 * i * i / (sigma * sigma)));
+  for (float& x : k) x = float(x / sum);
+  Plane tmp = in, out = in;
+  for (int y = 0; y < in.h; ++y)
+    for (int x = 0; x < in.w; ++x) {
+      float acc = 0;
+      for (int i = -r; i <= r; ++i) acc += k[std::size_t(i + r)] * in.at(std::min(in.w - 1, std::max(0, x + i)), y);
+      tmp.v[std::size_t(y) * in.w + x] = acc;
+    }
+  for (int y = 0; y < in.h; ++y)
+    for (int x = 0; x < in.w; ++x) {
+      float acc = 0;
+      for (int i = -r; i <= r; ++i) acc += k[std::size_t(i + r)] * tmp.at(x, std::min(in.h - 1, std::max(0, y + i)));
+      out.v[std::size_t(y) * in.w + x] = acc;
+    }
+  return out;
+}
+
+// Gaussian smoothing (sigma in pixels). ITK's recursive (Deriche IIR) Gaussian on a
+// zero-copy view costs the same whatever sigma; our FIR grows with it. Measured (one
+// thread, busy machine): 256^2 sigma 0.5 / 1.1 / 2.7 px: FIR 2.2 / 3.8 / 5.0 ms, ITK
+// 7.2 / 4.9 / 5.9 ms; 512^2 sigma 0.5 / 2.2 / 5.5 px: FIR 10.6 / 18.9 / 39.7 ms, ITK
+// 20.2 / 22.2 / 25.1 ms. So ITK from sigma 2 px up, ours below, where ITK is 1.3-3x slower.
 Plane gaussian(const Plane& in, double sigma) {
   if (sigma < 0.3) return in;
+  if (sigma < 2.0) return firGaussian(in, sigma);
   using Image = itk::Image<float, 2>;
   auto filter = itk::SmoothingRecursiveGaussianImageFilter<Image, Image>::New();
   filter->SetInput(wrapBuffer<float, 2>(in.v.data(), {std::size_t(in.w), std::size_t(in.h)}, {1, 1}));
