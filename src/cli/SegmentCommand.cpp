@@ -15,7 +15,7 @@
 #include "SeriesJson.h"
 #include "annulo/processing/LeakReport.h"
 #include "annulo/processing/LeakSegmenter.h"
-#include "annulo/processing/PhantomEvaluation.h"
+#include "annulo/phantom/PhantomEvaluation.h"
 
 namespace annulo::cli {
 namespace {

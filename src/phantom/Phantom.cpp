@@ -13,14 +13,13 @@
 #include "annulo/phantom/Phantom.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
-#include <thread>
 #include <utility>
 
+#include "annulo/processing/Geometry2D.h"
 #include "phantom/PhantomDetail.h"
 #include "phantom/Shapes.h"
 
@@ -28,7 +27,6 @@ namespace annulo {
 namespace phantom_detail {
 
 namespace {
-constexpr double kPi = 3.14159265358979323846;
 
 std::uint64_t mix64(std::uint64_t z) {
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
@@ -78,42 +76,15 @@ std::string deterministicUid(std::uint32_t seed, std::string_view role) {
                               static_cast<std::uint32_t>(lo >> 32), static_cast<std::uint32_t>(lo)});
 }
 
-void parallelFor(int count, const std::function<void(int)>& body) {
-  const unsigned hardware = std::max(1u, std::thread::hardware_concurrency());
-  const int workers = std::min(static_cast<int>(hardware), count);
-  if (workers <= 1) {
-    for (int i = 0; i < count; ++i) body(i);
-    return;
-  }
-  std::atomic<int> next{0};
-  auto work = [&] {
-    for (int i = next++; i < count; i = next++) body(i);
-  };
-  std::vector<std::thread> threads;
-  threads.reserve(static_cast<std::size_t>(workers - 1));
-  for (int t = 1; t < workers; ++t) threads.emplace_back(work);
-  work();
-  for (auto& thread : threads) thread.join();
-}
-
 namespace {
 
-struct Vec2 {
-  double x = 0, y = 0;
-};
-Vec2 operator+(Vec2 a, Vec2 b) { return {a.x + b.x, a.y + b.y}; }
-Vec2 operator-(Vec2 a, Vec2 b) { return {a.x - b.x, a.y - b.y}; }
-Vec2 operator*(double s, Vec2 a) { return {s * a.x, s * a.y}; }
-Vec2 toVec(const std::array<double, 2>& a) { return {a[0], a[1]}; }
-std::array<double, 2> toArray(Vec2 v) { return {v.x, v.y}; }
-
-double segmentDistance(Vec2 p, Vec2 a, Vec2 b) {
-  const Vec2 ab = b - a;
-  const Vec2 ap = p - a;
-  const double len2 = ab.x * ab.x + ab.y * ab.y;
-  const double t = len2 > 0 ? clamp01((ap.x * ab.x + ap.y * ab.y) / len2) : 0.0;
-  const Vec2 d = ap - t * ab;
-  return std::sqrt(d.x * d.x + d.y * d.y);
+double segmentDistance(Point2 p, Point2 a, Point2 b) {
+  const Point2 ab = b - a;
+  const Point2 ap = p - a;
+  const double len2 = ab[0] * ab[0] + ab[1] * ab[1];
+  const double t = len2 > 0 ? clamp01((ap[0] * ab[0] + ap[1] * ab[1]) / len2) : 0.0;
+  const Point2 d = ap - t * ab;
+  return std::sqrt(d[0] * d[0] + d[1] * d[1]);
 }
 
 // Calls fn(x, y) for the pixels of [x0, x1] x [y0, y1] that lie in a w x h image.
@@ -128,7 +99,7 @@ void forBox(int w, int h, double x0, double y0, double x1, double y1, Fn&& fn) {
   }
 }
 
-Vec2 tearDirection(double degrees) {
+Point2 tearDirection(double degrees) {
   const double r = degrees * kPi / 180.0;
   return {std::sin(r), -std::cos(r)};
 }
@@ -139,9 +110,9 @@ int clockHour(double degrees) {
   return hour == 0 ? 12 : hour;
 }
 
-Vec2 motionAt(const XaTruth& t, int frame) {
+Point2 motionAt(const XaTruth& t, int frame) {
   const auto index = static_cast<std::size_t>(frame - 1);
-  return index < t.motion.size() ? toVec(t.motion[index]) : Vec2{};
+  return index < t.motion.size() ? t.motion[index] : Point2{};
 }
 
 // Contrast fills the nucleus as a homothety of it about the needle tip: it stays
@@ -168,16 +139,68 @@ double leakLength(const XaTruth& t, const TearTruth& tear, int frame) {
 // The fissure runs from inside the nucleus to the exit point, then the leak
 // continues outward; both are capsules of the tear's width.
 struct TearSegments {
-  Vec2 fissureStart, exit, leakEnd;
+  Point2 fissureStart, exit, leakEnd;
   double radius;
 };
 TearSegments tearSegments(const XaTruth& t, const TearTruth& tear, double length) {
-  const Vec2 centre = toVec(t.discCenter);
-  const Vec2 exit = toVec(tear.exitPoint);
+  const Point2 centre = t.discCenter;
+  const Point2 exit = tear.exitPoint;
   return {centre + 0.45 * (exit - centre), exit, exit + length * tearDirection(tear.directionDeg), 0.5 * tear.widthPx};
 }
 
 // ---------------------------------------------------------------------------- XA truth
+
+// Breathing-like drift: smooth, mostly craniocaudal, relative to frame 1.
+std::vector<Point2> breathing(const PhantomOptions& o) {
+  Rng m(streamSeed(o.seed, "xa-motion"));
+  const double period = m.uniform(3.5, 5.0);
+  const double ampY = m.uniform(0.5, 0.8);
+  const double ampX = m.uniform(0.15, 0.35);
+  const double phaseY = m.uniform(0, 2 * kPi);
+  const double phaseX = m.uniform(0, 2 * kPi);
+  const double drift = m.uniform(-0.12, 0.12);
+  auto raw = [&](int frame) {
+    const double sec = (frame - 1) * o.frameTimeMs / 1000.0;
+    return Point2{ampX * std::sin(2 * kPi * sec / (1.37 * period) + phaseX) + drift * sec,
+                  ampY * std::sin(2 * kPi * sec / period + phaseY)};
+  };
+  std::vector<Point2> motion;
+  const Point2 first = raw(1);
+  for (int f = 1; f <= o.xaFrames; ++f) motion.push_back(raw(f) - first);
+  return motion;
+}
+
+// Patient motion beyond breathing: a respiration-like oscillation (period about the
+// cine's length, so it is a slow drift within the mask frames too) plus a slow random
+// walk, scaled so the largest displacement from frame 1 is xaDriftPx; then the jump.
+std::vector<Point2> largeMotion(const PhantomOptions& o) {
+  Rng m(streamSeed(o.seed, "xa-motion-large"));
+  const double seconds = std::max(0.5, o.xaFrames * o.frameTimeMs / 1000.0);
+  const double period = seconds * m.uniform(0.9, 1.6);
+  const double phaseY = m.uniform(0, 2 * kPi), phaseX = m.uniform(0, 2 * kPi);
+  const double ratioX = m.uniform(0.3, 0.6);  // mostly craniocaudal (image y)
+  std::vector<Point2> walk(std::size_t(std::max(1, o.xaFrames)));
+  for (std::size_t f = 1; f < walk.size(); ++f) {
+    const double gx = m.normal(), gy = m.normal();
+    walk[f] = walk[f - 1] + Point2{0.25 * gx, 0.25 * gy};
+  }
+  std::vector<Point2> motion;
+  double peak = 1e-9;
+  for (int f = 1; f <= o.xaFrames; ++f) {
+    const double sec = (f - 1) * o.frameTimeMs / 1000.0;
+    const Point2 osc{ratioX * (std::sin(2 * kPi * sec / (1.37 * period) + phaseX) - std::sin(phaseX)),
+                     std::sin(2 * kPi * sec / period + phaseY) - std::sin(phaseY)};
+    motion.push_back(osc + 0.15 * walk[std::size_t(f - 1)]);
+    peak = std::max(peak, std::hypot(motion.back()[0], motion.back()[1]));
+  }
+  for (Point2& v : motion) v = (std::max(0.0, o.xaDriftPx) / peak) * v;
+  if (o.xaJumpPx > 0 && o.xaJumpFrame >= 2) {
+    const double a = m.uniform(0, 2 * kPi);
+    const Point2 jump{o.xaJumpPx * std::cos(a), o.xaJumpPx * std::sin(a)};
+    for (int f = o.xaJumpFrame; f <= o.xaFrames; ++f) motion[std::size_t(f - 1)] = motion[std::size_t(f - 1)] + jump;
+  }
+  return motion;
+}
 
 XaTruth makeXaTruth(const PhantomOptions& o) {
   XaTruth t;
@@ -197,19 +220,20 @@ XaTruth makeXaTruth(const PhantomOptions& o) {
   t.discRadiusY = s * 0.042 * (1.0 + 0.08 * g.uniform(-1, 1));
   t.nucleusRadiusX = 0.55 * t.discRadiusX;
   t.nucleusRadiusY = 0.62 * t.discRadiusY;
-  const Vec2 centre = toVec(t.discCenter);
-  const Vec2 tip{centre.x + t.nucleusRadiusX * g.uniform(0.05, 0.3),
-                 centre.y + t.nucleusRadiusY * g.uniform(-0.15, 0.15)};
-  t.needleTip = toArray(tip);
+  const Point2 centre = t.discCenter;
+  const Point2 tip{centre[0] + t.nucleusRadiusX * g.uniform(0.05, 0.3),
+                 centre[1] + t.nucleusRadiusY * g.uniform(-0.15, 0.15)};
+  t.needleTip = tip;
   // Posterolateral approach: in the lateral view the needle comes from posterior
   // and a little cranial, i.e. from the upper right; it enters at the image border.
   const double alpha = g.uniform(30.0, 45.0) * kPi / 180.0;
-  const Vec2 along{std::cos(alpha), -std::sin(alpha)};
-  const double reach = std::min((s - 1.0 - tip.x) / along.x, tip.y / -along.y);
-  t.needleEntry = toArray(tip + reach * along);
+  const Point2 along{std::cos(alpha), -std::sin(alpha)};
+  const double reach = std::min((s - 1.0 - tip[0]) / along[0], tip[1] / -along[1]);
+  t.needleEntry = tip + reach * along;
 
   const int frames = t.frames;
-  t.fillStartFrame = std::min(frames, std::max(2, static_cast<int>(std::lround(0.1 * frames))));
+  t.fillStartFrame = o.xaMaskFrames > 0 ? std::min(frames, o.xaMaskFrames + 1)
+                                        : std::min(frames, std::max(2, static_cast<int>(std::lround(0.1 * frames))));
   const int onset = std::max(t.fillStartFrame + 2, static_cast<int>(std::lround(frames * g.uniform(0.35, 0.45))));
   t.leakOnsetFrame = onset <= frames ? onset : 0;
 
@@ -221,7 +245,7 @@ XaTruth makeXaTruth(const PhantomOptions& o) {
     // leak heading posteriorly and a little cranially/caudally on the same side.
     const double phi = (90.0 + sign * g.uniform(6.0, 22.0)) * kPi / 180.0;
     TearTruth tear;
-    tear.exitPoint = {centre.x + t.discRadiusX * std::sin(phi), centre.y - t.discRadiusY * std::cos(phi)};
+    tear.exitPoint = {centre[0] + t.discRadiusX * std::sin(phi), centre[1] - t.discRadiusY * std::cos(phi)};
     tear.directionDeg = 90.0 + sign * g.uniform(10.0, 30.0);
     tear.clock = clockHour(tear.directionDeg);
     tear.onsetFrame =
@@ -233,21 +257,7 @@ XaTruth makeXaTruth(const PhantomOptions& o) {
     t.tears.push_back(tear);
   }
 
-  // Breathing-like drift: smooth, mostly craniocaudal, relative to frame 1.
-  Rng m(streamSeed(o.seed, "xa-motion"));
-  const double period = m.uniform(3.5, 5.0);
-  const double ampY = m.uniform(0.5, 0.8);
-  const double ampX = m.uniform(0.15, 0.35);
-  const double phaseY = m.uniform(0, 2 * kPi);
-  const double phaseX = m.uniform(0, 2 * kPi);
-  const double drift = m.uniform(-0.12, 0.12);
-  auto raw = [&](int frame) {
-    const double sec = (frame - 1) * o.frameTimeMs / 1000.0;
-    return Vec2{ampX * std::sin(2 * kPi * sec / (1.37 * period) + phaseX) + drift * sec,
-                ampY * std::sin(2 * kPi * sec / period + phaseY)};
-  };
-  const Vec2 first = raw(1);
-  for (int f = 1; f <= frames; ++f) t.motion.push_back(toArray(raw(f) - first));
+  t.motion = o.xaDriftPx > 0 || o.xaJumpPx > 0 ? largeMotion(o) : breathing(o);
   return t;
 }
 
@@ -289,9 +299,9 @@ class Attenuation {
       at(x, y) += static_cast<float>(amount * coverage(ellipseSdf(x - cx, y - cy, rx, ry) / edge));
     });
   }
-  void addCapsule(Vec2 a, Vec2 b, double radius, double amount) {
+  void addCapsule(Point2 a, Point2 b, double radius, double amount) {
     const double m = radius + edge_ + 1;
-    forBox(n_, n_, std::min(a.x, b.x) - m, std::min(a.y, b.y) - m, std::max(a.x, b.x) + m, std::max(a.y, b.y) + m,
+    forBox(n_, n_, std::min(a[0], b[0]) - m, std::min(a[1], b[1]) - m, std::max(a[0], b[0]) + m, std::max(a[1], b[1]) + m,
            [&](int x, int y) {
              const double d = segmentDistance({double(x), double(y)}, a, b) - radius;
              at(x, y) += static_cast<float>(amount * coverage(d / edge_));
@@ -386,7 +396,7 @@ std::vector<float> xaBackground(std::uint32_t seed, const XaTruth& t) {
   for (const auto& d : otherDiscs) att.addEllipse(d[0], d[1], d[2], d[3], 0.12);
   for (const auto& body : bodies) addVertebra(att, body, s);
 
-  att.addCapsule(toVec(t.needleTip), toVec(t.needleEntry), std::max(0.8, 0.0035 * s), 2.2);
+  att.addCapsule(t.needleTip, t.needleEntry, std::max(0.8, 0.0035 * s), 2.2);
 
   // Transmitted intensity with a little image-intensifier vignetting.
   std::vector<float>& a = att.values();
@@ -422,9 +432,9 @@ void XaScene::render(int frame, T* out) const {
   const std::vector<std::uint8_t> labels = phantomLabelMap(truth_, frame);
   // The patient moves, so the scene is sampled at (x - dx, y - dy): bilinear with
   // constant weights, as the shift is the same for the whole frame.
-  const Vec2 m = motionAt(truth_, frame);
-  const int ix = static_cast<int>(std::floor(m.x)), iy = static_cast<int>(std::floor(m.y));
-  const auto wx = static_cast<float>(m.x - ix), wy = static_cast<float>(m.y - iy);
+  const Point2 m = motionAt(truth_, frame);
+  const int ix = static_cast<int>(std::floor(m[0])), iy = static_cast<int>(std::floor(m[1]));
+  const auto wx = static_cast<float>(m[0] - ix), wy = static_cast<float>(m[1] - iy);
   auto clampIndex = [n](int i) { return std::min(n - 1, std::max(0, i)); };
   std::vector<int> near(static_cast<std::size_t>(n)), far(static_cast<std::size_t>(n));
   for (int x = 0; x < n; ++x) {
@@ -460,22 +470,22 @@ std::vector<std::uint8_t> phantomLabelMap(const XaTruth& t, int frame) {
   const int w = std::max(0, t.columns), h = std::max(0, t.rows);
   std::vector<std::uint8_t> labels(static_cast<std::size_t>(w) * h, 0);
   if (w == 0 || h == 0 || frame < 1 || frame > t.frames) return labels;
-  const Vec2 m = motionAt(t, frame);
+  const Point2 m = motionAt(t, frame);
 
   const double scale = fillScale(t, frame);
   if (scale > 0) {
-    const Vec2 tip = toVec(t.needleTip);
-    const Vec2 c = tip + scale * (toVec(t.discCenter) - tip) + m;
+    const Point2 tip = t.needleTip;
+    const Point2 c = tip + scale * (t.discCenter - tip) + m;
     // At tiny matrix sizes the first blob could fall between pixel centres; keep it
     // at least one pixel so "contrast from fillStartFrame" always holds.
     const double rx = std::max(0.75, scale * t.nucleusRadiusX), ry = std::max(0.75, scale * t.nucleusRadiusY);
-    forBox(w, h, c.x - rx, c.y - ry, c.x + rx, c.y + ry, [&](int x, int y) {
-      const double u = (x - c.x) / rx, v = (y - c.y) / ry;
+    forBox(w, h, c[0] - rx, c[1] - ry, c[0] + rx, c[1] + ry, [&](int x, int y) {
+      const double u = (x - c[0]) / rx, v = (y - c[1]) / ry;
       if (u * u + v * v <= 1.0) labels[static_cast<std::size_t>(y) * w + x] = 1;
     });
   }
 
-  const Vec2 disc = toVec(t.discCenter) + m;
+  const Point2 disc = t.discCenter + m;
   for (const TearTruth& tear : t.tears) {
     const double length = leakLength(t, tear, frame);
     if (length < 0) continue;
@@ -484,14 +494,14 @@ std::vector<std::uint8_t> phantomLabelMap(const XaTruth& t, int frame) {
     seg.exit = seg.exit + m;
     seg.leakEnd = seg.leakEnd + m;
     const double r = seg.radius;
-    const double x0 = std::min({seg.fissureStart.x, seg.exit.x, seg.leakEnd.x}) - r;
-    const double x1 = std::max({seg.fissureStart.x, seg.exit.x, seg.leakEnd.x}) + r;
-    const double y0 = std::min({seg.fissureStart.y, seg.exit.y, seg.leakEnd.y}) - r;
-    const double y1 = std::max({seg.fissureStart.y, seg.exit.y, seg.leakEnd.y}) + r;
+    const double x0 = std::min({seg.fissureStart[0], seg.exit[0], seg.leakEnd[0]}) - r;
+    const double x1 = std::max({seg.fissureStart[0], seg.exit[0], seg.leakEnd[0]}) + r;
+    const double y0 = std::min({seg.fissureStart[1], seg.exit[1], seg.leakEnd[1]}) - r;
+    const double y1 = std::max({seg.fissureStart[1], seg.exit[1], seg.leakEnd[1]}) + r;
     forBox(w, h, x0, y0, x1, y1, [&](int x, int y) {
-      const Vec2 p{double(x), double(y)};
+      const Point2 p{double(x), double(y)};
       if (segmentDistance(p, seg.fissureStart, seg.exit) > r && segmentDistance(p, seg.exit, seg.leakEnd) > r) return;
-      const double u = (p.x - disc.x) / t.discRadiusX, v = (p.y - disc.y) / t.discRadiusY;
+      const double u = (p[0] - disc[0]) / t.discRadiusX, v = (p[1] - disc[1]) / t.discRadiusY;
       labels[static_cast<std::size_t>(y) * w + x] = u * u + v * v <= 1.0 ? 1 : 2;
     });
   }

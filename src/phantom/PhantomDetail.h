@@ -51,9 +51,6 @@ std::uint64_t streamSeed(std::uint32_t seed, std::string_view role, std::uint64_
 // "2.25." + decimal of a 128-bit hash of (seed, role): deterministic, unique per role.
 std::string deterministicUid(std::uint32_t seed, std::string_view role);
 
-// Runs body(0..count-1) on all hardware threads; body must not throw.
-void parallelFor(int count, const std::function<void(int)>& body);
-
 // Fixed acquisition geometry of the cine.
 inline constexpr double kXaFieldOfViewMm = 153.6;  // 0.3 mm x 512 at the detector
 inline constexpr double kSourceDetectorMm = 1000.0;

@@ -25,6 +25,7 @@
 
 #include "annulo/phantom/Phantom.h"
 #include "phantom/PhantomDetail.h"
+#include "processing/Parallel.h"
 
 namespace annulo {
 namespace {
@@ -317,7 +318,8 @@ Status writeXa(const PhantomOptions& o, const PhantomTruth& truth, const fs::pat
   const std::size_t count = frameSize * truth.xa.frames;
   std::string error;
   auto renderAll = [&](auto* buffer) {
-    phantom_detail::parallelFor(truth.xa.frames, [&](int i) { scene.renderFrame(i + 1, buffer + frameSize * i); });
+    processing_detail::parallelFor(truth.xa.frames, processing_detail::workerCount(0, truth.xa.frames),
+                                   [&](int i, unsigned) { scene.renderFrame(i + 1, buffer + frameSize * i); });
   };
   if (o.xaBitsAllocated == 16) {
     if (auto* buffer = addPixelData<Uint16>(dataset, count, error)) renderAll(buffer);
@@ -358,7 +360,8 @@ Status writeMr(const PhantomOptions& o, const PhantomTruth& truth, const fs::pat
       buffers.push_back(buffer);
       files.push_back(std::move(file));
     }
-    phantom_detail::parallelFor(count, [&](int i) { scene.renderSlice(first + i, buffers[i]); });
+    processing_detail::parallelFor(count, processing_detail::workerCount(0, count),
+                                   [&](int i, unsigned) { scene.renderSlice(first + i, buffers[i]); });
     for (int i = 0; i < count; ++i) {
       if (Status st = save(*files[i], o.syntax, dir / sliceFileName(first + i)); !st.ok()) return st;
     }

@@ -8,14 +8,22 @@
 namespace annulo::processing_detail {
 
 BackgroundSampler::BackgroundSampler(const PixelBox& roi, unsigned workers)
-    : roi_(roi), sums_(workers, FloatImage(roi)), squares_(workers, FloatImage(roi)), counts_(workers, FloatImage(roi)) {}
+    : roi_(roi),
+      sums_(workers, std::vector<std::int64_t>(roi.area(), 0)),
+      squares_(workers, std::vector<std::int64_t>(roi.area(), 0)),
+      counts_(workers, std::vector<std::int32_t>(roi.area(), 0)) {}
+
+namespace {
+constexpr double kFixedScale = 1099511627776.0;  // 2^40
+std::int64_t toFixed(float v) { return std::llround(double(v) * kFixedScale); }
+}  // namespace
 
 void BackgroundSampler::add(unsigned worker, const std::uint8_t* contrast, Shift2 shift, const FloatImage& opacity,
                             const FloatImage& maskOpacity) {
   const int w = roi_.width(), h = roi_.height();
-  FloatImage& sum = sums_[worker];
-  FloatImage& sq = squares_[worker];
-  FloatImage& cnt = counts_[worker];
+  std::vector<std::int64_t>& sum = sums_[worker];
+  std::vector<std::int64_t>& sq = squares_[worker];
+  std::vector<std::int32_t>& cnt = counts_[worker];
   for (int y = 0; y < h; ++y) {
     for (int x = 0; x < w; ++x) {
       const double fx = roi_.x0 + x + shift.dx, fy = roi_.y0 + y + shift.dy;
@@ -28,21 +36,21 @@ void BackgroundSampler::add(unsigned worker, const std::uint8_t* contrast, Shift
         }
       if (near) continue;
       const float v = opacity.sample(fx, fy) - maskOpacity.at(roi_.x0 + x, roi_.y0 + y);
-      sum.values[std::size_t(y) * w + x] += v;
-      sq.values[std::size_t(y) * w + x] += v * v;
-      cnt.values[std::size_t(y) * w + x] += 1;
+      sum[std::size_t(y) * w + x] += toFixed(v);
+      sq[std::size_t(y) * w + x] += toFixed(v * v);
+      cnt[std::size_t(y) * w + x] += 1;
     }
   }
 }
 
 BackgroundSampler::Moments BackgroundSampler::at(std::size_t i) const {
-  Moments m;
+  std::int64_t n = 0, sum = 0, squares = 0;
   for (std::size_t k = 0; k < sums_.size(); ++k) {
-    m.n += counts_[k].values[i];
-    m.sum += sums_[k].values[i];
-    m.squares += squares_[k].values[i];
+    n += counts_[k][i];
+    sum += sums_[k][i];
+    squares += squares_[k][i];
   }
-  return m;
+  return {double(n), double(sum) / kFixedScale, double(squares) / kFixedScale};
 }
 
 DiscBackground BackgroundSampler::combine(const FloatImage& maskOpacity, double maskWeight, double sign,

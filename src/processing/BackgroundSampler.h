@@ -3,7 +3,9 @@
 // the disc outline estimate (DiscOutline.h). Frames spread over the cine are sampled
 // wherever no contrast lies within 2 pixels (its blurred rim is not background);
 // samples are kept relative to the mask so their squares keep float precision, and
-// per worker, so frames segmented in parallel never share an accumulator.
+// per worker, so frames segmented in parallel never share an accumulator. The sums are
+// fixed point (2^-40 steps): integer addition is exact, so the result does not depend on
+// which worker happened to sample which frame (float sums did, in the last bits).
 
 #include <cstdint>
 #include <functional>
@@ -38,7 +40,8 @@ class BackgroundSampler {
   Moments at(std::size_t i) const;
 
   PixelBox roi_;
-  std::vector<FloatImage> sums_, squares_, counts_;
+  std::vector<std::vector<std::int64_t>> sums_, squares_;
+  std::vector<std::vector<std::int32_t>> counts_;
 };
 
 }  // namespace annulo::processing_detail

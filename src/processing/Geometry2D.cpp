@@ -6,7 +6,6 @@
 namespace annulo {
 
 namespace {
-constexpr double kPi = 3.14159265358979323846;
 }
 
 PixelBox expandBox(const PixelBox& box, int margin, int width, int height) {

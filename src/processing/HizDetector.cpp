@@ -1,8 +1,11 @@
 #include "annulo/processing/HizDetector.h"
 
+#include <itkSmoothingRecursiveGaussianImageFilter.h>
+
 #include <algorithm>
 #include <cmath>
 
+#include "annulo/processing/ItkView.h"
 #include "processing/Parallel.h"
 #include "processing/Progress.h"
 #include "processing/RobustStats.h"
@@ -30,9 +33,8 @@ struct Plane {
   }
 };
 
-// Separable Gaussian (sigma in pixels, kernel to 3 sigma, replicated borders).
-Plane gaussian(const Plane& in, double sigma) {
-  if (sigma < 0.3) return in;
+// Separable FIR Gaussian (sigma in pixels, kernel to 3 sigma, replicated borders).
+Plane firGaussian(const Plane& in, double sigma) {
   const int r = std::max(1, int(std::ceil(3 * sigma)));
   std::vector<float> k(std::size_t(2 * r + 1));
   double sum = 0;
@@ -51,6 +53,26 @@ Plane gaussian(const Plane& in, double sigma) {
       for (int i = -r; i <= r; ++i) acc += k[std::size_t(i + r)] * tmp.at(x, std::min(in.h - 1, std::max(0, y + i)));
       out.v[std::size_t(y) * in.w + x] = acc;
     }
+  return out;
+}
+
+// Gaussian smoothing (sigma in pixels). ITK's recursive (Deriche IIR) Gaussian on a
+// zero-copy view costs the same whatever sigma; our FIR grows with it. Measured (one
+// thread, busy machine): 256^2 sigma 0.5 / 1.1 / 2.7 px: FIR 2.2 / 3.8 / 5.0 ms, ITK
+// 7.2 / 4.9 / 5.9 ms; 512^2 sigma 0.5 / 2.2 / 5.5 px: FIR 10.6 / 18.9 / 39.7 ms, ITK
+// 20.2 / 22.2 / 25.1 ms. So ITK from sigma 2 px up, ours below, where ITK is 1.3-3x slower.
+Plane gaussian(const Plane& in, double sigma) {
+  if (sigma < 0.3) return in;
+  if (sigma < 2.0) return firGaussian(in, sigma);
+  using Image = itk::Image<float, 2>;
+  auto filter = itk::SmoothingRecursiveGaussianImageFilter<Image, Image>::New();
+  filter->SetInput(wrapBuffer<float, 2>(in.v.data(), {std::size_t(in.w), std::size_t(in.h)}, {1, 1}));
+  filter->SetSigma(sigma);
+  filter->SetNumberOfWorkUnits(1);  // slices already run in parallel
+  filter->Update();
+  Plane out = in;
+  const float* result = filter->GetOutput()->GetBufferPointer();
+  std::copy(result, result + out.v.size(), out.v.begin());
   return out;
 }
 

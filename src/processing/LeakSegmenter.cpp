@@ -2,6 +2,7 @@
 #include "annulo/processing/LeakSegmenter.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -112,12 +113,15 @@ class Segmenter {
  private:
   Status validate() const;
   Status findContrastArrival();
+  void buildCoarseMask(double scx, double scy);
   void coarseMotionAndExtent();
   void buildMask();
   Status pilotThreshold();
   void computeDifference(Shift2 shift, Scratch& sc) const;
   Shift2 frameShift(int f, Scratch& sc) const;
-  std::size_t segmentFrame(int f, Scratch& sc, std::uint8_t* comp, Shift2& shift) const;
+  Shift2 subtractFrame(int f, Scratch& sc, std::vector<int>& seeds) const;
+  std::size_t segmentFrame(int f, Scratch& sc, std::uint8_t* comp, Shift2& shift, std::size_t& residual) const;
+  void residualEdgeGuard(std::vector<std::size_t>& leakCounts, std::size_t minPixels);
   Status discOutline(const DiscBackground& background);
   void labelAndMeasure();
   bool cancelled() const { return processing_detail::cancelRequested(o_.cancel); }
@@ -138,11 +142,13 @@ class Segmenter {
   int sign_ = 1;  // +1: contrast raises opacity as the header model says; -1: data disagree
   int arrival_ = 0, maskFirst_ = 0, maskLast_ = 0, reference_ = 0, peakFrame_ = 0;  // 0-based
   FloatImage coarseMask_;
+  std::vector<std::array<int, 2>> coarseMaskShift_;  // per mask frame, reduced pixels, to the first
   std::vector<Shift2> coarseShift_;  // full-resolution pixels
   PixelBox roi_, padded_;
   FloatImage maskDomain_;  // over padded_
   TranslationRefiner refiner_;
   std::vector<Shift2> shifts_;
+  std::vector<std::size_t> residual_;  // per frame: ROI pixels of opposite-polarity difference
   float threshold_ = 0;
   double seedRadiusPx_ = 2;
   ProgressSpan progress_;
@@ -250,16 +256,41 @@ Status Segmenter::findContrastArrival() {
   return {};
 }
 
+// Coarse mask: the mask frames aligned to the reference (the first mask frame) to the
+// nearest reduced pixel by phase correlation, then averaged. The patient can move
+// during the mask frames (a drift, a sudden shift): averaged unaligned, they would leave
+// a ghost of every edge that the subtraction then takes for contrast. Aligning to the
+// nearest reduced pixel is all this level needs (the full-resolution mask is refined to
+// sub-pixel); frames that moved less than half a reduced pixel are added unshifted.
+void Segmenter::buildCoarseMask(double scx, double scy) {
+  const Coarse& c = coarse_;
+  const FloatImage& first = c.opacity[std::size_t(maskFirst_)];
+  coarseMask_ = FloatImage(PixelBox{0, 0, c.width, c.height});
+  coarseMaskShift_.assign(std::size_t(maskLast_ - maskFirst_ + 1), {0, 0});
+  if (o_.motionCorrection) {
+    parallelFor(maskLast_ - maskFirst_, workers_, [&](int i, unsigned) {
+      const ShiftEstimate e = phaseCorrelate(first, c.opacity[std::size_t(maskFirst_ + 1 + i)], scx, scy, 128);
+      if (e.confidence > 0.02)
+        coarseMaskShift_[std::size_t(i + 1)] = {int(std::lround(e.shift.dx)), int(std::lround(e.shift.dy))};
+    });
+  }
+  const int w = c.width, h = c.height;
+  for (int f = maskFirst_; f <= maskLast_; ++f) {
+    const auto [sx, sy] = coarseMaskShift_[std::size_t(f - maskFirst_)];
+    const FloatImage& img = c.opacity[std::size_t(f)];
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w; ++x) {
+        const int fx = std::min(w - 1, std::max(0, x + sx)), fy = std::min(h - 1, std::max(0, y + sy));
+        coarseMask_.values[std::size_t(y) * w + x] += img.values[std::size_t(fy) * w + fx];
+      }
+  }
+  for (float& v : coarseMask_.values) v /= float(maskLast_ - maskFirst_ + 1);
+}
+
 void Segmenter::coarseMotionAndExtent() {
   const Coarse& c = coarse_;
-  // Coarse mask: the mask frames averaged (their motion is below a reduced pixel).
-  coarseMask_ = FloatImage(PixelBox{0, 0, c.width, c.height});
-  for (int f = maskFirst_; f <= maskLast_; ++f)
-    for (std::size_t i = 0; i < coarseMask_.values.size(); ++i)
-      coarseMask_.values[i] += c.opacity[std::size_t(f)].values[i];
-  for (float& v : coarseMask_.values) v /= float(maskLast_ - maskFirst_ + 1);
-
   const double scx = c.toCoarse(o_.injectionPoint[0]), scy = c.toCoarse(o_.injectionPoint[1]);
+  buildCoarseMask(scx, scy);
   coarseShift_.assign(std::size_t(frames_), Shift2{});
   if (o_.motionCorrection) {
     ItemProgress done(stage(Stage::Coarse).part(0, 0.5), frames_);
@@ -433,32 +464,42 @@ void Segmenter::computeDifference(Shift2 shift, Scratch& sc) const {
   binomial3(sc.diff.data(), sc.smooth.data(), sc.tmp.data(), w, h);
 }
 
-std::size_t Segmenter::segmentFrame(int f, Scratch& sc, std::uint8_t* comp, Shift2& shift) const {
+// Frame f's opacity over the ROI, its motion, the smoothed difference to the mask and
+// the seed pixels at the needle tip moved with the frame (ROI-local indices).
+Shift2 Segmenter::subtractFrame(int f, Scratch& sc, std::vector<int>& seeds) const {
   const std::size_t n = roi_.area();
   if (sc.opacity.box().x0 != roi_.x0 || sc.opacity.values.size() != n) sc.opacity = FloatImage(roi_);
   sc.diff.resize(n);
   sc.smooth.resize(n);
   sc.tmp.resize(n);
   for (int y = roi_.y0; y < roi_.y1; ++y) fx_.opacityRow(f, y, roi_.x0, roi_.x1, &sc.opacity.at(roi_.x0, y));
-  shift = frameShift(f, sc);
+  const Shift2 shift = frameShift(f, sc);
   computeDifference(shift, sc);
-  const auto seeds = discPixels(o_.injectionPoint[0] + shift.dx - roi_.x0, o_.injectionPoint[1] + shift.dy - roi_.y0,
-                                seedRadiusPx_, roi_.width(), roi_.height());
-  return growComponent(sc.smooth.data(), roi_.width(), roi_.height(), threshold_, seeds, comp, sc.queue);
+  seeds = discPixels(o_.injectionPoint[0] + shift.dx - roi_.x0, o_.injectionPoint[1] + shift.dy - roi_.y0,
+                     seedRadiusPx_, roi_.width(), roi_.height());
+  return shift;
+}
+
+std::size_t Segmenter::segmentFrame(int f, Scratch& sc, std::uint8_t* comp, Shift2& shift,
+                                    std::size_t& residual) const {
+  std::vector<int> seeds;
+  shift = subtractFrame(f, sc, seeds);
+  const std::size_t grown =
+      growComponent(sc.smooth.data(), roi_.width(), roi_.height(), threshold_, seeds, comp, sc.queue);
+  // Contrast only ever adds opacity, and the injected contrast is connected to the tip:
+  // a difference as strong as the threshold the other way, or one not connected to the
+  // tip, is an edge the registration left (or a change of the anatomy), not contrast.
+  residual = 0;
+  for (std::size_t i = 0; i < sc.smooth.size(); ++i)
+    residual += sc.smooth[i] < -threshold_ || (sc.smooth[i] > threshold_ && !comp[i]);
+  return grown;
 }
 
 // Contrast level at the needle tip and noise, on the frame where the tip is most opaque.
 Status Segmenter::pilotThreshold() {
   Scratch sc;
-  sc.opacity = FloatImage(roi_);
-  sc.diff.resize(roi_.area());
-  sc.smooth.resize(roi_.area());
-  sc.tmp.resize(roi_.area());
-  for (int y = roi_.y0; y < roi_.y1; ++y) fx_.opacityRow(peakFrame_, y, roi_.x0, roi_.x1, &sc.opacity.at(roi_.x0, y));
-  const Shift2 shift = frameShift(peakFrame_, sc);
-  computeDifference(shift, sc);
-  const auto seeds = discPixels(o_.injectionPoint[0] + shift.dx - roi_.x0, o_.injectionPoint[1] + shift.dy - roi_.y0,
-                                seedRadiusPx_, roi_.width(), roi_.height());
+  std::vector<int> seeds;
+  subtractFrame(peakFrame_, sc, seeds);
   std::vector<float> at;
   for (int i : seeds) at.push_back(sc.smooth[std::size_t(i)]);
   std::vector<float> sample;
@@ -542,6 +583,7 @@ void Segmenter::labelAndMeasure() {
   for (const LeakFrame& lf : r_.perFrame) leakCounts.push_back(lf.leakPixels);
   // Smallest leak worth calling: 0.5 mm^2, and never fewer than 3 pixels.
   const std::size_t minPixels = std::max<std::size_t>(3, std::size_t(std::ceil(0.5 / pixelArea)));
+  residualEdgeGuard(leakCounts, minPixels);
   const auto onset = leakOnsetIndex(leakCounts, minPixels, 2);
   r_.finalLeakAreaMm2 = r_.perFrame.back().leakAreaMm2;
   if (!onset) return;
@@ -567,6 +609,34 @@ void Segmenter::labelAndMeasure() {
   LeakPathOptions po;
   po.minPixels = minPixels;
   r_.paths = findLeakPaths(accumulated.data(), inside.data(), roi_, r_.discCentre, po);
+}
+
+// Frames whose registered difference still shows strong edges of the wrong polarity
+// disagree with the mask outside the contrast: their "leak" may be those edges' bright
+// halves. They are flagged, named in a warning, and their leak does not count towards
+// the onset (a leak is reported from frames that agree with the mask only).
+void Segmenter::residualEdgeGuard(std::vector<std::size_t>& leakCounts, std::size_t minPixels) {
+  std::vector<int> suspect;
+  for (int f = 0; f < frames_; ++f) {
+    LeakFrame& lf = r_.perFrame[std::size_t(f)];
+    lf.residualEdgePixels = residual_[std::size_t(f)];
+    // Noise alone leaves a few isolated pixels beyond the threshold (>= 4 sigma);
+    // misregistration leaves a band along every edge, comparable to the contrast itself.
+    const std::size_t allowed = std::max<std::size_t>(
+        8 * minPixels, std::size_t(0.25 * double(lf.intradiscalPixels + lf.leakPixels)));
+    lf.registrationSuspect = lf.residualEdgePixels > allowed;
+    if (!lf.registrationSuspect) continue;
+    suspect.push_back(f + 1);
+    leakCounts[std::size_t(f)] = 0;
+  }
+  if (suspect.empty()) return;
+  std::string frames;
+  for (std::size_t i = 0; i < suspect.size() && i < 12; ++i) frames += (i ? ", " : "") + std::to_string(suspect[i]);
+  if (suspect.size() > 12) frames += " and " + std::to_string(suspect.size() - 12) + " more";
+  r_.warnings.push_back("residual edges after motion correction in frame" + std::string(suspect.size() > 1 ? "s " : " ") +
+                        frames +
+                        ": the registered frames disagree with the mask outside the contrast, so the leak there is "
+                        "not reported (check for patient motion the correction could not follow)");
 }
 
 Result<LeakSegmentation> Segmenter::run() {
@@ -625,6 +695,7 @@ Result<LeakSegmentation> Segmenter::run() {
   const std::size_t plane = roi_.area();
   r_.roiLabels.assign(std::size_t(frames_) * plane, 0);
   shifts_.assign(std::size_t(frames_), Shift2{});
+  residual_.assign(std::size_t(frames_), 0);
   const bool estimate = o_.discOutline.empty();
   const int backgroundStride = std::max(1, frames_ / 16);
   int sampledFrames = 0;
@@ -639,7 +710,7 @@ Result<LeakSegmentation> Segmenter::run() {
     Scratch& sc = scratch[worker];
     std::uint8_t* comp = r_.roiLabels.data() + std::size_t(f) * plane;
     Shift2 shift;
-    segmentFrame(f, sc, comp, shift);
+    segmentFrame(f, sc, comp, shift, residual_[std::size_t(f)]);
     shifts_[std::size_t(f)] = shift;
     framesDone.done();  // the background sampling below is a small part of a frame's work
     if (sampler && f >= arrival_ && (f - arrival_) % backgroundStride == 0)

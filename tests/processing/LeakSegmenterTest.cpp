@@ -12,7 +12,7 @@
 #include "annulo/dicom/SeriesLoader.h"
 #include "annulo/phantom/Phantom.h"
 #include "annulo/processing/LeakSegmenter.h"
-#include "annulo/processing/PhantomEvaluation.h"
+#include "annulo/phantom/PhantomEvaluation.h"
 #include "support/TestSupport.h"
 
 namespace annulo {

@@ -22,6 +22,15 @@ struct PhantomOptions {
   int xaBitsAllocated = 8;   // 8 (BitsStored 8) or 16 (BitsStored 12)
   double noiseScale = 1.0;   // multiplies the quantum noise
   double frameTimeMs = 66.7; // FrameTime (0018,1063)
+  // Larger patient motion (issue 11). All 0 keeps the default gentle breathing (under
+  // 1 px); otherwise a respiration-like slow drift reaching xaDriftPx (pixels at this
+  // size) from frame 1, through the mask frames and the injection, plus an optional
+  // sudden shift of xaJumpPx in a random direction between frames xaJumpFrame - 1 and
+  // xaJumpFrame (1-based; 0 = no jump).
+  double xaDriftPx = 0;
+  double xaJumpPx = 0;
+  int xaJumpFrame = 0;
+  int xaMaskFrames = 0;      // contrast-free frames before the fill; 0 = 10% of the cine (at least 1)
   // MR series.
   int mrSize = 256;          // columns = rows
   int mrSlices = 15;

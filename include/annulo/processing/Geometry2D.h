@@ -8,7 +8,15 @@
 
 namespace annulo {
 
+inline constexpr double kPi = 3.14159265358979323846;
+
 using Point2 = std::array<double, 2>;  // x (column), y (row), pixels
+
+// Point arithmetic, for geometry code that composes points and displacements (the
+// phantom's shapes). Point2 is the same type as render's Vec2 (std::array<double, 2>).
+inline Point2 operator+(const Point2& a, const Point2& b) { return {a[0] + b[0], a[1] + b[1]}; }
+inline Point2 operator-(const Point2& a, const Point2& b) { return {a[0] - b[0], a[1] - b[1]}; }
+inline Point2 operator*(double s, const Point2& a) { return {s * a[0], s * a[1]}; }
 
 // Displacement of a frame's content relative to the reference frame:
 // frame(x, y) shows what the reference shows at (x - dx, y - dy).

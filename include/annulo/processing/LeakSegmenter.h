@@ -10,7 +10,13 @@
 //    motion by phase correlation, and the coarse extent of contrast. The region of
 //    interest (ROI) is that extent plus a margin wide enough for the disc outline:
 //    full-resolution work then never touches the rest of a 1024^2 frame.
-// 2. The mask is the average of the pre-contrast frames, each aligned to the first.
+// 2. The mask is the average of the pre-contrast frames, each aligned to the first (on
+//    the reduced frames to the nearest reduced pixel by phase correlation, then at full
+//    resolution), so a patient who drifts or jumps during the mask frames leaves no ghost.
+//    Motion is a two-level pyramid: phase correlation on the ~256-pixel reduced frames
+//    (128-pixel window: captures about +-50 reduced pixels, i.e. +-100 px at 512 and
+//    +-200 px at 1024, far beyond the +-12 px at 512 asked for), then Lucas-Kanade at full
+//    resolution from there. Measured: see LeakTimings coarseMs / framesMs.
 //    Each frame's translation is refined to sub-pixel accuracy (Lucas-Kanade with
 //    Tukey weights, so new contrast is an outlier) and the mask is shifted onto the
 //    frame in the intensity domain, then both are turned into opacity: DSA in log
@@ -21,6 +27,8 @@
 //    not connected to the injection (a bowel-gas change, noise) is not ours.
 // 4. The disc outline (given, or estimated from the contrast-free background; see
 //    DiscOutline.h), moved by each frame's motion, splits that component into 1 and 2.
+//    A frame whose registered difference still has strong opposite-polarity edges
+//    (residual-edge guard, see LeakFrame) is flagged and warned about, not counted as leak.
 // 5. Metrics: areas per frame from Series::spacing (magnification-corrected when the
 //    header allows; the calibration is reported), leak onset (first frame of a leak
 //    that persists), accumulated leak in the reference frame, and leak paths there.
@@ -59,6 +67,12 @@ struct LeakFrame {
   Shift2 motion;      // estimated content shift relative to the reference frame
   std::size_t intradiscalPixels = 0, leakPixels = 0;
   double intradiscalAreaMm2 = 0, leakAreaMm2 = 0;  // pixel counts x pixel area (see calibration)
+  // Residual-edge guard: ROI pixels whose registered difference is as strong as the
+  // threshold but of the opposite polarity (contrast only adds opacity). Many of them
+  // mean the frame disagrees with the mask outside the contrast (motion not followed):
+  // registrationSuspect, a warning names the frame and its leak does not set the onset.
+  std::size_t residualEdgePixels = 0;
+  bool registrationSuspect = false;
 };
 
 // Where the time went (wall clock, ms), for benchmarks and the curious.

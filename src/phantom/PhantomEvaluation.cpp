@@ -1,4 +1,4 @@
-#include "annulo/processing/PhantomEvaluation.h"
+#include "annulo/phantom/PhantomEvaluation.h"
 
 #include <algorithm>
 #include <chrono>
@@ -12,7 +12,6 @@
 namespace annulo {
 
 namespace {
-constexpr double kPi = 3.14159265358979323846;
 
 double angleDiff(double a, double b) {
   double d = std::fmod(std::abs(a - b), 360.0);
