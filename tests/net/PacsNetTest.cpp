@@ -63,9 +63,9 @@ std::string sopInstanceUid(const std::string& path) {
 class OrthancPacs : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!std::filesystem::exists(sampleData() / "xa")) GTEST_SKIP() << "sample_data missing";
+    ANNULO_REQUIRE_SAMPLE(sampleData() / "xa");
     std::string error;
-    if (test::orthancBinary().empty()) GTEST_SKIP() << "Orthanc is not installed (tools/setup.sh installs it)";
+    if (test::orthancBinary().empty()) ANNULO_SKIP_MISSING("Orthanc (tools/setup.sh installs it)");
     ASSERT_TRUE(server_.start(error)) << error;
   }
 

@@ -115,7 +115,7 @@ TEST_F(SegExport, EveryFrameReferencesItsSourceFrameAndMatchesTheLabels) {
 }
 
 TEST_F(SegExport, DciodvfyFindsNoErrors) {
-  if (!srtest::haveTool("dciodvfy")) GTEST_SKIP() << "dciodvfy (dicom3tools) not installed";
+  ANNULO_REQUIRE_TOOL("dciodvfy");
   std::string all;
   const auto errors = srtest::dciodvfyErrors(path_, &all);
   EXPECT_TRUE(errors.empty()) << all;
@@ -129,14 +129,13 @@ TEST_F(SegExport, SrReferencesTheLeakSegment) {
   const std::string srPath = (dir_ / "sr.dcm").string();
   auto sr = exportSr(session, srtest::sources(phantom()), srPath, options);
   ASSERT_TRUE(sr.ok()) << sr.message();
-  if (srtest::haveTool("dciodvfy")) {
-    std::string all;
-    EXPECT_TRUE(srtest::dciodvfyErrors(srPath, &all).empty()) << all;
-  }
   auto imported = importSr(srPath);
   ASSERT_TRUE(imported.ok()) << imported.message();
   ASSERT_FALSE(imported->tears.empty());
   EXPECT_EQ(imported->tears[0].leakFigures->segmentationSopInstanceUid, exported_.sopInstanceUid);
+  ANNULO_REQUIRE_TOOL("dciodvfy");
+  std::string all;
+  EXPECT_TRUE(srtest::dciodvfyErrors(srPath, &all).empty()) << all;
 }
 
 TEST(SegExportErrors, RejectsALabelMapOfTheWrongSize) {
@@ -192,10 +191,9 @@ TEST(SegExportVolume, MrSeriesGetsPlaneGeometryAndValidates) {
   OFString frameOfReference;
   ASSERT_TRUE(seg->getFrameOfReference().getFrameOfReferenceUID(frameOfReference).good());
   EXPECT_EQ(std::string(frameOfReference.c_str()), mr.series.frameOfReferenceUid);
-  if (srtest::haveTool("dciodvfy")) {
-    std::string all;
-    EXPECT_TRUE(srtest::dciodvfyErrors(path, &all).empty()) << all;
-  }
+  ANNULO_REQUIRE_TOOL("dciodvfy");
+  std::string all;
+  EXPECT_TRUE(srtest::dciodvfyErrors(path, &all).empty()) << all;
 }
 
 }  // namespace
