@@ -511,6 +511,12 @@ TEST_F(ViewerGui, EachStudyInAFolderKeepsItsOwnTears) {
   const std::string report = (dir_ / "r.dcm").string();
   std::string out;
   ASSERT_EQ(test::runCommand(test::cliPath() + " export-sr '" + a.side["session"].get<std::string>() + "' -o " + report + " 2>&1", &out), 0) << out;
+  // The report is study 1's, holding study 1's one tear.
+  std::string uid;
+  test::runCommand("dcmdump +P StudyInstanceUID '" + report + "' 2>&1", &uid);
+  EXPECT_NE(uid.find("[1.2.826.0.1.3680043.10.9.1]"), std::string::npos) << uid;
+  ASSERT_EQ(test::runCommand(test::cliPath() + " show-sr '" + report + "' --json", &out), 0) << out;
+  EXPECT_EQ(nlohmann::json::parse(out)["tears"].size(), 1u) << out;
 }
 
 TEST_F(ViewerGui, OddRealSeriesOpenInEveryLayout) {

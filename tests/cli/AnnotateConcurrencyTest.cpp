@@ -208,6 +208,9 @@ TEST_F(AnnotateConcurrency, FiftyAddsTenRemovesAndRandomKillsLoseNoAcknowledgedE
       EXPECT_FALSE(byId.count(id)) << id << " was acknowledged as removed but is on disk";
       continue;
     }
+    // A remove killed (or timed out) after its save but before it answered may
+    // have taken the tear: either state is right, nothing was acknowledged.
+    if (removeTried.count(id)) continue;
     ASSERT_TRUE(byId.count(id)) << "acknowledged add " << tag << " (" << id << ") lost";
     EXPECT_EQ(byId[id]->comment, tag) << id << " holds another process's tear";
   }
