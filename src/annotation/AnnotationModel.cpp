@@ -1,6 +1,8 @@
 #include "annulo/annotation/AnnotationModel.h"
 
 #include <algorithm>
+#include <climits>
+#include <ctime>
 #include <random>
 
 #include "annulo/annotation/Vocabulary.h"
@@ -31,6 +33,28 @@ Status checkGeometry(const TearGeometry& g) {
   return {};
 }
 
+// "T12" -> 12; ids set by hand sort last.
+long idOrder(const std::string& id) {
+  if (id.size() < 2 || id.size() > 10 || id[0] != 'T') return LONG_MAX;
+  for (std::size_t i = 1; i < id.size(); ++i)
+    if (id[i] < '0' || id[i] > '9') return LONG_MAX;
+  return std::stol(id.substr(1));
+}
+
+// Replaces the tear with `key` by `tear` in place, removes it (no tear), or puts
+// it back where its id belongs in the list.
+void placeTear(Session& s, const std::string& key, const std::optional<TearAnnotation>& tear) {
+  auto it = std::find_if(s.tears.begin(), s.tears.end(), [&](const auto& t) { return tearKey(t) == key; });
+  if (it != s.tears.end()) {
+    if (tear) *it = *tear;
+    else s.tears.erase(it);
+    return;
+  }
+  if (!tear) return;
+  auto at = std::find_if(s.tears.begin(), s.tears.end(), [&](const auto& t) { return idOrder(t.id) > idOrder(tear->id); });
+  s.tears.insert(at, *tear);
+}
+
 }  // namespace
 
 std::string makeUuidUid() {
@@ -56,7 +80,21 @@ Status validateTear(const TearAnnotation& t) {
   return {};
 }
 
+std::string isoTimestampUtc() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
 AnnotationModel::AnnotationModel(Session session, SaveHook save) : session_(std::move(session)), save_(std::move(save)) {
+  if (session_.sessionUid.empty()) session_.sessionUid = makeUuidUid();
+}
+
+AnnotationModel::AnnotationModel(Session session, SyncHook sync, std::string writer)
+    : session_(std::move(session)), sync_(std::move(sync)), writer_(std::move(writer)) {
   if (session_.sessionUid.empty()) session_.sessionUid = makeUuidUid();
 }
 
@@ -66,18 +104,31 @@ const TearAnnotation* AnnotationModel::find(const std::string& id) const {
   return nullptr;
 }
 
+std::optional<TearAnnotation> AnnotationModel::current(const std::string& key) const {
+  for (const auto& t : session_.tears)
+    if (tearKey(t) == key) return t;
+  return std::nullopt;
+}
+
 Result<std::string> AnnotationModel::add(TearAnnotation tear) {
   Session next = session_;
   if (tear.id.empty()) tear.id = "T" + std::to_string(next.nextId);
   if (find(tear.id)) return makeError("a tear with id " + tear.id + " already exists");
   if (tear.trackingUid.empty()) tear.trackingUid = makeUuidUid();
-  if (tear.observer.empty()) tear.observer = session_.observer;
+  if (tear.observer.empty()) tear.observer = session_.observer.empty() ? writer_ : session_.observer;
+  if (tear.createdBy.empty()) tear.createdBy = writer_;
+  if (tear.createdAt.empty()) tear.createdAt = isoTimestampUtc();
+  if (tear.modifiedBy.empty()) tear.modifiedBy = tear.createdBy;
+  if (tear.modifiedAt.empty()) tear.modifiedAt = tear.createdAt;
   if (Status v = validateTear(tear); !v) return v.error();
   ++next.nextId;
-  const std::string id = tear.id;
+  const std::string key = tearKey(tear);
   next.tears.push_back(std::move(tear));
-  if (Status s = commit(std::move(next), true); !s) return s.error();
-  return id;
+  if (Status s = commit(std::move(next), key); !s) return s.error();
+  auto added = current(key);
+  if (!added) return makeError("the new tear is missing after saving");  // our invariant, not input
+  record({key, std::nullopt, added});
+  return added->id;
 }
 
 Status AnnotationModel::update(const TearAnnotation& tear) {
@@ -85,23 +136,51 @@ Status AnnotationModel::update(const TearAnnotation& tear) {
   Session next = session_;
   auto it = std::find_if(next.tears.begin(), next.tears.end(), [&](const auto& t) { return t.id == tear.id; });
   if (it == next.tears.end()) return makeError("no tear with id " + tear.id);
+  const TearAnnotation before = *it;
   *it = tear;
-  return commit(std::move(next), true);
+  if (it->trackingUid.empty()) it->trackingUid = before.trackingUid;
+  it->modifiedBy = writer_;
+  it->modifiedAt = isoTimestampUtc();
+  const std::string key = tearKey(*it);
+  if (Status s = commit(std::move(next), key); !s) return s;
+  record({key, before, current(key)});
+  return {};
 }
 
 Status AnnotationModel::remove(const std::string& id) {
   Session next = session_;
   auto it = std::find_if(next.tears.begin(), next.tears.end(), [&](const auto& t) { return t.id == id; });
   if (it == next.tears.end()) return makeError("no tear with id " + id);
+  const TearAnnotation before = *it;
   next.tears.erase(it);
-  return commit(std::move(next), true);
+  const std::string key = tearKey(before);
+  if (Status s = commit(std::move(next), key); !s) return s;
+  record({key, before, current(key)});
+  return {};
 }
 
 Status AnnotationModel::setSource(const std::string& sourcePath, const std::string& studyInstanceUid) {
   Session next = session_;
   next.sourcePath = sourcePath;
   next.studyInstanceUid = studyInstanceUid;
-  return commit(std::move(next), false);
+  return commit(std::move(next), {});
+}
+
+Status AnnotationModel::setObserver(const std::string& observer) {
+  Session next = session_;
+  next.observer = observer;
+  return commit(std::move(next), {});
+}
+
+Status AnnotationModel::refresh() {
+  if (!sync_) return {};
+  return commit(session_, {});
+}
+
+void AnnotationModel::record(Change change) {
+  undo_.push_back(std::move(change));
+  if (undo_.size() > kUndoDepth) undo_.erase(undo_.begin());
+  redo_.clear();
 }
 
 const ProvocationLevel* AnnotationModel::findProvocation(const std::string& level) const {
@@ -121,7 +200,7 @@ Status AnnotationModel::setProvocation(ProvocationLevel level) {
     *it = std::move(level);
   else
     next.provocation.push_back(std::move(level));
-  return commit(std::move(next), true);
+  return commit(std::move(next), {});
 }
 
 Status AnnotationModel::removeProvocation(const std::string& level) {
@@ -130,43 +209,105 @@ Status AnnotationModel::removeProvocation(const std::string& level) {
                          [&](const ProvocationLevel& p) { return p.level == level; });
   if (it == next.provocation.end()) return makeError("no provocation record for level " + level);
   next.provocation.erase(it);
-  return commit(std::move(next), true);
+  return commit(std::move(next), {});
 }
 
 Status AnnotationModel::undo() {
   if (undo_.empty()) return makeError("nothing to undo");
-  Session previous = undo_.back();
-  previous.nextId = std::max(previous.nextId, session_.nextId);  // ids are never reused
-  Session current = session_;
-  if (Status s = commit(std::move(previous), false); !s) return s;
-  undo_.pop_back();
-  redo_.push_back(std::move(current));
-  return {};
+  return revert(undo_, redo_, true);
 }
 
 Status AnnotationModel::redo() {
   if (redo_.empty()) return makeError("nothing to redo");
-  Session next = redo_.back();
-  next.nextId = std::max(next.nextId, session_.nextId);
-  Session current = session_;
-  if (Status s = commit(std::move(next), false); !s) return s;
-  redo_.pop_back();
-  undo_.push_back(std::move(current));
+  return revert(redo_, undo_, false);
+}
+
+// Puts one tear back as it was before (undo) or after (redo) this writer's edit,
+// provided nobody changed it since: undo never reverts another writer's edit.
+Status AnnotationModel::revert(std::vector<Change>& from, std::vector<Change>& to, bool undoing) {
+  Change c = from.back();
+  const std::optional<TearAnnotation>& expected = undoing ? c.after : c.before;
+  const std::optional<TearAnnotation>& target = undoing ? c.before : c.after;
+  const std::optional<TearAnnotation> now = current(c.key);
+  const char* verb = undoing ? "undo" : "redo";
+  if (now.has_value() != expected.has_value() || (now && !(*now == *expected))) {
+    from.pop_back();
+    const TearAnnotation& t = now ? *now : *expected;
+    return makeError(std::string("cannot ") + verb + " the edit of " + t.id + ": " +
+                     (now ? "it was changed by " + (now->modifiedBy.empty() ? std::string("another writer") : now->modifiedBy)
+                          : std::string("another writer removed it")) +
+                     " since; left as it is");
+  }
+  Session next = session_;
+  placeTear(next, c.key, target);
+  bool saved = false;
+  Status s = commit(std::move(next), c.key, &saved);
+  if (!saved) return s;  // nothing changed: the edit can be tried again
+  from.pop_back();
+  if (!s) return s;      // met another writer's edit: the conflict holds both
+  if (undoing) c.before = current(c.key);
+  else c.after = current(c.key);
+  to.push_back(std::move(c));
   return {};
 }
 
-// Saved first, applied second: a failed save leaves the model as it was.
-Status AnnotationModel::commit(Session next, bool recordUndo) {
-  if (save_) {
-    if (Status s = save_(next); !s) return makeError("not saved, change undone: " + s.message());
+Status AnnotationModel::resolveConflict(const std::string& id, bool keepMine) {
+  auto it = std::find_if(conflicts_.begin(), conflicts_.end(), [&](const auto& c) { return c.id == id; });
+  if (it == conflicts_.end()) return makeError("no conflict on " + id);
+  const TearConflict c = *it;
+  conflicts_.erase(it);
+  if (!keepMine) {
+    notify();
+    return {};
   }
-  if (recordUndo) {
-    undo_.push_back(session_);
-    if (undo_.size() > kUndoDepth) undo_.erase(undo_.begin());
-    redo_.clear();
+  const std::string key = tearKey(c.mine ? *c.mine : *c.theirs);
+  const std::optional<TearAnnotation> before = current(key);
+  Session next = session_;
+  std::optional<TearAnnotation> mine = c.mine;
+  if (mine) {
+    mine->modifiedBy = writer_;
+    mine->modifiedAt = isoTimestampUtc();
   }
-  session_ = std::move(next);
+  placeTear(next, key, mine);
+  if (Status s = commit(std::move(next), key); !s) return s;
+  record({key, before, current(key)});
+  return {};
+}
+
+// Saved first, applied second: a failed save leaves the model as it was. With a
+// sync hook the model then holds the merge; `key` names the tear this edit was
+// about, and an edit of it that met another writer's becomes a conflict.
+Status AnnotationModel::commit(Session next, const std::string& key, bool* saved) {
+  if (saved) *saved = false;
+  MergeResult r;
+  if (sync_) {
+    auto merged = sync_(next);
+    if (!merged) return makeError("not saved, change undone: " + merged.message());
+    r = std::move(*merged);
+  } else {
+    if (save_) {
+      if (Status s = save_(next); !s) return makeError("not saved, change undone: " + s.message());
+    }
+    r.merged = std::move(next);
+  }
+  if (saved) *saved = true;
+  session_ = r.merged;
+  std::string clash;
+  for (const TearConflict& c : r.conflicts) {
+    const std::string k = tearKey(c.mine ? *c.mine : *c.theirs);
+    conflicts_.erase(std::remove_if(conflicts_.begin(), conflicts_.end(),
+                                    [&](const TearConflict& o) { return tearKey(o.mine ? *o.mine : *o.theirs) == k; }),
+                     conflicts_.end());
+    conflicts_.push_back(c);
+    if (!key.empty() && k == key) {
+      const std::string who = c.theirs && !c.theirs->modifiedBy.empty() ? c.theirs->modifiedBy : "another writer";
+      clash = c.id + (c.theirs ? " was changed by " + who : std::string(" was removed by another writer")) +
+              " meanwhile; both versions are kept as a conflict, nothing was overwritten";
+    }
+  }
+  lastMerge_ = std::move(r);
   notify();
+  if (!clash.empty()) return makeError(clash);
   return {};
 }
 

@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -12,6 +14,8 @@
 #include <sstream>
 
 #include "annotation/ProvocationSessionJson.h"
+#include "annulo/annotation/SessionFolder.h"
+#include "annulo/annotation/SessionLock.h"
 #include "annulo/annotation/Vocabulary.h"
 
 namespace annulo {
@@ -57,6 +61,10 @@ json tearJson(const TearAnnotation& t) {
             {"comment", t.comment},
             {"observer", t.observer},
             {"observed_at", t.observedAt},
+            {"created_by", t.createdBy},
+            {"created_at", t.createdAt},
+            {"modified_by", t.modifiedBy},
+            {"modified_at", t.modifiedAt},
             {"geometry", geometryJson(t.geometry)},
             {"leak_figures", nullptr},
             {"catheter", nullptr}};
@@ -110,6 +118,11 @@ TearAnnotation tearFrom(const json& j) {
   t.comment = j.at("comment").get<std::string>();
   t.observer = j.at("observer").get<std::string>();
   t.observedAt = j.at("observed_at").get<std::string>();
+  // Absent in files written before edits carried their writer.
+  t.createdBy = j.value("created_by", "");
+  t.createdAt = j.value("created_at", "");
+  t.modifiedBy = j.value("modified_by", "");
+  t.modifiedAt = j.value("modified_at", "");
   t.geometry = geometryFrom(j.at("geometry"));
   if (const json& f = j.at("leak_figures"); !f.is_null()) {
     LeakFigures lf;
@@ -169,6 +182,7 @@ std::string sessionToJson(const Session& s) {
             {"study_instance_uid", s.studyInstanceUid},
             {"observer", s.observer},
             {"next_id", s.nextId},
+            {"revision", s.revision},
             {"tears", tears},
             {"provocation", detail::provocationToJson(s.provocation)}};
   return j.dump(1) + "\n";
@@ -186,6 +200,7 @@ Result<Session> sessionFromJson(const std::string& text) {
     s.studyInstanceUid = j.at("study_instance_uid").get<std::string>();
     s.observer = j.at("observer").get<std::string>();
     s.nextId = j.at("next_id").get<int>();
+    s.revision = j.value("revision", std::int64_t(0));
     for (const auto& t : j.at("tears")) s.tears.push_back(tearFrom(t));
     s.provocation = detail::provocationFromJson(j);
     return s;
@@ -194,12 +209,15 @@ Result<Session> sessionFromJson(const std::string& text) {
   }
 }
 
-Status saveSession(const Session& session, const std::string& path) {
+Status writeSessionFile(const Session& session, const std::string& path) {
+  static std::atomic<unsigned> counter{0};
   const std::string data = sessionToJson(session);
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  const std::string tmp = path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return makeError(tmp + ": cannot create (" + std::strerror(errno) + ")");
-  Status w = writeAll(fd, data, tmp);
+  // Set explicitly, not left to the umask: the rename below keeps this mode.
+  Status w = ::fchmod(fd, sessionFileMode(path)) == 0 ? Status() : makeError(tmp + ": cannot set its mode (" + std::strerror(errno) + ")");
+  if (w) w = writeAll(fd, data, tmp);
   if (w && ::fsync(fd) != 0) w = makeError(tmp + ": fsync failed (" + std::strerror(errno) + ")");
   ::close(fd);
   if (!w) {
@@ -221,6 +239,30 @@ Status saveSession(const Session& session, const std::string& path) {
   }
   syncDirectory(path);
   return {};
+}
+
+Status saveSession(const Session& session, const std::string& path) {
+  auto lock = SessionLock::acquire(path);
+  if (!lock) return lock.error();
+  Session next = session;
+  ++next.revision;
+  return writeSessionFile(next, path);
+}
+
+Result<Session> updateSession(const std::string& path, const std::function<Status(Session&)>& edit,
+                              const Session& fresh, const LockOptions& options) {
+  auto lock = SessionLock::acquire(path, options);
+  if (!lock) return lock.error();
+  Session s = fresh;
+  if (::access(path.c_str(), F_OK) == 0) {
+    auto onDisk = loadSession(path);
+    if (!onDisk) return onDisk.error();
+    s = std::move(*onDisk);
+  }
+  if (Status e = edit(s); !e) return e.error();
+  ++s.revision;
+  if (Status w = writeSessionFile(s, path); !w) return w.error();
+  return s;
 }
 
 Result<Session> loadSession(const std::string& path) {

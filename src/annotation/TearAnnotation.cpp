@@ -34,8 +34,9 @@ bool operator==(const TearGeometry& a, const TearGeometry& b) {
 
 bool operator==(const TearAnnotation& a, const TearAnnotation& b) {
   return std::tie(a.id, a.trackingUid, a.level, a.type, a.grade, a.clock, a.zone, a.leak, a.pain, a.comment,
-                  a.observer, a.observedAt) == std::tie(b.id, b.trackingUid, b.level, b.type, b.grade, b.clock, b.zone,
-                                                        b.leak, b.pain, b.comment, b.observer, b.observedAt) &&
+                  a.observer, a.observedAt, a.createdBy, a.createdAt, a.modifiedBy, a.modifiedAt) ==
+             std::tie(b.id, b.trackingUid, b.level, b.type, b.grade, b.clock, b.zone, b.leak, b.pain, b.comment,
+                      b.observer, b.observedAt, b.createdBy, b.createdAt, b.modifiedBy, b.modifiedAt) &&
          a.geometry == b.geometry && sameOptional(a.leakFigures, b.leakFigures, sameLeak) &&
          sameOptional(a.catheter, b.catheter, sameCatheter);
 }

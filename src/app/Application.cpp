@@ -79,7 +79,10 @@ void Application::installEventHooks() {
   glfwSetScrollCallback(window_, [](GLFWwindow* w, double, double) { onEvent(w); });
   glfwSetKeyCallback(window_, [](GLFWwindow* w, int, int, int, int) { onEvent(w); });
   glfwSetCharCallback(window_, [](GLFWwindow* w, unsigned int) { onEvent(w); });
-  glfwSetWindowFocusCallback(window_, [](GLFWwindow* w, int) { onEvent(w); });
+  glfwSetWindowFocusCallback(window_, [](GLFWwindow* w, int focused) {
+    onEvent(w);
+    if (Application* a = appOf(w); a && focused) a->checkSessionSoon();
+  });
   glfwSetCursorEnterCallback(window_, [](GLFWwindow* w, int) { onEvent(w); });
   glfwSetWindowSizeCallback(window_, [](GLFWwindow* w, int, int) { onEvent(w); });
   glfwSetWindowRefreshCallback(window_, [](GLFWwindow* w) { onEvent(w); });
@@ -536,6 +539,17 @@ bool Application::animating() const {
 }
 
 void Application::loopOnce() {
+  // What other writers (a script, a colleague, a second window) saved to this study's
+  // session: checked about every 2 s and when the window regains focus.
+  if (state_.study && nowMs() - lastSessionCheckMs_ > 2000) {
+    lastSessionCheckMs_ = nowMs();
+    if (state_.study->refreshSession()) {
+      state_.message = "session updated from disk";
+      if (const auto* m = state_.model(); m && !m->lastMerge().addedElsewhere.empty())
+        state_.message += ": " + std::to_string(m->lastMerge().addedElsewhere.size()) + " tear(s) added elsewhere";
+      noteEvent();
+    }
+  }
   const bool busy = animating();
   if (wasAnimating_ && !busy) noteEvent();  // work just finished: show its result
   wasAnimating_ = busy;

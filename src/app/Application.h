@@ -101,11 +101,13 @@ class Application {
   std::array<std::array<std::string, 4>, 3> orientation_;  // letters each view drew last frame (left, right, top, bottom)
   std::string requestedTab_;  // a script's 'tab NAME': selected on the next frame
   bool settled_ = false;
-  int redrawFrames_ = 3;   // frames still to draw after the last event or finished work
+  int redrawFrames_ = 3;
+  double lastSessionCheckMs_ = 0;   // frames still to draw after the last event or finished work
   bool wasAnimating_ = false;
 
  public:
   void noteEvent() { redrawFrames_ = 3; }  // called from the GLFW callbacks
+  void checkSessionSoon() { lastSessionCheckMs_ = 0; }
 
  private:  // the UI has been drawn twice (ImGui's layout is stable) since the script began
   // What the 3D view drew where last frame (window coordinates), for the sidecar.

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "annulo/annotation/SessionFolder.h"
 #include "annulo/annotation/SessionStore.h"
+#include "annulo/annotation/SessionSync.h"
 #include "annulo/study/LeakRecord.h"
 #include "annulo/study/StudyFolders.h"
 
@@ -87,27 +89,29 @@ void Study::selectSession(const std::string& study) {
   sessionStem_ = annulo::sessionStem(study, path_);
   sessionPath_ = options_.sessionFile.empty() ? (fs::path(folder) / (sessionStem_ + ".json")).string()
                                               : options_.sessionFile;
-  std::error_code ec;
-  fs::create_directories(fs::path(sessionPath_).parent_path(), ec);
-  Session session;
-  bool writable = true;
-  if (fs::exists(sessionPath_)) {
-    auto loaded = loadSession(sessionPath_);
-    if (loaded) {
-      session = *loaded;
-    } else {
-      // Never overwrite a session we cannot read: edits fail and say so.
-      sessionError_ = loaded.message();
-      writable = false;
-    }
+  (void)createPrivateFolder(fs::path(sessionPath_).parent_path().string());  // 0700 when Annulo makes it
+  Session fresh;
+  fresh.sourcePath = path_;
+  fresh.studyInstanceUid = study;
+  // Saves go through the session lock and merge with other writers' edits
+  // (SessionSync.h): a script or colleague adding to the same study loses nothing.
+  auto sync = std::make_shared<SessionSync>(sessionPath_);
+  sync_ = sync;
+  auto opened = sync->open(fresh);
+  if (opened) {
+    Session session = *opened;
+    if (session.sourcePath.empty() || options_.sessionFile.empty()) session.sourcePath = path_;
+    if (session.studyInstanceUid.empty()) session.studyInstanceUid = study;
+    model_ = std::make_unique<AnnotationModel>(session, sync->hook(), reader_.empty() ? defaultReaderName() : reader_);
+  } else {
+    // Never overwrite a session we cannot read: edits fail and say so.
+    sessionError_ = opened.message();
+    sync_.reset();
+    const std::string target = sessionPath_;
+    model_ = std::make_unique<AnnotationModel>(fresh, [target](const Session&) -> Status {
+      return makeError("the session file is unreadable; fix or remove " + target);
+    });
   }
-  if (session.sourcePath.empty() || options_.sessionFile.empty()) session.sourcePath = path_;
-  if (session.studyInstanceUid.empty() || options_.sessionFile.empty()) session.studyInstanceUid = study;
-  const std::string target = sessionPath_;
-  model_ = std::make_unique<AnnotationModel>(session, [target, writable](const Session& s) -> Status {
-    if (!writable) return makeError("the session file is unreadable; fix or remove " + target);
-    return saveSession(s, target);
-  });
   restoreLeakRecords();
 }
 
@@ -135,6 +139,12 @@ Result<std::shared_ptr<const LeakSegmentation>> Study::segment(const Series& s, 
   auto leak = std::make_shared<const LeakSegmentation>(std::move(*r));
   if (Status st = adoptLeak(s, leak); !st) return st.error();
   return leak;
+}
+
+// Someone else may have written the session since: take their edits in (merge).
+bool Study::refreshSession() {
+  if (!model_ || !sync_ || !sessionError_.empty() || !sync_->changedOnDisk()) return false;
+  return model_->refresh().ok();
 }
 
 Status Study::adoptLeak(const Series& s, std::shared_ptr<const LeakSegmentation> leak) {

@@ -32,6 +32,10 @@ TearAnnotation expectedTear(int i) {
   t.comment = "edit " + std::to_string(i) + " \"quoted\" \xc3\xa9";
   t.observer = "Dr. Test";
   t.observedAt = "2026-11-26T10:00:00";
+  t.createdBy = "Dr. Create " + std::to_string(i);
+  t.createdAt = "2026-11-26T10:00:0" + std::to_string(i % 10) + "Z";
+  t.modifiedBy = "Dr. Modify";
+  t.modifiedAt = "2026-11-27T11:00:00Z";
   t.geometry.kind = i % 3 ? GeometryKind::Polyline : GeometryKind::Point;
   t.geometry.points = {{0.1 * i, 200.25, 0}};
   if (i % 3) t.geometry.points.push_back({1.0 / 3.0 * i, 1e-7, 0});

@@ -48,6 +48,10 @@ TEST(SeriesLoader, SortsShuffledSlicesByPositionAlongNormal) {
   ASSERT_TRUE(r->rejected.empty());
   const Series& s = r->series[0];
   ASSERT_EQ(s.sliceCount(), 5u);
+  // 8 rows of 6 columns (DicomBuilder's default): a rows/columns swap shows here.
+  EXPECT_EQ(s.rows, 8);
+  EXPECT_EQ(s.columns, 6);
+  ASSERT_EQ(s.sliceSamples(), 48u);
   // normal = row x col = (0,1,0) x (0,0,-1) = (-1,0,0): ascending along it means descending x.
   EXPECT_DOUBLE_EQ(s.direction[2][0], -1);
   EXPECT_DOUBLE_EQ(s.slices[0].position[0], 26);

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <iostream>
 
 #include "annulo/dicom/SeriesLoader.h"
 #include "support/TestSupport.h"
@@ -48,6 +49,7 @@ struct Twin {
   const char* reference;
   const char* other;
   double maxAllowed;  // 0 for lossless
+  double meanAllowed = 0;
 };
 
 class TransferSyntaxTwin : public ::testing::TestWithParam<Twin> {};
@@ -60,9 +62,12 @@ TEST_P(TransferSyntaxTwin, DecodesToTheSamePixels) {
   if (GetParam().maxAllowed == 0) {
     EXPECT_EQ(maxDifference(a, b), 0) << GetParam().other;
   } else {
-    // Lossy: close on average, bounded everywhere.
-    EXPECT_LT(meanDifference(a, b), GetParam().maxAllowed / 4) << GetParam().other;
-    EXPECT_LE(maxDifference(a, b), GetParam().maxAllowed) << GetParam().other;
+    // Lossy: bounds a little above the error measured with DCMTK's codecs, so
+    // a decoding slip (an offset, a wrong precision) fails rather than hides.
+    const double mean = meanDifference(a, b), worst = maxDifference(a, b);
+    std::cout << "[ info ] " << GetParam().other << ": max " << worst << ", mean " << mean << "\n";
+    EXPECT_LE(mean, GetParam().meanAllowed) << GetParam().other;
+    EXPECT_LE(worst, GetParam().maxAllowed) << GetParam().other;
   }
 }
 
@@ -80,8 +85,10 @@ INSTANTIATE_TEST_SUITE_P(
         Twin{"gh-dicom-test-files/XA1_UNC", "gh-dicom-test-files/XA1_JPLL", 0},
         Twin{"gh-dicom-test-files/XA1_UNC", "gh-dicom-test-files/XA1_JLSL", 0},
         Twin{"gh-dicom-test-files/XA1_UNC", "gh-dicom-test-files/XA1_RLE", 0},
-        Twin{"gh-dicom-test-files/XA1_UNC", "gh-dicom-test-files/XA1_JLSN", 16},
-        Twin{"gh-dicom-test-files/XA1_UNC", "gh-dicom-test-files/XA1_JPLY", 128},
+        // Measured 2026-12-02: JPEG-LS near-lossless max 4 (its NEAR bound, exact), mean 1.963;
+        // JPEG baseline max 116, mean 2.165.
+        Twin{"gh-dicom-test-files/XA1_UNC", "gh-dicom-test-files/XA1_JLSN", 4, 2.1},
+        Twin{"gh-dicom-test-files/XA1_UNC", "gh-dicom-test-files/XA1_JPLY", 124, 2.4},
         Twin{"gh-dicom-test-files/MR1_JPLL", "gh-dicom-test-files/MR1_JLSL", 0},
         Twin{"gh-dicom-test-files/MR1_JPLL", "gh-dicom-test-files/MR1_RLE", 0},
         Twin{"gh-pydicom-data/emri_small.dcm", "gh-pydicom-data/emri_small_RLE.dcm", 0},
@@ -102,6 +109,10 @@ void expectMatchesDicomImage(const std::filesystem::path& p) {
   DicomImage img(p.c_str(), CIF_UsePartialAccessToPixelData, 0, 0);
   ASSERT_EQ(img.getStatus(), EIS_Normal) << DicomImage::getString(img.getStatus());
   ASSERT_EQ(img.getFrameCount(), s.sliceCount());
+  // Pixels are compared by linear index below, so the shape must be checked on
+  // its own (the list holds non-square images: a rows/columns swap fails here).
+  EXPECT_EQ(std::size_t(s.columns), img.getWidth()) << p;
+  EXPECT_EQ(std::size_t(s.rows), img.getHeight()) << p;
   for (std::size_t f = 0; f < s.sliceCount(); ++f) {
     // Whole-object decode: DCMTK's partial access decodes an RLE frame from its
     // first fragment only (D_CLUNIE_CT1_RLE_FRAGS: garbage after it; dcmdrle agrees with us).
@@ -130,26 +141,38 @@ void expectMatchesDicomImage(const std::filesystem::path& p) {
 }
 
 TEST(TransferSyntax, MonochromeMatchesDcmtkDicomImage) {
+  std::vector<std::string> missing;
   for (const char* rel : {"gh-cornerstone3D/CTImage.dcm", "gh-dicom-test-files/XA1_JLSL", "gh-fo-dicom/CR-MONO1-10-chest",
                           "gh-fo-dicom/D_CLUNIE_CT1_RLE_FRAGS.dcm", "gh-pydicom-data/emri_small_RLE.dcm",
-                          "gh-dcm4che/MR-JPEGLosslessSV1.dcm", "gh-weasis-dicom-tools/signed-raw-9bit.dcm"}) {
+                          "gh-dcm4che/MR-JPEGLosslessSV1.dcm", "gh-weasis-dicom-tools/signed-raw-9bit.dcm",
+                          "gh-orthanc-tests/KarstenHilbertRF.dcm" /* 464 rows x 512 columns */}) {
     const auto p = sample(rel);
-    if (!std::filesystem::exists(p)) continue;
+    if (!std::filesystem::exists(p)) {
+      missing.push_back(rel);
+      continue;
+    }
     SCOPED_TRACE(rel);
     expectMatchesDicomImage(p);
   }
+  if (!missing.empty()) ANNULO_SKIP_MISSING("samples " << test::listOf(missing));
 }
 
 TEST(TransferSyntax, ColourIsRgbLikeDcmtkRendersIt) {
+  std::vector<std::string> missing;
   for (const char* rel : {"gh-dcm4che/YBR_FULL-RLE.dcm", "gh-fo-dicom/1403-OB.dcm", "gh-orthanc-tests/Issue16.dcm"}) {
     const auto p = sample(rel);
-    if (!std::filesystem::exists(p)) continue;
+    if (!std::filesystem::exists(p)) {
+      missing.push_back(rel);
+      continue;
+    }
     SCOPED_TRACE(rel);
     const Series s = loadOne(p);
     ASSERT_TRUE(s.isColor());
     EXPECT_EQ(s.photometric, "RGB");
     DicomImage img(p.c_str());
     ASSERT_EQ(img.getStatus(), EIS_Normal);
+    EXPECT_EQ(std::size_t(s.columns), img.getWidth());  // YBR_FULL-RLE is 480 rows x 640 columns
+    EXPECT_EQ(std::size_t(s.rows), img.getHeight());
     const auto* rgb = static_cast<const Uint8*>(img.getOutputData(8, 0, 0));
     ASSERT_NE(rgb, nullptr);
     std::size_t off = 0;
@@ -158,6 +181,7 @@ TEST(TransferSyntax, ColourIsRgbLikeDcmtkRendersIt) {
       if (std::abs(int(rgb[i]) - int(s.sliceData(0)[i])) > 2) ++off;
     EXPECT_EQ(off, 0u);
   }
+  if (!missing.empty()) ANNULO_SKIP_MISSING("samples " << test::listOf(missing));
 }
 
 TEST(TransferSyntax, Jpeg2000IsAClearErrorNamingTheFile) {

@@ -8,9 +8,11 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "annulo/dicom/FileCollector.h"
 #include "annulo/dicom/SeriesLoader.h"
@@ -63,9 +65,9 @@ std::string sopInstanceUid(const std::string& path) {
 class OrthancPacs : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!std::filesystem::exists(sampleData() / "xa")) GTEST_SKIP() << "sample_data missing";
+    ANNULO_REQUIRE_SAMPLE(sampleData() / "xa");
     std::string error;
-    if (test::orthancBinary().empty()) GTEST_SKIP() << "Orthanc is not installed (tools/setup.sh installs it)";
+    if (test::orthancBinary().empty()) ANNULO_SKIP_MISSING("Orthanc (tools/setup.sh installs it)");
     ASSERT_TRUE(server_.start(error)) << error;
   }
 
@@ -191,6 +193,17 @@ void expectSameSeries(const LoadResult& a, const LoadResult& b) {
     ASSERT_EQ(s.slices.size(), t.slices.size());
     for (std::size_t i = 0; i < s.slices.size(); ++i)
       EXPECT_EQ(s.slices[i].sopInstanceUid, t.slices[i].sopInstanceUid) << i;
+    // Pixel bytes of each frame of each SOP instance: sums alone let permuted
+    // frames or swapped images pass.
+    ASSERT_EQ(s.sliceBytes(), t.sliceBytes());
+    std::map<std::pair<std::string, int>, std::size_t> slotOf;
+    for (std::size_t i = 0; i < t.slices.size(); ++i) slotOf[{t.slices[i].sopInstanceUid, t.slices[i].frameNumber}] = i;
+    for (std::size_t i = 0; i < s.slices.size(); ++i) {
+      auto it = slotOf.find({s.slices[i].sopInstanceUid, s.slices[i].frameNumber});
+      ASSERT_NE(it, slotOf.end()) << s.slices[i].sopInstanceUid << " frame " << s.slices[i].frameNumber;
+      EXPECT_EQ(std::memcmp(s.sliceData(i), t.sliceData(it->second), s.sliceBytes()), 0)
+          << s.slices[i].sopInstanceUid << " frame " << s.slices[i].frameNumber << " differs";
+    }
     EXPECT_EQ(s.study.instanceUid, t.study.instanceUid);
     const auto sa = computeModalityStats(s), sb = computeModalityStats(t);
     EXPECT_EQ(sa.sum, sb.sum) << s.series.modality;
@@ -291,6 +304,33 @@ TEST_F(OrthancPacs, CancelStopsBetweenFiles) {
   EXPECT_TRUE(r->cancelled);
   EXPECT_EQ(r->stored, 0u);
   EXPECT_EQ(r->files.front().outcome, StoreOutcome::Cancelled);
+
+  // Cancelled as the progress shows the first file done: the files sent stay
+  // sent, every later one is Cancelled, none half-way.
+  const auto files = sampleFiles();
+  ASSERT_GE(files.size(), 3u);
+  std::atomic<float> progress{0};
+  cancel = false;
+  o.progress = &progress;
+  std::thread watcher([&] {
+    while (progress.load() <= 0.0f && !cancel.load()) std::this_thread::yield();
+    cancel = true;
+  });
+  auto mid = storeFiles(server_.node(), files, o);
+  cancel = true;
+  watcher.join();
+  ASSERT_TRUE(mid.ok()) << mid.message();
+  EXPECT_TRUE(mid->cancelled);
+  EXPECT_GE(mid->stored, 1u) << "the first file was done before the cancel";
+  EXPECT_LT(mid->stored, files.size()) << "the cancel stopped the sending";
+  ASSERT_EQ(mid->files.size(), files.size());
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const bool sent = mid->files[i].outcome == StoreOutcome::Success || mid->files[i].outcome == StoreOutcome::Warning;
+    EXPECT_EQ(sent, i < mid->stored) << "file " << i << ": a sent prefix, then Cancelled";
+    if (!sent) {
+      EXPECT_EQ(mid->files[i].outcome, StoreOutcome::Cancelled) << i;
+    }
+  }
 }
 
 TEST_F(OrthancPacs, WrongCalledAeIsRejectedWithTheReason) {

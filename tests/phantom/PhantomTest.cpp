@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "annulo/phantom/Phantom.h"
+#include "support/TestSupport.h"
 
 namespace annulo {
 namespace {
@@ -614,10 +615,8 @@ std::string runDciodvfy(const fs::path& path) {
   return output;
 }
 
-bool dciodvfyAvailable() { return std::system("command -v dciodvfy > /dev/null 2>&1") == 0; }
-
 TEST(Phantom, DciodvfyReportsNoErrors) {
-  if (!dciodvfyAvailable()) GTEST_SKIP() << "dciodvfy (dicom3tools) is not on PATH";
+  ANNULO_REQUIRE_TOOL("dciodvfy");
   for (const int bits : {8, 16}) {
     PhantomOptions o = smallOptions();
     o.xaBitsAllocated = bits;

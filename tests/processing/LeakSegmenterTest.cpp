@@ -2,6 +2,7 @@
 // noise levels, plus the bundled sample and the bad inputs a user can give.
 
 #include <gtest/gtest.h>
+#include <cstdio>
 
 #include <algorithm>
 #include <cmath>
@@ -86,6 +87,34 @@ struct Case {
 
 class LeakAccuracy : public ::testing::TestWithParam<Case> {};
 
+// What the estimated-outline run achieves on one case (cached: the same run is
+// the baseline of TrueOutlineGivesTheSameOrBetter).
+struct Achieved {
+  double leakDice = 0;
+  int onsetError = 99;
+};
+const Achieved& estimatedOutlineRun(const Case& c) {
+  static std::map<std::pair<std::uint32_t, double>, Achieved> cache;
+  auto it = cache.find({c.seed, c.noise});
+  if (it != cache.end()) return it->second;
+  const Cine& k = cine(c.seed, c.noise);
+  const XaTruth& t = k.truth.xa;
+  LeakSegmentationOptions o;
+  o.injectionPoint = t.needleTip;
+  Achieved a;
+  if (auto r = segmentLeak(k.xa(), o); r.ok()) {
+    const auto mine = r->frameLabels(t.frames);
+    const auto truth = phantomLabelMap(t, t.frames);
+    a.leakDice = diceCoefficient(mine.data(), truth.data(), mine.size(), 2, 2);
+    if (r->leakOnsetFrame) a.onsetError = std::abs(*r->leakOnsetFrame - t.leakOnsetFrame);
+  }
+  return cache[{c.seed, c.noise}] = a;
+}
+
+// Today's accuracy (leak Dice 0.966-1.000 over these cases, 2026-12-02) less a
+// small margin: a regression shows long before the 0.90 target is missed.
+constexpr double kLeakDiceFloor = 0.955;
+
 // The targets, with the disc outline estimated (what `segment` does without --disc).
 TEST_P(LeakAccuracy, MeetsTargetsWithEstimatedOutline) {
   const Case c = GetParam();
@@ -100,11 +129,19 @@ TEST_P(LeakAccuracy, MeetsTargetsWithEstimatedOutline) {
   const auto mine = r->frameLabels(t.frames);
   const auto truth = phantomLabelMap(t, t.frames);
   const double dice = diceCoefficient(mine.data(), truth.data(), mine.size(), 2, 2);
-  EXPECT_GE(dice, 0.90) << "seed " << c.seed << " noise " << c.noise;
+  std::printf("[ info ] seed %u noise %.1f: leak Dice %.4f, onset %d (true %d)\n", c.seed, c.noise, dice,
+              r->leakOnsetFrame.value_or(-1), t.leakOnsetFrame);
+  EXPECT_GE(dice, 0.90) << "seed " << c.seed << " noise " << c.noise;  // the target
+  EXPECT_GE(dice, kLeakDiceFloor) << "regression below today's accuracy";
   EXPECT_GE(diceCoefficient(mine.data(), truth.data(), mine.size(), 1, 1), 0.90);
 
   ASSERT_TRUE(r->leakOnsetFrame.has_value());
-  EXPECT_LE(std::abs(*r->leakOnsetFrame - t.leakOnsetFrame), 1) << "found " << *r->leakOnsetFrame;
+  // Exact at low noise (as measured); one frame of slack only where noise hides it.
+  if (c.noise <= 1.0) {
+    EXPECT_EQ(*r->leakOnsetFrame, t.leakOnsetFrame) << "found " << *r->leakOnsetFrame;
+  } else {
+    EXPECT_LE(std::abs(*r->leakOnsetFrame - t.leakOnsetFrame), 1) << "found " << *r->leakOnsetFrame;
+  }
   EXPECT_NEAR(*r->leakOnsetMs, k.xa().slices[std::size_t(*r->leakOnsetFrame - 1)].timeMs, 1e-9);
 
   // Every true tear has a path within 15 degrees whose exit is near the true exit.
@@ -134,9 +171,13 @@ TEST_P(LeakAccuracy, TrueOutlineGivesTheSameOrBetter) {
   EXPECT_EQ(r->discOutlineMethod, "given");
   const auto mine = r->frameLabels(t.frames);
   const auto truth = phantomLabelMap(t, t.frames);
-  EXPECT_GE(diceCoefficient(mine.data(), truth.data(), mine.size(), 2, 2), 0.93);
+  const double dice = diceCoefficient(mine.data(), truth.data(), mine.size(), 2, 2);
+  EXPECT_GE(dice, 0.93);
   ASSERT_TRUE(r->leakOnsetFrame.has_value());
-  EXPECT_LE(std::abs(*r->leakOnsetFrame - t.leakOnsetFrame), 1);
+  // "The same or better" than the same case with the outline estimated.
+  const Achieved& estimated = estimatedOutlineRun(c);
+  EXPECT_GE(dice, estimated.leakDice - 0.002) << "the true outline did worse than the estimated one";
+  EXPECT_LE(std::abs(*r->leakOnsetFrame - t.leakOnsetFrame), estimated.onsetError);
 }
 
 INSTANTIATE_TEST_SUITE_P(LeakSeedsAndNoise, LeakAccuracy,

@@ -2,6 +2,10 @@
 // exit codes and messages for bad input.
 
 #include <gtest/gtest.h>
+
+#include <array>
+#include <cmath>
+#include <vector>
 #include <itkImage.h>
 #include <itkImageFileReader.h>
 #include <itkNrrdImageIO.h>
@@ -101,10 +105,15 @@ TEST_F(SegmentCli, WritesLabelMapAndMeasurements) {
 TEST_F(SegmentCli, GivenOutlineIsUsedAndReported) {
   std::ostringstream disc;
   const XaTruth& t = truth_->xa;
+  std::vector<std::array<double, 2>> given;
   for (int i = 0; i < 36; ++i) {
     const double a = i * 3.14159265358979 / 18;
-    disc << (i ? ";" : "") << t.discCenter[0] + t.discRadiusX * std::sin(a) << ","
-         << t.discCenter[1] - t.discRadiusY * std::cos(a);
+    // Two decimals on the command line, so the comparison below is exact up to
+    // the report's rounding to 3 decimals.
+    const double x = std::round(100 * (t.discCenter[0] + t.discRadiusX * std::sin(a))) / 100;
+    const double y = std::round(100 * (t.discCenter[1] - t.discRadiusY * std::cos(a))) / 100;
+    given.push_back({x, y});
+    disc << (i ? ";" : "") << x << "," << y;
   }
   std::string text;
   ASSERT_EQ(
@@ -112,7 +121,12 @@ TEST_F(SegmentCli, GivenOutlineIsUsedAndReported) {
       << text;
   const auto j = nlohmann::json::parse(text);
   EXPECT_EQ(j["disc_outline_estimated"], false);
-  EXPECT_EQ(j["disc_outline"].size(), 36u);
+  ASSERT_EQ(j["disc_outline"].size(), 36u);
+  // The outline used is the one given, vertex by vertex, in order.
+  for (std::size_t i = 0; i < 36; ++i) {
+    EXPECT_NEAR(j["disc_outline"][i][0].get<double>(), given[i][0], 1e-9) << "vertex " << i;
+    EXPECT_NEAR(j["disc_outline"][i][1].get<double>(), given[i][1], 1e-9) << "vertex " << i;
+  }
 }
 
 TEST_F(SegmentCli, BadInputGivesAClearErrorAndNoCrash) {

@@ -87,15 +87,15 @@ TEST_F(GspsExport, ProjectsASpatialTearOntoItsMrSlice) {
 TEST_F(GspsExport, ValidatesWithDciodvfyAndDcmpschk) {
   const std::string path = (dir_ / "pr.dcm").string();
   ASSERT_TRUE(exportGsps(session_, *phantom().xa, path).ok());
-  if (srtest::haveTool("dciodvfy")) {
-    std::string all;
-    EXPECT_TRUE(srtest::dciodvfyErrors(path, &all).empty()) << all;
-  }
-  if (srtest::haveTool("dcmpschk")) {
-    std::string out;
-    EXPECT_EQ(test::runCommand("dcmpschk '" + path + "' 2>&1", &out), 0) << out;
-    EXPECT_NE(out.find("Test passed"), std::string::npos) << out;
-  }
+  // Both validators must run: a missing one skips (fails under ANNULO_REQUIRE_ALL),
+  // never passes having checked nothing.
+  ANNULO_REQUIRE_TOOL("dciodvfy");
+  ANNULO_REQUIRE_TOOL("dcmpschk");
+  std::string all;
+  EXPECT_TRUE(srtest::dciodvfyErrors(path, &all).empty()) << all;
+  std::string out;
+  EXPECT_EQ(test::runCommand("dcmpschk '" + path + "' 2>&1", &out), 0) << out;
+  EXPECT_NE(out.find("Test passed"), std::string::npos) << out;
 }
 
 TEST_F(GspsExport, FailsWhenNoTearIsOnTheSeries) {

@@ -4,12 +4,15 @@
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmfg/fgderimg.h>
 #include <dcmtk/dcmfg/fgfracon.h>
+#include <dcmtk/dcmfg/fgplanor.h>
+#include <dcmtk/dcmfg/fgplanpo.h>
 #include <dcmtk/dcmfg/fgseg.h>
 #include <dcmtk/dcmseg/segdoc.h>
 #include <dcmtk/dcmseg/segment.h>
 #include <dcmtk/dcmseg/segutils.h>
 #include <gtest/gtest.h>
 
+#include <map>
 #include <memory>
 
 #include "SrFixtures.h"
@@ -115,7 +118,7 @@ TEST_F(SegExport, EveryFrameReferencesItsSourceFrameAndMatchesTheLabels) {
 }
 
 TEST_F(SegExport, DciodvfyFindsNoErrors) {
-  if (!srtest::haveTool("dciodvfy")) GTEST_SKIP() << "dciodvfy (dicom3tools) not installed";
+  ANNULO_REQUIRE_TOOL("dciodvfy");
   std::string all;
   const auto errors = srtest::dciodvfyErrors(path_, &all);
   EXPECT_TRUE(errors.empty()) << all;
@@ -129,14 +132,13 @@ TEST_F(SegExport, SrReferencesTheLeakSegment) {
   const std::string srPath = (dir_ / "sr.dcm").string();
   auto sr = exportSr(session, srtest::sources(phantom()), srPath, options);
   ASSERT_TRUE(sr.ok()) << sr.message();
-  if (srtest::haveTool("dciodvfy")) {
-    std::string all;
-    EXPECT_TRUE(srtest::dciodvfyErrors(srPath, &all).empty()) << all;
-  }
   auto imported = importSr(srPath);
   ASSERT_TRUE(imported.ok()) << imported.message();
   ASSERT_FALSE(imported->tears.empty());
   EXPECT_EQ(imported->tears[0].leakFigures->segmentationSopInstanceUid, exported_.sopInstanceUid);
+  ANNULO_REQUIRE_TOOL("dciodvfy");
+  std::string all;
+  EXPECT_TRUE(srtest::dciodvfyErrors(srPath, &all).empty()) << all;
 }
 
 TEST(SegExportErrors, RejectsALabelMapOfTheWrongSize) {
@@ -192,10 +194,44 @@ TEST(SegExportVolume, MrSeriesGetsPlaneGeometryAndValidates) {
   OFString frameOfReference;
   ASSERT_TRUE(seg->getFrameOfReference().getFrameOfReferenceUID(frameOfReference).good());
   EXPECT_EQ(std::string(frameOfReference.c_str()), mr.series.frameOfReferenceUid);
-  if (srtest::haveTool("dciodvfy")) {
-    std::string all;
-    EXPECT_TRUE(srtest::dciodvfyErrors(path, &all).empty()) << all;
+  // Each frame's plane (PS3.3 C.7.6.16.2.3/4) is that of the MR slice it derives from.
+  std::map<std::string, const SliceInfo*> sliceOf;
+  for (const auto& sl : mr.slices) sliceOf[sl.sopInstanceUid] = &sl;
+  std::map<std::string, int> framesPerSlice;
+  for (std::size_t i = 0; i < seg->getNumberOfFrames(); ++i) {
+    SCOPED_TRACE("SEG frame " + std::to_string(i + 1));
+    OFBool perFrame = OFFalse;
+    auto& groups = seg->getFunctionalGroups();
+    auto* derFg = dynamic_cast<FGDerivationImage*>(groups.get(i, DcmFGTypes::EFG_DERIVATIONIMAGE, perFrame));
+    auto* posFg = dynamic_cast<FGPlanePosPatient*>(groups.get(i, DcmFGTypes::EFG_PLANEPOSPATIENT, perFrame));
+    auto* oriFg = dynamic_cast<FGPlaneOrientationPatient*>(groups.get(i, DcmFGTypes::EFG_PLANEORIENTPATIENT, perFrame));
+    ASSERT_TRUE(derFg && posFg && oriFg);
+    ASSERT_EQ(derFg->getDerivationImageItems().size(), 1u);
+    ASSERT_EQ(derFg->getDerivationImageItems()[0]->getSourceImageItems().size(), 1u);
+    OFString sop;
+    ASSERT_TRUE(derFg->getDerivationImageItems()[0]->getSourceImageItems()[0]->getImageSOPInstanceReference()
+                    .getReferencedSOPInstanceUID(sop)
+                    .good());
+    ASSERT_TRUE(sliceOf.count(sop.c_str())) << sop;
+    const SliceInfo& source = *sliceOf[sop.c_str()];
+    ++framesPerSlice[sop.c_str()];
+    Float64 x = 0, y = 0, z = 0;
+    ASSERT_TRUE(posFg->getImagePositionPatient(x, y, z).good());
+    EXPECT_NEAR(x, source.position[0], 1e-4);
+    EXPECT_NEAR(y, source.position[1], 1e-4);
+    EXPECT_NEAR(z, source.position[2], 1e-4);
+    Float64 o[6] = {};
+    ASSERT_TRUE(oriFg->getImageOrientationPatient(o[0], o[1], o[2], o[3], o[4], o[5]).good());
+    for (int k = 0; k < 3; ++k) {
+      EXPECT_NEAR(o[k], mr.direction[0][std::size_t(k)], 1e-5) << "row direction " << k;
+      EXPECT_NEAR(o[3 + k], mr.direction[1][std::size_t(k)], 1e-5) << "column direction " << k;
+    }
   }
+  EXPECT_EQ(framesPerSlice.size(), mr.slices.size() - 2) << "every labelled slice, once per segment";
+  for (const auto& [uid, n] : framesPerSlice) EXPECT_EQ(n, 2) << uid;
+  ANNULO_REQUIRE_TOOL("dciodvfy");
+  std::string all;
+  EXPECT_TRUE(srtest::dciodvfyErrors(path, &all).empty()) << all;
 }
 
 }  // namespace

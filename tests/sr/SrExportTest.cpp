@@ -11,6 +11,10 @@
 #include <dcmtk/dcmsr/dsrscotn.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
 #include "SrFixtures.h"
 #include "annulo/sr/SrExport.h"
 
@@ -49,7 +53,7 @@ TEST_F(SrExport, WritesComprehensiveSrWhenAllTearsArePlanar) {
 }
 
 TEST_F(SrExport, DciodvfyReportsNoErrors) {
-  if (!srtest::haveTool("dciodvfy")) GTEST_SKIP() << "dciodvfy (dicom3tools) not installed";
+  ANNULO_REQUIRE_TOOL("dciodvfy");
   for (bool with3D : {true, false}) {
     Session session = srtest::sampleSession(phantom());
     if (!with3D) session.tears.pop_back();
@@ -61,7 +65,7 @@ TEST_F(SrExport, DciodvfyReportsNoErrors) {
 }
 
 TEST_F(SrExport, DsrdumpPrintsTheTrackingIdentifiers) {
-  if (!srtest::haveTool("dsrdump")) GTEST_SKIP() << "dsrdump (DCMTK) not installed";
+  ANNULO_REQUIRE_TOOL("dsrdump");
   const std::string path = exportSample(srtest::sampleSession(phantom()));
   std::string out;
   ASSERT_EQ(test::runCommand("dsrdump +Pl '" + path + "' 2>&1", &out), 0) << out;
@@ -236,15 +240,14 @@ TEST_F(SrExport, AnEmptySessionGivesAValidReportWithoutGroups) {
   Session session = srtest::sampleSession(phantom());
   session.tears.clear();
   const std::string path = exportSample(session);
-  if (srtest::haveTool("dciodvfy")) {
-    std::string all;
-    EXPECT_TRUE(srtest::dciodvfyErrors(path, &all).empty()) << all;
-  }
   auto imported = importSr(path);
   ASSERT_TRUE(imported.ok()) << imported.message();
   EXPECT_TRUE(imported->tears.empty());
   ASSERT_EQ(imported->warnings.size(), 1u);
   EXPECT_NE(imported->warnings[0].find("no measurement group"), std::string::npos) << imported->warnings[0];
+  ANNULO_REQUIRE_TOOL("dciodvfy");
+  std::string all;
+  EXPECT_TRUE(srtest::dciodvfyErrors(path, &all).empty()) << all;
 }
 
 TEST_F(SrExport, RefusesImagesOfAnotherPatient) {
@@ -272,6 +275,64 @@ TEST_F(SrExport, CompletesAnImageReferenceGivenOnlyByInstanceUid) {
   ASSERT_TRUE(imported.ok()) << imported.message();
   ASSERT_EQ(imported->tears.size(), 1u);
   srtest::expectSameTear(expected.tears[0], imported->tears[0]);
+}
+
+}  // namespace
+}  // namespace annulo
+
+namespace annulo {
+namespace {
+
+// SCOORD read by an independent reader (pydicom walking the content tree), not
+// round-tripped through our own reader, where a missing +0.5 on both sides
+// would cancel out: model (0,0) is the centre of the top-left pixel, SCOORD's
+// origin its top-left corner (PS3.3 C.18.6.1.1).
+TEST_F(SrExport, ScoordPolylinesReadByPydicomArePixelCentresPlusAHalf) {
+  if (test::runCommand("/usr/bin/python3 -c 'import pydicom' 2>/dev/null") != 0)
+    ANNULO_SKIP_MISSING("python3-pydicom (tools/setup.sh installs it)");
+  const Session session = srtest::sampleSession(phantom());
+  const std::string path = exportSample(session);
+  const std::string script = (dir_ / "scoord.py").string();
+  std::ofstream(script) << R"(import sys, pydicom
+def walk(items):
+    for it in items:
+        if it.get('ValueType') == 'SCOORD':
+            print(it.GraphicType, ' '.join(repr(float(v)) for v in it.GraphicData))
+        if 'ContentSequence' in it:
+            walk(it.ContentSequence)
+walk(pydicom.dcmread(sys.argv[1]).ContentSequence)
+)";
+  std::string out;
+  ASSERT_EQ(test::runCommand("/usr/bin/python3 '" + script + "' '" + path + "'", &out), 0) << out;
+  std::vector<std::pair<std::string, std::vector<double>>> scoords;
+  std::istringstream lines(out);
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream ls(line);
+    std::pair<std::string, std::vector<double>> s;
+    ls >> s.first;
+    for (double v; ls >> v;) s.second.push_back(v);
+    scoords.push_back(s);
+  }
+  auto expectScoord = [&](const TearAnnotation& tear, const std::string& type, bool closed) {
+    std::vector<double> want;
+    for (const auto& p : tear.geometry.points) want.insert(want.end(), {p[0] + 0.5, p[1] + 0.5});
+    if (closed) want.insert(want.end(), {want[0], want[1]});
+    int found = 0;
+    for (const auto& [t, values] : scoords) {
+      if (t != type || values.size() != want.size()) continue;
+      bool same = true;
+      for (std::size_t i = 0; i < want.size(); ++i) same = same && std::abs(values[i] - want[i]) < 1e-4;
+      found += same;
+    }
+    EXPECT_EQ(found, 1) << tear.id << ": no " << type << " with the points + 0.5 in\n" << out;
+  };
+  int checked = 0;
+  for (const auto& t : session.tears) {
+    if (t.geometry.kind == GeometryKind::Polyline) expectScoord(t, "POLYLINE", false), ++checked;
+    if (t.geometry.kind == GeometryKind::Polygon) expectScoord(t, "POLYLINE", true), ++checked;
+    if (t.geometry.kind == GeometryKind::Point) expectScoord(t, "POINT", false), ++checked;
+  }
+  EXPECT_GE(checked, 3) << "the sample session has a point, a polyline and a polygon";
 }
 
 }  // namespace

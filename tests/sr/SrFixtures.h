@@ -232,16 +232,19 @@ inline void expectSameTear(const TearAnnotation& want, const TearAnnotation& got
 }
 
 // External validators (dicom3tools, DCMTK command line tools).
-inline bool haveTool(const std::string& tool) {
-  return test::runCommand("command -v " + tool + " >/dev/null 2>&1") == 0;
-}
+inline bool haveTool(const std::string& tool) { return test::haveTool(tool); }
 
-// dciodvfy's "Error" lines (it prints "Error - ..." for IOD violations).
+// dciodvfy's "Error" lines (it prints "Error - ..." for IOD violations). A run
+// that did not happen (tool missing, crashed, no output) is an error line too,
+// so an empty list always means dciodvfy ran and found nothing.
 inline std::vector<std::string> dciodvfyErrors(const std::string& path, std::string* all = nullptr) {
   std::string out;
-  test::runCommand("dciodvfy '" + path + "' 2>&1", &out);
+  const int rc = test::runCommand("dciodvfy '" + path + "' 2>&1", &out);
   if (all) *all = out;
   std::vector<std::string> errors;
+  // A valid file prints its IOD's name ("XAImage"); "Abort" means it stopped reading.
+  if (rc < 0 || rc >= 126 || out.empty() || out.find("Abort") != std::string::npos)
+    errors.push_back("Error - dciodvfy did not run on " + path + " (exit " + std::to_string(rc) + ")");
   std::size_t start = 0;
   while (start < out.size()) {
     std::size_t end = out.find('\n', start);

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <random>
 #include <sys/wait.h>
 
@@ -24,6 +25,19 @@ TempDir::TempDir() {
 TempDir::~TempDir() {
   std::error_code ec;
   std::filesystem::remove_all(path_, ec);
+}
+
+bool requireAll() {
+  const char* v = std::getenv("ANNULO_REQUIRE_ALL");
+  return v && *v && std::string(v) != "0";
+}
+
+bool haveTool(const std::string& tool) { return runCommand("command -v '" + tool + "' >/dev/null 2>&1") == 0; }
+
+std::string listOf(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& s : items) out += (out.empty() ? "" : ", ") + s;
+  return out;
 }
 
 int runCommand(const std::string& command, std::string* output) {

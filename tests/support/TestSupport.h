@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace annulo::test {
 
@@ -29,9 +30,29 @@ class TempDir {
 int runCommand(const std::string& command, std::string* output = nullptr);
 std::string cliPath();
 
+// ANNULO_REQUIRE_ALL=1 (set in CI): every missing prerequisite (tool, sample,
+// xvfb, Orthanc) fails the test naming it, instead of skipping it. Use the
+// macros below for every such skip, never a silent `continue` or `if (have)`.
+bool requireAll();
+bool haveTool(const std::string& tool);  // on PATH
+// "a, b, c": for naming the samples a loop had to skip.
+std::string listOf(const std::vector<std::string>& items);
+
 }  // namespace annulo::test
 
-#define ANNULO_REQUIRE_SAMPLE(p)                                            \
-  do {                                                                      \
-    if (!std::filesystem::exists(p)) GTEST_SKIP() << "sample missing: " << (p); \
+// Skips the test, or fails it under ANNULO_REQUIRE_ALL; `what` may stream (a << b).
+#define ANNULO_SKIP_MISSING(what)                                                                  \
+  do {                                                                                             \
+    if (::annulo::test::requireAll()) FAIL() << "ANNULO_REQUIRE_ALL=1 and missing: " << what;      \
+    GTEST_SKIP() << "missing: " << what << " (set ANNULO_REQUIRE_ALL=1 to make this a failure)"; \
+  } while (0)
+
+#define ANNULO_REQUIRE_SAMPLE(p)                                          \
+  do {                                                                    \
+    if (!std::filesystem::exists(p)) ANNULO_SKIP_MISSING("sample " << (p)); \
+  } while (0)
+
+#define ANNULO_REQUIRE_TOOL(tool)                                                                  \
+  do {                                                                                             \
+    if (!::annulo::test::haveTool(tool)) ANNULO_SKIP_MISSING("tool " << (tool) << " (tools/setup.sh installs it)"); \
   } while (0)

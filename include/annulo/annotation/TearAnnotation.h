@@ -82,6 +82,11 @@ struct TearAnnotation {
   std::string comment;
   std::string observer;
   std::string observedAt;   // ISO 8601 date-time
+  // Who created the tear and who last changed it, and when (ISO 8601 UTC): the
+  // reader names of the writers, so a session merged from several writers says
+  // where each tear came from. Empty in files written before they existed.
+  std::string createdBy, createdAt;
+  std::string modifiedBy, modifiedAt;
   TearGeometry geometry;
   std::optional<LeakFigures> leakFigures;
   std::optional<CatheterPlan> catheter;

@@ -80,6 +80,12 @@ class Study {
   const std::string& sessionPath() const { return sessionPath_; }
   const std::string& sessionStem() const { return sessionStem_; }
   const std::string& sessionError() const { return sessionError_; }
+  // The reader who signs new edits (created_by / modified_by); default: defaultReaderName().
+  void setReader(std::string name) { reader_ = std::move(name); }
+  // Takes in what other writers saved to the session file (tears they added or
+  // removed; an edit of the same tear on both sides becomes a conflict). Returns
+  // false when the file did not change (a cheap check) or could not be read.
+  bool refreshSession();
 
   // --- label maps: leak segmentation or a loaded map ---
   // Runs the segmentation here (scripts, CLI, tests); the viewer runs segmentLeak in a
@@ -116,7 +122,8 @@ class Study {
   StudyOptions options_;
   std::deque<Series> derived_;
   std::unique_ptr<AnnotationModel> model_;
-  std::string sessionPath_, sessionStem_, sessionError_;
+  std::shared_ptr<class SessionSync> sync_;
+  std::string sessionPath_, sessionStem_, sessionError_, reader_;
   std::map<const Series*, SeriesLabels> labels_;
   std::uint64_t nextVersion_ = 1;
 };
