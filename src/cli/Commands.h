@@ -21,5 +21,6 @@ int runEcho(const std::vector<std::string>& args);
 int runSend(const std::vector<std::string>& args);
 int runFind(const std::vector<std::string>& args);
 int runGet(const std::vector<std::string>& args);
+int runOutbox(const std::vector<std::string>& args);
 
 }  // namespace annulo::cli

@@ -18,6 +18,8 @@ Result<PacsNode> nodeFromArgs(const std::string& text, const Args& args) {
   return node;
 }
 
+OutboxNodeResolver nodeResolverFromConfig() { return nodeOfItem; }
+
 void quietNetworkLog() { OFLog::configure(OFLogger::FATAL_LOG_LEVEL); }
 
 }  // namespace annulo::cli

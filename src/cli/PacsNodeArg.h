@@ -5,6 +5,7 @@
 #include <string>
 
 #include "CliArgs.h"
+#include "annulo/net/Outbox.h"
 #include "annulo/net/PacsNode.h"
 
 namespace annulo::cli {
@@ -16,6 +17,10 @@ inline const char* kNodeOptionsUsage =
     "  --timeout S      connect timeout in seconds (default 5)\n";
 
 Result<PacsNode> nodeFromArgs(const std::string& text, const Args& args);
+
+// How `outbox retry` finds an item's peer: its named node in the node
+// configuration when it has one, else the AET@host:port it was queued for.
+OutboxNodeResolver nodeResolverFromConfig();
 
 // DCMTK's own network log lines duplicate our messages; keep only fatal ones.
 void quietNetworkLog();

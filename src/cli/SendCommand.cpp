@@ -1,12 +1,16 @@
 // annulo-cli send: C-STORE files and folders to a PACS, one line (or JSON object) per file.
+// Every file goes through the persistent outbox first, so one that cannot be sent
+// now stays there (with the reason) for `annulo-cli outbox retry`.
 
 #include <iomanip>
 #include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "Commands.h"
 #include "PacsNodeArg.h"
 #include "annulo/dicom/FileCollector.h"
+#include "annulo/net/Outbox.h"
 #include "annulo/net/Store.h"
 
 namespace annulo::cli {
@@ -16,8 +20,9 @@ const char* kUsage =
     "usage: annulo-cli send PATH... --to AET@HOST:PORT [--json] [--calling-ae AE] [--timeout S]\n"
     "  PATH  DICOM files, folders (searched recursively) or DICOMDIRs\n";
 
-nlohmann::json fileJson(const FileStoreResult& f) {
+nlohmann::json fileJson(const FileStoreResult& f, const std::string& outboxState) {
   return {{"path", f.path},
+          {"outbox", outboxState},
           {"sop_instance_uid", f.sopInstanceUid},
           {"sop_class_uid", f.sopClassUid},
           {"transfer_syntax_uid", f.transferSyntaxUid},
@@ -56,6 +61,66 @@ Result<std::vector<std::string>> gather(const std::vector<std::string>& paths) {
   return files;
 }
 
+struct SendOutcome {
+  StoreReport report;                // per file, in the order given (path: the file given)
+  std::vector<std::string> outboxState;  // parallel: "sent", "failed", "pending" or "" (never queued)
+  std::size_t leftInOutbox = 0;
+};
+
+FileStoreResult notQueued(const std::string& path, const std::string& why) {
+  FileStoreResult r;
+  r.path = path;
+  r.outcome = StoreOutcome::NotDicom;
+  r.message = why;
+  return r;
+}
+
+// Queue every file, send what was queued, and report per file given.
+SendOutcome sendThroughOutbox(const std::vector<std::string>& files, const PacsNode& node) {
+  const Outbox box = Outbox::atDefaultLocation();
+  SendOutcome out;
+  std::vector<std::string> ids(files.size());
+  out.report.files.resize(files.size());
+  out.outboxState.resize(files.size());
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    auto item = box.enqueue(files[i], node);
+    if (item) ids[i] = item->id;
+    else out.report.files[i] = notQueued(files[i], item.message());
+  }
+  std::vector<std::string> queued;
+  for (const auto& id : ids)
+    if (!id.empty()) queued.push_back(id);
+  const OutboxSendReport sent = box.send(queued);
+  std::map<std::string, std::size_t> byId;
+  for (std::size_t k = 0; k < sent.items.size(); ++k) byId[sent.items[k].id] = k;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    if (ids[i].empty()) continue;
+    auto it = byId.find(ids[i]);
+    FileStoreResult& r = out.report.files[i];
+    if (it == byId.end()) {
+      r = notQueued(files[i], "being sent by another process");
+      r.outcome = StoreOutcome::Failure;
+      out.outboxState[i] = "pending";
+    } else {
+      r = sent.results[it->second];
+      out.outboxState[i] = outboxStateName(sent.items[it->second].state);
+    }
+    r.path = files[i];
+    if (out.outboxState[i] != "sent") ++out.leftInOutbox;
+  }
+  for (const auto& f : out.report.files) {
+    if (f.outcome == StoreOutcome::Success || f.outcome == StoreOutcome::Warning) {
+      ++out.report.stored;
+      out.report.bytesSent += f.bytes;
+      if (f.outcome == StoreOutcome::Warning) ++out.report.warnings;
+    } else {
+      ++out.report.notStored;
+    }
+  }
+  out.report.seconds = sent.seconds;
+  return out;
+}
+
 }  // namespace
 
 int runSend(const std::vector<std::string>& argv) {
@@ -79,22 +144,28 @@ int runSend(const std::vector<std::string>& argv) {
     std::cerr << "annulo-cli send: " << files.message() << "\n";
     return kExitFailure;
   }
-  auto report = storeFiles(*node, *files);
-  if (!report) {
-    std::cerr << "annulo-cli send: " << report.message() << "\n";
+  if (files->empty()) {
+    std::cerr << "annulo-cli send: no files to send\n";
     return kExitFailure;
   }
+  const SendOutcome sent = sendThroughOutbox(*files, *node);
+  const StoreReport& report = sent.report;
   if (args->has("--json")) {
-    nlohmann::json j = {{"peer", describe(*node)},      {"stored", report->stored},
-                        {"warnings", report->warnings}, {"not_stored", report->notStored},
-                        {"bytes", report->bytesSent},   {"seconds", report->seconds}};
+    nlohmann::json j = {{"peer", describe(*node)},     {"stored", report.stored},
+                        {"warnings", report.warnings}, {"not_stored", report.notStored},
+                        {"bytes", report.bytesSent},   {"seconds", report.seconds},
+                        {"left_in_outbox", sent.leftInOutbox}};
     j["files"] = nlohmann::json::array();
-    for (const auto& f : report->files) j["files"].push_back(fileJson(f));
+    for (std::size_t i = 0; i < report.files.size(); ++i)
+      j["files"].push_back(fileJson(report.files[i], sent.outboxState[i]));
     std::cout << j.dump(2) << "\n";
   } else {
-    printText(*report, *node);
+    printText(report, *node);
+    if (sent.leftInOutbox)
+      std::cout << sent.leftInOutbox << " file(s) kept in the outbox " << Outbox::atDefaultLocation().dir().string()
+                << " (annulo-cli outbox list | retry)\n";
   }
-  return report->ok() ? kExitOk : kExitFailure;
+  return report.ok() ? kExitOk : kExitFailure;
 }
 
 }  // namespace annulo::cli

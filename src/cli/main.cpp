@@ -34,6 +34,8 @@ void usage(std::ostream& out) {
          "  find --on AET@HOST:PORT [--patient-id X] [--patient-name X] [--modality XA] [--date FROM-TO] [--json]\n"
          "                                          C-FIND studies (study root)\n"
          "  get STUDY_UID --from AET@HOST:PORT -o DIR [--json]  C-GET a study, one DIR/<SOPInstanceUID>.dcm each\n"
+         "  outbox list [--json] | retry [--json] | clear [--all]\n"
+         "                                          the persistent outbox every send goes through\n"
          "  (network commands also take --calling-ae AE (default ANNULO) and --timeout S)\n"
          "PATH is a DICOM file, a folder (searched recursively) or a DICOMDIR.\n"
          "Exit status: 0 success, 1 nothing usable / failure, 2 usage error.\n";
@@ -55,18 +57,25 @@ int main(int argc, char** argv) {
       {"segment", runSegment},           {"segment-report", runSegmentReport}, {"filter", runFilter},
       {"hiz", runHiz},                   {"echo", runEcho},          {"send", runSend},
       {"find", runFind},                 {"get", runGet}};
+  static const std::map<std::string, int (*)(const std::vector<std::string>&)> pacsCommands = {
+      {"outbox", runOutbox}};
   if (command == "-h" || command == "--help" || command == "help") {
     usage(std::cout);
     return kExitOk;
   }
+  // The outbox/forget commands live in their own table so that merges of new
+  // commands above stay one-line edits.
   auto it = commands.find(command);
-  if (it == commands.end()) {
+  auto run = it != commands.end() ? it->second : nullptr;
+  if (!run)
+    if (auto p = pacsCommands.find(command); p != pacsCommands.end()) run = p->second;
+  if (!run) {
     std::cerr << "annulo-cli: unknown command '" << command << "'\n";
     usage(std::cerr);
     return kExitUsage;
   }
   try {
-    return it->second(rest);
+    return run(rest);
   } catch (const std::exception& e) {
     std::cerr << "annulo-cli " << command << ": " << e.what() << "\n";
     return kExitFailure;

@@ -19,6 +19,7 @@
 #include "annulo/net/Retrieve.h"
 #include "annulo/net/Store.h"
 #include "net/OrthancServer.h"
+#include "net/PrivateHome.h"
 #include "support/TestSupport.h"
 
 namespace annulo {
@@ -102,6 +103,7 @@ class OrthancPacs : public ::testing::Test {
     ASSERT_EQ(r->stored, files.size());
   }
 
+  test::PrivateHome home_;  // sends go through the outbox below HOME
   test::OrthancServer server_;
   test::TempDir dir_;
 };
@@ -311,6 +313,7 @@ TEST_F(OrthancPacs, WrongCalledAeIsRejectedWithTheReason) {
 // No Orthanc needed below.
 
 TEST(PacsDown, EchoAndSendFailFastNamingTheAddress) {
+  test::PrivateHome home;
   const int port = test::freeLoopbackPort();  // nobody listens: connect is refused at once
   PacsNode node;
   node.calledAe = "PACS";
@@ -357,6 +360,7 @@ TEST(PacsNodeText, ParsesAetHostPort) {
 }
 
 TEST(PacsNodeText, CliUsageErrorsExitTwo) {
+  test::PrivateHome home;
   std::string out;
   EXPECT_EQ(cli("echo", &out), 2) << out;
   EXPECT_EQ(cli("echo nonsense", &out), 2) << out;

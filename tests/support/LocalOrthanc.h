@@ -70,6 +70,18 @@ class LocalOrthanc {
               {"SaveJobs", false},
               {"StorageCompression", false}});
     std::ofstream(dir_ / "orthanc.json") << c.dump(2);
+    binary_ = binary;
+    return launch(error);
+  }
+
+  // Starts it again after stop() on the same ports and storage (outbox fault tests).
+  bool restart(std::string& error) {
+    stop();
+    return launch(error);
+  }
+
+  bool launch(std::string& error) {
+    const std::string binary = binary_;
     const std::string config = (dir_ / "orthanc.json").string(), log = (dir_ / "orthanc.log").string();
     pid_ = fork();
     if (pid_ == 0) {
@@ -122,6 +134,7 @@ class LocalOrthanc {
 
   std::filesystem::path dir_;
   std::string aet_;
+  std::string binary_;
   int dicomPort_ = -1, httpPort_ = -1;
   pid_t pid_ = -1;
 };
