@@ -44,7 +44,7 @@ int runFind(const std::vector<std::string>& argv) {
   quietNetworkLog();
   std::set<std::string> valued = kNodeOptions;
   valued.insert({"--on", "--patient-id", "--patient-name", "--modality", "--date", "--accession", "--study-uid"});
-  auto args = parseArgs(argv, valued, {"--json"});
+  auto args = parseArgs(argv, valued, withNodeFlags({"--json"}));
   if (!args) return usageError(args.message());
   if (!args->positional.empty()) return usageError("unexpected argument '" + args->positional[0] + "'");
   if (!args->value("--on")) return usageError("--on AET@HOST:PORT is required");

@@ -23,7 +23,7 @@ int runGet(const std::vector<std::string>& argv) {
   quietNetworkLog();
   std::set<std::string> valued = kNodeOptions;
   valued.insert({"--from", "-o"});
-  auto args = parseArgs(argv, valued, {"--json"});
+  auto args = parseArgs(argv, valued, withNodeFlags({"--json"}));
   if (!args) return usageError(args.message());
   if (args->positional.size() != 1) return usageError("expects one STUDY_UID");
   if (!args->value("--from")) return usageError("--from AET@HOST:PORT is required");

@@ -17,7 +17,7 @@ namespace annulo::cli {
 namespace {
 
 const char* kUsage =
-    "usage: annulo-cli send PATH... --to AET@HOST:PORT [--json] [--calling-ae AE] [--timeout S]\n"
+    "usage: annulo-cli send PATH... --to PEER [--json] [--calling-ae AE] [--timeout S]\n"
     "  PATH  DICOM files, folders (searched recursively) or DICOMDIRs\n";
 
 nlohmann::json fileJson(const FileStoreResult& f, const std::string& outboxState) {
@@ -76,14 +76,15 @@ FileStoreResult notQueued(const std::string& path, const std::string& why) {
 }
 
 // Queue every file, send what was queued, and report per file given.
-SendOutcome sendThroughOutbox(const std::vector<std::string>& files, const PacsNode& node) {
+SendOutcome sendThroughOutbox(const std::vector<std::string>& files, const PacsNode& node,
+                              const std::string& nodeName) {
   const Outbox box = Outbox::atDefaultLocation();
   SendOutcome out;
   std::vector<std::string> ids(files.size());
   out.report.files.resize(files.size());
   out.outboxState.resize(files.size());
   for (std::size_t i = 0; i < files.size(); ++i) {
-    auto item = box.enqueue(files[i], node);
+    auto item = box.enqueue(files[i], node, nodeName);
     if (item) ids[i] = item->id;
     else out.report.files[i] = notQueued(files[i], item.message());
   }
@@ -127,7 +128,7 @@ int runSend(const std::vector<std::string>& argv) {
   quietNetworkLog();
   std::set<std::string> valued = kNodeOptions;
   valued.insert("--to");
-  auto args = parseArgs(argv, valued, {"--json"});
+  auto args = parseArgs(argv, valued, withNodeFlags({"--json"}));
   if (!args || args->positional.empty() || !args->value("--to")) {
     std::cerr << "annulo-cli send: "
               << (!args ? args.message() : args->positional.empty() ? "expects at least one PATH" : "--to AET@HOST:PORT is required")
@@ -148,7 +149,7 @@ int runSend(const std::vector<std::string>& argv) {
     std::cerr << "annulo-cli send: no files to send\n";
     return kExitFailure;
   }
-  const SendOutcome sent = sendThroughOutbox(*files, *node);
+  const SendOutcome sent = sendThroughOutbox(*files, *node, nodeNameOf(*args->value("--to")));
   const StoreReport& report = sent.report;
   if (args->has("--json")) {
     nlohmann::json j = {{"peer", describe(*node)},     {"stored", report.stored},

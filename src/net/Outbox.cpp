@@ -71,6 +71,14 @@ Result<OutboxItem> readItem(const fs::path& itemDir) {
     it.node = j.value("node", "");
     it.nodeName = j.value("node_name", "");
     it.callingAe = j.value("calling_ae", "ANNULO");
+    if (j.contains("tls") && j["tls"].is_object()) {
+      const auto& t = j["tls"];
+      it.tls.enabled = true;
+      it.tls.caFile = t.value("ca", "");
+      it.tls.certFile = t.value("certificate", "");
+      it.tls.keyFile = t.value("key", "");
+      it.tls.verifyPeer = t.value("verify", true);
+    }
     it.state = stateFromName(j.value("state", "pending"));
     it.reason = j.value("reason", "");
     it.attempts = j.value("attempts", 0);
@@ -194,13 +202,19 @@ nlohmann::json outboxItemJson(const OutboxItem& i) {
           {"study_instance_uid", i.studyInstanceUid},
           {"node_name", i.nodeName},
           {"calling_ae", i.callingAe},
-          {"queued", i.queued}};
+          {"queued", i.queued},
+          {"tls", i.tls.enabled ? nlohmann::json{{"ca", i.tls.caFile},
+                                                 {"certificate", i.tls.certFile},
+                                                 {"key", i.tls.keyFile},
+                                                 {"verify", i.tls.verifyPeer}}
+                                : nlohmann::json()}};
 }
 
 Result<PacsNode> nodeOfItem(const OutboxItem& item) {
   auto n = parsePacsNode(item.node);
   if (!n) return n;
   if (!item.callingAe.empty()) n->callingAe = item.callingAe;
+  n->tls = item.tls;
   return n;
 }
 
@@ -222,6 +236,8 @@ Result<OutboxItem> Outbox::enqueue(const std::string& file, const PacsNode& node
   item.node = describe(node);
   item.nodeName = nodeName;
   item.callingAe = node.callingAe;
+  item.tls = node.tls;
+  item.tls.keyPassword.clear();
   item.queued = nowUtc();
   const fs::path itemDir = dir_ / item.id;
   item.file = (itemDir / kObject).string();

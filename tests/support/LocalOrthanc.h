@@ -101,8 +101,12 @@ class LocalOrthanc {
     pid_ = -1;
   }
 
+  // With DicomTlsEnabled: how our side connects (also to see that it is ready).
+  void setTls(const TlsSettings& tls) { tls_ = tls; }
+
   PacsNode node() const {
     PacsNode n;
+    n.tls = tls_;
     n.calledAe = aet_;
     n.host = "127.0.0.1";
     n.port = dicomPort_;
@@ -135,6 +139,7 @@ class LocalOrthanc {
   std::filesystem::path dir_;
   std::string aet_;
   std::string binary_;
+  TlsSettings tls_;
   int dicomPort_ = -1, httpPort_ = -1;
   pid_t pid_ = -1;
 };

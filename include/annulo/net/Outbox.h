@@ -31,6 +31,7 @@ struct OutboxItem {
   std::string node;              // "AET@host:port"
   std::string nodeName;          // the node configuration entry, when sent to a named node
   std::string callingAe;
+  TlsSettings tls;               // file paths only: a key passphrase is never written here
   OutboxState state = OutboxState::Pending;
   std::string reason;            // why the last attempt failed (or its warning); empty otherwise
   int attempts = 0;
