@@ -366,7 +366,7 @@ TEST(PacsNodeText, CliUsageErrorsExitTwo) {
   EXPECT_EQ(cli("echo nonsense", &out), 2) << out;
   EXPECT_EQ(cli("send " + q(sampleData()), &out), 2) << out;
   EXPECT_EQ(cli("find --on AE@h:1 --date 2024", &out), 2) << out;
-  EXPECT_EQ(cli("get 1.2.3 --from AE@h:1", &out), 2) << out;
+  EXPECT_EQ(cli("get 1.2.3", &out), 2) << out;  // --from missing (-o defaults to the retrieve cache)
 }
 
 TEST(StudyQueryDates, ParsesRanges) {
