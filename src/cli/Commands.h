@@ -22,5 +22,6 @@ int runSend(const std::vector<std::string>& args);
 int runFind(const std::vector<std::string>& args);
 int runGet(const std::vector<std::string>& args);
 int runOutbox(const std::vector<std::string>& args);
+int runForget(const std::vector<std::string>& args);
 
 }  // namespace annulo::cli

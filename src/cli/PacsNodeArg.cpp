@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "annulo/net/Credentials.h"
 #include "annulo/net/UserFolders.h"
 
 namespace annulo::cli {
@@ -57,6 +58,11 @@ Result<PacsNode> nodeFromArgs(const std::string& text, const Args& args) {
   if (auto f = args.value("--tls-cert")) node->tls.certFile = *f;
   if (auto f = args.value("--tls-key")) node->tls.keyFile = *f;
   if (args.has("--tls-no-verify")) node->tls.verifyPeer = false;
+  if (node->tls.enabled && !node->tls.keyFile.empty()) {  // a key passphrase only ever from the credentials file
+    auto secret = credentialsFor(nodeNameOf(text).empty() ? node->calledAe : nodeNameOf(text));
+    if (!secret) return secret.error();
+    node->tls.keyPassword = secret->keyPassword;
+  }
   if (auto t = args.value("--timeout")) {
     auto n = parseNumbers(*t, ',');
     if (!n || n->size() != 1 || (*n)[0] < 1) return makeError("--timeout needs a number of seconds >= 1");

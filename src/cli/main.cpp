@@ -36,6 +36,7 @@ void usage(std::ostream& out) {
          "  get STUDY_UID --from AET@HOST:PORT -o DIR [--json]  C-GET a study, one DIR/<SOPInstanceUID>.dcm each\n"
          "  outbox list [--json] | retry [--json] | clear [--all]\n"
          "                                          the persistent outbox every send goes through\n"
+         "  forget STUDY_UID [--json]               remove the study's session, retrieved copy, outbox items\n"
          "  (network commands also take --calling-ae AE (default ANNULO) and --timeout S)\n"
          "PATH is a DICOM file, a folder (searched recursively) or a DICOMDIR.\n"
          "Exit status: 0 success, 1 nothing usable / failure, 2 usage error.\n";
@@ -58,7 +59,7 @@ int main(int argc, char** argv) {
       {"hiz", runHiz},                   {"echo", runEcho},          {"send", runSend},
       {"find", runFind},                 {"get", runGet}};
   static const std::map<std::string, int (*)(const std::vector<std::string>&)> pacsCommands = {
-      {"outbox", runOutbox}};
+      {"outbox", runOutbox}, {"forget", runForget}};
   if (command == "-h" || command == "--help" || command == "help") {
     usage(std::cout);
     return kExitOk;
