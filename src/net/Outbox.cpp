@@ -210,6 +210,21 @@ nlohmann::json outboxItemJson(const OutboxItem& i) {
                                 : nlohmann::json()}};
 }
 
+std::chrono::seconds outboxRetryDelay(int attempts) {
+  if (attempts <= 0) return std::chrono::seconds(0);
+  const long capped = std::min(attempts - 1, 6);  // 30 s * 2^6 = 32 min > the cap
+  return std::chrono::seconds(std::min(30L << capped, 1800L));
+}
+
+bool outboxRetryDue(const OutboxItem& item, std::chrono::system_clock::time_point now) {
+  if (item.state == OutboxState::Sent) return false;
+  if (item.attempts == 0 || item.lastAttempt.empty()) return true;
+  std::tm tm{};
+  if (!strptime(item.lastAttempt.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm)) return true;  // unreadable: try again
+  const auto last = std::chrono::system_clock::from_time_t(timegm(&tm));
+  return now >= last + outboxRetryDelay(item.attempts);
+}
+
 Result<PacsNode> nodeOfItem(const OutboxItem& item) {
   auto n = parsePacsNode(item.node);
   if (!n) return n;
@@ -371,6 +386,15 @@ OutboxSendReport Outbox::retryAll(const OutboxNodeResolver& resolve, const Store
   if (auto items = list())
     for (const auto& i : *items)
       if (i.state != OutboxState::Sent) ids.push_back(i.id);
+  return send(ids, resolve, options);
+}
+
+OutboxSendReport Outbox::retryDue(std::chrono::system_clock::time_point now, const OutboxNodeResolver& resolve,
+                                  const StoreOptions& options) const {
+  std::vector<std::string> ids;
+  if (auto items = list())
+    for (const auto& i : *items)
+      if (outboxRetryDue(i, now)) ids.push_back(i.id);
   return send(ids, resolve, options);
 }
 

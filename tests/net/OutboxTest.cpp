@@ -129,6 +129,8 @@ TEST_F(OutboxFault, PacsDownThenRetryStoresTheReportExactlyOnce) {
   // The object waits in the outbox, byte for byte, private to the user.
   EXPECT_EQ(bytesOf(item["file"].get<std::string>()), bytesOf(sr));
   EXPECT_TRUE(item["file"].get<std::string>().rfind(home_.home().string(), 0) == 0) << item["file"];
+  // A periodic retry right after the failure waits for the back-off (30 s after one attempt).
+  EXPECT_TRUE(Outbox::atDefaultLocation().retryDue(std::chrono::system_clock::now()).items.empty());
 
   std::string error;
   ASSERT_TRUE(server_.restart(error)) << error;
@@ -337,6 +339,28 @@ TEST(Outbox, NotDicomIsRefusedAndStaleHalfItemsAreRemoved) {
   auto removed = box.removeStudy(items->at(0).studyInstanceUid);
   ASSERT_TRUE(removed.ok());
   EXPECT_EQ(removed->size(), 2u);
+}
+
+TEST(Outbox, PeriodicRetryBacksOff) {
+  using std::chrono::seconds;
+  EXPECT_EQ(outboxRetryDelay(0), seconds(0));
+  EXPECT_EQ(outboxRetryDelay(1), seconds(30));
+  EXPECT_EQ(outboxRetryDelay(2), seconds(60));
+  EXPECT_EQ(outboxRetryDelay(5), seconds(480));
+  EXPECT_EQ(outboxRetryDelay(7), seconds(1800));
+  EXPECT_EQ(outboxRetryDelay(100), seconds(1800));
+  OutboxItem i;
+  i.state = OutboxState::Failed;
+  i.attempts = 2;
+  i.lastAttempt = "2026-12-02T04:00:00Z";
+  const auto t = std::chrono::system_clock::from_time_t(1796184000);  // 2026-12-02T04:00:00Z
+  EXPECT_FALSE(outboxRetryDue(i, t + seconds(59)));
+  EXPECT_TRUE(outboxRetryDue(i, t + seconds(60)));
+  i.state = OutboxState::Sent;
+  EXPECT_FALSE(outboxRetryDue(i, t + seconds(3600)));
+  i.state = OutboxState::Pending;
+  i.attempts = 0;
+  EXPECT_TRUE(outboxRetryDue(i, t));
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 // processes or two threads, never send the same item at the same time; a crashed
 // sender's claim ends with its process.
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -43,6 +44,14 @@ struct OutboxItem {
 // file, sop_instance_uid, node, state, reason, attempts, last_attempt, and the rest.
 nlohmann::json outboxItemJson(const OutboxItem& item);
 
+// Back-off for periodic retries (the viewer's timer): 30 s after the first failed
+// attempt, doubling per attempt, at most 30 min; so a PACS down for the night is
+// asked about twice an hour, not every few seconds.
+std::chrono::seconds outboxRetryDelay(int attempts);
+// Is a pending/failed item due for a periodic retry at `now` (its last attempt
+// plus the back-off has passed)? Never for sent items; at once for untried ones.
+bool outboxRetryDue(const OutboxItem& item, std::chrono::system_clock::time_point now);
+
 // How a retry finds the peer of an item (a named node's TLS settings live in the
 // node configuration, not in the outbox).
 using OutboxNodeResolver = std::function<Result<PacsNode>(const OutboxItem&)>;
@@ -77,8 +86,11 @@ class Outbox {
   // by another sender are left alone and listed in `busy`.
   OutboxSendReport send(const std::vector<std::string>& ids, const OutboxNodeResolver& resolve = nodeOfItem,
                         const StoreOptions& options = {}) const;
-  // Every pending or failed item.
+  // Every pending or failed item (start-up, "Retry now", annulo-cli outbox retry).
   OutboxSendReport retryAll(const OutboxNodeResolver& resolve = nodeOfItem, const StoreOptions& options = {}) const;
+  // Those whose back-off has passed (outboxRetryDue): what a periodic timer calls.
+  OutboxSendReport retryDue(std::chrono::system_clock::time_point now, const OutboxNodeResolver& resolve = nodeOfItem,
+                            const StoreOptions& options = {}) const;
 
   // Removes sent items (all items with `everything`); returns the removed ids.
   // Items being sent are kept.
