@@ -23,5 +23,6 @@ int runFind(const std::vector<std::string>& args);
 int runGet(const std::vector<std::string>& args);
 int runOutbox(const std::vector<std::string>& args);
 int runForget(const std::vector<std::string>& args);
+int runListen(const std::vector<std::string>& args);
 
 }  // namespace annulo::cli

@@ -37,6 +37,7 @@ void usage(std::ostream& out) {
          "  outbox list [--json] | retry [--json] | clear [--all]\n"
          "                                          the persistent outbox every send goes through\n"
          "  forget STUDY_UID [--json]               remove the study's session, retrieved copy, outbox items\n"
+         "  listen [-o DIR] [--port N] [--peer AE[@HOST]]... [--seconds N]  storage SCP for configured peers\n"
          "  (network commands also take --calling-ae AE (default ANNULO) and --timeout S)\n"
          "PATH is a DICOM file, a folder (searched recursively) or a DICOMDIR.\n"
          "Exit status: 0 success, 1 nothing usable / failure, 2 usage error.\n";
@@ -59,7 +60,7 @@ int main(int argc, char** argv) {
       {"hiz", runHiz},                   {"echo", runEcho},          {"send", runSend},
       {"find", runFind},                 {"get", runGet}};
   static const std::map<std::string, int (*)(const std::vector<std::string>&)> pacsCommands = {
-      {"outbox", runOutbox}, {"forget", runForget}};
+      {"outbox", runOutbox}, {"forget", runForget}, {"listen", runListen}};
   if (command == "-h" || command == "--help" || command == "help") {
     usage(std::cout);
     return kExitOk;

@@ -318,5 +318,42 @@ TEST_F(OrthancMove, RetrieveKilledMidWayLeavesOnlyWholeFiles) {
   for (const auto& e : fs::directory_iterator(folder)) EXPECT_FALSE(isPrivateTemp(e.path())) << e.path();
 }
 
+TEST(StorageScp, ListenCommandAcceptsOnlyItsPeersIntoThePrivateCache) {
+  const auto files = collectFiles((sampleData() / "mr").string());
+  if (!files.ok()) GTEST_SKIP() << "sample_data missing";
+  test::PrivateHome home;
+  const int port = test::freeLoopbackPort();
+  const fs::path log = home.home() / ".." / "listen.log";
+  const std::string cmd = test::cliPath() + " listen --port " + std::to_string(port) +
+                          " --peer SENDER --seconds 30 >/dev/null 2>'" + log.string() + "' & echo $!";
+  std::string pidText;
+  ASSERT_EQ(runCommand(cmd, &pidText), 0);
+  const pid_t pid = pid_t(std::stol(pidText));
+  PacsNode n;
+  n.calledAe = "ANNULO";
+  n.host = "127.0.0.1";
+  n.port = port;
+  n.callingAe = "SENDER";
+  n.connectTimeoutS = 1;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!echo(n).ok() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  auto r = storeFiles(n, files->files);
+  n.callingAe = "STRANGER";
+  auto e = echo(n);
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(r.ok()) << r.message();
+  EXPECT_EQ(r->stored, files->files.size());
+  EXPECT_FALSE(e.ok());
+  EXPECT_EQ(collectFiles((annuloCacheDir() / "received").string())->files.size(), files->files.size());
+  EXPECT_TRUE(home.notPrivate().empty()) << ::testing::PrintToString(home.notPrivate());
+  std::ifstream in(log);
+  const std::string text((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_NE(text.find("rejected association from 127.0.0.1 (calling AE 'STRANGER'"), std::string::npos) << text;
+  EXPECT_NE(text.find("listening on 127.0.0.1:" + std::to_string(port)), std::string::npos) << text;
+}
+
 }  // namespace
 }  // namespace annulo
