@@ -324,11 +324,18 @@ TEST(StorageScp, ListenCommandAcceptsOnlyItsPeersIntoThePrivateCache) {
   test::PrivateHome home;
   const int port = test::freeLoopbackPort();
   const fs::path log = home.home() / ".." / "listen.log";
-  const std::string cmd = test::cliPath() + " listen --port " + std::to_string(port) +
-                          " --peer SENDER --seconds 30 >/dev/null 2>'" + log.string() + "' & echo $!";
-  std::string pidText;
-  ASSERT_EQ(runCommand(cmd, &pidText), 0);
-  const pid_t pid = pid_t(std::stol(pidText));
+  std::vector<std::string> argv = {test::cliPath(), "listen", "--port", std::to_string(port), "--peer", "SENDER",
+                                   "--seconds", "30"};
+  std::vector<char*> cargv;
+  for (auto& a : argv) cargv.push_back(a.data());
+  cargv.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 2, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  pid_t pid = -1;
+  ASSERT_EQ(posix_spawn(&pid, cargv[0], &fa, nullptr, cargv.data(), environ), 0);
+  posix_spawn_file_actions_destroy(&fa);
   PacsNode n;
   n.calledAe = "ANNULO";
   n.host = "127.0.0.1";
@@ -343,7 +350,8 @@ TEST(StorageScp, ListenCommandAcceptsOnlyItsPeersIntoThePrivateCache) {
   auto e = echo(n);
   ::kill(pid, SIGTERM);
   int status = 0;
-  ::waitpid(pid, &status, 0);
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
   ASSERT_TRUE(r.ok()) << r.message();
   EXPECT_EQ(r->stored, files->files.size());
   EXPECT_FALSE(e.ok());
