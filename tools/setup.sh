@@ -19,6 +19,7 @@ PACKAGES=(
   orthanc-dicomweb libcurl4-openssl-dev
   nodejs
   libssl-dev
+  openssl libssl-dev
 )
 # npm: Debian's package, unless the installed nodejs already brings its own
 # (NodeSource's does, and conflicts with Debian's npm). Test-only: the peer

@@ -26,5 +26,8 @@ int runProvocation(const std::vector<std::string>& args);
 int runReport(const std::vector<std::string>& args);
 int runDeidentify(const std::vector<std::string>& args);
 int runTeachingCase(const std::vector<std::string>& args);
+int runOutbox(const std::vector<std::string>& args);
+int runForget(const std::vector<std::string>& args);
+int runListen(const std::vector<std::string>& args);
 
 }  // namespace annulo::cli

@@ -10,7 +10,7 @@ namespace annulo::cli {
 
 int runEcho(const std::vector<std::string>& argv) {
   quietNetworkLog();
-  auto args = parseArgs(argv, kNodeOptions, {});
+  auto args = parseArgs(argv, kNodeOptions, kNodeFlags);
   if (!args || args->positional.size() != 1) {
     std::cerr << "annulo-cli echo: " << (args ? "expects one AET@HOST:PORT" : args.message()) << "\n"
               << "usage: annulo-cli echo AET@HOST:PORT [--calling-ae AE] [--timeout S]\n"

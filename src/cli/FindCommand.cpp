@@ -14,7 +14,8 @@ namespace {
 const char* kUsage =
     "usage: annulo-cli find --on AET@HOST:PORT | --dicomweb URL [--patient-id X] [--patient-name X] [--modality XA]\n"
     "                       [--date FROM-TO] [--accession X] [--study-uid UID] [--json]\n"
-    "  --date  YYYYMMDD-YYYYMMDD; either side may be empty; --patient-name takes * and ?\n";
+    "  --date  YYYYMMDD-YYYYMMDD; either side may be empty; --patient-name takes * and ?\n"
+    "       annulo-cli find --on PEER --study-uid UID --series [--json]   the series of one study\n";
 
 int usageError(const std::string& why) {
   std::cerr << "annulo-cli find: " << why << "\n" << kUsage << kNodeOptionsUsage;
@@ -39,13 +40,38 @@ nlohmann::json matchJson(const StudyMatch& m) {
           {"series", m.numberOfSeries}};
 }
 
+int listSeries(const PacsNode& node, const std::string& studyUid, bool json) {
+  if (studyUid.empty()) return usageError("--series needs --study-uid UID");
+  auto series = findSeries(node, studyUid);
+  if (!series) {
+    std::cerr << "annulo-cli find: " << series.message() << "\n";
+    return kExitFailure;
+  }
+  if (json) {
+    nlohmann::json j = nlohmann::json::array();
+    for (const auto& s : *series)
+      j.push_back({{"series_uid", s.seriesInstanceUid},
+                   {"modality", s.modality},
+                   {"number", s.seriesNumber},
+                   {"description", s.seriesDescription},
+                   {"instances", s.numberOfInstances}});
+    std::cout << nlohmann::json({{"peer", describe(node)}, {"study_uid", studyUid}, {"series", j}}).dump(2) << "\n";
+    return kExitOk;
+  }
+  std::cout << series->size() << " series in study " << studyUid << " on " << describe(node) << "\n";
+  for (const auto& s : *series)
+    std::cout << "  " << s.seriesInstanceUid << "  " << s.modality << "  #" << s.seriesNumber << "  "
+              << s.numberOfInstances << " instance(s)  " << s.seriesDescription << "\n";
+  return kExitOk;
+}
+
 }  // namespace
 
 int runFind(const std::vector<std::string>& argv) {
   quietNetworkLog();
   std::set<std::string> valued = kNodeOptions;
   valued.insert({"--on", "--dicomweb", "--patient-id", "--patient-name", "--modality", "--date", "--accession", "--study-uid"});
-  auto args = parseArgs(argv, valued, {"--json"});
+  auto args = parseArgs(argv, valued, withNodeFlags({"--json", "--series"}));
   if (!args) return usageError(args.message());
   if (!args->positional.empty()) return usageError("unexpected argument '" + args->positional[0] + "'");
   const auto web = args->value("--dicomweb");
@@ -61,6 +87,10 @@ int runFind(const std::vector<std::string>& argv) {
     auto n = nodeFromArgs(*args->value("--on"), *args);
     if (!n) return usageError(n.message());
     node = *n, peer = describe(*n);
+  }
+  if (args->has("--series")) {
+    if (!node) return usageError("--series is a C-FIND (DIMSE) query: use --on");
+    return listSeries(*node, args->value("--study-uid").value_or(""), args->has("--json"));
   }
   StudyQuery q;
   q.patientId = args->value("--patient-id").value_or("");

@@ -1,21 +1,50 @@
-// annulo-cli get: C-GET a study into a folder (one file per instance).
+// annulo-cli get: C-GET (or C-MOVE to our storage SCP) a study or one series into
+// a folder (one file per instance; default the private retrieve cache).
 
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "Commands.h"
 #include "PacsNodeArg.h"
+#include "annulo/net/Move.h"
 #include "annulo/net/DicomWeb.h"
 #include "annulo/net/Retrieve.h"
+#include "annulo/net/UserFolders.h"
 
 namespace annulo::cli {
 namespace {
 
-const char* kUsage = "usage: annulo-cli get STUDY_UID --from AET@HOST:PORT | --dicomweb URL -o DIR [--json]\n";
+const char* kUsage =
+    "usage: annulo-cli get STUDY_UID --from PEER | --dicomweb URL [-o DIR] [--series UID] [--move [--port N]] [--json]\n"
+    "  --dicomweb  WADO-RS (PS3.18 10.4) of the whole study instead of C-GET/C-MOVE\n"
+    "  -o DIR    default ~/.cache/annulo/retrieved/STUDY_UID (XDG_CACHE_HOME honoured), private (0700/0600)\n"
+    "  --series  that series only (see find --series)\n"
+    "  --move    C-MOVE to our storage SCP instead of C-GET (also when the node configuration says\n"
+    "            \"retrieve\": \"move\"); the SCP listens on --port (default: the configuration's local port)\n";
 
 int usageError(const std::string& why) {
   std::cerr << "annulo-cli get: " << why << "\n" << kUsage << kNodeOptionsUsage;
   return kExitUsage;
+}
+
+Result<RetrieveReport> retrieve(const PacsNode& node, const Args& args, const std::string& folder) {
+  auto config = nodeConfigFromArgs(args);
+  if (!config) return config.error();
+  const ConfiguredNode* named = config->find(nodeNameOf(*args.value("--from")));
+  const bool move = args.has("--move") || (named && named->retrieve == RetrieveMethod::Move);
+  RetrieveOptions ro;
+  ro.seriesInstanceUid = args.value("--series").value_or("");
+  if (!move) return retrieveStudy(node, args.positional[0], folder, ro);
+  MoveOptions mo;
+  mo.retrieve = ro;
+  mo.bindAddress = config->local.bindAddress;
+  mo.port = config->local.port;
+  if (auto p = args.value("--port")) {
+    auto n = parseNumbers(*p, ',');
+    if (!n || n->size() != 1 || (*n)[0] < 1 || (*n)[0] > 65535) return makeError("--port needs a port 1..65535");
+    mo.port = int((*n)[0]);
+  }
+  return moveStudy(node, args.positional[0], folder, mo);
 }
 
 }  // namespace
@@ -23,26 +52,25 @@ int usageError(const std::string& why) {
 int runGet(const std::vector<std::string>& argv) {
   quietNetworkLog();
   std::set<std::string> valued = kNodeOptions;
-  valued.insert({"--from", "--dicomweb", "-o"});
-  auto args = parseArgs(argv, valued, {"--json"});
+  valued.insert({"--from", "--dicomweb", "-o", "--series", "--port"});
+  auto args = parseArgs(argv, valued, withNodeFlags({"--json", "--move"}));
   if (!args) return usageError(args.message());
   if (args->positional.size() != 1) return usageError("expects one STUDY_UID");
   const auto web = args->value("--dicomweb");
   if (!args->value("--from") == !web) return usageError("one of --from AET@HOST:PORT or --dicomweb URL is required");
-  if (!args->value("-o")) return usageError("-o DIR is required");
+  const std::string folder = args->value("-o").value_or((retrievedDir() / args->positional[0]).string());
   std::string peer;
   Result<RetrieveReport> r = makeError("no peer");
   if (web) {
-    // WADO-RS (PS3.18 10.4): the study as multipart/related, one file per part.
-    auto node = parseDicomWebNode(*web);
-    if (!node) return usageError(node.message());
-    peer = describe(*node);
-    r = wadoRetrieveStudy(*node, args->positional[0], *args->value("-o"));
+    auto webNode = parseDicomWebNode(*web);
+    if (!webNode) return usageError(webNode.message());
+    peer = describe(*webNode);
+    r = wadoRetrieveStudy(*webNode, args->positional[0], folder);
   } else {
     auto node = nodeFromArgs(*args->value("--from"), *args);
     if (!node) return usageError(node.message());
     peer = describe(*node);
-    r = retrieveStudy(*node, args->positional[0], *args->value("-o"));
+    r = retrieve(*node, *args, folder);
   }
   if (!r) {
     std::cerr << "annulo-cli get: " << r.message() << "\n";
@@ -50,14 +78,14 @@ int runGet(const std::vector<std::string>& argv) {
   }
   if (args->has("--json")) {
     nlohmann::json j = {{"peer", peer},  {"study_uid", args->positional[0]},
-                        {"folder", *args->value("-o")}, {"files", r->files},
+                        {"folder", folder}, {"files", r->files},
                         {"completed", r->completed}, {"failed", r->failed},
                         {"warning", r->warning},    {"status", r->status},
                         {"status_meaning", r->statusMeaning}, {"failures", r->failures},
                         {"bytes", r->bytes},        {"seconds", r->seconds}};
     std::cout << j.dump(2) << "\n";
   } else {
-    std::cout << r->files.size() << " instance(s) written to " << *args->value("-o") << " (completed " << r->completed
+    std::cout << r->files.size() << " instance(s) written to " << folder << " (completed " << r->completed
               << ", failed " << r->failed << ", warning " << r->warning << "; final status " << r->statusMeaning
               << ")\n";
     for (const auto& f : r->failures) std::cerr << "failed: " << f << "\n";

@@ -5,17 +5,38 @@
 #include <string>
 
 #include "CliArgs.h"
+#include "annulo/net/NodeConfig.h"
+#include "annulo/net/Outbox.h"
 #include "annulo/net/PacsNode.h"
 
 namespace annulo::cli {
 
-// Valued options the network commands accept besides their own.
-inline const std::set<std::string> kNodeOptions = {"--calling-ae", "--timeout"};
+// Valued options and flags the network commands accept besides their own.
+inline const std::set<std::string> kNodeOptions = {"--calling-ae", "--timeout", "--nodes",
+                                                   "--tls-ca",     "--tls-cert", "--tls-key"};
+inline const std::set<std::string> kNodeFlags = {"--tls", "--tls-no-verify"};
 inline const char* kNodeOptionsUsage =
-    "  --calling-ae AE  our AE title (default ANNULO)\n"
-    "  --timeout S      connect timeout in seconds (default 5)\n";
+    "  PEER is AET@HOST:PORT or the name of a node in the node configuration\n"
+    "  (--nodes FILE, default $XDG_CONFIG_HOME/annulo/nodes.json or ~/.config/annulo/nodes.json)\n"
+    "  --calling-ae AE  our AE title (default: the configuration's, else ANNULO)\n"
+    "  --timeout S      connect timeout in seconds (default 5)\n"
+    "  --tls            DICOM TLS; the peer's certificate is verified against --tls-ca FILE\n"
+    "  --tls-cert FILE --tls-key FILE  our certificate and key (PEM) when the peer asks for one\n"
+    "  --tls-no-verify  do not verify the peer's certificate (a test set-up only; says so)\n";
 
+// `own` plus kNodeFlags, for parseArgs.
+std::set<std::string> withNodeFlags(std::set<std::string> own);
+
+// PEER (AET@HOST:PORT or a configured node name) with the options applied.
 Result<PacsNode> nodeFromArgs(const std::string& text, const Args& args);
+// The node configuration name PEER stands for, empty for AET@HOST:PORT.
+std::string nodeNameOf(const std::string& text);
+// The node configuration: --nodes FILE, else the default location.
+Result<NodeConfig> nodeConfigFromArgs(const Args& args);
+
+// How `outbox retry` finds an item's peer: its named node in the node
+// configuration when it has one, else the AET@host:port it was queued for.
+OutboxNodeResolver nodeResolverFromConfig();
 
 // DCMTK's own network log lines duplicate our messages; keep only fatal ones.
 void quietNetworkLog();

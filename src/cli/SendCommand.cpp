@@ -1,12 +1,16 @@
 // annulo-cli send: C-STORE files and folders to a PACS, one line (or JSON object) per file.
+// Every file goes through the persistent outbox first, so one that cannot be sent
+// now stays there (with the reason) for `annulo-cli outbox retry`.
 
 #include <iomanip>
 #include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "Commands.h"
 #include "PacsNodeArg.h"
 #include "annulo/dicom/FileCollector.h"
+#include "annulo/net/Outbox.h"
 #include "annulo/net/DicomWeb.h"
 #include "annulo/net/Store.h"
 
@@ -14,11 +18,12 @@ namespace annulo::cli {
 namespace {
 
 const char* kUsage =
-    "usage: annulo-cli send PATH... --to AET@HOST:PORT | --dicomweb URL [--json] [--calling-ae AE] [--timeout S]\n"
+    "usage: annulo-cli send PATH... --to PEER | --dicomweb URL [--json] [--calling-ae AE] [--timeout S]\n"
     "  PATH  DICOM files, folders (searched recursively) or DICOMDIRs\n";
 
-nlohmann::json fileJson(const FileStoreResult& f) {
+nlohmann::json fileJson(const FileStoreResult& f, const std::string& outboxState) {
   return {{"path", f.path},
+          {"outbox", outboxState},
           {"sop_instance_uid", f.sopInstanceUid},
           {"sop_class_uid", f.sopClassUid},
           {"transfer_syntax_uid", f.transferSyntaxUid},
@@ -29,7 +34,7 @@ nlohmann::json fileJson(const FileStoreResult& f) {
           {"ms", f.ms}};
 }
 
-void printText(const StoreReport& r, const std::string& peer) {
+void printText(const StoreReport& r, const PacsNode& node) {
   for (const auto& f : r.files) {
     std::cout << std::left << std::setw(22) << outcomeName(f.outcome) << " " << f.path;
     if (!f.sopInstanceUid.empty()) std::cout << "  " << f.sopInstanceUid;
@@ -39,7 +44,7 @@ void printText(const StoreReport& r, const std::string& peer) {
     std::cout << "\n";
   }
   const double mb = double(r.bytesSent) / 1e6;
-  std::cout << r.stored << " of " << r.files.size() << " file(s) stored on " << peer;
+  std::cout << r.stored << " of " << r.files.size() << " file(s) stored on " << describe(node);
   if (r.warnings) std::cout << " (" << r.warnings << " with warnings)";
   std::cout << ", " << std::fixed << std::setprecision(2) << mb << " MB in " << r.seconds << " s";
   if (r.seconds > 0) std::cout << " (" << mb / r.seconds << " MB/s)";
@@ -57,13 +62,108 @@ Result<std::vector<std::string>> gather(const std::vector<std::string>& paths) {
   return files;
 }
 
+struct SendOutcome {
+  StoreReport report;                // per file, in the order given (path: the file given)
+  std::vector<std::string> outboxState;  // parallel: "sent", "failed", "pending" or "" (never queued)
+  std::size_t leftInOutbox = 0;
+};
+
+FileStoreResult notQueued(const std::string& path, const std::string& why) {
+  FileStoreResult r;
+  r.path = path;
+  r.outcome = StoreOutcome::NotDicom;
+  r.message = why;
+  return r;
+}
+
+// Queue every file, send what was queued, and report per file given.
+SendOutcome sendThroughOutbox(const std::vector<std::string>& files, const PacsNode& node,
+                              const std::string& nodeName) {
+  const Outbox box = Outbox::atDefaultLocation();
+  SendOutcome out;
+  std::vector<std::string> ids(files.size());
+  out.report.files.resize(files.size());
+  out.outboxState.resize(files.size());
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    auto item = box.enqueue(files[i], node, nodeName);
+    if (item) ids[i] = item->id;
+    else out.report.files[i] = notQueued(files[i], item.message());
+  }
+  std::vector<std::string> queued;
+  for (const auto& id : ids)
+    if (!id.empty()) queued.push_back(id);
+  const OutboxSendReport sent = box.send(queued);
+  std::map<std::string, std::size_t> byId;
+  for (std::size_t k = 0; k < sent.items.size(); ++k) byId[sent.items[k].id] = k;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    if (ids[i].empty()) continue;
+    auto it = byId.find(ids[i]);
+    FileStoreResult& r = out.report.files[i];
+    if (it == byId.end()) {
+      r = notQueued(files[i], "being sent by another process");
+      r.outcome = StoreOutcome::Failure;
+      out.outboxState[i] = "pending";
+    } else {
+      r = sent.results[it->second];
+      out.outboxState[i] = outboxStateName(sent.items[it->second].state);
+    }
+    r.path = files[i];
+    if (out.outboxState[i] != "sent") ++out.leftInOutbox;
+  }
+  for (const auto& f : out.report.files) {
+    if (f.outcome == StoreOutcome::Success || f.outcome == StoreOutcome::Warning) {
+      ++out.report.stored;
+      out.report.bytesSent += f.bytes;
+      if (f.outcome == StoreOutcome::Warning) ++out.report.warnings;
+    } else {
+      ++out.report.notStored;
+    }
+  }
+  out.report.seconds = sent.seconds;
+  return out;
+}
+
+// STOW-RS: the DICOMweb peer answers per file at once (no outbox: HTTP has no
+// association to lose mid-way; a failure is reported per file and nothing is kept).
+int sendOverDicomWeb(const std::string& url, const Args& args) {
+  auto web = parseDicomWebNode(url);
+  if (!web) {
+    std::cerr << "annulo-cli send: " << web.message() << "\n";
+    return kExitUsage;
+  }
+  auto files = gather(args.positional);
+  if (!files || files->empty()) {
+    std::cerr << "annulo-cli send: " << (files ? "no files to send" : files.message()) << "\n";
+    return kExitFailure;
+  }
+  auto report = stowFiles(*web, *files);
+  if (!report) {
+    std::cerr << "annulo-cli send: " << report.message() << "\n";
+    return kExitFailure;
+  }
+  if (args.has("--json")) {
+    nlohmann::json j = {{"peer", describe(*web)},       {"stored", report->stored},
+                        {"warnings", report->warnings}, {"not_stored", report->notStored},
+                        {"bytes", report->bytesSent},   {"seconds", report->seconds}};
+    j["files"] = nlohmann::json::array();
+    for (const auto& f : report->files) j["files"].push_back(fileJson(f, ""));
+    std::cout << j.dump(2) << "\n";
+  } else {
+    for (const auto& f : report->files)
+      std::cout << outcomeName(f.outcome) << " " << f.path << "  " << f.sopInstanceUid
+                << (f.message.empty() ? "" : "  (" + f.message + ")") << "\n";
+    std::cout << report->stored << " of " << report->files.size() << " file(s) stored on " << describe(*web) << "\n";
+  }
+  return report->ok() ? kExitOk : kExitFailure;
+}
+
 }  // namespace
 
 int runSend(const std::vector<std::string>& argv) {
   quietNetworkLog();
   std::set<std::string> valued = kNodeOptions;
   valued.insert({"--to", "--dicomweb"});
-  auto args = parseArgs(argv, valued, {"--json"});
+  auto args = parseArgs(argv, valued, withNodeFlags({"--json"}));
   if (!args || args->positional.empty() || !args->value("--to") == !args->value("--dicomweb")) {
     std::cerr << "annulo-cli send: "
               << (!args ? args.message()
@@ -72,46 +172,39 @@ int runSend(const std::vector<std::string>& argv) {
               << "\n" << kUsage << kNodeOptionsUsage;
     return kExitUsage;
   }
-  std::optional<PacsNode> node;
-  std::optional<DicomWebNode> webNode;
-  std::string peer;
-  if (const auto web = args->value("--dicomweb")) {
-    auto n = parseDicomWebNode(*web);
-    if (!n) {
-      std::cerr << "annulo-cli send: " << n.message() << "\n";
-      return kExitUsage;
-    }
-    webNode = *n, peer = describe(*n);
-  } else {
-    auto n = nodeFromArgs(*args->value("--to"), *args);
-    if (!n) {
-      std::cerr << "annulo-cli send: " << n.message() << "\n";
-      return kExitUsage;
-    }
-    node = *n, peer = describe(*n);
+  if (const auto web = args->value("--dicomweb")) return sendOverDicomWeb(*web, *args);
+  auto node = nodeFromArgs(*args->value("--to"), *args);
+  if (!node) {
+    std::cerr << "annulo-cli send: " << node.message() << "\n";
+    return kExitUsage;
   }
   auto files = gather(args->positional);
   if (!files) {
     std::cerr << "annulo-cli send: " << files.message() << "\n";
     return kExitFailure;
   }
-  // STOW-RS (PS3.18 10.5) or C-STORE: one result per file either way.
-  auto report = webNode ? stowFiles(*webNode, *files) : storeFiles(*node, *files);
-  if (!report) {
-    std::cerr << "annulo-cli send: " << report.message() << "\n";
+  if (files->empty()) {
+    std::cerr << "annulo-cli send: no files to send\n";
     return kExitFailure;
   }
+  const SendOutcome sent = sendThroughOutbox(*files, *node, nodeNameOf(*args->value("--to")));
+  const StoreReport& report = sent.report;
   if (args->has("--json")) {
-    nlohmann::json j = {{"peer", peer},      {"stored", report->stored},
-                        {"warnings", report->warnings}, {"not_stored", report->notStored},
-                        {"bytes", report->bytesSent},   {"seconds", report->seconds}};
+    nlohmann::json j = {{"peer", describe(*node)},     {"stored", report.stored},
+                        {"warnings", report.warnings}, {"not_stored", report.notStored},
+                        {"bytes", report.bytesSent},   {"seconds", report.seconds},
+                        {"left_in_outbox", sent.leftInOutbox}};
     j["files"] = nlohmann::json::array();
-    for (const auto& f : report->files) j["files"].push_back(fileJson(f));
+    for (std::size_t i = 0; i < report.files.size(); ++i)
+      j["files"].push_back(fileJson(report.files[i], sent.outboxState[i]));
     std::cout << j.dump(2) << "\n";
   } else {
-    printText(*report, peer);
+    printText(report, *node);
+    if (sent.leftInOutbox)
+      std::cout << sent.leftInOutbox << " file(s) kept in the outbox " << Outbox::atDefaultLocation().dir().string()
+                << " (annulo-cli outbox list | retry)\n";
   }
-  return report->ok() ? kExitOk : kExitFailure;
+  return report.ok() ? kExitOk : kExitFailure;
 }
 
 }  // namespace annulo::cli

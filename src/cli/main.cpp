@@ -42,6 +42,10 @@ void usage(std::ostream& out) {
          "             [--key FILE] [--uid-map FILE] [--blank X,Y,W,H]...  PS3.15 Basic Profile de-identification\n"
          "  teaching-case SESSION -o CASE_DIR [--labels LABELS.nrrd] [de-identification options as above]\n"
          "                                          de-identified images + SR/GSPS(/SEG) and index.html\n"
+         "  outbox list [--json] | retry [--json] | clear [--all]\n"
+         "                                          the persistent outbox every send goes through\n"
+         "  forget STUDY_UID [--json]               remove the study's session, retrieved copy, outbox items\n"
+         "  listen [-o DIR] [--port N] [--peer AE[@HOST]]... [--seconds N]  storage SCP for configured peers\n"
          "  (network commands also take --calling-ae AE (default ANNULO) and --timeout S)\n"
          "  (find/get/send take --dicomweb URL instead of an AE node: QIDO-RS, WADO-RS, STOW-RS)\n"
          "PATH is a DICOM file, a folder (searched recursively) or a DICOMDIR.\n"
@@ -66,18 +70,25 @@ int main(int argc, char** argv) {
       {"find", runFind},                 {"get", runGet},            {"run", runScriptFile},
       {"provocation", runProvocation},   {"report", runReport},
       {"deidentify", runDeidentify},     {"teaching-case", runTeachingCase}};
+  static const std::map<std::string, int (*)(const std::vector<std::string>&)> pacsCommands = {
+      {"outbox", runOutbox}, {"forget", runForget}, {"listen", runListen}};
   if (command == "-h" || command == "--help" || command == "help") {
     usage(std::cout);
     return kExitOk;
   }
+  // The outbox/forget commands live in their own table so that merges of new
+  // commands above stay one-line edits.
   auto it = commands.find(command);
-  if (it == commands.end()) {
+  auto run = it != commands.end() ? it->second : nullptr;
+  if (!run)
+    if (auto p = pacsCommands.find(command); p != pacsCommands.end()) run = p->second;
+  if (!run) {
     std::cerr << "annulo-cli: unknown command '" << command << "'\n";
     usage(std::cerr);
     return kExitUsage;
   }
   try {
-    return it->second(rest);
+    return run(rest);
   } catch (const std::exception& e) {
     std::cerr << "annulo-cli " << command << ": " << e.what() << "\n";
     return kExitFailure;

@@ -1,5 +1,7 @@
 #include "net/Association.h"
 
+#include "net/TlsLayer.h"
+
 #include <dcmtk/dcmnet/dul.h>
 #include <dcmtk/ofstd/ofstd.h>
 
@@ -42,6 +44,9 @@ Error requestError(const PacsNode& node, const OFCondition& cond, T_ASC_Paramete
                      (rej.result == ASC_RESULT_REJECTEDTRANSIENT ? "transient" : "permanent") + ", source: " +
                      rejectSource(rej) + "]");
   }
+  if (cond.code() == DULC_TLSERROR || mentions(cond, "TLS error"))
+    return makeError("TLS handshake with " + address(node) + " failed: " + cond.text() +
+                     " (does the peer speak TLS on this port, and is its certificate signed by the CA given?)");
   if (cond.code() == DULC_UNKNOWNHOST)
     return makeError("unknown host '" + node.host + "': cannot resolve the address of " + who);
   if (mentions(cond, "refused"))
@@ -50,8 +55,15 @@ Error requestError(const PacsNode& node, const OFCondition& cond, T_ASC_Paramete
   if (mentions(cond, "timed out") || mentions(cond, "Timeout") || cond == DUL_READTIMEOUT)
     return makeError("timeout: no answer from " + address(node) + " within " +
                      std::to_string(cond == DUL_READTIMEOUT ? node.acseTimeoutS : node.connectTimeoutS) + " s");
+  if (node.tls.enabled && mentions(cond, "reset by peer"))
+    return makeError("TLS: " + address(node) + " closed the connection during the association request; it " +
+                     "probably does not trust our certificate (" + (node.tls.certFile.empty() ? std::string("none given")
+                                                                                               : node.tls.certFile) + ")");
   if (cond == DUL_PEERABORTEDASSOCIATION)
-    return makeError("association aborted by " + who + " before it was accepted");
+    return makeError("association aborted by " + who + " before it was accepted" +
+                     (node.tls.enabled ? " (with TLS this usually means it does not trust our certificate, " +
+                                             (node.tls.certFile.empty() ? std::string("none given") : node.tls.certFile) + ")"
+                                       : std::string(" (if it requires DICOM TLS, use --tls)")));
   if (cond.code() == DULC_TCPINITERROR)
     return makeError("cannot connect to " + address(node) + ": " + cond.text());
   return makeError("association with " + who + " failed: " + cond.text());
@@ -83,6 +95,13 @@ Result<std::unique_ptr<Association>> Association::open(const PacsNode& node,
   OFCondition cond = ASC_initializeNetwork(NET_REQUESTOR, 0, node.acseTimeoutS, &net);
   if (cond.bad()) return makeError(std::string("cannot initialise the DICOM network: ") + cond.text());
   std::unique_ptr<Association> a(new Association(node, net));
+  if (node.tls.enabled) {
+    auto layer = makeTlsLayer(node.tls, NET_REQUESTOR, describe(node));
+    if (!layer) return layer.error();
+    a->tls_ = std::move(*layer);
+    cond = ASC_setTransportLayer(net, a->tls_.get(), 0);
+    if (cond.bad()) return makeError("TLS for " + describe(node) + ": " + cond.text());
+  }
 
   T_ASC_Parameters* params = nullptr;
   cond = ASC_createAssociationParameters(&params, ASC_DEFAULTMAXPDU);
@@ -90,6 +109,7 @@ Result<std::unique_ptr<Association>> Association::open(const PacsNode& node,
   const std::string peer = address(node);
   ASC_setAPTitles(params, node.callingAe.c_str(), node.calledAe.c_str(), nullptr);
   cond = ASC_setPresentationAddresses(params, OFStandard::getHostName().c_str(), peer.c_str());
+  if (cond.good() && node.tls.enabled) cond = ASC_setTransportLayerType(params, OFTrue);
   if (cond.good()) cond = addContexts(params, contexts);
   if (cond.bad()) {
     ASC_destroyAssociationParameters(&params);

@@ -6,6 +6,7 @@
 
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmnet/assoc.h>
+#include <dcmtk/dcmnet/dcmlayer.h>
 #include <dcmtk/dcmnet/dimse.h>
 
 #include <memory>
@@ -49,6 +50,7 @@ class Association {
  private:
   Association(const PacsNode& node, T_ASC_Network* net) : node_(node), net_(net) {}
   PacsNode node_;
+  std::unique_ptr<DcmTransportLayer> tls_;  // outlives net_ (dropped in the destructor body)
   T_ASC_Network* net_ = nullptr;
   T_ASC_Association* assoc_ = nullptr;
   bool released_ = false;

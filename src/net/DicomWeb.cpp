@@ -196,7 +196,7 @@ Result<std::vector<SeriesMatch>> qidoFindSeries(const DicomWebNode& node, const 
     SeriesMatch m;
     m.seriesInstanceUid = jsonString(d, "0020000E");
     m.modality = jsonString(d, "00080060");
-    m.description = jsonString(d, "0008103E");
+    m.seriesDescription = jsonString(d, "0008103E");
     m.seriesNumber = jsonInt(d, "00200011");
     m.numberOfInstances = jsonInt(d, "00201209");
     out.push_back(m);

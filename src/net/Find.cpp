@@ -4,6 +4,7 @@
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/ofstd/ofstd.h>
 
+#include <algorithm>
 #include <sstream>
 
 #include "net/Association.h"
@@ -84,24 +85,25 @@ Status parseDateRange(const std::string& text, StudyQuery& query) {
   return Status::success();
 }
 
-Result<std::vector<StudyMatch>> findStudies(const PacsNode& node, const StudyQuery& query) {
+namespace {
+
+// One C-FIND exchange; `onMatch` gets each pending response's identifier.
+Status runFind(const PacsNode& node, DcmDataset& keys, DIMSE_FindUserCallback onMatch, void* data) {
   const char* model = UID_FINDStudyRootQueryRetrieveInformationModel;
   auto assoc = Association::open(
       node, {{model, {UID_LittleEndianExplicitTransferSyntax, UID_LittleEndianImplicitTransferSyntax}}});
   if (!assoc) return assoc.error();
   Association& a = **assoc;
   const T_ASC_PresentationContextID id = a.contextFor(model);
-  DcmDataset keys = queryKeys(query);
   T_DIMSE_C_FindRQ req{};
   req.MessageID = a.get()->nextMsgID++;
   OFStandard::strlcpy(req.AffectedSOPClassUID, model, sizeof req.AffectedSOPClassUID);
   req.DataSetType = DIMSE_DATASET_PRESENT;
   req.Priority = DIMSE_PRIORITY_MEDIUM;
-  std::vector<StudyMatch> matches;
   int responses = 0;
   T_DIMSE_C_FindRSP rsp{};
   DcmDataset* detail = nullptr;
-  OFCondition cond = DIMSE_findUser(a.get(), id, &req, &keys, responses, collectMatch, &matches, DIMSE_NONBLOCKING,
+  OFCondition cond = DIMSE_findUser(a.get(), id, &req, &keys, responses, onMatch, data, DIMSE_NONBLOCKING,
                                     node.dimseTimeoutS, &rsp, &detail);
   delete detail;
   if (cond.bad()) {
@@ -112,6 +114,41 @@ Result<std::vector<StudyMatch>> findStudies(const PacsNode& node, const StudyQue
   if (classifyStatus(rsp.DimseStatus) == DimseOutcome::Failure)
     return makeError("C-FIND on " + describe(node) + " answered " + hex4(rsp.DimseStatus) + " (" +
                      statusMeaning(rsp.DimseStatus) + ")");
+  return Status::success();
+}
+
+void collectSeries(void* data, T_DIMSE_C_FindRQ*, int, T_DIMSE_C_FindRSP*, DcmDataset* ds) {
+  if (!ds) return;
+  SeriesMatch m;
+  m.seriesInstanceUid = text(ds, DCM_SeriesInstanceUID);
+  m.modality = text(ds, DCM_Modality);
+  m.seriesDescription = text(ds, DCM_SeriesDescription);
+  m.seriesNumber = number(ds, DCM_SeriesNumber);
+  m.numberOfInstances = number(ds, DCM_NumberOfSeriesRelatedInstances);
+  static_cast<std::vector<SeriesMatch>*>(data)->push_back(m);
+}
+
+}  // namespace
+
+Result<std::vector<StudyMatch>> findStudies(const PacsNode& node, const StudyQuery& query) {
+  DcmDataset keys = queryKeys(query);
+  std::vector<StudyMatch> matches;
+  if (auto s = runFind(node, keys, collectMatch, &matches); !s) return s.error();
+  return matches;
+}
+
+Result<std::vector<SeriesMatch>> findSeries(const PacsNode& node, const std::string& studyInstanceUid) {
+  if (studyInstanceUid.empty()) return makeError("a series query needs the Study Instance UID");
+  DcmDataset keys;
+  keys.putAndInsertString(DCM_QueryRetrieveLevel, "SERIES");
+  keys.putAndInsertString(DCM_StudyInstanceUID, studyInstanceUid.c_str());
+  for (const DcmTagKey& tag : {DCM_SeriesInstanceUID, DCM_Modality, DCM_SeriesDescription, DCM_SeriesNumber,
+                               DCM_NumberOfSeriesRelatedInstances})
+    keys.insertEmptyElement(tag);
+  std::vector<SeriesMatch> matches;
+  if (auto s = runFind(node, keys, collectSeries, &matches); !s) return s.error();
+  std::sort(matches.begin(), matches.end(),
+            [](const SeriesMatch& a, const SeriesMatch& b) { return a.seriesNumber < b.seriesNumber; });
   return matches;
 }
 

@@ -1,6 +1,7 @@
 #include "annulo/net/PacsNode.h"
 
 #include <cctype>
+#include <filesystem>
 
 namespace annulo {
 namespace {
@@ -21,6 +22,14 @@ Status validate(const PacsNode& node) {
   if (auto s = validateAe(node.callingAe, "calling"); !s) return s;
   if (node.host.empty()) return makeError("PACS host is empty");
   if (node.port < 1 || node.port > 65535) return makeError("PACS port " + std::to_string(node.port) + " is not 1..65535");
+  if (!node.tls.enabled) return Status::success();
+  if (node.tls.certFile.empty() != node.tls.keyFile.empty())
+    return makeError("TLS for " + describe(node) + ": a certificate needs its private key and the other way round");
+  if (node.tls.verifyPeer && node.tls.caFile.empty())
+    return makeError("TLS for " + describe(node) + ": no CA certificate to verify the peer with (--tls-ca FILE)");
+  for (const std::string* f : {&node.tls.caFile, &node.tls.certFile, &node.tls.keyFile})
+    if (!f->empty() && !std::filesystem::is_regular_file(*f))
+      return makeError("TLS for " + describe(node) + ": " + *f + ": no such file");
   return Status::success();
 }
 

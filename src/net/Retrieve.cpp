@@ -8,7 +8,10 @@
 #include <chrono>
 #include <filesystem>
 
+#include "annulo/net/PrivateFiles.h"
 #include "net/Association.h"
+#include "net/IncomingFile.h"
+#include "net/RetrieveKeys.h"
 
 namespace annulo {
 
@@ -65,22 +68,14 @@ struct Session {
 
 // Stores one incoming instance as folder/<SOPInstanceUID>.dcm; the status goes back to the PACS.
 DIC_US storeIncoming(Session& s, const T_DIMSE_C_StoreRQ& req, DcmDataset* received) {
-  DcmFileFormat file(received, OFFalse);  // takes ownership
-  const std::string uid = req.AffectedSOPInstanceUID;
-  if (uid.empty() || uid.find('/') != std::string::npos) {
-    s.report.failures.push_back("instance without a usable SOP Instance UID ('" + uid + "')");
-    return STATUS_STORE_Error_CannotUnderstand;
-  }
-  const std::filesystem::path path = s.folder / (uid + ".dcm");
-  const E_TransferSyntax xfer = file.getDataset()->getOriginalXfer();
-  OFCondition cond = file.saveFile(path.string().c_str(), xfer);
-  if (cond.bad()) {
-    s.report.failures.push_back(uid + ": cannot write " + path.string() + ": " + cond.text());
+  auto path = writeIncoming(s.folder, req.AffectedSOPInstanceUID, received);
+  if (!path) {
+    s.report.failures.push_back(path.message());
     return STATUS_STORE_Refused_OutOfResources;
   }
   std::error_code ec;
-  s.report.bytes += std::filesystem::file_size(path, ec);
-  s.report.files.push_back(path.string());
+  s.report.bytes += std::filesystem::file_size(*path, ec);
+  s.report.files.push_back(*path);
   return STATUS_Success;
 }
 
@@ -159,8 +154,7 @@ Status runSession(Session& s) {
 
 Status sendGetRequest(Session& s, const std::string& studyUid) {
   DcmDataset keys;
-  keys.putAndInsertString(DCM_QueryRetrieveLevel, "STUDY");
-  keys.putAndInsertString(DCM_StudyInstanceUID, studyUid.c_str());
+  fillRetrieveKeys(keys, studyUid, s.options.seriesInstanceUid);
   T_DIMSE_Message msg{};
   msg.CommandField = DIMSE_C_GET_RQ;
   T_DIMSE_C_GetRQ& req = msg.msg.CGetRQ;
@@ -175,13 +169,28 @@ Status sendGetRequest(Session& s, const std::string& studyUid) {
 
 }  // namespace
 
+const std::vector<std::string>& retrievableSopClasses() {
+  static const std::vector<std::string> all = [] {
+    std::vector<std::string> v(std::begin(kImageClasses), std::end(kImageClasses));
+    v.insert(v.end(), std::begin(kDocumentClasses), std::end(kDocumentClasses));
+    return v;
+  }();
+  return all;
+}
+
+const std::vector<std::string>& acceptedTransferSyntaxes() {
+  static const std::vector<std::string> all = {UID_JPEGLSLosslessTransferSyntax, UID_JPEGProcess14SV1TransferSyntax,
+                                               UID_RLELosslessTransferSyntax, UID_LittleEndianExplicitTransferSyntax,
+                                               UID_LittleEndianImplicitTransferSyntax};
+  return all;
+}
+
 Result<RetrieveReport> retrieveStudy(const PacsNode& node, const std::string& studyInstanceUid,
                                      const std::string& folder, const RetrieveOptions& options) {
   if (studyInstanceUid.empty()) return makeError("no Study Instance UID to retrieve");
   const auto start = std::chrono::steady_clock::now();
-  std::error_code ec;
-  std::filesystem::create_directories(folder, ec);
-  if (ec) return makeError("cannot create " + folder + ": " + ec.message());
+  if (auto made = makePrivateDirs(folder); !made) return made.error();
+  removeStaleIncoming(folder);
   auto assoc = Association::open(node, getContexts());
   if (!assoc) return assoc.error();
   Association& a = **assoc;

@@ -34,6 +34,7 @@ class OrthancServer {
     return orthanc_.start(orthancBinary(), settings, error);
   }
   void stop() { orthanc_.stop(); }
+  bool restart(std::string& error) { return orthanc_.restart(error); }
 
   PacsNode node() const { return orthanc_.node(); }
   std::string nodeText() const { return std::string(kAet) + "@127.0.0.1:" + std::to_string(node().port); }

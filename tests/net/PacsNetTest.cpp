@@ -21,6 +21,7 @@
 #include "annulo/net/Retrieve.h"
 #include "annulo/net/Store.h"
 #include "net/OrthancServer.h"
+#include "net/PrivateHome.h"
 #include "support/TestSupport.h"
 
 namespace annulo {
@@ -104,6 +105,7 @@ class OrthancPacs : public ::testing::Test {
     ASSERT_EQ(r->stored, files.size());
   }
 
+  test::PrivateHome home_;  // sends go through the outbox below HOME
   test::OrthancServer server_;
   test::TempDir dir_;
 };
@@ -351,6 +353,7 @@ TEST_F(OrthancPacs, WrongCalledAeIsRejectedWithTheReason) {
 // No Orthanc needed below.
 
 TEST(PacsDown, EchoAndSendFailFastNamingTheAddress) {
+  test::PrivateHome home;
   const int port = test::freeLoopbackPort();  // nobody listens: connect is refused at once
   PacsNode node;
   node.calledAe = "PACS";
@@ -397,12 +400,13 @@ TEST(PacsNodeText, ParsesAetHostPort) {
 }
 
 TEST(PacsNodeText, CliUsageErrorsExitTwo) {
+  test::PrivateHome home;
   std::string out;
   EXPECT_EQ(cli("echo", &out), 2) << out;
   EXPECT_EQ(cli("echo nonsense", &out), 2) << out;
   EXPECT_EQ(cli("send " + q(sampleData()), &out), 2) << out;
   EXPECT_EQ(cli("find --on AE@h:1 --date 2024", &out), 2) << out;
-  EXPECT_EQ(cli("get 1.2.3 --from AE@h:1", &out), 2) << out;
+  EXPECT_EQ(cli("get 1.2.3", &out), 2) << out;  // --from missing (-o defaults to the retrieve cache)
 }
 
 TEST(StudyQueryDates, ParsesRanges) {

@@ -71,6 +71,18 @@ class LocalOrthanc {
     // No plugins unless the caller asks for some (e.g. the DICOMweb plugin).
     if (!extra.contains("Plugins")) c["Plugins"] = nlohmann::json::array();
     std::ofstream(dir_ / "orthanc.json") << c.dump(2);
+    binary_ = binary;
+    return launch(error);
+  }
+
+  // Starts it again after stop() on the same ports and storage (outbox fault tests).
+  bool restart(std::string& error) {
+    stop();
+    return launch(error);
+  }
+
+  bool launch(std::string& error) {
+    const std::string binary = binary_;
     const std::string config = (dir_ / "orthanc.json").string(), log = (dir_ / "orthanc.log").string();
     pid_ = fork();
     if (pid_ == 0) {
@@ -90,8 +102,12 @@ class LocalOrthanc {
     pid_ = -1;
   }
 
+  // With DicomTlsEnabled: how our side connects (also to see that it is ready).
+  void setTls(const TlsSettings& tls) { tls_ = tls; }
+
   PacsNode node() const {
     PacsNode n;
+    n.tls = tls_;
     n.calledAe = aet_;
     n.host = "127.0.0.1";
     n.port = dicomPort_;
@@ -123,6 +139,8 @@ class LocalOrthanc {
 
   std::filesystem::path dir_;
   std::string aet_;
+  std::string binary_;
+  TlsSettings tls_;
   int dicomPort_ = -1, httpPort_ = -1;
   pid_t pid_ = -1;
 };

@@ -27,10 +27,7 @@ Result<DicomWebNode> parseDicomWebNode(const std::string& text);
 bool looksLikeDicomWeb(const std::string& text);
 std::string describe(const DicomWebNode& node);
 
-struct SeriesMatch {
-  std::string seriesInstanceUid, modality, description;
-  int seriesNumber = -1, numberOfInstances = -1;
-};
+// SeriesMatch: the same type as the series-level C-FIND's (Find.h).
 
 // QIDO-RS GET {base}/studies?... (PS3.18 10.6; matching as C-FIND: wildcards, date ranges).
 Result<std::vector<StudyMatch>> qidoFindStudies(const DicomWebNode& node, const StudyQuery& query);

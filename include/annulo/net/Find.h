@@ -33,4 +33,13 @@ Status parseDateRange(const std::string& text, StudyQuery& query);
 
 Result<std::vector<StudyMatch>> findStudies(const PacsNode& node, const StudyQuery& query);
 
+// SERIES level C-FIND within one study (PS3.4 C.6.2.1.2), to choose a series to retrieve.
+struct SeriesMatch {
+  std::string seriesInstanceUid;
+  std::string modality, seriesDescription;
+  int seriesNumber = -1;
+  int numberOfInstances = -1;      // -1: the PACS did not say
+};
+Result<std::vector<SeriesMatch>> findSeries(const PacsNode& node, const std::string& studyInstanceUid);
+
 }  // namespace annulo

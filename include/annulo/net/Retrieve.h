@@ -13,6 +13,7 @@
 namespace annulo {
 
 struct RetrieveOptions {
+  std::string seriesInstanceUid;               // set: that series only (SERIES level), else the whole study
   std::atomic<float>* progress = nullptr;      // completed / (completed + remaining), when the PACS says
   const std::atomic<bool>* cancel = nullptr;   // sends C-CANCEL; what arrived so far stays on disk
 };
@@ -30,8 +31,15 @@ struct RetrieveReport {
 };
 
 // Image, SR, SEG and presentation-state SOP classes are accepted; the folder is
-// created. Errors when the association fails or the C-GET exchange breaks.
+// created 0700 and each file written 0600 under a hidden name, renamed when
+// complete. Errors when the association fails or the C-GET exchange breaks.
 Result<RetrieveReport> retrieveStudy(const PacsNode& node, const std::string& studyInstanceUid,
                                      const std::string& folder, const RetrieveOptions& options = {});
+
+// The SOP classes a retrieve (C-GET or our storage SCP) accepts, and the
+// transfer syntaxes offered for each: lossless compressed ones first so files
+// arrive as stored, then uncompressed little endian.
+const std::vector<std::string>& retrievableSopClasses();
+const std::vector<std::string>& acceptedTransferSyntaxes();
 
 }  // namespace annulo
