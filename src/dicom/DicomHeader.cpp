@@ -15,6 +15,7 @@
 
 #include "Codecs.h"
 #include "FileProbe.h"
+#include "HeaderSanity.h"
 
 namespace annulo {
 namespace {
@@ -82,7 +83,7 @@ std::vector<WindowPreset> readWindows(DcmItem* item) {
     w.center = num(item, DCM_WindowCenter, i);
     w.width = num(item, DCM_WindowWidth, i);
     w.explanation = str(item, DCM_WindowCenterWidthExplanation, long(i));
-    if (w.width > 0) out.push_back(w);
+    out.push_back(w);  // impossible widths are dropped, with a warning, by checkHeaderValues
   }
   return out;
 }
@@ -91,8 +92,7 @@ void readValueTransform(DcmItem* item, FrameHeader& f) {
   if (!item) return;
   DcmElement* e = nullptr;
   if (item->findAndGetElement(DCM_RescaleSlope, e, OFFalse).good()) {
-    f.slope = num(item, DCM_RescaleSlope, 0, 1);
-    if (f.slope == 0) f.slope = 1;  // a zero slope would erase the image: treat as absent
+    f.slope = num(item, DCM_RescaleSlope, 0, 1);  // 0, inf, NaN: checkHeaderValues
   }
   f.intercept = num(item, DCM_RescaleIntercept, 0, 0);
 }
@@ -143,12 +143,20 @@ void readClassicFrame(DcmItem* ds, FileHeader& h) {
   h.frames.push_back(std::move(f));
 }
 
-std::optional<VoiLut> readVoiLut(DcmItem* ds) {
+// PS3.3 C.11.2.1.1: a VOI LUT that cannot be applied is named, not silently skipped.
+std::optional<VoiLut> readVoiLut(DcmItem* ds, std::vector<std::string>& warnings) {
+  if (!ds->tagExists(DCM_VOILUTSequence)) return std::nullopt;
   DcmItem* item = firstItem(ds, DCM_VOILUTSequence);
-  if (!item) return std::nullopt;
+  if (!item) {
+    warnings.push_back("VOI LUT Sequence is empty: ignored");
+    return std::nullopt;
+  }
   const Uint16* desc = nullptr;
   unsigned long n = 0;
-  if (item->findAndGetUint16Array(DCM_LUTDescriptor, desc, &n, OFFalse).bad() || n < 3) return std::nullopt;
+  if (item->findAndGetUint16Array(DCM_LUTDescriptor, desc, &n, OFFalse).bad() || n < 3) {
+    warnings.push_back("VOI LUT without a usable LUTDescriptor: ignored");
+    return std::nullopt;
+  }
   VoiLut lut;
   lut.entries = desc[0] == 0 ? 65536u : desc[0];
   lut.firstMapped = desc[1];
@@ -158,7 +166,15 @@ std::optional<VoiLut> readVoiLut(DcmItem* ds) {
   unsigned long count = 0;
   if (item->findAndGetUint16Array(DCM_LUTData, data, &count, OFFalse).good() && data)
     lut.data.assign(data, data + count);
-  if (lut.data.size() < lut.entries) return std::nullopt;
+  if (lut.bits < 1 || lut.bits > 16) {
+    warnings.push_back("VOI LUT with " + std::to_string(lut.bits) + " bits per entry: ignored");
+    return std::nullopt;
+  }
+  if (lut.data.size() < lut.entries) {
+    warnings.push_back("VOI LUT declares " + std::to_string(lut.entries) + " entries but holds " +
+                       std::to_string(lut.data.size()) + ": ignored");
+    return std::nullopt;
+  }
   return lut;
 }
 
@@ -381,6 +397,8 @@ Result<FileHeader> readFileHeader(const std::string& path) {
   h.numberOfFrames = ds->tagExists(DCM_NumberOfFrames) ? integer(ds, DCM_NumberOfFrames, 1) : 1;
 
   if (Status s = readPixelElement(ds, h); !s) return s.error();
+  if (Status s = checkFrameCount(ds, h); !s) return s.error();
+  checkBitLayout(h);
   if (!h.encapsulated && probe->pixelOffset && probe->pixelLength == h.pixelDataLength &&
       h.xfer != EXS_DeflatedLittleEndianExplicit) {
     h.pixelOffset = probe->pixelOffset;
@@ -398,7 +416,8 @@ Result<FileHeader> readFileHeader(const std::string& path) {
   }
   readCalibration(ds, h);
   readTiming(ds, h);
-  h.voiLut = readVoiLut(ds);
+  h.voiLut = readVoiLut(ds, h.warnings);
+  checkHeaderValues(h);
   return h;
 }
 

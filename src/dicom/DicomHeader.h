@@ -64,6 +64,7 @@ struct FileHeader {
   double magnificationFactor = 0;
   double distanceSourceToDetector = 0;
   double distanceSourceToPatient = 0;
+  std::string calibrationNote;  // why a spacing or factor in the header was not used
 
   // Cine timing (PS3.3 C.7.6.5).
   std::string frameIncrementPointer;

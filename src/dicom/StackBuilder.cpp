@@ -92,6 +92,7 @@ void setCalibration(const FileHeader& h, Series& s) {
   } else {
     c.description = "no pixel spacing: lengths in pixels";
   }
+  if (!h.calibrationNote.empty()) c.description += " (" + h.calibrationNote + ")";
   s.spacing = {rc[1], rc[0], 1.0};
 }
 
