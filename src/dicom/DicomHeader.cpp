@@ -14,6 +14,7 @@
 #include <filesystem>
 
 #include "Codecs.h"
+#include "ColourDepth.h"
 #include "FileProbe.h"
 #include "HeaderSanity.h"
 
@@ -279,9 +280,7 @@ Status checkPixelLayout(const FileHeader& h) {
   if (!mono && !colour) return makeError("unsupported photometric interpretation '" + p + "'");
   if (mono != (h.samplesPerPixel == 1))
     return makeError("photometric interpretation " + p + " with SamplesPerPixel " + std::to_string(h.samplesPerPixel));
-  if (colour && h.bitsAllocated != 8) return makeError("colour with BitsAllocated " + std::to_string(h.bitsAllocated));
-  if (p == "YBR_FULL_422" && !h.encapsulated)
-    return makeError("uncompressed YBR_FULL_422 is not supported");
+  if (Status s = checkColourLayout(h); !s) return s;
   if (h.numberOfFrames <= 0) return makeError("NumberOfFrames is " + std::to_string(h.numberOfFrames));
   return {};
 }
@@ -407,6 +406,7 @@ Result<FileHeader> readFileHeader(const std::string& path) {
   if (Status s = checkTransferSyntax(h); !s) return s.error();
   if (Status s = checkPixelLayout(h); !s) return s.error();
   if (Status s = checkPixelLength(h); !s) return s.error();
+  if (auto note = colourConversionNote(h)) h.warnings.push_back(*note);
 
   h.enhanced = ds->tagExists(DCM_PerFrameFunctionalGroupsSequence) || ds->tagExists(DCM_SharedFunctionalGroupsSequence);
   if (h.enhanced) {

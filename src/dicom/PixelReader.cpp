@@ -12,6 +12,8 @@
 #include <cstring>
 #include <vector>
 
+#include "ColourDepth.h"
+
 namespace annulo {
 namespace {
 
@@ -154,7 +156,7 @@ Status readEncapsulated(FileHeader& h, int first, int count, std::uint8_t* dst) 
     if (c.bad())
       return makeError("cannot decode frame " + std::to_string(f + 1) + " (" + std::string(c.text()) + ")");
     if (!odd.empty()) std::memcpy(out, odd.data(), frameBytes);
-    if (h.samplesPerPixel == 3) {
+    if (h.samplesPerPixel == 3 && h.bitsAllocated == 8) {  // 16-bit: after ColourDepth
       std::vector<std::uint8_t> scratch;
       // JPEG decoders hand back colour-by-pixel; RLE keeps the stored planes.
       const bool rle = h.xfer == EXS_RLELossless;
@@ -167,6 +169,7 @@ Status readEncapsulated(FileHeader& h, int first, int count, std::uint8_t* dst) 
 }  // namespace
 
 SampleType sampleTypeOf(const FileHeader& h) {
+  if (h.samplesPerPixel == 3) return SampleType::UInt8;  // colour is 8-bit RGB in the series (ColourDepth.h)
   const bool s = h.pixelRepresentation == 1;
   switch (h.bitsAllocated) {
     case 8: return s ? SampleType::Int8 : SampleType::UInt8;
@@ -177,13 +180,19 @@ SampleType sampleTypeOf(const FileHeader& h) {
 
 Status readFrames(FileHeader& h, int first, int count, std::uint8_t* dst, bool privateHandle) {
   if (first < 0 || count < 0 || first + count > h.numberOfFrames) return makeError("frame index out of range");
-  Status st = h.encapsulated ? readEncapsulated(h, first, count, dst) : readNative(h, first, count, dst, privateHandle);
+  auto readRaw = [&](std::uint8_t* out) {
+    return h.encapsulated ? readEncapsulated(h, first, count, out) : readNative(h, first, count, out, privateHandle);
+  };
+  const bool converted = needsColourConversion(h);
+  Status st = converted ? readConvertedColour(h, count, dst, readRaw) : readRaw(dst);
   if (!st) return st;
   const std::size_t pixels = std::size_t(h.rows) * std::size_t(h.columns);
-  if (!h.encapsulated && h.samplesPerPixel == 3) {
+  if (h.samplesPerPixel == 3 && (!h.encapsulated || converted)) {
     std::vector<std::uint8_t> scratch;
+    // RLE keeps the stored planes (PS3.5 G.2); 4:2:2 was expanded to interleaved.
+    const int planar = h.encapsulated ? 1 : (h.photometric == "YBR_FULL_422" ? 0 : h.planarConfiguration);
     for (int f = 0; f < count; ++f)
-      fixColour(h.photometric, h.planarConfiguration, dst + h.frameBytes() * std::uint64_t(f), pixels, scratch);
+      fixColour(h.photometric, planar, dst + seriesFrameBytes(h) * std::uint64_t(f), pixels, scratch);
   }
   // Compressed streams carry no overlay bits, and some (seen: JPEG lossless
   // with precision 16 under BitsStored 8) hold real values above BitsStored:
