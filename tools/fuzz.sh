@@ -78,9 +78,10 @@ export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:suppressions=$ROOT/test
 status=0
 nice -n 10 "$BUILD/tests/fuzz/annulo-fuzz-$TARGET" "$CORPUS" "$SEEDS" \
   -dict="$DICT" -max_total_time="$SECONDS_TO_RUN" -timeout=5 -rss_limit_mb=2560 -malloc_limit_mb=2048 \
-  -max_len=$MAXLEN -artifact_prefix="$FINDINGS/" -print_final_stats=1 -reload=1 "$@" 2>&1 | tee "$LOG" |
-  grep -E '^#[0-9]+.*(INITED|DONE|REDUCE|NEW)|ERROR|SUMMARY|stat::|Done ' | tail -n 40 || status=$?
-echo "fuzz.sh $TARGET: $(grep -Eo 'stat::number_of_executed_units: [0-9]+' "$LOG" | tail -1), \
+  -max_len=$MAXLEN -artifact_prefix="$FINDINGS/" -print_final_stats=1 "$@" 2>&1 | tee "$LOG" |
+  grep -E '^#[0-9]+.*(INITED|DONE)|^#[0-9]+:|ERROR|SUMMARY|stat::|Done ' | tail -n 40 || status=$?
+# Fork mode (-fork=N -ignore_crashes=1, to keep going past a finding) logs "#N: cov: E ...".
+echo "fuzz.sh $TARGET: executions $(grep -Eo '^#[0-9]+' "$LOG" | tail -1 | tr -d '#'), \
 edges $(grep -Eo 'cov: [0-9]+' "$LOG" | tail -1 | cut -d' ' -f2), \
 findings $(find "$FINDINGS" -type f | wc -l) (in $FINDINGS), log $LOG"
 exit $status

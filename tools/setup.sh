@@ -15,6 +15,7 @@ PACKAGES=(
   xvfb xauth
   python3-pydicom python3-numpy
   orthanc curl
+  zlib1g-dev
 )
 
 missing=()
