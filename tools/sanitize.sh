@@ -17,7 +17,10 @@ export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:suppressions=$ROOT/test
 LAUNCH=()
 if command -v ccache >/dev/null; then LAUNCH=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache); fi
 start=$(date +%s)
-cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DANNULO_SANITIZE=address,undefined "${LAUNCH[@]}"
+# clang: compiles this tree about twice as fast as gcc under ASan; -O1 keeps stacks readable.
+CC=${CC:-clang} CXX=${CXX:-clang++} cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g" \
+  -DANNULO_SANITIZE=address,undefined -DANNULO_BUILD_BENCHMARKS=OFF "${LAUNCH[@]}"
 cmake --build "$BUILD" -j"$(nproc)"
 built=$(date +%s)
 cd "$BUILD"

@@ -16,6 +16,7 @@
 #include "Codecs.h"
 #include "ColourDepth.h"
 #include "FileProbe.h"
+#include "GuardedLoad.h"
 #include "HeaderSanity.h"
 
 namespace annulo {
@@ -369,7 +370,9 @@ Result<FileHeader> readFileHeader(const std::string& path) {
   if (!probe) return probe.error();
 
   h.file = std::make_unique<DcmFileFormat>();
-  const OFCondition c = h.file->loadFile(path.c_str(), EXS_Unknown, EGL_noChange, kMaxHeaderValue, ERM_autoDetect);
+  auto loaded = guardedLoad(*h.file, path, kMaxHeaderValue, ERM_autoDetect, false);  // probed above
+  if (!loaded) return loaded.error();
+  const OFCondition c = *loaded;
   if (c.bad()) return makeError(loadError(c, h.fileSize));
   DcmDataset* ds = h.file->getDataset();
   DcmMetaInfo* meta = h.file->getMetaInfo();

@@ -14,6 +14,7 @@
 #include "Codecs.h"
 #include "annulo/dicom/FileIdentity.h"
 #include "FileProbe.h"
+#include "GuardedLoad.h"
 
 namespace annulo {
 namespace {
@@ -151,12 +152,10 @@ Result<Pixels> pixelsOf(DcmFileFormat& ff) {
 
 Result<SegmentationLabels> readSegmentation(const std::string& path, const Series& source) {
   ensureDecodersRegistered();
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(path, ec);
-  if (ec) return makeError(path + ": cannot read segmentation (" + ec.message() + ")");
-  if (auto probe = probeFile(path, size); !probe) return makeError(path + ": " + probe.message());
   DcmFileFormat ff;
-  if (OFCondition c = ff.loadFile(path.c_str()); c.bad())
+  auto loaded = guardedLoad(ff, path);
+  if (!loaded) return makeError(path + ": " + loaded.message());
+  if (OFCondition c = *loaded; c.bad())
     return makeError(path + ": cannot parse segmentation (" + std::string(c.text()) + ")");
   DcmDataset* ds = ff.getDataset();
   if (str(ds, DCM_SOPClassUID) != UID_SegmentationStorage) return makeError(path + ": not a DICOM Segmentation");
@@ -252,7 +251,8 @@ std::vector<std::string> segmentationsOf(const LoadResult& load, const Series& s
     if (!id || id->sopClassUid != UID_SegmentationStorage) continue;
     DcmFileFormat ff;
     // Headers only: the pixel data of a large SEG are not needed to route it.
-    if (ff.loadFile(r.path.c_str(), EXS_Unknown, EGL_noChange, 4096).bad()) continue;
+    auto loaded = guardedLoad(ff, r.path, 4096);
+    if (!loaded || loaded->bad()) continue;
     DcmDataset* ds = ff.getDataset();
     if (str(ds, DCM_SOPClassUID) == UID_SegmentationStorage && referencesSeries(ds, series)) out.push_back(r.path);
   }
