@@ -325,12 +325,16 @@ Status readPixelElement(DcmDataset* ds, FileHeader& h) {
       return makeError("float pixel data is not supported");
     return makeError("no pixel data");
   }
-  auto* pd = static_cast<DcmPixelData*>(e);
   h.encapsulated = DcmXfer(h.xfer).isEncapsulated();
   if (!h.encapsulated) {
     h.pixelDataLength = e->getLengthField();
     return {};
   }
+  // A malformed file can give (7FE0,0010) a VR DCMTK does not read as pixel
+  // data (found by fuzzing): it is then no DcmPixelData, and no fragments.
+  auto* pd = dynamic_cast<DcmPixelData*>(e);
+  if (!pd) return makeError("compressed pixel data with VR " + std::string(DcmVR(e->getVR()).getVRName()) +
+                            " that cannot hold fragments");
   DcmPixelSequence* seq = nullptr;
   if (pd->getEncapsulatedRepresentation(h.xfer, nullptr, seq).bad() || !seq)
     return makeError("compressed pixel data without a pixel sequence");

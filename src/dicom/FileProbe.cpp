@@ -179,6 +179,12 @@ Result<ProbeInfo> walkElements(const Reader& readAt, std::uint64_t pos, std::uin
       open.push_back({len == kUndefined ? kUndefined : pos + len, true});
       continue;
     }
+    // DCMTK 3.6.7 "corrects" a DirectoryRecordType longer than CS allows (16,
+    // PS3.5 6.2) with a wrong offset and throws std::out_of_range, leaking the
+    // records read so far (found by fuzzing): such a record is refused here.
+    if (group == 0x0004 && element == 0x1430 && len > 16 && len != kUndefined)
+      return makeError("malformed directory record: DirectoryRecordType of " + std::to_string(len) +
+                       " bytes (a CS value holds at most 16)");
     if (len == kUndefined && strict) {  // encapsulated fragments: skip them item by item
       for (;;) {
         unsigned char item[8];
