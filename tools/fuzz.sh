@@ -73,7 +73,7 @@ MAXLEN=65536
 [ "$TARGET" = folder ] && MAXLEN=131072
 LOG="$BUILD/fuzz-$TARGET.log"
 export ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1:suppressions=$ROOT/tests/sanitizer/asan.supp"
-export LSAN_OPTIONS="suppressions=$ROOT/tests/sanitizer/lsan.supp"
+export LSAN_OPTIONS="fast_unwind_on_malloc=0:suppressions=$ROOT/tests/sanitizer/lsan.supp"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:suppressions=$ROOT/tests/sanitizer/ubsan.supp"
 status=0
 nice -n 10 "$BUILD/tests/fuzz/annulo-fuzz-$TARGET" "$CORPUS" "$SEEDS" \

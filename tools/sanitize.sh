@@ -12,7 +12,7 @@ bash tools/setup.sh
 ROOT=$PWD
 BUILD=${ANNULO_ASAN_BUILD:-build-asan}
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=0:check_initialization_order=1:suppressions=$ROOT/tests/sanitizer/asan.supp"
-export LSAN_OPTIONS="suppressions=$ROOT/tests/sanitizer/lsan.supp:print_suppressions=0"
+export LSAN_OPTIONS="fast_unwind_on_malloc=0:suppressions=$ROOT/tests/sanitizer/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:suppressions=$ROOT/tests/sanitizer/ubsan.supp"
 LAUNCH=()
 if command -v ccache >/dev/null; then LAUNCH=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache); fi
