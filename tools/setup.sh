@@ -20,6 +20,7 @@ PACKAGES=(
   nodejs
   libssl-dev
   openssl libssl-dev
+  zlib1g-dev
 )
 # npm: Debian's package, unless the installed nodejs already brings its own
 # (NodeSource's does, and conflicts with Debian's npm). Test-only: the peer

@@ -14,7 +14,10 @@
 #include <filesystem>
 
 #include "Codecs.h"
+#include "ColourDepth.h"
 #include "FileProbe.h"
+#include "GuardedLoad.h"
+#include "HeaderSanity.h"
 
 namespace annulo {
 namespace {
@@ -82,7 +85,7 @@ std::vector<WindowPreset> readWindows(DcmItem* item) {
     w.center = num(item, DCM_WindowCenter, i);
     w.width = num(item, DCM_WindowWidth, i);
     w.explanation = str(item, DCM_WindowCenterWidthExplanation, long(i));
-    if (w.width > 0) out.push_back(w);
+    out.push_back(w);  // impossible widths are dropped, with a warning, by checkHeaderValues
   }
   return out;
 }
@@ -91,8 +94,7 @@ void readValueTransform(DcmItem* item, FrameHeader& f) {
   if (!item) return;
   DcmElement* e = nullptr;
   if (item->findAndGetElement(DCM_RescaleSlope, e, OFFalse).good()) {
-    f.slope = num(item, DCM_RescaleSlope, 0, 1);
-    if (f.slope == 0) f.slope = 1;  // a zero slope would erase the image: treat as absent
+    f.slope = num(item, DCM_RescaleSlope, 0, 1);  // 0, inf, NaN: checkHeaderValues
   }
   f.intercept = num(item, DCM_RescaleIntercept, 0, 0);
 }
@@ -143,12 +145,20 @@ void readClassicFrame(DcmItem* ds, FileHeader& h) {
   h.frames.push_back(std::move(f));
 }
 
-std::optional<VoiLut> readVoiLut(DcmItem* ds) {
+// PS3.3 C.11.2.1.1: a VOI LUT that cannot be applied is named, not silently skipped.
+std::optional<VoiLut> readVoiLut(DcmItem* ds, std::vector<std::string>& warnings) {
+  if (!ds->tagExists(DCM_VOILUTSequence)) return std::nullopt;
   DcmItem* item = firstItem(ds, DCM_VOILUTSequence);
-  if (!item) return std::nullopt;
+  if (!item) {
+    warnings.push_back("VOI LUT Sequence is empty: ignored");
+    return std::nullopt;
+  }
   const Uint16* desc = nullptr;
   unsigned long n = 0;
-  if (item->findAndGetUint16Array(DCM_LUTDescriptor, desc, &n, OFFalse).bad() || n < 3) return std::nullopt;
+  if (item->findAndGetUint16Array(DCM_LUTDescriptor, desc, &n, OFFalse).bad() || n < 3) {
+    warnings.push_back("VOI LUT without a usable LUTDescriptor: ignored");
+    return std::nullopt;
+  }
   VoiLut lut;
   lut.entries = desc[0] == 0 ? 65536u : desc[0];
   lut.firstMapped = desc[1];
@@ -158,7 +168,15 @@ std::optional<VoiLut> readVoiLut(DcmItem* ds) {
   unsigned long count = 0;
   if (item->findAndGetUint16Array(DCM_LUTData, data, &count, OFFalse).good() && data)
     lut.data.assign(data, data + count);
-  if (lut.data.size() < lut.entries) return std::nullopt;
+  if (lut.bits < 1 || lut.bits > 16) {
+    warnings.push_back("VOI LUT with " + std::to_string(lut.bits) + " bits per entry: ignored");
+    return std::nullopt;
+  }
+  if (lut.data.size() < lut.entries) {
+    warnings.push_back("VOI LUT declares " + std::to_string(lut.entries) + " entries but holds " +
+                       std::to_string(lut.data.size()) + ": ignored");
+    return std::nullopt;
+  }
   return lut;
 }
 
@@ -263,9 +281,7 @@ Status checkPixelLayout(const FileHeader& h) {
   if (!mono && !colour) return makeError("unsupported photometric interpretation '" + p + "'");
   if (mono != (h.samplesPerPixel == 1))
     return makeError("photometric interpretation " + p + " with SamplesPerPixel " + std::to_string(h.samplesPerPixel));
-  if (colour && h.bitsAllocated != 8) return makeError("colour with BitsAllocated " + std::to_string(h.bitsAllocated));
-  if (p == "YBR_FULL_422" && !h.encapsulated)
-    return makeError("uncompressed YBR_FULL_422 is not supported");
+  if (Status s = checkColourLayout(h); !s) return s;
   if (h.numberOfFrames <= 0) return makeError("NumberOfFrames is " + std::to_string(h.numberOfFrames));
   return {};
 }
@@ -309,12 +325,16 @@ Status readPixelElement(DcmDataset* ds, FileHeader& h) {
       return makeError("float pixel data is not supported");
     return makeError("no pixel data");
   }
-  auto* pd = static_cast<DcmPixelData*>(e);
   h.encapsulated = DcmXfer(h.xfer).isEncapsulated();
   if (!h.encapsulated) {
     h.pixelDataLength = e->getLengthField();
     return {};
   }
+  // A malformed file can give (7FE0,0010) a VR DCMTK does not read as pixel
+  // data (found by fuzzing): it is then no DcmPixelData, and no fragments.
+  auto* pd = dynamic_cast<DcmPixelData*>(e);
+  if (!pd) return makeError("compressed pixel data with VR " + std::string(DcmVR(e->getVR()).getVRName()) +
+                            " that cannot hold fragments");
   DcmPixelSequence* seq = nullptr;
   if (pd->getEncapsulatedRepresentation(h.xfer, nullptr, seq).bad() || !seq)
     return makeError("compressed pixel data without a pixel sequence");
@@ -354,7 +374,9 @@ Result<FileHeader> readFileHeader(const std::string& path) {
   if (!probe) return probe.error();
 
   h.file = std::make_unique<DcmFileFormat>();
-  const OFCondition c = h.file->loadFile(path.c_str(), EXS_Unknown, EGL_noChange, kMaxHeaderValue, ERM_autoDetect);
+  auto loaded = guardedLoad(*h.file, path, kMaxHeaderValue, ERM_autoDetect, false);  // probed above
+  if (!loaded) return loaded.error();
+  const OFCondition c = *loaded;
   if (c.bad()) return makeError(loadError(c, h.fileSize));
   DcmDataset* ds = h.file->getDataset();
   DcmMetaInfo* meta = h.file->getMetaInfo();
@@ -381,6 +403,8 @@ Result<FileHeader> readFileHeader(const std::string& path) {
   h.numberOfFrames = ds->tagExists(DCM_NumberOfFrames) ? integer(ds, DCM_NumberOfFrames, 1) : 1;
 
   if (Status s = readPixelElement(ds, h); !s) return s.error();
+  if (Status s = checkFrameCount(ds, h); !s) return s.error();
+  checkBitLayout(h);
   if (!h.encapsulated && probe->pixelOffset && probe->pixelLength == h.pixelDataLength &&
       h.xfer != EXS_DeflatedLittleEndianExplicit) {
     h.pixelOffset = probe->pixelOffset;
@@ -389,6 +413,7 @@ Result<FileHeader> readFileHeader(const std::string& path) {
   if (Status s = checkTransferSyntax(h); !s) return s.error();
   if (Status s = checkPixelLayout(h); !s) return s.error();
   if (Status s = checkPixelLength(h); !s) return s.error();
+  if (auto note = colourConversionNote(h)) h.warnings.push_back(*note);
 
   h.enhanced = ds->tagExists(DCM_PerFrameFunctionalGroupsSequence) || ds->tagExists(DCM_SharedFunctionalGroupsSequence);
   if (h.enhanced) {
@@ -398,7 +423,8 @@ Result<FileHeader> readFileHeader(const std::string& path) {
   }
   readCalibration(ds, h);
   readTiming(ds, h);
-  h.voiLut = readVoiLut(ds);
+  h.voiLut = readVoiLut(ds, h.warnings);
+  checkHeaderValues(h);
   return h;
 }
 

@@ -64,6 +64,7 @@ struct FileHeader {
   double magnificationFactor = 0;
   double distanceSourceToDetector = 0;
   double distanceSourceToPatient = 0;
+  std::string calibrationNote;  // why a spacing or factor in the header was not used
 
   // Cine timing (PS3.3 C.7.6.5).
   std::string frameIncrementPointer;
@@ -80,9 +81,11 @@ struct FileHeader {
   const FrameHeader& frame(int index) const {
     return frames.size() > std::size_t(index) ? frames[index] : frames.front();
   }
+  // One frame as stored (native) or decoded (encapsulated). Native
+  // YBR_FULL_422 holds two samples per pixel (PS3.3 C.7.6.3.1.2).
   std::uint64_t frameBytes() const {
-    return std::uint64_t(rows) * std::uint64_t(columns) * std::uint64_t(samplesPerPixel) *
-           std::uint64_t(bitsAllocated / 8);
+    const int samples = (!encapsulated && photometric == "YBR_FULL_422") ? 2 : samplesPerPixel;
+    return std::uint64_t(rows) * std::uint64_t(columns) * std::uint64_t(samples) * std::uint64_t(bitsAllocated / 8);
   }
 };
 

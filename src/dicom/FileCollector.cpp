@@ -4,6 +4,8 @@
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmdata/dcuid.h>
 
+#include "GuardedLoad.h"
+
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
@@ -47,7 +49,9 @@ std::optional<fs::path> resolveFileId(const fs::path& root, const std::string& f
 
 Result<CollectedFiles> collectDicomDir(const fs::path& path) {
   DcmFileFormat ff;
-  const OFCondition c = ff.loadFile(path.c_str());
+  auto loaded = guardedLoad(ff, path.string());
+  if (!loaded) return makeError(path.string() + ": cannot read DICOMDIR (" + loaded.message() + ")");
+  const OFCondition c = *loaded;
   if (c.bad()) return makeError(path.string() + ": cannot read DICOMDIR (" + std::string(c.text()) + ")");
   DcmSequenceOfItems* records = nullptr;
   if (ff.getDataset()->findAndGetSequence(DCM_DirectoryRecordSequence, records).bad() || !records)

@@ -7,11 +7,15 @@
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmdata/dcxfer.h>
 
+#include "GuardedLoad.h"
+
 namespace annulo {
 
 Result<FileIdentity> readFileIdentity(const std::string& path) {
   DcmFileFormat ff;
-  OFCondition cond = ff.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, DCM_MaxReadLength, ERM_metaOnly);
+  auto loaded = guardedLoad(ff, path, DCM_MaxReadLength, ERM_metaOnly);
+  if (!loaded) return makeError("not a DICOM file: " + loaded.message());
+  OFCondition cond = *loaded;
   OFString cls, inst, ts;
   if (cond.good()) {
     ff.getMetaInfo()->findAndGetOFString(DCM_MediaStorageSOPClassUID, cls);
@@ -19,7 +23,9 @@ Result<FileIdentity> readFileIdentity(const std::string& path) {
     ff.getMetaInfo()->findAndGetOFString(DCM_TransferSyntaxUID, ts);
   }
   if (cls.empty() || inst.empty()) {
-    cond = ff.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, 256);
+    auto dataset = guardedLoad(ff, path, 256, ERM_autoDetect, false);
+    if (!dataset) return makeError("not a DICOM file: " + dataset.message());
+    cond = *dataset;
     if (cond.bad()) return makeError(std::string("not a DICOM file: ") + cond.text());
     ff.getDataset()->findAndGetOFString(DCM_SOPClassUID, cls);
     ff.getDataset()->findAndGetOFString(DCM_SOPInstanceUID, inst);

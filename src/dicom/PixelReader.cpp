@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "FrameDecoder.h"
+#include "ColourDepth.h"
 
 namespace annulo {
 namespace {
@@ -135,7 +136,7 @@ Status readNative(FileHeader& h, int first, int count, std::uint8_t* dst, bool p
 }
 
 void fixDecodedColour(const FileHeader& h, const std::string& model, std::uint8_t* frame, std::vector<std::uint8_t>& scratch) {
-  if (h.samplesPerPixel != 3) return;
+  if (h.samplesPerPixel != 3 || h.bitsAllocated != 8) return;  // 16-bit: after ColourDepth
   // JPEG decoders hand back colour-by-pixel; RLE keeps the stored planes.
   const bool rle = h.xfer == EXS_RLELossless;
   fixColour(model, rle ? 1 : 0, frame, std::size_t(h.rows) * std::size_t(h.columns), scratch);
@@ -188,6 +189,7 @@ Status readEncapsulated(FileHeader& h, int first, int count, std::uint8_t* dst) 
 }  // namespace
 
 SampleType sampleTypeOf(const FileHeader& h) {
+  if (h.samplesPerPixel == 3) return SampleType::UInt8;  // colour is 8-bit RGB in the series (ColourDepth.h)
   const bool s = h.pixelRepresentation == 1;
   switch (h.bitsAllocated) {
     case 8: return s ? SampleType::Int8 : SampleType::UInt8;
@@ -199,15 +201,21 @@ SampleType sampleTypeOf(const FileHeader& h) {
 Status readFrames(FileHeader& h, int first, int count, std::uint8_t* dst, bool privateHandle,
                   const EncapsulatedFrames* frames) {
   if (first < 0 || count < 0 || first + count > h.numberOfFrames) return makeError("frame index out of range");
-  Status st = !h.encapsulated ? readNative(h, first, count, dst, privateHandle)
-              : frames        ? readMapped(h, *frames, first, count, dst)
-                              : readEncapsulated(h, first, count, dst);
+  auto readRaw = [&](std::uint8_t* out) {
+    return !h.encapsulated ? readNative(h, first, count, out, privateHandle)
+           : frames        ? readMapped(h, *frames, first, count, out)
+                           : readEncapsulated(h, first, count, out);
+  };
+  const bool converted = needsColourConversion(h);
+  Status st = converted ? readConvertedColour(h, count, dst, readRaw) : readRaw(dst);
   if (!st) return st;
   const std::size_t pixels = std::size_t(h.rows) * std::size_t(h.columns);
-  if (!h.encapsulated && h.samplesPerPixel == 3) {
+  if (h.samplesPerPixel == 3 && (!h.encapsulated || converted)) {
     std::vector<std::uint8_t> scratch;
+    // RLE keeps the stored planes (PS3.5 G.2); 4:2:2 was expanded to interleaved.
+    const int planar = h.encapsulated ? 1 : (h.photometric == "YBR_FULL_422" ? 0 : h.planarConfiguration);
     for (int f = 0; f < count; ++f)
-      fixColour(h.photometric, h.planarConfiguration, dst + h.frameBytes() * std::uint64_t(f), pixels, scratch);
+      fixColour(h.photometric, planar, dst + seriesFrameBytes(h) * std::uint64_t(f), pixels, scratch);
   }
   // Compressed streams carry no overlay bits, and some (seen: JPEG lossless
   // with precision 16 under BitsStored 8) hold real values above BitsStored:

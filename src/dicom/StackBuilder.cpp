@@ -92,6 +92,7 @@ void setCalibration(const FileHeader& h, Series& s) {
   } else {
     c.description = "no pixel spacing: lengths in pixels";
   }
+  if (!h.calibrationNote.empty()) c.description += " (" + h.calibrationNote + ")";
   s.spacing = {rc[1], rc[0], 1.0};
 }
 
@@ -145,8 +146,9 @@ void fillIdentity(const FileHeader& h, Series& s) {
   s.columns = h.columns;
   s.rows = h.rows;
   s.samplesPerPixel = h.samplesPerPixel;
-  s.bitsAllocated = h.bitsAllocated;
-  s.bitsStored = h.bitsStored;
+  // Colour is 8-bit RGB in the series, whatever its stored depth (ColourDepth.h).
+  s.bitsAllocated = h.samplesPerPixel == 3 ? 8 : h.bitsAllocated;
+  s.bitsStored = h.samplesPerPixel == 3 ? 8 : h.bitsStored;
   s.sampleType = sampleTypeOf(h);
   s.photometric = h.samplesPerPixel == 3 ? "RGB" : h.photometric;
   s.invertDisplay = h.photometric == "MONOCHROME1";

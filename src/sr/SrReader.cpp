@@ -15,6 +15,7 @@
 #include <map>
 
 #include "annulo/sr/SrExport.h"
+#include "dicom/GuardedLoad.h"
 #include "sr/Codes.h"
 #include "sr/DcmSupport.h"
 #include "sr/ImageIndex.h"
@@ -148,7 +149,9 @@ void checkLoaded(SrImport& out, const std::vector<const Series*>& loaded) {
 Result<SrImport> importSr(const std::string& path, const SrImportOptions& options) {
   if (!std::filesystem::is_regular_file(path)) return makeError(path + ": no such file");
   DcmFileFormat file;
-  OFCondition c = file.loadFile(path.c_str());
+  auto loaded = guardedLoad(file, path);  // probe + DCMTK exceptions (dicom/GuardedLoad.h)
+  if (!loaded) return makeError(path + ": cannot be read as DICOM (" + loaded.message() + ")");
+  OFCondition c = *loaded;
   if (c.bad())
     return makeError(path + ": cannot be read as DICOM (" + std::string(c.text()) + "; truncated or not DICOM)");
   DcmDataset& dataset = *file.getDataset();
