@@ -46,12 +46,15 @@ long idOrder(const std::string& id) {
 void placeTear(Session& s, const std::string& key, const std::optional<TearAnnotation>& tear) {
   auto it = std::find_if(s.tears.begin(), s.tears.end(), [&](const auto& t) { return tearKey(t) == key; });
   if (it != s.tears.end()) {
-    if (tear) *it = *tear;
-    else s.tears.erase(it);
+    if (tear)
+      *it = *tear;
+    else
+      s.tears.erase(it);
     return;
   }
   if (!tear) return;
-  auto at = std::find_if(s.tears.begin(), s.tears.end(), [&](const auto& t) { return idOrder(t.id) > idOrder(tear->id); });
+  auto at =
+      std::find_if(s.tears.begin(), s.tears.end(), [&](const auto& t) { return idOrder(t.id) > idOrder(tear->id); });
   s.tears.insert(at, *tear);
 }
 
@@ -74,9 +77,11 @@ std::string makeUuidUid() {
 Status validateTear(const TearAnnotation& t) {
   if (!parseDiscLevel(t.level)) return makeError("unknown disc level '" + t.level + "'");
   if (t.grade < 0 || t.grade > 5) return makeError("Dallas grade must be 0-5, got " + std::to_string(t.grade));
-  if (t.clock && (*t.clock < 1 || *t.clock > 12)) return makeError("clock position must be 1-12, got " + std::to_string(*t.clock));
+  if (t.clock && (*t.clock < 1 || *t.clock > 12))
+    return makeError("clock position must be 1-12, got " + std::to_string(*t.clock));
   if (Status g = checkGeometry(t.geometry); !g) return g;
-  if (t.leakFigures && t.leakFigures->areaMm2 && *t.leakFigures->areaMm2 < 0) return makeError("leak area cannot be negative");
+  if (t.leakFigures && t.leakFigures->areaMm2 && *t.leakFigures->areaMm2 < 0)
+    return makeError("leak area cannot be negative");
   return {};
 }
 
@@ -89,7 +94,8 @@ std::string isoTimestampUtc() {
   return buf;
 }
 
-AnnotationModel::AnnotationModel(Session session, SaveHook save) : session_(std::move(session)), save_(std::move(save)) {
+AnnotationModel::AnnotationModel(Session session, SaveHook save)
+    : session_(std::move(session)), save_(std::move(save)) {
   if (session_.sessionUid.empty()) session_.sessionUid = makeUuidUid();
 }
 
@@ -233,10 +239,11 @@ Status AnnotationModel::revert(std::vector<Change>& from, std::vector<Change>& t
   if (now.has_value() != expected.has_value() || (now && !(*now == *expected))) {
     from.pop_back();
     const TearAnnotation& t = now ? *now : *expected;
-    return makeError(std::string("cannot ") + verb + " the edit of " + t.id + ": " +
-                     (now ? "it was changed by " + (now->modifiedBy.empty() ? std::string("another writer") : now->modifiedBy)
-                          : std::string("another writer removed it")) +
-                     " since; left as it is");
+    return makeError(
+        std::string("cannot ") + verb + " the edit of " + t.id + ": " +
+        (now ? "it was changed by " + (now->modifiedBy.empty() ? std::string("another writer") : now->modifiedBy)
+             : std::string("another writer removed it")) +
+        " since; left as it is");
   }
   Session next = session_;
   placeTear(next, c.key, target);
@@ -244,9 +251,11 @@ Status AnnotationModel::revert(std::vector<Change>& from, std::vector<Change>& t
   Status s = commit(std::move(next), c.key, &saved);
   if (!saved) return s;  // nothing changed: the edit can be tried again
   from.pop_back();
-  if (!s) return s;      // met another writer's edit: the conflict holds both
-  if (undoing) c.before = current(c.key);
-  else c.after = current(c.key);
+  if (!s) return s;  // met another writer's edit: the conflict holds both
+  if (undoing)
+    c.before = current(c.key);
+  else
+    c.after = current(c.key);
   to.push_back(std::move(c));
   return {};
 }

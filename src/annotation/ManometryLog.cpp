@@ -69,8 +69,10 @@ Result<std::vector<ManometryRow>> parseManometryCsv(const std::string& text, con
       auto has = [&](Column c) { return std::find(columns.begin(), columns.end(), c) != columns.end(); };
       if (!(has(Column::TimeS) || has(Column::TimeMs)) || !has(Column::Volume) ||
           !(has(Column::PressurePsi) || has(Column::PressureKpa)))
-        return makeError(where + ": the header must name time (or time_ms), volume and pressure (or pressure_kpa) "
-                                 "columns; got '" + line + "'");
+        return makeError(where +
+                         ": the header must name time (or time_ms), volume and pressure (or pressure_kpa) "
+                         "columns; got '" +
+                         line + "'");
       continue;
     }
     if (cells.size() > columns.size())
@@ -82,16 +84,27 @@ Result<std::vector<ManometryRow>> parseManometryCsv(const std::string& text, con
       auto v = numberIn(cells[i], where);
       if (!v) return v.error();
       switch (columns[i]) {
-        case Column::TimeS: row.timeS = *v; break;
-        case Column::TimeMs: row.timeS = *v / 1000.0; break;
-        case Column::Volume: row.volumeMl = *v; break;
-        case Column::PressurePsi: row.pressurePsi = *v; break;
-        case Column::PressureKpa: row.pressurePsi = kpaToPsi(*v); break;
+        case Column::TimeS:
+          row.timeS = *v;
+          break;
+        case Column::TimeMs:
+          row.timeS = *v / 1000.0;
+          break;
+        case Column::Volume:
+          row.volumeMl = *v;
+          break;
+        case Column::PressurePsi:
+          row.pressurePsi = *v;
+          break;
+        case Column::PressureKpa:
+          row.pressurePsi = kpaToPsi(*v);
+          break;
         case Column::Pain:
           if (*v != std::floor(*v) || *v < 0 || *v > 10) return makeError(where + ": pain must be an integer 0-10");
           row.pain = int(*v);
           break;
-        case Column::Ignored: break;
+        case Column::Ignored:
+          break;
       }
     }
     if (row.volumeMl < 0) return makeError(where + ": volume cannot be negative");

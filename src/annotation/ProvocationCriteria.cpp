@@ -90,8 +90,8 @@ Response evaluate(const ProvocationLevel& p, const ProvocationCriteria& c) {
   r.reasons.push_back("provoked at " + formatValue(*r.dp) + " psi above opening (< " +
                       formatValue(c.maxPsiAboveOpening) + " psi)" + holds(r.pressureLow));
   if (r.volumeKnown)
-    r.reasons.push_back("volume at provocation " + formatValue(*p.volumeAtPainMl) + " mL (<= " +
-                        formatValue(c.maxVolumeMl) + " mL)" + holds(r.volumeLow));
+    r.reasons.push_back("volume at provocation " + formatValue(*p.volumeAtPainMl) +
+                        " mL (<= " + formatValue(c.maxVolumeMl) + " mL)" + holds(r.volumeLow));
   else
     r.reasons.push_back("volume at provocation not recorded (<= " + formatValue(c.maxVolumeMl) +
                         " mL cannot be checked)");

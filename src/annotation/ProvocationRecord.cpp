@@ -84,9 +84,9 @@ bool operator==(const ProvocationLevel& a, const ProvocationLevel& b) {
   return std::tie(a.level, a.trackingUid, a.side, a.approach, a.openingPsi, a.painPsi, a.peakPsi, a.volumeAtPainMl,
                   a.totalVolumeMl, a.contrastAgent, a.painScore, a.concordance, a.painLocation, a.nucleogram, a.log,
                   a.override_, a.observer, a.observedAt) ==
-             std::tie(b.level, b.trackingUid, b.side, b.approach, b.openingPsi, b.painPsi, b.peakPsi,
-                      b.volumeAtPainMl, b.totalVolumeMl, b.contrastAgent, b.painScore, b.concordance, b.painLocation,
-                      b.nucleogram, b.log, b.override_, b.observer, b.observedAt) &&
+             std::tie(b.level, b.trackingUid, b.side, b.approach, b.openingPsi, b.painPsi, b.peakPsi, b.volumeAtPainMl,
+                      b.totalVolumeMl, b.contrastAgent, b.painScore, b.concordance, b.painLocation, b.nucleogram, b.log,
+                      b.override_, b.observer, b.observedAt) &&
          std::equal(a.images.begin(), a.images.end(), b.images.begin(), b.images.end(), sameRef);
 }
 

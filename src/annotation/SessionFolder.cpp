@@ -57,8 +57,9 @@ mode_t sessionFileMode(const std::string& path) {
 }
 
 std::string sessionFileFor(const std::string& folder, const std::string& studyUid, const std::string& sourcePath) {
-  const bool uid = !studyUid.empty() && studyUid.size() <= 64 &&
-                   std::all_of(studyUid.begin(), studyUid.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.'; });
+  const bool uid =
+      !studyUid.empty() && studyUid.size() <= 64 &&
+      std::all_of(studyUid.begin(), studyUid.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.'; });
   std::string stem = studyUid;
   if (!uid) {
     std::uint64_t h = 1469598103934665603ull;  // FNV-1a: stable across runs and builds, unlike std::hash

@@ -22,7 +22,9 @@ const TearAnnotation* lookup(const Index& index, const std::string& key) {
 
 // "T12" -> 12; other ids (set by hand) -> 0.
 int idNumber(const std::string& id) {
-  if (id.size() < 2 || id[0] != 'T' || !std::all_of(id.begin() + 1, id.end(), [](char c) { return c >= '0' && c <= '9'; }) || id.size() > 10) return 0;
+  if (id.size() < 2 || id[0] != 'T' ||
+      !std::all_of(id.begin() + 1, id.end(), [](char c) { return c >= '0' && c <= '9'; }) || id.size() > 10)
+    return 0;
   return std::stoi(id.substr(1));
 }
 

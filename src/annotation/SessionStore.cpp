@@ -70,16 +70,15 @@ json tearJson(const TearAnnotation& t) {
             {"catheter", nullptr}};
   if (t.leakFigures) {
     const LeakFigures& f = *t.leakFigures;
-    j["leak_figures"] = {{"area_mm2", optional(f.areaMm2)},
-                         {"onset_ms", optional(f.onsetMs)},
-                         {"onset_frame", optional(f.onsetFrame)},
-                         {"exit_direction_deg", optional(f.exitDirectionDeg)},
-                         {"calibration", f.calibration},
-                         {"segmentation_sop_instance_uid", f.segmentationSopInstanceUid}};
+    j["leak_figures"] = {
+        {"area_mm2", optional(f.areaMm2)},       {"onset_ms", optional(f.onsetMs)},
+        {"onset_frame", optional(f.onsetFrame)}, {"exit_direction_deg", optional(f.exitDirectionDeg)},
+        {"calibration", f.calibration},          {"segmentation_sop_instance_uid", f.segmentationSopInstanceUid}};
   }
   if (t.catheter) {
     const CatheterPlan& c = *t.catheter;
-    j["catheter"] = {{"target", c.target}, {"entry", c.entry}, {"length_mm", c.lengthMm}, {"calibration", c.calibration}};
+    j["catheter"] = {
+        {"target", c.target}, {"entry", c.entry}, {"length_mm", c.lengthMm}, {"calibration", c.calibration}};
   }
   return j;
 }
@@ -191,7 +190,8 @@ std::string sessionToJson(const Session& s) {
 Result<Session> sessionFromJson(const std::string& text) {
   try {
     const json j = json::parse(text);
-    if (!j.is_object() || j.value("format", "") != kFormat) return makeError("not an Annulo session (format field missing)");
+    if (!j.is_object() || j.value("format", "") != kFormat)
+      return makeError("not an Annulo session (format field missing)");
     if (j.at("version").get<int>() > kVersion)
       return makeError("session version " + std::to_string(j.at("version").get<int>()) + " is newer than this program");
     Session s;
@@ -216,7 +216,9 @@ Status writeSessionFile(const Session& session, const std::string& path) {
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return makeError(tmp + ": cannot create (" + std::strerror(errno) + ")");
   // Set explicitly, not left to the umask: the rename below keeps this mode.
-  Status w = ::fchmod(fd, sessionFileMode(path)) == 0 ? Status() : makeError(tmp + ": cannot set its mode (" + std::strerror(errno) + ")");
+  Status w = ::fchmod(fd, sessionFileMode(path)) == 0
+                 ? Status()
+                 : makeError(tmp + ": cannot set its mode (" + std::strerror(errno) + ")");
   if (w) w = writeAll(fd, data, tmp);
   if (w && ::fsync(fd) != 0) w = makeError(tmp + ": fsync failed (" + std::strerror(errno) + ")");
   ::close(fd);

@@ -7,27 +7,30 @@
 namespace annulo {
 namespace {
 
-constexpr std::pair<TearType, const char*> kTypes[] = {
-    {TearType::Radial, "radial"}, {TearType::Concentric, "concentric"},
-    {TearType::Transverse, "transverse"}, {TearType::Complex, "complex"}};
-constexpr std::pair<SpinalZone, const char*> kZones[] = {
-    {SpinalZone::Central, "central"},
-    {SpinalZone::SubarticularLeft, "subarticular-left"},
-    {SpinalZone::SubarticularRight, "subarticular-right"},
-    {SpinalZone::ForaminalLeft, "foraminal-left"},
-    {SpinalZone::ForaminalRight, "foraminal-right"},
-    {SpinalZone::ExtraforaminalLeft, "extraforaminal-left"},
-    {SpinalZone::ExtraforaminalRight, "extraforaminal-right"}};
+constexpr std::pair<TearType, const char*> kTypes[] = {{TearType::Radial, "radial"},
+                                                       {TearType::Concentric, "concentric"},
+                                                       {TearType::Transverse, "transverse"},
+                                                       {TearType::Complex, "complex"}};
+constexpr std::pair<SpinalZone, const char*> kZones[] = {{SpinalZone::Central, "central"},
+                                                         {SpinalZone::SubarticularLeft, "subarticular-left"},
+                                                         {SpinalZone::SubarticularRight, "subarticular-right"},
+                                                         {SpinalZone::ForaminalLeft, "foraminal-left"},
+                                                         {SpinalZone::ForaminalRight, "foraminal-right"},
+                                                         {SpinalZone::ExtraforaminalLeft, "extraforaminal-left"},
+                                                         {SpinalZone::ExtraforaminalRight, "extraforaminal-right"}};
 constexpr std::pair<LeakPattern, const char*> kLeaks[] = {
-    {LeakPattern::None, "none"}, {LeakPattern::Epidural, "epidural"}, {LeakPattern::Foraminal, "foraminal"},
-    {LeakPattern::FarLateral, "far-lateral"}, {LeakPattern::Endplate, "endplate"},
-    {LeakPattern::NotAssessed, "not-assessed"}};
-constexpr std::pair<PainResponse, const char*> kPains[] = {
-    {PainResponse::NotTested, "not-tested"}, {PainResponse::Concordant, "concordant"},
-    {PainResponse::Discordant, "discordant"}, {PainResponse::None, "none"}};
-constexpr std::pair<GeometryKind, const char*> kKinds[] = {
-    {GeometryKind::Point, "point"}, {GeometryKind::Polyline, "polyline"}, {GeometryKind::Polygon, "polygon"},
-    {GeometryKind::Point3D, "point3d"}, {GeometryKind::Polyline3D, "polyline3d"}};
+    {LeakPattern::None, "none"},           {LeakPattern::Epidural, "epidural"},
+    {LeakPattern::Foraminal, "foraminal"}, {LeakPattern::FarLateral, "far-lateral"},
+    {LeakPattern::Endplate, "endplate"},   {LeakPattern::NotAssessed, "not-assessed"}};
+constexpr std::pair<PainResponse, const char*> kPains[] = {{PainResponse::NotTested, "not-tested"},
+                                                           {PainResponse::Concordant, "concordant"},
+                                                           {PainResponse::Discordant, "discordant"},
+                                                           {PainResponse::None, "none"}};
+constexpr std::pair<GeometryKind, const char*> kKinds[] = {{GeometryKind::Point, "point"},
+                                                           {GeometryKind::Polyline, "polyline"},
+                                                           {GeometryKind::Polygon, "polygon"},
+                                                           {GeometryKind::Point3D, "point3d"},
+                                                           {GeometryKind::Polyline3D, "polyline3d"}};
 
 template <typename E, std::size_t N>
 const char* nameOf(const std::pair<E, const char*> (&table)[N], E v) {

@@ -70,8 +70,8 @@ int Application::runBenchmark(const std::string& mode) {
     return 1;
   }
   const int n = int(s->sliceCount());
-  std::printf("viewer benchmark: %s %dx%dx%d, window %dx%d, GL %s\n", s->series.modality.c_str(), s->columns, s->rows, n,
-              options_.width, options_.height, reinterpret_cast<const char*>(glGetString(GL_RENDERER)));
+  std::printf("viewer benchmark: %s %dx%dx%d, window %dx%d, GL %s\n", s->series.modality.c_str(), s->columns, s->rows,
+              n, options_.width, options_.height, reinterpret_cast<const char*>(glGetString(GL_RENDERER)));
   std::printf("  launch to first image: %.0f ms\n", firstImageMs_);
   if (mode == "cine") {
     if (state_.labels().empty()) {
@@ -110,9 +110,13 @@ int Application::runBenchmark(const std::string& mode) {
               const double dx = x - cx, dy = y - s->rows / 2.0, dz = z - n / 2.0;
               return dx * dx + dy * dy + dz * dz <= rr * rr;
             };
-            std::uint8_t& l = map.labels[(std::size_t(z) * std::size_t(s->rows) + std::size_t(y)) * std::size_t(s->columns) + std::size_t(x)];
-            if (inside(s->columns / 2.0, r)) l = 1;
-            else if (inside(s->columns / 2.0 + 1.6 * r, 0.6 * r)) l = 2;
+            std::uint8_t& l =
+                map.labels[(std::size_t(z) * std::size_t(s->rows) + std::size_t(y)) * std::size_t(s->columns) +
+                           std::size_t(x)];
+            if (inside(s->columns / 2.0, r))
+              l = 1;
+            else if (inside(s->columns / 2.0 + 1.6 * r, 0.6 * r))
+              l = 2;
           }
       (void)state_.study->setLabels(*s, map);
     }

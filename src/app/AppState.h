@@ -8,16 +8,16 @@
 #include <string>
 #include <vector>
 
-#include "annulo/annotation/AnnotationModel.h"
-#include "annulo/study/Study.h"
-#include "annulo/render/Measurement.h"
-#include "annulo/render/TearTool.h"
-#include "annulo/render/ViewTransform.h"
-#include "annulo/render/WindowLevel.h"
 #include "PacsBrowser.h"
 #include "PacsPanel.h"
 #include "SliceRenderer.h"
 #include "ViewerSettings.h"
+#include "annulo/annotation/AnnotationModel.h"
+#include "annulo/render/Measurement.h"
+#include "annulo/render/TearTool.h"
+#include "annulo/render/ViewTransform.h"
+#include "annulo/render/WindowLevel.h"
+#include "annulo/study/Study.h"
 
 namespace annulo::app {
 
@@ -62,16 +62,16 @@ struct AppState {
   TearTool tool;
   MeasureTool measure;
   std::vector<std::pair<int, Measurement>> measurements;  // (frame index, measurement) on the shown series
-  ViewerSettings settings;  // reader name, panel widths (remembered per user)
+  ViewerSettings settings;                                // reader name, panel widths (remembered per user)
   bool settingsChanged = false;
   std::string exportMessage;  // the last export's outcome, shown under its button
   std::string exportPath;
   Job<ExportReport> exporting;
   std::vector<std::string> exportedFiles;  // last export, for sending to a PACS
-  PacsSendState pacs;          // the PACS node, and sending exports to it
-  PacsBrowserState pacsBrowser;  // query and retrieve from it
-  std::string compareLevel;  // disc shown side by side (annulogram and MRI findings), empty = none
-  TearAnnotation draft = newDraft();  // the fields the next tear gets
+  PacsSendState pacs;                      // the PACS node, and sending exports to it
+  PacsBrowserState pacsBrowser;            // query and retrieve from it
+  std::string compareLevel;                // disc shown side by side (annulogram and MRI findings), empty = none
+  TearAnnotation draft = newDraft();       // the fields the next tear gets
   std::string selectedTear;
   bool ghostTears = true;  // tears of nearby cine frames drawn faintly, so they stay in view during playback
   int ghostFrames = 5;

@@ -30,13 +30,15 @@ void Application::drawSliceView(SliceRenderer& r, int viewIndex, const char* id,
     ImGui::EndChild();
     return;
   }
-  const double aspect = viewIndex == 0 ? s->spacing[1] / s->spacing[0] : s->spacing[2] / s->spacing[viewIndex == 1 ? 0 : 1];
+  const double aspect =
+      viewIndex == 0 ? s->spacing[1] / s->spacing[0] : s->spacing[2] / s->spacing[viewIndex == 1 ? 0 : 1];
   const ViewGeometry g = geometryFor(r.width(), r.height(), aspect, w, h);
   const ViewState view = viewIndex == 0 ? state_.view : ViewState{};
   if (viewIndex == 0) viewGeometry_ = g;
   if (viewIndex > 0) reformatViews_[viewIndex - 1] = {origin.x, origin.y, g};
   ImVec2 corners[4];
-  const Vec2 c[4] = {{-0.5, -0.5}, {r.width() - 0.5, -0.5}, {r.width() - 0.5, r.height() - 0.5}, {-0.5, r.height() - 0.5}};
+  const Vec2 c[4] = {
+      {-0.5, -0.5}, {r.width() - 0.5, -0.5}, {r.width() - 0.5, r.height() - 0.5}, {-0.5, r.height() - 0.5}};
   for (int i = 0; i < 4; ++i) corners[i] = toIm(imageToScreen(view, g, c[i]), origin);
   r.draw(dl, corners, state_.window, state_.overlay);
   ImGui::InvisibleButton("canvas", ImVec2(w, h), ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
@@ -60,7 +62,8 @@ void Application::drawSliceView(SliceRenderer& r, int viewIndex, const char* id,
       // Clicking a reformat moves the crosshair: column/row and slice.
       const int slice = int(s->sliceCount()) - 1 - int(std::lround(image[1]));
       state_.frame = std::clamp(slice, 0, int(s->sliceCount()) - 1);
-      (viewIndex == 1 ? state_.crossColumn : state_.crossRow) = std::clamp(int(std::lround(image[0])), 0, (viewIndex == 1 ? s->columns : s->rows) - 1);
+      (viewIndex == 1 ? state_.crossColumn : state_.crossRow) =
+          std::clamp(int(std::lround(image[0])), 0, (viewIndex == 1 ? s->columns : s->rows) - 1);
     }
   }
   if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Right)) {
@@ -68,8 +71,7 @@ void Application::drawSliceView(SliceRenderer& r, int viewIndex, const char* id,
     state_.window = dragWindow(state_.window, io.MouseDelta.x, io.MouseDelta.y, range);
   }
   if (viewIndex == 0 && ImGui::IsItemActive() && !state_.tool.active() && !state_.measure.active() &&
-      processing_.pick == Pick::None &&
-      ImGui::IsMouseDragging(ImGuiMouseButton_Left)) {
+      processing_.pick == Pick::None && ImGui::IsMouseDragging(ImGuiMouseButton_Left)) {
     state_.view.panX += io.MouseDelta.x;
     state_.view.panY += io.MouseDelta.y;
   }
@@ -94,8 +96,8 @@ void Application::drawSliceView(SliceRenderer& r, int viewIndex, const char* id,
   } else if (s->hasPatientGeometry) {
     const Vec3& across = s->direction[viewIndex == 1 ? 1 : 0];
     const Vec3 down{-s->direction[2][0], -s->direction[2][1], -s->direction[2][2]};  // highest slice at the top
-    orientation_[viewIndex] =
-        drawOrientationLetters(dl, origin, w, h, view, g, across, down, s->spacing[viewIndex == 1 ? 1 : 0], s->spacing[2]);
+    orientation_[viewIndex] = drawOrientationLetters(dl, origin, w, h, view, g, across, down,
+                                                     s->spacing[viewIndex == 1 ? 1 : 0], s->spacing[2]);
   }
   if (viewIndex == 0) {
     LabelPlacer labels;
@@ -193,7 +195,8 @@ void Application::drawCompare() {
         const ViewGeometry g{w - 16, h - 16, double(r.width()), double(r.height()),
                              place->series->spacing[1] / place->series->spacing[0]};
         ImVec2 corners[4];
-        const Vec2 c[4] = {{-0.5, -0.5}, {r.width() - 0.5, -0.5}, {r.width() - 0.5, r.height() - 0.5}, {-0.5, r.height() - 0.5}};
+        const Vec2 c[4] = {
+            {-0.5, -0.5}, {r.width() - 0.5, -0.5}, {r.width() - 0.5, r.height() - 0.5}, {-0.5, r.height() - 0.5}};
         for (int i = 0; i < 4; ++i) corners[i] = toIm(imageToScreen(ViewState{}, g, c[i]), origin);
         ImDrawList* dl = ImGui::GetWindowDrawList();
         r.draw(dl, corners, defaultWindow(*place->series), state_.overlay);
@@ -322,10 +325,10 @@ void Application::drawOrientationMarker(const Series& s, ImVec2 origin, ImVec2 s
     std::string name;
     ImU32 colour;
   };
-  const Axis list[3] = {{{1, 0, 0}, axes ? orientationLetters(axes->first) : "col", IM_COL32(255, 90, 90, 255)},
-                        {{0, 1, 0}, axes ? orientationLetters(axes->second) : "row", IM_COL32(90, 255, 90, 255)},
-                        {{0, 0, 1}, volume_->timeStack() ? "time" : orientationLetters(normal),
-                         IM_COL32(90, 160, 255, 255)}};
+  const Axis list[3] = {
+      {{1, 0, 0}, axes ? orientationLetters(axes->first) : "col", IM_COL32(255, 90, 90, 255)},
+      {{0, 1, 0}, axes ? orientationLetters(axes->second) : "row", IM_COL32(90, 255, 90, 255)},
+      {{0, 0, 1}, volume_->timeStack() ? "time" : orientationLetters(normal), IM_COL32(90, 160, 255, 255)}};
   const ImVec2 c(origin.x + 48, origin.y + size.y - 48);
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->AddCircleFilled(c, 40, IM_COL32(0, 0, 0, 140), 24);
@@ -382,7 +385,8 @@ void Application::drawVolumeLabels(ImVec2 origin, const std::vector<PlacedTear>&
     std::optional<std::pair<ImVec2, ImVec2>> axis;
     for (const auto& [x, y] : {std::pair<double, double>{0, 0}, {c, 0}, {0, r}, {c, r}}) {
       const auto a = at({x, y, 0}), b = at({x, y, n});
-      if (a && b && inView(*a) && inView(*b) && (!axis || a->y + b->y > axis->first.y + axis->second.y)) axis = {{*a, *b}};
+      if (a && b && inView(*a) && inView(*b) && (!axis || a->y + b->y > axis->first.y + axis->second.y))
+        axis = {{*a, *b}};
     }
     // The shown frame as an outline across the stack.
     ImVec2 corner[4];
@@ -424,7 +428,8 @@ void Application::drawViews(double now) {
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   state_.hover.reset();
   if (!s) {
-    ImGui::TextWrapped(state_.opening.running() ? "Loading..." : "Open a study (file, folder or DICOMDIR) in the panel on the left.");
+    ImGui::TextWrapped(state_.opening.running() ? "Loading..."
+                                                : "Open a study (file, folder or DICOMDIR) in the panel on the left.");
     return;
   }
   views_[0]->setSlice(*s, std::size_t(state_.frame));

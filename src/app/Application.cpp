@@ -6,7 +6,6 @@
 #include <backends/imgui_impl_glfw.h>
 #include <backends/imgui_impl_opengl3.h>
 #include <imgui.h>
-
 #include <unistd.h>
 
 #include <cfloat>
@@ -20,14 +19,14 @@
 #include <thread>
 
 #include "ClippedText.h"
-#include "ShownSeries.h"
-#include "annulo/study/StudyFolders.h"
 #include "Panels.h"
+#include "ShownSeries.h"
 #include "ViewDrawing.h"
-#include "annulo/dicom/DisplayImage.h"
 #include "annulo/annotation/Vocabulary.h"
+#include "annulo/dicom/DisplayImage.h"
 #include "annulo/render/CineClock.h"
 #include "annulo/render/Measurement.h"
+#include "annulo/study/StudyFolders.h"
 
 namespace annulo::app {
 namespace {
@@ -36,7 +35,6 @@ constexpr float kBottomHeight = 78;
 constexpr float kMinPanel = 240, kMaxPanel = 640;
 
 }  // namespace
-
 
 Application::Application(LaunchOptions options) : options_(std::move(options)) {}
 
@@ -225,7 +223,8 @@ void Application::frame(double now) {
   const ImGuiWindowFlags fixed = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
                                  ImGuiWindowFlags_NoSavedSettings;
   // The side panels resize by their inner edge; the widths are remembered.
-  const ImGuiWindowFlags side = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings;
+  const ImGuiWindowFlags side =
+      ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings;
   float& leftW = state_.settings.leftWidth;
   float& rightW = state_.settings.rightWidth;
   leftW = std::clamp(leftW, kMinPanel, std::min(kMaxPanel, size.x * 0.35f));
@@ -321,7 +320,8 @@ void Application::writeSidecar(const std::string& path) const {
   const Series* s = state_.series();
   json j = {{"view", {{"x", viewX_}, {"y", viewY_}, {"width", viewW_}, {"height", viewH_}}},
             {"image",
-             {{"columns", viewGeometry_.imageWidth}, {"rows", viewGeometry_.imageHeight},
+             {{"columns", viewGeometry_.imageWidth},
+              {"rows", viewGeometry_.imageHeight},
               {"pixel_aspect", viewGeometry_.pixelAspect}}},
             {"zoom", state_.view.zoom},
             {"pan", {state_.view.panX, state_.view.panY}},
@@ -333,9 +333,9 @@ void Application::writeSidecar(const std::string& path) const {
             {"reports", json::array()}};
   if (state_.study)
     for (const FoundReport& r : state_.study->reports())
-    j["reports"].push_back({{"file", std::filesystem::path(r.path).filename().string()},
-                            {"tears", r.report ? r.report->tears.size() : std::size_t(0)},
-                            {"error", r.error.empty() ? json(nullptr) : json(true)}});
+      j["reports"].push_back({{"file", std::filesystem::path(r.path).filename().string()},
+                              {"tears", r.report ? r.report->tears.size() : std::size_t(0)},
+                              {"error", r.error.empty() ? json(nullptr) : json(true)}});
   j["orientation"] = json::array();
   for (const auto& v : orientation_) j["orientation"].push_back(v);
   j["layout"] = state_.layout == Layout::View2D ? "2d" : state_.layout == Layout::Mpr ? "mpr" : "3d";
@@ -351,16 +351,22 @@ void Application::writeSidecar(const std::string& path) const {
     j["reformats"] = json::array();
     for (int i = 0; i < 2; ++i) {
       const PlacedView& v = reformatViews_[i];
-      j["reformats"].push_back({{"fixed", i == 0 ? "column" : "row"}, {"x", v.x}, {"y", v.y},
-                                {"width", v.g.viewWidth}, {"height", v.g.viewHeight}, {"columns", v.g.imageWidth},
-                                {"rows", v.g.imageHeight}, {"pixel_aspect", v.g.pixelAspect}});
+      j["reformats"].push_back({{"fixed", i == 0 ? "column" : "row"},
+                                {"x", v.x},
+                                {"y", v.y},
+                                {"width", v.g.viewWidth},
+                                {"height", v.g.viewHeight},
+                                {"columns", v.g.imageWidth},
+                                {"rows", v.g.imageHeight},
+                                {"pixel_aspect", v.g.pixelAspect}});
     }
   }
   if (state_.layout == Layout::View3D) {
     // Where the 3D view drew each tear and label surface (window pixels), what the surfaces
     // hold, and the camera, so a test can project points itself.
     j["scene"] = json::array();
-    for (const auto& p : scenePoints_) j["scene"].push_back({{"kind", p.kind}, {"name", p.name}, {"x", p.x}, {"y", p.y}});
+    for (const auto& p : scenePoints_)
+      j["scene"].push_back({{"kind", p.kind}, {"name", p.name}, {"x", p.x}, {"y", p.y}});
     j["surfaces"] = json::array();
     for (const auto& i : volume_->labelSurfaces())
       j["surfaces"].push_back({{"label", i.label}, {"voxels", i.voxels}, {"triangles", i.triangles}});
@@ -424,15 +430,23 @@ Status Application::runViewStep(const ScriptStep& step, int& exitCode) {
   const std::string& v = step.value;
   if (n == "size") return {};  // taken when the window was made
   if (n == "layout") {
-    if (v == "2d") state_.layout = Layout::View2D;
-    else if (v == "mpr") state_.layout = Layout::Mpr;
-    else if (v == "3d") state_.layout = Layout::View3D;
-    else return makeError("layout is 2d, mpr or 3d, not '" + v + "'");
+    if (v == "2d")
+      state_.layout = Layout::View2D;
+    else if (v == "mpr")
+      state_.layout = Layout::Mpr;
+    else if (v == "3d")
+      state_.layout = Layout::View3D;
+    else
+      return makeError("layout is 2d, mpr or 3d, not '" + v + "'");
   } else if (n == "labels-3d") {
-    if (v == "surface") labelDisplay_ = LabelDisplay::Surface;
-    else if (v == "overlay") labelDisplay_ = LabelDisplay::Overlay;
-    else if (v == "off") labelDisplay_ = LabelDisplay::Off;
-    else return makeError("labels-3d is surface, overlay or off, not '" + v + "'");
+    if (v == "surface")
+      labelDisplay_ = LabelDisplay::Surface;
+    else if (v == "overlay")
+      labelDisplay_ = LabelDisplay::Overlay;
+    else if (v == "off")
+      labelDisplay_ = LabelDisplay::Off;
+    else
+      return makeError("labels-3d is surface, overlay or off, not '" + v + "'");
   } else if (n == "compare") {
     state_.compareLevel = v;
   } else if (n == "tab") {
@@ -441,10 +455,14 @@ Status Application::runViewStep(const ScriptStep& step, int& exitCode) {
     requestedTab_ = v;
   } else if (n == "tool") {
     settle();
-    if (v == "point") state_.tool.start(TearTool::Mode::Point);
-    else if (v == "polyline") state_.tool.start(TearTool::Mode::Polyline);
-    else if (v == "polygon") state_.tool.start(TearTool::Mode::Polygon);
-    else return makeError("tool is point, polyline or polygon, not '" + v + "'");
+    if (v == "point")
+      state_.tool.start(TearTool::Mode::Point);
+    else if (v == "polyline")
+      state_.tool.start(TearTool::Mode::Polyline);
+    else if (v == "polygon")
+      state_.tool.start(TearTool::Mode::Polygon);
+    else
+      return makeError("tool is point, polyline or polygon, not '" + v + "'");
   } else if (n == "click") {
     float x = 0, y = 0;
     if (std::sscanf(v.c_str(), "%f,%f", &x, &y) != 2) return makeError("click takes X,Y (window pixels)");
@@ -471,7 +489,8 @@ Status Application::openAsTheUserWould(const ScriptStep& step) {
   startOpen(state_, step.value);
   while (state_.opening.running() && !pollOpen(state_, [this] { processing_.stopAll(); }))
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  if (!state_.loadError.empty()) return makeError("script line " + std::to_string(step.line) + " (open): " + state_.loadError);
+  if (!state_.loadError.empty())
+    return makeError("script line " + std::to_string(step.line) + " (open): " + state_.loadError);
   thumbnails_->build(state_.study->loaded());
   std::cout << "opened " << state_.study->path() << ": " << state_.study->series().size() << " series\n";
   return {};
@@ -521,7 +540,8 @@ int Application::run() {
   state_.draft.observer = state_.settings.reader;
   // A plain `annulo PATH` opens in the background: the window is there at once.
   const bool justOpen = options_.script.size() == 1 && options_.script[0].name == "open" && !options_.headless;
-  if (justOpen) startOpen(state_, options_.script[0].value);
+  if (justOpen)
+    startOpen(state_, options_.script[0].value);
   else if (!options_.script.empty()) {
     const int code = runScript();
     if (options_.headless) return code;

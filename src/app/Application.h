@@ -1,18 +1,18 @@
 #pragma once
 // The viewer: one GLFW window, ImGui panels around the image views.
 
+#include <array>
 #include <memory>
 #include <optional>
-#include <array>
 #include <string>
 #include <vector>
 
 #include "AppState.h"
 #include "ClippedText.h"
 #include "ProcessingPanel.h"
-#include "annulo/study/Script.h"
 #include "Thumbnails.h"
 #include "VolumeView.h"
+#include "annulo/study/Script.h"
 
 struct GLFWwindow;
 
@@ -88,7 +88,7 @@ class Application {
   std::unique_ptr<Thumbnails> thumbnails_;
   std::unique_ptr<SliceRenderer> compare_[2];
   struct MprLabels {
-    std::vector<std::uint8_t> labels;  // the label map cut like one reformat
+    std::vector<std::uint8_t> labels;                // the label map cut like one reformat
     std::array<std::uint64_t, 2> key{~0ull, ~0ull};  // (labels version, crosshair index) it was cut for
     const Series* series = nullptr;
     std::uint64_t version = 0;  // for the renderer's upload
@@ -98,11 +98,12 @@ class Application {
   VolumePreset preset_ = VolumePreset::MrT2;
   LabelDisplay labelDisplay_ = LabelDisplay::Surface;
   std::vector<ClippedText> clippedText_;  // found in the frame of the last screenshot
-  std::array<std::array<std::string, 4>, 3> orientation_;  // letters each view drew last frame (left, right, top, bottom)
+  std::array<std::array<std::string, 4>, 3>
+      orientation_;           // letters each view drew last frame (left, right, top, bottom)
   std::string requestedTab_;  // a script's 'tab NAME': selected on the next frame
   bool settled_ = false;
   int redrawFrames_ = 3;
-  double lastSessionCheckMs_ = 0;   // frames still to draw after the last event or finished work
+  double lastSessionCheckMs_ = 0;  // frames still to draw after the last event or finished work
   bool wasAnimating_ = false;
 
  public:

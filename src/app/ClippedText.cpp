@@ -20,9 +20,12 @@ std::map<std::pair<float, float>, unsigned> glyphIndex(const ImFont* font) {
 
 std::string utf8(unsigned c) {
   std::string s;
-  if (c < 0x80) s += char(c);
-  else if (c < 0x800) s += char(0xC0 | (c >> 6)), s += char(0x80 | (c & 0x3F));
-  else s += char(0xE0 | (c >> 12)), s += char(0x80 | ((c >> 6) & 0x3F)), s += char(0x80 | (c & 0x3F));
+  if (c < 0x80)
+    s += char(c);
+  else if (c < 0x800)
+    s += char(0xC0 | (c >> 6)), s += char(0x80 | (c & 0x3F));
+  else
+    s += char(0xE0 | (c >> 12)), s += char(0x80 | ((c >> 6) & 0x3F)), s += char(0x80 | (c & 0x3F));
   return s;
 }
 

@@ -9,15 +9,12 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-
 namespace annulo::app {
 namespace {
 
 bool busy(const PacsSendState& st) { return st.echoJob.running() || st.sendJob.running(); }
 
-void copyTo(char* dst, std::size_t size, const std::string& src) {
-  std::snprintf(dst, size, "%s", src.c_str());
-}
+void copyTo(char* dst, std::size_t size, const std::string& src) { std::snprintf(dst, size, "%s", src.c_str()); }
 
 // Validates, remembers the node, and hands it to a worker.
 bool prepare(PacsSendState& st, PacsNode& node) {
@@ -51,8 +48,10 @@ void pollEcho(PacsSendState& st) {
   auto done = st.echoJob.take();
   if (!done) return;
   auto& r = *done;
-  if (r) st.status = "Echo " + describe(pacsNodeFrom(st)) + ": success (" + std::to_string(int(r->ms + 0.5)) + " ms)";
-  else st.error = r.message();
+  if (r)
+    st.status = "Echo " + describe(pacsNodeFrom(st)) + ": success (" + std::to_string(int(r->ms + 0.5)) + " ms)";
+  else
+    st.error = r.message();
 }
 
 void pollSend(PacsSendState& st) {

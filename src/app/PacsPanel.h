@@ -29,8 +29,8 @@ struct PacsSendState {
     sendJob.stop();
   }
 
-  std::string status;                 // last echo/send outcome, one line
-  std::string error;                  // last failure, shown in red
+  std::string status;                      // last echo/send outcome, one line
+  std::string error;                       // last failure, shown in red
   std::vector<FileStoreResult> lastFiles;  // per-file results of the last send
 };
 

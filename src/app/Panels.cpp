@@ -9,17 +9,18 @@
 #include <filesystem>
 #include <fstream>
 
+#include "ViewDrawing.h"
 #include "annulo/annotation/SessionStore.h"
 #include "annulo/annotation/Vocabulary.h"
 #include "annulo/render/CineClock.h"
-#include "ViewDrawing.h"
 #include "annulo/sr/SrExport.h"
 
 namespace annulo::app {
 namespace {
 
 template <typename E>
-bool comboOf(const char* label, E& value, const std::vector<std::string>& tokens, std::optional<E> (*parse)(const std::string&)) {
+bool comboOf(const char* label, E& value, const std::vector<std::string>& tokens,
+             std::optional<E> (*parse)(const std::string&)) {
   bool changed = false;
   if (ImGui::BeginCombo(label, token(value))) {
     for (const auto& t : tokens) {
@@ -118,7 +119,8 @@ namespace {
 // SR documents found with the study: what each holds, and its tears into the session.
 void drawReports(AppState& st) {
   if (!st.study || st.study->reports().empty()) return;
-  if (!ImGui::CollapsingHeader(("Reports (" + std::to_string(st.study->reports().size()) + ")").c_str(), ImGuiTreeNodeFlags_DefaultOpen))
+  if (!ImGui::CollapsingHeader(("Reports (" + std::to_string(st.study->reports().size()) + ")").c_str(),
+                               ImGuiTreeNodeFlags_DefaultOpen))
     return;
   for (std::size_t i = 0; i < st.study->reports().size(); ++i) {
     const FoundReport& r = st.study->reports()[i];
@@ -148,8 +150,7 @@ void startExport(AppState& st) {
   // A copy of what to export: editing goes on while the files are written.
   ExportRequest request = siblingExport(st.exportPath);
   request.observerName = st.settings.reader;
-  st.exporting.start("export", [input = st.study->exportInput(), request](
-                                   JobControl& control) -> Result<ExportReport> {
+  st.exporting.start("export", [input = st.study->exportInput(), request](JobControl& control) -> Result<ExportReport> {
     return exportStudy(input, request, &control);
   });
 }
@@ -231,7 +232,8 @@ void drawStudyPanel(AppState& st, const Thumbnails& thumbs) {
     if (ImGui::Selectable("##series", int(i) == st.seriesIndex, 0, ImVec2(0, rowHeight))) selectSeries(st, int(i));
     ImDrawList* dl = ImGui::GetWindowDrawList();
     if (GLuint tex = thumbs.texture(i))
-      dl->AddImage(reinterpret_cast<ImTextureID>(static_cast<std::uintptr_t>(tex)), ImVec2(rowStart.x + 2, rowStart.y + 2),
+      dl->AddImage(reinterpret_cast<ImTextureID>(static_cast<std::uintptr_t>(tex)),
+                   ImVec2(rowStart.x + 2, rowStart.y + 2),
                    ImVec2(rowStart.x + 2 + Thumbnails::kSize, rowStart.y + 2 + Thumbnails::kSize));
     dl->AddText(ImVec2(rowStart.x + Thumbnails::kSize + 10, rowStart.y + 4), ImGui::GetColorU32(ImGuiCol_Text), label);
     ImGui::PopID();
@@ -315,8 +317,10 @@ void drawExport(AppState& st) {
   }
   // The objects just written go to the PACS the images came from (or any other).
   if (ImGui::TreeNode("Send to PACS")) {
-    if (st.exportedFiles.empty()) ImGui::TextDisabled("export first: Send stores the exported objects");
-    else ImGui::TextDisabled("sends %zu exported object(s)", st.exportedFiles.size());
+    if (st.exportedFiles.empty())
+      ImGui::TextDisabled("export first: Send stores the exported objects");
+    else
+      ImGui::TextDisabled("sends %zu exported object(s)", st.exportedFiles.size());
     drawPacsSend(st.pacs, st.exportedFiles);
     ImGui::TreePop();
   }
@@ -408,9 +412,9 @@ void drawMeasurePanel(AppState& st) {
   if (ImGui::Button("Catheter path (C)")) st.measure.start(MeasureKind::Catheter);
   ImGui::EndDisabled();
   if (st.measure.active())
-    ImGui::TextColored(ImVec4(0.5f, 0.9f, 1, 1), "%s", st.measure.kind() == MeasureKind::Catheter
-                                                          ? "click the target, then the entry point"
-                                                          : "click the points on the image");
+    ImGui::TextColored(ImVec4(0.5f, 0.9f, 1, 1), "%s",
+                       st.measure.kind() == MeasureKind::Catheter ? "click the target, then the entry point"
+                                                                  : "click the points on the image");
   if (!st.measurements.empty() && ImGui::Button("Clear measurements")) st.measurements.clear();
   ImGui::TextWrapped("Lengths use the series' calibration, named beside each value.");
 }
@@ -499,8 +503,8 @@ void drawStatusBar(const AppState& st) {
     ImGui::TextUnformatted(st.message.empty() ? "No study open" : st.message.c_str());
     return;
   }
-  std::string text = s->series.modality + " " + s->patient.name + "  W/L " + std::to_string(int(st.window.width)) + "/" +
-                     std::to_string(int(st.window.center)) +
+  std::string text = s->series.modality + " " + s->patient.name + "  W/L " + std::to_string(int(st.window.width)) +
+                     "/" + std::to_string(int(st.window.center)) +
                      "  reader: " + (st.settings.reader.empty() ? "(none: see Report)" : st.settings.reader);
   if (st.hover) {
     const int c = int(std::lround((*st.hover)[0])), r = int(std::lround((*st.hover)[1]));

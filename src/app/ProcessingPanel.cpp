@@ -9,9 +9,9 @@
 #include <iterator>
 
 #include "Panels.h"
-#include "annulo/processing/FilterParameters.h"
-#include "ViewDrawing.h"
 #include "ShownSeries.h"
+#include "ViewDrawing.h"
+#include "annulo/processing/FilterParameters.h"
 
 namespace annulo::app {
 namespace {
@@ -64,8 +64,8 @@ void areaPlot(AppState& st, const LeakSegmentation& seg) {
     const LeakFrame &a = seg.perFrame[std::size_t(i - 1)], &b = seg.perFrame[std::size_t(i)];
     dl->AddLine(ImVec2(x(a.timeMs), y(a.intradiscalAreaMm2)), ImVec2(x(b.timeMs), y(b.intradiscalAreaMm2)),
                 IM_COL32(60, 150, 255, 255), 1.5f);
-    dl->AddLine(ImVec2(x(a.timeMs), y(a.leakAreaMm2)), ImVec2(x(b.timeMs), y(b.leakAreaMm2)), IM_COL32(255, 140, 0, 255),
-                1.5f);
+    dl->AddLine(ImVec2(x(a.timeMs), y(a.leakAreaMm2)), ImVec2(x(b.timeMs), y(b.leakAreaMm2)),
+                IM_COL32(255, 140, 0, 255), 1.5f);
   }
   if (seg.leakOnsetFrame && *seg.leakOnsetFrame >= 1 && *seg.leakOnsetFrame <= n) {
     const float ox = x(seg.perFrame[std::size_t(*seg.leakOnsetFrame - 1)].timeMs);
@@ -82,7 +82,8 @@ void areaPlot(AppState& st, const LeakSegmentation& seg) {
     const double t = t0 + f * (t1 - t0);
     int best = 0;
     for (int i = 0; i < n; ++i)
-      if (std::abs(seg.perFrame[std::size_t(i)].timeMs - t) < std::abs(seg.perFrame[std::size_t(best)].timeMs - t)) best = i;
+      if (std::abs(seg.perFrame[std::size_t(i)].timeMs - t) < std::abs(seg.perFrame[std::size_t(best)].timeMs - t))
+        best = i;
     const LeakFrame& h = seg.perFrame[std::size_t(best)];
     ImGui::SetTooltip("frame %d, %.0f ms\nintradiscal %.1f mm2\nleak %.1f mm2", h.frame, h.timeMs, h.intradiscalAreaMm2,
                       h.leakAreaMm2);
@@ -169,7 +170,8 @@ void otherControls(FilterOptions& o, const Series& s) {
   }
   if (all) return;
   ImGui::SetNextItemWidth(160);
-  ImGui::DragIntRange2("frames", &o.firstFrame, &o.lastFrame, 0.2f, 1, frames, "%d", "%d", ImGuiSliderFlags_AlwaysClamp);
+  ImGui::DragIntRange2("frames", &o.firstFrame, &o.lastFrame, 0.2f, 1, frames, "%d", "%d",
+                       ImGuiSliderFlags_AlwaysClamp);
   o.lastFrame = std::max(o.firstFrame, std::min(o.lastFrame, frames));
 }
 

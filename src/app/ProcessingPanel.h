@@ -9,11 +9,11 @@
 
 #include "AppState.h"
 #include "ViewDrawing.h"
-#include "annulo/study/DerivedSeries.h"
-#include "annulo/study/Job.h"
 #include "annulo/processing/Filters.h"
 #include "annulo/processing/HizDetector.h"
 #include "annulo/processing/LeakSegmenter.h"
+#include "annulo/study/DerivedSeries.h"
+#include "annulo/study/Job.h"
 
 namespace annulo::app {
 

@@ -2,22 +2,19 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 #include "annulo/annotation/Vocabulary.h"
 #include "annulo/render/Orientation.h"
 
 namespace annulo::app {
 
-
-
 double nowMs() {
   using namespace std::chrono;
   return duration<double, std::milli>(steady_clock::now().time_since_epoch()).count();
 }
-
 
 ViewGeometry geometryFor(int columns, int rows, double aspect, float w, float h) {
   return ViewGeometry{w, h, double(columns), double(rows), aspect};
@@ -26,7 +23,7 @@ ViewGeometry geometryFor(int columns, int rows, double aspect, float w, float h)
 ImU32 tearColour(const std::string& level, float alpha) {
   // One colour per disc level, none of them the leak paths' amber, the intradiscal
   // blue or the leak orange: a tear never reads as an automatic result.
-  static const ImVec4 palette[] = {{0.15f, 1.0f, 0.55f, 1}, {1.0f, 0.35f, 0.9f, 1}, {0.3f, 0.85f, 1.0f, 1},
+  static const ImVec4 palette[] = {{0.15f, 1.0f, 0.55f, 1}, {1.0f, 0.35f, 0.9f, 1},  {0.3f, 0.85f, 1.0f, 1},
                                    {0.75f, 1.0f, 0.2f, 1},  {1.0f, 0.55f, 0.55f, 1}, {0.7f, 0.6f, 1.0f, 1}};
   const auto& levels = discLevels();
   const auto it = std::find(levels.begin(), levels.end(), level);
@@ -55,7 +52,8 @@ bool LabelPlacer::place(ImVec2& at, ImVec2 size) {
 void haloText(ImDrawList* dl, ImVec2 at, ImU32 colour, const char* text, LabelPlacer* placer) {
   const ImVec2 size = ImGui::CalcTextSize(text);
   if (placer) placer->place(at, ImVec2(size.x + 6, size.y + 2));
-  dl->AddRectFilled(ImVec2(at.x - 3, at.y - 1), ImVec2(at.x + size.x + 3, at.y + size.y + 1), IM_COL32(0, 0, 0, 170), 3);
+  dl->AddRectFilled(ImVec2(at.x - 3, at.y - 1), ImVec2(at.x + size.x + 3, at.y + size.y + 1), IM_COL32(0, 0, 0, 170),
+                    3);
   dl->AddText(at, colour, text);
 }
 
@@ -140,7 +138,8 @@ void drawTears(const AppState& st, const ViewState& view, const ViewGeometry& g,
   if (pending.size() > 1) dl->AddPolyline(pending.data(), int(pending.size()), IM_COL32(80, 200, 255, 255), 0, 1.5f);
 }
 
-std::vector<std::uint8_t> reformatLabels(const Series& s, const std::vector<std::uint8_t>& labels, bool fixedRow, int index) {
+std::vector<std::uint8_t> reformatLabels(const Series& s, const std::vector<std::uint8_t>& labels, bool fixedRow,
+                                         int index) {
   const int n = int(s.sliceCount()), width = fixedRow ? s.columns : s.rows;
   const std::size_t frame = std::size_t(s.columns) * std::size_t(s.rows);
   if (labels.size() < frame * std::size_t(n)) return {};
@@ -209,11 +208,13 @@ void commitMeasurement(AppState& st, const Measurement& m) {
     return;
   }
   TearAnnotation t = *sel;
-  t.catheter = CatheterPlan{{m.points[0][0], m.points[0][1]}, {m.points[1][0], m.points[1][1]},
+  t.catheter = CatheterPlan{{m.points[0][0], m.points[0][1]},
+                            {m.points[1][0], m.points[1][1]},
                             distanceMm(m.points[0], m.points[1], s->spacing[0], s->spacing[1]),
                             calibrationName(s->calibration.kind)};
   Status ok = st.model()->update(t);
-  st.message = ok ? "catheter path " + describe(m, s->spacing[0], s->spacing[1], calibrationName(s->calibration.kind)) + " saved to " + t.id
+  st.message = ok ? "catheter path " + describe(m, s->spacing[0], s->spacing[1], calibrationName(s->calibration.kind)) +
+                        " saved to " + t.id
                   : ok.message();
 }
 
@@ -237,15 +238,15 @@ void drawMeasurements(const AppState& st, const ViewState& view, const ViewGeome
     for (const auto& t : st.model()->tears())
       if (t.catheter && t.geometry.image.sopInstanceUid == slice.sopInstanceUid &&
           (t.geometry.image.frameNumber == 0 || t.geometry.image.frameNumber == slice.frameNumber))
-        draw(Measurement{MeasureKind::Catheter, {{t.catheter->target[0], t.catheter->target[1]},
-                                                 {t.catheter->entry[0], t.catheter->entry[1]}}},
-             IM_COL32(255, 120, 220, 255));
+        draw(
+            Measurement{MeasureKind::Catheter,
+                        {{t.catheter->target[0], t.catheter->target[1]}, {t.catheter->entry[0], t.catheter->entry[1]}}},
+            IM_COL32(255, 120, 220, 255));
   }
   std::vector<ImVec2> pending;
   for (const auto& p : st.measure.pending()) pending.push_back(toIm(imageToScreen(view, g, p), origin));
   for (const auto& p : pending) dl->AddCircleFilled(p, 3, colour);
 }
-
 
 std::optional<TearPlace> placeOf(const LoadResult& study, const TearAnnotation& t) {
   for (const auto& s : study.series) {

@@ -53,7 +53,8 @@ void commitMeasurement(AppState& st, const Measurement& m);
 // Reformat through the volume: a fixed row (coronal-like) or column (sagittal-like).
 std::vector<float> reformat(const Series& s, bool fixedRow, int index, int& width, int& height);
 // The label map cut the same way (empty when labels do not cover the series).
-std::vector<std::uint8_t> reformatLabels(const Series& s, const std::vector<std::uint8_t>& labels, bool fixedRow, int index);
+std::vector<std::uint8_t> reformatLabels(const Series& s, const std::vector<std::uint8_t>& labels, bool fixedRow,
+                                         int index);
 
 // Where a tear lies: its series, slice and pixel. 3D points are projected
 // onto the series that shares their frame of reference.

@@ -33,18 +33,24 @@ namespace annulo::app {
 
 const char* presetName(VolumePreset p) {
   switch (p) {
-    case VolumePreset::MrT2: return "MR T2 (fluid and nuclei bright)";
-    case VolumePreset::CtBone: return "CT bone";
-    case VolumePreset::Fluoro: return "Contrast (dark) in a cine stack";
+    case VolumePreset::MrT2:
+      return "MR T2 (fluid and nuclei bright)";
+    case VolumePreset::CtBone:
+      return "CT bone";
+    case VolumePreset::Fluoro:
+      return "Contrast (dark) in a cine stack";
   }
   return "?";
 }
 
 const char* labelDisplayName(LabelDisplay d) {
   switch (d) {
-    case LabelDisplay::Surface: return "surface (in the volume)";
-    case LabelDisplay::Overlay: return "overlay (on top)";
-    case LabelDisplay::Off: return "off";
+    case LabelDisplay::Surface:
+      return "surface (in the volume)";
+    case LabelDisplay::Overlay:
+      return "overlay (on top)";
+    case LabelDisplay::Off:
+      return "off";
   }
   return "?";
 }
@@ -103,12 +109,24 @@ void VolumeView::setSeries(const Series& s) {
     spacing_[2] = 0.6 * std::max(s.columns * s.spacing[0], s.rows * s.spacing[1]) / double(s.sliceCount() - 1);
   import_->SetImportVoidPointer(const_cast<std::uint8_t*>(s.pixels.data()), 1);  // 1: VTK must not free it
   switch (s.sampleType) {
-    case SampleType::UInt8: import_->SetDataScalarTypeToUnsignedChar(); break;
-    case SampleType::Int8: import_->SetDataScalarType(VTK_SIGNED_CHAR); break;
-    case SampleType::UInt16: import_->SetDataScalarTypeToUnsignedShort(); break;
-    case SampleType::Int16: import_->SetDataScalarTypeToShort(); break;
-    case SampleType::UInt32: import_->SetDataScalarType(VTK_UNSIGNED_INT); break;
-    case SampleType::Int32: import_->SetDataScalarTypeToInt(); break;
+    case SampleType::UInt8:
+      import_->SetDataScalarTypeToUnsignedChar();
+      break;
+    case SampleType::Int8:
+      import_->SetDataScalarType(VTK_SIGNED_CHAR);
+      break;
+    case SampleType::UInt16:
+      import_->SetDataScalarTypeToUnsignedShort();
+      break;
+    case SampleType::Int16:
+      import_->SetDataScalarTypeToShort();
+      break;
+    case SampleType::UInt32:
+      import_->SetDataScalarType(VTK_UNSIGNED_INT);
+      break;
+    case SampleType::Int32:
+      import_->SetDataScalarTypeToInt();
+      break;
   }
   import_->SetNumberOfScalarComponents(1);
   import_->SetWholeExtent(0, s.columns - 1, 0, s.rows - 1, 0, int(s.sliceCount()) - 1);
@@ -259,7 +277,9 @@ vtkSmartPointer<vtkActor> VolumeView::markerActor(const Marker3D& m) const {
   const double ex = series_->columns * spacing_[0], ey = series_->rows * spacing_[1],
                ez = double(series_->sliceCount()) * spacing_[2];
   const double radius = 0.01 * std::sqrt(ex * ex + ey * ey + ez * ez);
-  auto world = [&](const Voxel& v) { return std::array<double, 3>{v[0] * spacing_[0], v[1] * spacing_[1], v[2] * spacing_[2]}; };
+  auto world = [&](const Voxel& v) {
+    return std::array<double, 3>{v[0] * spacing_[0], v[1] * spacing_[1], v[2] * spacing_[2]};
+  };
   vtkNew<vtkPolyDataMapper> mapper;
   if (m.voxels.size() == 1) {
     vtkNew<vtkSphereSource> sphere;
@@ -318,8 +338,10 @@ unsigned VolumeView::render(int w, int h) {
     window_->InitializeFromCurrentContext();
     const char* renderer = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
     cpu_ = !renderer || std::strstr(renderer, "llvmpipe") || std::strstr(renderer, "softpipe");
-    if (cpu_) mapper_->SetRequestedRenderModeToRayCast();
-    else mapper_->SetRequestedRenderModeToGPU();
+    if (cpu_)
+      mapper_->SetRequestedRenderModeToRayCast();
+    else
+      mapper_->SetRequestedRenderModeToGPU();
     chooseInput();
     initialised_ = true;
   }
@@ -345,14 +367,15 @@ std::optional<std::array<double, 2>> VolumeView::project(const Voxel& v) const {
   renderer_->WorldToDisplay();
   double d[3];
   renderer_->GetDisplayPoint(d);
-  if (d[2] < 0 || d[2] > 1) return std::nullopt;  // outside the clipping range
+  if (d[2] < 0 || d[2] > 1) return std::nullopt;               // outside the clipping range
   return std::array<double, 2>{d[0], double(height_) - d[1]};  // display y runs bottom-up
 }
 
 std::array<double, 16> VolumeView::worldToNdc() const {
   std::array<double, 16> out{};
   if (width_ <= 0 || height_ <= 0) return out;
-  vtkMatrix4x4* m = renderer_->GetActiveCamera()->GetCompositeProjectionTransformMatrix(double(width_) / height_, -1, 1);
+  vtkMatrix4x4* m =
+      renderer_->GetActiveCamera()->GetCompositeProjectionTransformMatrix(double(width_) / height_, -1, 1);
   for (int r = 0; r < 4; ++r)
     for (int c = 0; c < 4; ++c) out[std::size_t(r * 4 + c)] = m->GetElement(r, c);
   return out;

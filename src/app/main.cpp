@@ -4,9 +4,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <sstream>
-#include <iostream>
 #include <string>
 
 #include "Application.h"
@@ -14,10 +14,12 @@
 namespace {
 
 const char* kUsage =
-    "usage: annulo [PATH | --from-pacs AET@HOST:PORT --study UID] [--screenshot OUT.png] [--series UID] [--frame N] [--layout 2d|mpr|3d] [--size WxH]\n"
+    "usage: annulo [PATH | --from-pacs AET@HOST:PORT --study UID] [--screenshot OUT.png] [--series UID] [--frame N] "
+    "[--layout 2d|mpr|3d] [--size WxH]\n"
     "       [--labels LABELS.nrrd] [--labels-3d surface|overlay|off]\n"
     "       [--import-reports] [--export REPORT.dcm (SR, and -seg.dcm / -pr.dcm beside it)]\n"
-    "       [--send-to AET@HOST:PORT (store what --export wrote)] [--tool point|polyline|polygon --click X,Y ...] [--compare LEVEL]\n"
+    "       [--send-to AET@HOST:PORT (store what --export wrote)] [--tool point|polyline|polygon --click X,Y ...] "
+    "[--compare LEVEL]\n"
     "       [--segment X,Y (injection point)] [--hiz] [--filter median|diffusion|clahe|unsharp|subtract|mip]\n"
     "       [--script FILE (one step per line: open, series, frame, segment, tear, export, screenshot, ...)]\n"
     "  PATH: a DICOM file, folder or DICOMDIR. --screenshot renders the whole UI once and exits\n"
@@ -39,13 +41,23 @@ struct Flags {
 };
 
 bool parseFlags(int argc, char** argv, Flags& f) {
-  const std::map<std::string, std::string*> valued = {
-      {"--screenshot", &f.screenshot}, {"--series", &f.series},   {"--frame", &f.frame},
-      {"--layout", &f.layout},         {"--size", &f.size},       {"--segment", &f.segment},
-      {"--filter", &f.filter},         {"--compare", &f.compare}, {"--bench", &f.bench},
-      {"--labels", &f.labels},         {"--from-pacs", &f.fromPacs}, {"--study", &f.study},
-      {"--send-to", &f.sendTo},        {"--export", &f.exportPath}, {"--labels-3d", &f.labels3d},
-      {"--tool", &f.tool},             {"--script", &f.scriptFile}};
+  const std::map<std::string, std::string*> valued = {{"--screenshot", &f.screenshot},
+                                                      {"--series", &f.series},
+                                                      {"--frame", &f.frame},
+                                                      {"--layout", &f.layout},
+                                                      {"--size", &f.size},
+                                                      {"--segment", &f.segment},
+                                                      {"--filter", &f.filter},
+                                                      {"--compare", &f.compare},
+                                                      {"--bench", &f.bench},
+                                                      {"--labels", &f.labels},
+                                                      {"--from-pacs", &f.fromPacs},
+                                                      {"--study", &f.study},
+                                                      {"--send-to", &f.sendTo},
+                                                      {"--export", &f.exportPath},
+                                                      {"--labels-3d", &f.labels3d},
+                                                      {"--tool", &f.tool},
+                                                      {"--script", &f.scriptFile}};
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (auto it = valued.find(a); it != valued.end()) {
@@ -68,14 +80,16 @@ bool parseFlags(int argc, char** argv, Flags& f) {
     }
   }
   if (f.fromPacs.empty() != f.study.empty()) return false;  // --from-pacs needs --study, and back
-  return f.sendTo.empty() || !f.exportPath.empty();           // --send-to stores what --export writes
+  return f.sendTo.empty() || !f.exportPath.empty();         // --send-to stores what --export writes
 }
 
 bool toSteps(const Flags& f, annulo::app::LaunchOptions& o) {
   std::vector<ScriptStep>& s = o.script;
   auto add = [&](const std::string& name, const std::string& value) { s.push_back({name, value, 0}); };
-  if (!f.fromPacs.empty()) add("retrieve", f.fromPacs + " " + f.study);
-  else if (!f.path.empty()) add("open", f.path);
+  if (!f.fromPacs.empty())
+    add("retrieve", f.fromPacs + " " + f.study);
+  else if (!f.path.empty())
+    add("open", f.path);
   if (!f.size.empty()) {
     if (std::sscanf(f.size.c_str(), "%dx%d", &o.width, &o.height) != 2 || o.width < 320 || o.height < 240) return false;
   }
@@ -132,8 +146,8 @@ int main(int argc, char** argv) {
   }
   if (!std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY")) {
     std::cerr << "annulo: no display (DISPLAY is not set). Run it in a desktop session, or headless as\n"
-                 "  xvfb-run -a annulo " << (flags.path.empty() ? "PATH" : flags.path)
-              << " --screenshot out.png\n";
+                 "  xvfb-run -a annulo "
+              << (flags.path.empty() ? "PATH" : flags.path) << " --screenshot out.png\n";
     return 1;
   }
   annulo::app::Application app(options);

@@ -87,7 +87,8 @@ Result<std::string> sessionPath(const Args& args, std::optional<LoadResult>& sou
 }  // namespace
 
 int runAnnotate(const std::vector<std::string>& argv) {
-  auto args = parseArgs(argv, {"--source", "--add", "--remove", "--observer", "--study"}, {"--list", "--json"}, {"--add"});
+  auto args =
+      parseArgs(argv, {"--source", "--add", "--remove", "--observer", "--study"}, {"--list", "--json"}, {"--add"});
   if (!args || args->positional.size() > 1) {
     std::cerr << "annulo-cli annotate: " << (args ? "expects one SESSION file" : args.message()) << "\n" << kUsage;
     return kExitUsage;

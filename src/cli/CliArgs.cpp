@@ -20,7 +20,8 @@ Result<Args> parseArgs(const std::vector<std::string>& argv, const std::set<std:
   Args args;
   for (std::size_t i = 0; i < argv.size(); ++i) {
     const std::string& a = argv[i];
-    if (a.size() > 1 && a[0] == '-' && !(a.size() > 1 && (std::isdigit(static_cast<unsigned char>(a[1])) || a[1] == '.'))) {
+    if (a.size() > 1 && a[0] == '-' &&
+        !(a.size() > 1 && (std::isdigit(static_cast<unsigned char>(a[1])) || a[1] == '.'))) {
       if (valued.count(a)) {
         if (i + 1 >= argv.size()) return makeError("option " + a + " needs a value");
         if (args.values.count(a) && !repeatable.count(a)) return makeError("option " + a + " given more than once");

@@ -32,11 +32,17 @@ Result<std::string> readKey(const std::string& path) {
 }
 
 Status applyKeep(const std::string& what, deid::DeidOptions& o) {
-  if (what == "dates-shifted") o.retainModifiedDates = true;
-  else if (what == "patient-characteristics") o.retainPatientCharacteristics = true;
-  else if (what == "descriptors") o.cleanDescriptors = true;
-  else if (what == "device-identity") o.retainDeviceIdentity = true;
-  else return makeError("--keep takes dates-shifted, patient-characteristics, descriptors or device-identity, not '" + what + "'");
+  if (what == "dates-shifted")
+    o.retainModifiedDates = true;
+  else if (what == "patient-characteristics")
+    o.retainPatientCharacteristics = true;
+  else if (what == "descriptors")
+    o.cleanDescriptors = true;
+  else if (what == "device-identity")
+    o.retainDeviceIdentity = true;
+  else
+    return makeError("--keep takes dates-shifted, patient-characteristics, descriptors or device-identity, not '" +
+                     what + "'");
   return {};
 }
 
@@ -76,7 +82,8 @@ Result<deid::DeidOptions> deidOptionsFrom(const Args& args, const std::string& c
     }
     o.key = *key;
   } else {
-    std::cerr << "annulo-cli " << command << ": no --key: UIDs and date shift come from a random key (differ each run)\n";
+    std::cerr << "annulo-cli " << command
+              << ": no --key: UIDs and date shift come from a random key (differ each run)\n";
   }
   return o;
 }

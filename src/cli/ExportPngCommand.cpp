@@ -11,7 +11,8 @@ int runExportPng(const std::vector<std::string>& argv) {
   const char* usageText = "usage: annulo-cli export-png PATH [--series UID] [--frame N] [--window C,W] -o OUT.png\n";
   auto args = parseArgs(argv, {"--series", "--frame", "--window", "-o"}, {});
   if (!args || args->positional.size() != 1 || !args->value("-o")) {
-    std::cerr << "annulo-cli export-png: " << (args ? "expects one PATH and -o OUT.png" : args.message()) << "\n" << usageText;
+    std::cerr << "annulo-cli export-png: " << (args ? "expects one PATH and -o OUT.png" : args.message()) << "\n"
+              << usageText;
     return kExitUsage;
   }
   int frame = 1;

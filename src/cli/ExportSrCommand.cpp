@@ -2,14 +2,13 @@
 // leak segmentation (DICOM SEG) and a presentation state (GSPS).
 
 #include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/oflog/oflog.h>
 
 #include <iostream>
 
 #include "CliArgs.h"
 #include "Commands.h"
-#include <dcmtk/dcmdata/dcuid.h>
-
 #include "annulo/annotation/SessionStore.h"
 #include "annulo/sr/LabelMap.h"
 #include "annulo/study/Study.h"

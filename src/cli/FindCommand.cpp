@@ -29,15 +29,10 @@ std::string joined(const std::vector<std::string>& v) {
 }
 
 nlohmann::json matchJson(const StudyMatch& m) {
-  return {{"study_uid", m.studyInstanceUid},
-          {"patient_name", m.patientName},
-          {"patient_id", m.patientId},
-          {"study_date", m.studyDate},
-          {"description", m.studyDescription},
-          {"accession_number", m.accessionNumber},
-          {"modalities", m.modalities},
-          {"instances", m.numberOfInstances},
-          {"series", m.numberOfSeries}};
+  return {
+      {"study_uid", m.studyInstanceUid}, {"patient_name", m.patientName},     {"patient_id", m.patientId},
+      {"study_date", m.studyDate},       {"description", m.studyDescription}, {"accession_number", m.accessionNumber},
+      {"modalities", m.modalities},      {"instances", m.numberOfInstances},  {"series", m.numberOfSeries}};
 }
 
 int listSeries(const PacsNode& node, const std::string& studyUid, bool json) {
@@ -70,7 +65,8 @@ int listSeries(const PacsNode& node, const std::string& studyUid, bool json) {
 int runFind(const std::vector<std::string>& argv) {
   quietNetworkLog();
   std::set<std::string> valued = kNodeOptions;
-  valued.insert({"--on", "--dicomweb", "--patient-id", "--patient-name", "--modality", "--date", "--accession", "--study-uid"});
+  valued.insert(
+      {"--on", "--dicomweb", "--patient-id", "--patient-name", "--modality", "--date", "--accession", "--study-uid"});
   auto args = parseArgs(argv, valued, withNodeFlags({"--json", "--series"}));
   if (!args) return usageError(args.message());
   if (!args->positional.empty()) return usageError("unexpected argument '" + args->positional[0] + "'");
@@ -116,8 +112,8 @@ int runFind(const std::vector<std::string>& argv) {
   std::cout << matches->size() << " stud" << (matches->size() == 1 ? "y" : "ies") << " on " << peer << "\n";
   for (const auto& m : *matches)
     std::cout << "  " << m.studyInstanceUid << "  " << m.studyDate << "  " << m.patientName << " [" << m.patientId
-              << "]  " << joined(m.modalities) << "  " << m.numberOfInstances << " instance(s)  "
-              << m.studyDescription << "\n";
+              << "]  " << joined(m.modalities) << "  " << m.numberOfInstances << " instance(s)  " << m.studyDescription
+              << "\n";
   return kExitOk;
 }
 

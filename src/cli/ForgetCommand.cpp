@@ -24,8 +24,9 @@ int runForget(const std::vector<std::string>& argv) {
     return kExitUsage;
   }
   if (args->has("--json")) {
-    std::cout << nlohmann::json({{"study_uid", args->positional[0]}, {"removed", r->removed}, {"kept", r->kept}}).dump(2)
-              << "\n";
+    std::cout
+        << nlohmann::json({{"study_uid", args->positional[0]}, {"removed", r->removed}, {"kept", r->kept}}).dump(2)
+        << "\n";
   } else {
     if (r->removed.empty()) std::cout << "nothing of study " << args->positional[0] << " was stored here\n";
     for (const auto& p : r->removed) std::cout << "removed " << p << "\n";

@@ -6,8 +6,8 @@
 
 #include "Commands.h"
 #include "PacsNodeArg.h"
-#include "annulo/net/Move.h"
 #include "annulo/net/DicomWeb.h"
+#include "annulo/net/Move.h"
 #include "annulo/net/Retrieve.h"
 #include "annulo/net/UserFolders.h"
 
@@ -15,7 +15,8 @@ namespace annulo::cli {
 namespace {
 
 const char* kUsage =
-    "usage: annulo-cli get STUDY_UID --from PEER | --dicomweb URL [-o DIR] [--series UID] [--move [--port N]] [--json]\n"
+    "usage: annulo-cli get STUDY_UID --from PEER | --dicomweb URL [-o DIR] [--series UID] [--move [--port N]] "
+    "[--json]\n"
     "  --dicomweb  WADO-RS (PS3.18 10.4) of the whole study instead of C-GET/C-MOVE\n"
     "  -o DIR    default ~/.cache/annulo/retrieved/STUDY_UID (XDG_CACHE_HOME honoured), private (0700/0600)\n"
     "  --series  that series only (see find --series)\n"
@@ -77,12 +78,18 @@ int runGet(const std::vector<std::string>& argv) {
     return kExitFailure;
   }
   if (args->has("--json")) {
-    nlohmann::json j = {{"peer", peer},  {"study_uid", args->positional[0]},
-                        {"folder", folder}, {"files", r->files},
-                        {"completed", r->completed}, {"failed", r->failed},
-                        {"warning", r->warning},    {"status", r->status},
-                        {"status_meaning", r->statusMeaning}, {"failures", r->failures},
-                        {"bytes", r->bytes},        {"seconds", r->seconds}};
+    nlohmann::json j = {{"peer", peer},
+                        {"study_uid", args->positional[0]},
+                        {"folder", folder},
+                        {"files", r->files},
+                        {"completed", r->completed},
+                        {"failed", r->failed},
+                        {"warning", r->warning},
+                        {"status", r->status},
+                        {"status_meaning", r->statusMeaning},
+                        {"failures", r->failures},
+                        {"bytes", r->bytes},
+                        {"seconds", r->seconds}};
     std::cout << j.dump(2) << "\n";
   } else {
     std::cout << r->files.size() << " instance(s) written to " << folder << " (completed " << r->completed

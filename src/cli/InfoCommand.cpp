@@ -9,7 +9,8 @@ namespace annulo::cli {
 int runInfo(const std::vector<std::string>& argv) {
   auto args = parseArgs(argv, {}, {"--json"});
   if (!args || args->positional.size() != 1) {
-    std::cerr << "annulo-cli info: " << (args ? "expects one PATH" : args.message()) << "\nusage: annulo-cli info PATH [--json]\n";
+    std::cerr << "annulo-cli info: " << (args ? "expects one PATH" : args.message())
+              << "\nusage: annulo-cli info PATH [--json]\n";
     return kExitUsage;
   }
   LoadOptions options;

@@ -53,7 +53,8 @@ int runListen(const std::vector<std::string>& argv) {
     c.port = *n;
   }
   for (const auto& n : config->nodes)
-    if (n.incomingAllowed && n.protocol == "dimse") c.peers.push_back({n.node.calledAe, n.checkHost ? n.node.host : ""});
+    if (n.incomingAllowed && n.protocol == "dimse")
+      c.peers.push_back({n.node.calledAe, n.checkHost ? n.node.host : ""});
   for (const auto& p : args->all("--peer")) {
     const auto at = p.find('@');
     c.peers.push_back({p.substr(0, at), at == std::string::npos ? "" : p.substr(at + 1)});

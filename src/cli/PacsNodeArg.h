@@ -12,7 +12,7 @@
 namespace annulo::cli {
 
 // Valued options and flags the network commands accept besides their own.
-inline const std::set<std::string> kNodeOptions = {"--calling-ae", "--timeout", "--nodes",
+inline const std::set<std::string> kNodeOptions = {"--calling-ae", "--timeout",  "--nodes",
                                                    "--tls-ca",     "--tls-cert", "--tls-key"};
 inline const std::set<std::string> kNodeFlags = {"--tls", "--tls-no-verify"};
 inline const char* kNodeOptionsUsage =

@@ -30,9 +30,9 @@ bool readInt(const Args& a, const std::string& key, int& out, int lo, int hi) {
 }  // namespace
 
 int runMakePhantom(const std::vector<std::string>& argv) {
-  auto args = parseArgs(argv, {"--seed", "--xa-size", "--frames", "--bits", "--mr-size", "--mr-slices", "--noise",
-                               "--syntax", "-o"},
-                        {"--no-xa", "--no-mr"});
+  auto args = parseArgs(
+      argv, {"--seed", "--xa-size", "--frames", "--bits", "--mr-size", "--mr-slices", "--noise", "--syntax", "-o"},
+      {"--no-xa", "--no-mr"});
   if (!args || !args->positional.empty() || !args->value("-o")) {
     std::cerr << "annulo-cli make-phantom: " << (args ? "needs -o DIR" : args.message()) << "\n";
     return kExitUsage;
@@ -72,8 +72,8 @@ int runMakePhantom(const std::vector<std::string>& argv) {
     return kExitFailure;
   }
   std::cout << "wrote phantom seed " << o.seed << " to " << *args->value("-o") << " (leak onset frame "
-            << truth->xa.leakOnsetFrame << ", " << truth->xa.tears.size() << " tear(s), HIZ at "
-            << truth->mr.hizLevel << ")\n";
+            << truth->xa.leakOnsetFrame << ", " << truth->xa.tears.size() << " tear(s), HIZ at " << truth->mr.hizLevel
+            << ")\n";
   return kExitOk;
 }
 

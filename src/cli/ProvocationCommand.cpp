@@ -25,7 +25,8 @@ const char* kUsage =
     "         [--add \"level=L4-L5 opening-psi=12 pain-psi=34 peak-psi=60 volume-ml=1.8 total-ml=3.0 pain=8\n"
     "                concordance=concordant side=left\"] (repeatable)\n"
     "         [--log level=L4-L5 FILE.csv] [--row \"level=L4-L5 time=10 volume-ml=0.5 psi=20 pain=2\"] (repeatable)\n"
-    "         [--override \"level=L4-L5 classification=negative reason=\\\"...\\\"\"] [--remove LEVEL] [--list [--json]]\n"
+    "         [--override \"level=L4-L5 classification=negative reason=\\\"...\\\"\"] [--remove LEVEL] [--list "
+    "[--json]]\n"
     "  --add keys: level side(left|right) approach opening-psi pain-psi peak-psi (or -kpa) volume-ml total-ml\n"
     "              contrast pain(0-10) concordance(concordant|discordant|none) location nucleogram\n"
     "              (cotton-ball|lobular|irregular|fissured|ruptured) frames=N,N,... series=UID observer\n"
@@ -53,7 +54,8 @@ Result<double> number(const std::string& key, const std::string& v) {
 Result<int> integer(const std::string& key, const std::string& v, int lo, int hi) {
   auto n = number(key, v);
   if (!n || *n != std::floor(*n) || *n < lo || *n > hi)
-    return makeError(key + " must be an integer " + std::to_string(lo) + "-" + std::to_string(hi) + ", got '" + v + "'");
+    return makeError(key + " must be an integer " + std::to_string(lo) + "-" + std::to_string(hi) + ", got '" + v +
+                     "'");
   return int(*n);
 }
 
@@ -187,11 +189,16 @@ Status applyRow(const std::string& text, AnnotationModel& model) {
     }
     auto n = number(k, v);
     if (!n) return n.error();
-    if (k == "time") row.timeS = *n;
-    else if (k == "volume-ml") row.volumeMl = *n;
-    else if (k == "psi") row.pressurePsi = *n;
-    else if (k == "kpa") row.pressurePsi = kpaToPsi(*n);
-    else return makeError("unknown key '" + k + "' in --row; accepted: level, time, volume-ml, psi, kpa, pain");
+    if (k == "time")
+      row.timeS = *n;
+    else if (k == "volume-ml")
+      row.volumeMl = *n;
+    else if (k == "psi")
+      row.pressurePsi = *n;
+    else if (k == "kpa")
+      row.pressurePsi = kpaToPsi(*n);
+    else
+      return makeError("unknown key '" + k + "' in --row; accepted: level, time, volume-ml, psi, kpa, pain");
   }
   p.log.push_back(row);
   return model.setProvocation(p);
@@ -231,9 +238,7 @@ Status applyOverride(const std::string& text, AnnotationModel& model, const std:
   return model.setProvocation(p);
 }
 
-std::string value(const std::optional<double>& v, const char* unit) {
-  return v ? formatValue(*v) + " " + unit : "-";
-}
+std::string value(const std::optional<double>& v, const char* unit) { return v ? formatValue(*v) + " " + unit : "-"; }
 
 void printText(const Session& s) {
   const StudyAssessment study = assessProvocation(s.provocation);
@@ -250,7 +255,8 @@ void printText(const Session& s) {
               << (p.concordance ? token(*p.concordance) : "-") << (p.log.empty() ? "" : ", log ")
               << (p.log.empty() ? "" : std::to_string(p.log.size()) + " rows") << "\n";
     std::cout << "    computed: " << token(a.computed);
-    if (a.override_) std::cout << "   override: " << token(a.override_->classification) << " (" << a.override_->reason << ")";
+    if (a.override_)
+      std::cout << "   override: " << token(a.override_->classification) << " (" << a.override_->reason << ")";
     std::cout << "\n";
     for (const auto& r : a.reasons) std::cout << "      - " << r << "\n";
     std::cout << "    " << a.conclusion << "\n";

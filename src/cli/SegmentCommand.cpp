@@ -13,9 +13,9 @@
 #include "CliArgs.h"
 #include "Commands.h"
 #include "SeriesJson.h"
+#include "annulo/phantom/PhantomEvaluation.h"
 #include "annulo/processing/LeakReport.h"
 #include "annulo/processing/LeakSegmenter.h"
-#include "annulo/phantom/PhantomEvaluation.h"
 
 namespace annulo::cli {
 namespace {

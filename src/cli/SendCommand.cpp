@@ -10,8 +10,8 @@
 #include "Commands.h"
 #include "PacsNodeArg.h"
 #include "annulo/dicom/FileCollector.h"
-#include "annulo/net/Outbox.h"
 #include "annulo/net/DicomWeb.h"
+#include "annulo/net/Outbox.h"
 #include "annulo/net/Store.h"
 
 namespace annulo::cli {
@@ -63,7 +63,7 @@ Result<std::vector<std::string>> gather(const std::vector<std::string>& paths) {
 }
 
 struct SendOutcome {
-  StoreReport report;                // per file, in the order given (path: the file given)
+  StoreReport report;                    // per file, in the order given (path: the file given)
   std::vector<std::string> outboxState;  // parallel: "sent", "failed", "pending" or "" (never queued)
   std::size_t leftInOutbox = 0;
 };
@@ -86,8 +86,10 @@ SendOutcome sendThroughOutbox(const std::vector<std::string>& files, const PacsN
   out.outboxState.resize(files.size());
   for (std::size_t i = 0; i < files.size(); ++i) {
     auto item = box.enqueue(files[i], node, nodeName);
-    if (item) ids[i] = item->id;
-    else out.report.files[i] = notQueued(files[i], item.message());
+    if (item)
+      ids[i] = item->id;
+    else
+      out.report.files[i] = notQueued(files[i], item.message());
   }
   std::vector<std::string> queued;
   for (const auto& id : ids)
@@ -142,9 +144,8 @@ int sendOverDicomWeb(const std::string& url, const Args& args) {
     return kExitFailure;
   }
   if (args.has("--json")) {
-    nlohmann::json j = {{"peer", describe(*web)},       {"stored", report->stored},
-                        {"warnings", report->warnings}, {"not_stored", report->notStored},
-                        {"bytes", report->bytesSent},   {"seconds", report->seconds}};
+    nlohmann::json j = {{"peer", describe(*web)},          {"stored", report->stored},   {"warnings", report->warnings},
+                        {"not_stored", report->notStored}, {"bytes", report->bytesSent}, {"seconds", report->seconds}};
     j["files"] = nlohmann::json::array();
     for (const auto& f : report->files) j["files"].push_back(fileJson(f, ""));
     std::cout << j.dump(2) << "\n";
@@ -166,10 +167,11 @@ int runSend(const std::vector<std::string>& argv) {
   auto args = parseArgs(argv, valued, withNodeFlags({"--json"}));
   if (!args || args->positional.empty() || !args->value("--to") == !args->value("--dicomweb")) {
     std::cerr << "annulo-cli send: "
-              << (!args ? args.message()
+              << (!args                      ? args.message()
                   : args->positional.empty() ? "expects at least one PATH"
                                              : "one of --to AET@HOST:PORT or --dicomweb URL is required")
-              << "\n" << kUsage << kNodeOptionsUsage;
+              << "\n"
+              << kUsage << kNodeOptionsUsage;
     return kExitUsage;
   }
   if (const auto web = args->value("--dicomweb")) return sendOverDicomWeb(*web, *args);
@@ -190,9 +192,12 @@ int runSend(const std::vector<std::string>& argv) {
   const SendOutcome sent = sendThroughOutbox(*files, *node, nodeNameOf(*args->value("--to")));
   const StoreReport& report = sent.report;
   if (args->has("--json")) {
-    nlohmann::json j = {{"peer", describe(*node)},     {"stored", report.stored},
-                        {"warnings", report.warnings}, {"not_stored", report.notStored},
-                        {"bytes", report.bytesSent},   {"seconds", report.seconds},
+    nlohmann::json j = {{"peer", describe(*node)},
+                        {"stored", report.stored},
+                        {"warnings", report.warnings},
+                        {"not_stored", report.notStored},
+                        {"bytes", report.bytesSent},
+                        {"seconds", report.seconds},
                         {"left_in_outbox", sent.leftInOutbox}};
     j["files"] = nlohmann::json::array();
     for (std::size_t i = 0; i < report.files.size(); ++i)

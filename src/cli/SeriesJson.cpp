@@ -41,7 +41,8 @@ nlohmann::json seriesSummary(const Series& s) {
   j["timing_source"] = s.timing.source;
   j["invert_display"] = s.invertDisplay;
   nlohmann::json windows = nlohmann::json::array();
-  for (const auto& w : s.windows) windows.push_back({{"center", w.center}, {"width", w.width}, {"explanation", w.explanation}});
+  for (const auto& w : s.windows)
+    windows.push_back({{"center", w.center}, {"width", w.width}, {"explanation", w.explanation}});
   j["windows"] = windows;
   j["voi_lut"] = s.voiLut ? nlohmann::json(s.voiLut->explanation) : nlohmann::json(nullptr);
   j["warnings"] = s.warnings;
@@ -68,7 +69,8 @@ void printSeriesText(std::ostream& out, const Series& s) {
         << " ms/frame)\n";
   out << "  transfer syntax " << s.transferSyntaxName << "\n";
   for (const auto& w : s.windows)
-    out << "  window " << w.center << " / " << w.width << (w.explanation.empty() ? "" : " (" + w.explanation + ")") << "\n";
+    out << "  window " << w.center << " / " << w.width << (w.explanation.empty() ? "" : " (" + w.explanation + ")")
+        << "\n";
   for (const auto& w : s.warnings) out << "  warning: " << w << "\n";
 }
 

@@ -2,7 +2,6 @@
 // How annulo-cli describes series and rejected files, as JSON and as text.
 
 #include <nlohmann/json.hpp>
-
 #include <ostream>
 
 #include "annulo/dicom/SeriesLoader.h"

@@ -175,10 +175,10 @@ int runShowSr(const std::vector<std::string>& argv) {
   std::cout << "\n";
   for (const auto& t : sr.tears) printTear(std::cout, t);
   for (const auto& p : sr.provocation) {
-    std::cout << "  provocation " << p.record.level << ": computed "
-              << (p.computed ? token(*p.computed) : "(none)");
-    if (p.record.override_) std::cout << ", final " << token(p.record.override_->classification) << " (override: "
-                                      << p.record.override_->reason << ")";
+    std::cout << "  provocation " << p.record.level << ": computed " << (p.computed ? token(*p.computed) : "(none)");
+    if (p.record.override_)
+      std::cout << ", final " << token(p.record.override_->classification)
+                << " (override: " << p.record.override_->reason << ")";
     std::cout << "; " << p.tearTrackingUids.size() << " tear(s) linked; criteria " << p.criteriaVersion << "\n";
   }
   if (!sr.unmapped.empty()) {

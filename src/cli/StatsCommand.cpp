@@ -11,7 +11,8 @@ namespace annulo::cli {
 int runStats(const std::vector<std::string>& argv) {
   auto args = parseArgs(argv, {}, {"--json"});
   if (!args || args->positional.size() != 1) {
-    std::cerr << "annulo-cli stats: " << (args ? "expects one PATH" : args.message()) << "\nusage: annulo-cli stats PATH [--json]\n";
+    std::cerr << "annulo-cli stats: " << (args ? "expects one PATH" : args.message())
+              << "\nusage: annulo-cli stats PATH [--json]\n";
     return kExitUsage;
   }
   const auto start = std::chrono::steady_clock::now();

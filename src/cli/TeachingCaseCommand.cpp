@@ -18,9 +18,10 @@ int runTeachingCase(const std::vector<std::string>& argv) {
   auto args = parseArgs(argv, {"-o", "--pseudonym", "--id", "--key", "--keep", "--blank", "--labels"}, {},
                         {"--keep", "--blank"});
   if (!args || args->positional.size() != 1 || !args->value("-o")) {
-    std::cerr << "annulo-cli teaching-case: " << (args ? "needs SESSION and -o CASE_DIR" : args.message()) << "\n"
-              << "usage: annulo-cli teaching-case SESSION -o CASE_DIR [--labels LABELS.nrrd] [--pseudonym NAME] [--id ID]\n"
-                 "         [--keep dates-shifted|patient-characteristics|descriptors]... [--key FILE] [--blank X,Y,W,H]...\n";
+    std::cerr
+        << "annulo-cli teaching-case: " << (args ? "needs SESSION and -o CASE_DIR" : args.message()) << "\n"
+        << "usage: annulo-cli teaching-case SESSION -o CASE_DIR [--labels LABELS.nrrd] [--pseudonym NAME] [--id ID]\n"
+           "         [--keep dates-shifted|patient-characteristics|descriptors]... [--key FILE] [--blank X,Y,W,H]...\n";
     return kExitUsage;
   }
   auto deidOptions = deidOptionsFrom(*args, "teaching-case");

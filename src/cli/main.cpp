@@ -17,7 +17,8 @@ void usage(std::ostream& out) {
          "  export-png PATH [--series UID] [--frame N] [--window C,W] -o OUT.png\n"
          "  make-phantom [--seed N] [--xa-size N] [--frames N] [--bits 8|16] [--mr-size N]\n"
          "               [--mr-slices N] [--noise X] [--syntax explicit|jpeg-lossless|rle|jpeg-ls] -o DIR\n"
-         "  annotate SESSION [--source PATH] [--add \"level=L4-L5 type=radial grade=3 clock=6 zone=central frame=30 point=256,300\"]\n"
+         "  annotate SESSION [--source PATH] [--add \"level=L4-L5 type=radial grade=3 clock=6 zone=central frame=30 "
+         "point=256,300\"]\n"
          "           [--list [--json]] [--remove ID] [--observer NAME]\n"
          "  provocation SESSION [--add \"level=L4-L5 opening-psi=12 pain-psi=34 ...\"] [--log level=L4-L5 FILE.csv]\n"
          "           [--override \"level=.. classification=.. reason=..\"] [--list [--json]]  discography record\n"
@@ -37,8 +38,10 @@ void usage(std::ostream& out) {
          "  find --on AET@HOST:PORT [--patient-id X] [--patient-name X] [--modality XA] [--date FROM-TO] [--json]\n"
          "                                          C-FIND studies (study root)\n"
          "  get STUDY_UID --from AET@HOST:PORT -o DIR [--json]  C-GET a study, one DIR/<SOPInstanceUID>.dcm each\n"
-         "  run SCRIPT [--session-dir DIR]          replay a reading: open, segment, tear, export, send (one step a line)\n"
-         "  deidentify IN -o OUT [--pseudonym NAME] [--id ID] [--keep dates-shifted|patient-characteristics|descriptors]\n"
+         "  run SCRIPT [--session-dir DIR]          replay a reading: open, segment, tear, export, send (one step a "
+         "line)\n"
+         "  deidentify IN -o OUT [--pseudonym NAME] [--id ID] [--keep "
+         "dates-shifted|patient-characteristics|descriptors]\n"
          "             [--key FILE] [--uid-map FILE] [--blank X,Y,W,H]...  PS3.15 Basic Profile de-identification\n"
          "  teaching-case SESSION -o CASE_DIR [--labels LABELS.nrrd] [de-identification options as above]\n"
          "                                          de-identified images + SR/GSPS(/SEG) and index.html\n"
@@ -63,13 +66,26 @@ int main(int argc, char** argv) {
   const std::string command = argv[1];
   const std::vector<std::string> rest(argv + 2, argv + argc);
   static const std::map<std::string, int (*)(const std::vector<std::string>&)> commands = {
-      {"info", runInfo}, {"stats", runStats}, {"export-png", runExportPng}, {"make-phantom", runMakePhantom},
-      {"annotate", runAnnotate},         {"export-sr", runExportSr}, {"show-sr", runShowSr},
-      {"segment", runSegment},           {"segment-report", runSegmentReport}, {"filter", runFilter},
-      {"hiz", runHiz},                   {"echo", runEcho},          {"send", runSend},
-      {"find", runFind},                 {"get", runGet},            {"run", runScriptFile},
-      {"provocation", runProvocation},   {"report", runReport},
-      {"deidentify", runDeidentify},     {"teaching-case", runTeachingCase}};
+      {"info", runInfo},
+      {"stats", runStats},
+      {"export-png", runExportPng},
+      {"make-phantom", runMakePhantom},
+      {"annotate", runAnnotate},
+      {"export-sr", runExportSr},
+      {"show-sr", runShowSr},
+      {"segment", runSegment},
+      {"segment-report", runSegmentReport},
+      {"filter", runFilter},
+      {"hiz", runHiz},
+      {"echo", runEcho},
+      {"send", runSend},
+      {"find", runFind},
+      {"get", runGet},
+      {"run", runScriptFile},
+      {"provocation", runProvocation},
+      {"report", runReport},
+      {"deidentify", runDeidentify},
+      {"teaching-case", runTeachingCase}};
   static const std::map<std::string, int (*)(const std::vector<std::string>&)> pacsCommands = {
       {"outbox", runOutbox}, {"forget", runForget}, {"listen", runListen}};
   if (command == "-h" || command == "--help" || command == "help") {

@@ -18,9 +18,8 @@ const std::map<std::uint32_t, int>& everyIod() {
   static const std::map<std::uint32_t, int> table = {
       {tag(0x0010, 0x0010), 2}, {tag(0x0010, 0x0020), 2}, {tag(0x0010, 0x0030), 2}, {tag(0x0010, 0x0040), 2},
       {tag(0x0008, 0x0020), 2}, {tag(0x0008, 0x0030), 2}, {tag(0x0008, 0x0090), 2}, {tag(0x0020, 0x0010), 2},
-      {tag(0x0008, 0x0050), 2},
-      {tag(0x0018, 0x0010), 2},  // Contrast/Bolus Agent, Contrast/Bolus Module C.7.6.4
-      {tag(0x0010, 0x2203), 2},  // Patient's Sex Neutered, 2C (non-human subject)
+      {tag(0x0008, 0x0050), 2}, {tag(0x0018, 0x0010), 2},  // Contrast/Bolus Agent, Contrast/Bolus Module C.7.6.4
+      {tag(0x0010, 0x2203), 2},                            // Patient's Sex Neutered, 2C (non-human subject)
       {tag(0x0040, 0x0555), 2},  // Acquisition Context Sequence, Acquisition Context Module C.7.6.14
   };
   return table;
@@ -54,12 +53,18 @@ int inSequence(std::uint32_t parent, std::uint32_t t) {
 
 char actionLetter(Action action) {
   switch (action) {
-    case Action::Remove: return 'X';
-    case Action::Zero: return 'Z';
-    case Action::Dummy: return 'D';
-    case Action::Keep: return 'K';
-    case Action::Clean: return 'C';
-    case Action::Uid: return 'U';
+    case Action::Remove:
+      return 'X';
+    case Action::Zero:
+      return 'Z';
+    case Action::Dummy:
+      return 'D';
+    case Action::Keep:
+      return 'K';
+    case Action::Clean:
+      return 'C';
+    case Action::Uid:
+      return 'U';
   }
   return '?';
 }
@@ -80,7 +85,8 @@ int iodRequirement(std::uint16_t group, std::uint16_t element, const IodContext&
   // Enhanced General Equipment (C.7.5.2, SEG and enhanced IODs): Device Serial Number Type 1.
   if (t == tag(0x0018, 0x1000)) return (c.functionalGroups || c.sopClassUid == "1.2.840.10008.5.1.4.1.1.66.4") ? 1 : 3;
   // PET Series (C.8.9.1): Series Date and Time Type 1.
-  if ((t == tag(0x0008, 0x0021) || t == tag(0x0008, 0x0031)) && startsWith(c.sopClassUid, "1.2.840.10008.5.1.4.1.1.128"))
+  if ((t == tag(0x0008, 0x0021) || t == tag(0x0008, 0x0031)) &&
+      startsWith(c.sopClassUid, "1.2.840.10008.5.1.4.1.1.128"))
     return 1;
   // SR Document Series (C.17.1): Referenced Performed Procedure Step Sequence Type 2.
   if (t == tag(0x0008, 0x1111) && isSr(c)) return 2;
@@ -88,7 +94,8 @@ int iodRequirement(std::uint16_t group, std::uint16_t element, const IodContext&
     if (t == tag(0x0070, 0x0082) || t == tag(0x0070, 0x0083)) return 1;
     if (t == tag(0x0070, 0x0084)) return 2;
   }
-  if (c.sopClassUid == "1.2.840.10008.5.1.4.1.1.66.4" && t == tag(0x0070, 0x0084)) return 2;  // Content Identification C.10.9
+  if (c.sopClassUid == "1.2.840.10008.5.1.4.1.1.66.4" && t == tag(0x0070, 0x0084))
+    return 2;  // Content Identification C.10.9
   auto it = everyIod().find(t);
   if (it != everyIod().end()) return it->second;
   return 3;

@@ -18,7 +18,7 @@ char actionLetter(Action action);
 // Where an attribute sits, enough to look up its IOD requirement.
 struct IodContext {
   std::string sopClassUid;
-  bool functionalGroups = false;  // the dataset is a multi-frame functional groups IOD (PS3.3 C.7.6.16)
+  bool functionalGroups = false;     // the dataset is a multi-frame functional groups IOD (PS3.3 C.7.6.16)
   std::uint32_t parentSequence = 0;  // (group << 16 | element) of the enclosing sequence, 0 at top level
   bool present = true;               // the attribute is in the source (a 1C/2C present is taken as required)
 };

@@ -1,9 +1,8 @@
 #include "annulo/deid/ConfidentialityProfile.h"
 
-#include <nlohmann/json.hpp>
-
 #include <array>
 #include <cctype>
+#include <nlohmann/json.hpp>
 #include <utility>
 
 namespace annulo::deid {

@@ -27,8 +27,22 @@ inline std::uint32_t key32(const DcmTagKey& t) { return std::uint32_t(t.getGroup
 
 bool isString(DcmEVR vr) {
   switch (vr) {
-    case EVR_AE: case EVR_AS: case EVR_CS: case EVR_DA: case EVR_DS: case EVR_DT: case EVR_IS: case EVR_LO:
-    case EVR_LT: case EVR_PN: case EVR_SH: case EVR_ST: case EVR_TM: case EVR_UC: case EVR_UI: case EVR_UR:
+    case EVR_AE:
+    case EVR_AS:
+    case EVR_CS:
+    case EVR_DA:
+    case EVR_DS:
+    case EVR_DT:
+    case EVR_IS:
+    case EVR_LO:
+    case EVR_LT:
+    case EVR_PN:
+    case EVR_SH:
+    case EVR_ST:
+    case EVR_TM:
+    case EVR_UC:
+    case EVR_UI:
+    case EVR_UR:
     case EVR_UT:
       return true;
     default:
@@ -42,13 +56,25 @@ bool isFreeString(DcmEVR vr) { return isString(vr) && vr != EVR_CS && vr != EVR_
 // A dummy consistent with the VR (PS3.5 6.2 lengths and character repertoires).
 std::string dummyValue(DcmEVR vr) {
   switch (vr) {
-    case EVR_DA: return "19000101";
-    case EVR_DT: return "19000101000000";
-    case EVR_TM: return "000000";
-    case EVR_AS: return "000Y";
-    case EVR_DS: case EVR_IS: case EVR_US: case EVR_SS: case EVR_UL: case EVR_SL: case EVR_FL: case EVR_FD:
+    case EVR_DA:
+      return "19000101";
+    case EVR_DT:
+      return "19000101000000";
+    case EVR_TM:
+      return "000000";
+    case EVR_AS:
+      return "000Y";
+    case EVR_DS:
+    case EVR_IS:
+    case EVR_US:
+    case EVR_SS:
+    case EVR_UL:
+    case EVR_SL:
+    case EVR_FL:
+    case EVR_FD:
       return "0";
-    default: return "DEIDENTIFIED";
+    default:
+      return "DEIDENTIFIED";
   }
 }
 
@@ -133,8 +159,8 @@ class Cleaner {
     if (mode == Mode::Dummy && isFreeString(vr)) return dummy(el, parent);
     if (mode == Mode::Dummy && vr == EVR_UI) return uids(el);
     if (mode == Mode::Structured && (t == key32(DCM_TextValue) || t == key32(DCM_UnformattedTextValue))) {
-      const bool clean = s_.options.count(ProfileOption::CleanStructuredContent) ||
-                         s_.options.count(ProfileOption::CleanGraphics);
+      const bool clean =
+          s_.options.count(ProfileOption::CleanStructuredContent) || s_.options.count(ProfileOption::CleanGraphics);
       return clean ? cleanValue(el) : dummy(el, parent);
     }
     // Codes and labels of structured content stay (they are the finding), but not
@@ -158,7 +184,8 @@ class Cleaner {
         return {};
       case Action::Dummy:
         if (!sq) return dummy(el, parent);
-        return sequence(static_cast<DcmSequenceOfItems&>(el), structuredSequence(t) ? Mode::Structured : Mode::Dummy, t);
+        return sequence(static_cast<DcmSequenceOfItems&>(el), structuredSequence(t) ? Mode::Structured : Mode::Dummy,
+                        t);
       case Action::Keep:
         return sq ? sequence(static_cast<DcmSequenceOfItems&>(el), mode, t) : Status{};
       case Action::Clean:
@@ -189,8 +216,7 @@ class Cleaner {
     // stays the same reader across the case, and is not named.
     if (vr == EVR_PN && parent != 0) value = "READER^" + keyedHex(s_.key, "reader\n" + valueOf(el), 6);
     if (vr == EVR_UI) return uids(el);
-    if (!isString(vr) && vr != EVR_US && vr != EVR_SS && vr != EVR_UL && vr != EVR_SL && vr != EVR_FL &&
-        vr != EVR_FD) {
+    if (!isString(vr) && vr != EVR_US && vr != EVR_SS && vr != EVR_UL && vr != EVR_SL && vr != EVR_FL && vr != EVR_FD) {
       el.clear();  // binary data: zero length is the only safe dummy
       return {};
     }

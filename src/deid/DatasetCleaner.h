@@ -19,8 +19,8 @@ namespace annulo::deid {
 struct CleanSettings {
   const ConfidentialityProfile* profile = nullptr;
   std::set<ProfileOption> options;
-  std::string key;          // HMAC key (reader pseudonyms)
-  long dateShiftDays = 0;   // used when RetainLongitudinalModifiedDates is selected
+  std::string key;         // HMAC key (reader pseudonyms)
+  long dateShiftDays = 0;  // used when RetainLongitudinalModifiedDates is selected
   std::string sopClassUid;
   bool functionalGroups = false;
   // Original UID -> replacement (the case's keyed mapping, shared by all files).

@@ -6,7 +6,6 @@
 #include <dcmtk/dcmdata/dcitem.h>
 #include <dcmtk/dcmdata/dcmetinf.h>
 #include <dcmtk/dcmdata/dcuid.h>
-
 #include <openssl/rand.h>
 
 #include <filesystem>
@@ -15,10 +14,10 @@
 #include <set>
 
 #include "annulo/dicom/FileCollector.h"
-#include "dicom/FileProbe.h"
 #include "deid/DatasetCleaner.h"
 #include "deid/KeyedHash.h"
 #include "deid/PixelBlanker.h"
+#include "dicom/FileProbe.h"
 
 namespace fs = std::filesystem;
 
@@ -181,7 +180,8 @@ class CaseRun {
       p.patientKey = id + "\n" + name;
       if (id.empty() && name.empty()) p.patientKey = "study\n" + str(ds, DCM_StudyInstanceUID);
       if (!patients_.count(p.patientKey)) patients_.emplace(p.patientKey, int(patients_.size()) + 1);
-      p.blank = !options_.blanks.empty() && ds.tagExists(DCM_PixelData) && mayHaveBurnedInText(p.modality, p.sopClassUid);
+      p.blank =
+          !options_.blanks.empty() && ds.tagExists(DCM_PixelData) && mayHaveBurnedInText(p.modality, p.sopClassUid);
       if (p.blank) {
         derived_.insert(p.sopInstanceUid);
         derived_.insert(p.seriesInstanceUid);
@@ -227,7 +227,8 @@ class CaseRun {
       return o;
     }
     const int n = patients_.at(p.patientKey);
-    const std::string name = options_.pseudonymName.empty() ? "TEACHING^CASE-" + std::to_string(n) : options_.pseudonymName;
+    const std::string name =
+        options_.pseudonymName.empty() ? "TEACHING^CASE-" + std::to_string(n) : options_.pseudonymName;
     const std::string id = options_.pseudonymId.empty() ? "CASE-" + std::to_string(n) : options_.pseudonymId;
     ds.putAndInsertString(DCM_PatientName, name.c_str());
     ds.putAndInsertString(DCM_PatientID, id.c_str());
@@ -287,7 +288,8 @@ class CaseRun {
         out /= part;
         continue;
       }
-      const std::string ext = part.has_extension() && part.extension().string().size() <= 5 ? part.extension().string() : "";
+      const std::string ext =
+          part.has_extension() && part.extension().string().size() <= 5 ? part.extension().string() : "";
       out /= "F" + keyedHex(key_, "path\n" + s, 12) + ext;
     }
     return out;

@@ -45,9 +45,11 @@ Status checkColourLayout(const FileHeader& h) {
   if (h.bitsAllocated == 16 && h.encapsulated && h.xfer != EXS_RLELossless)
     return makeError("16-bit colour in " + transferSyntaxName(h.xferUid) + " is not supported (native and RLE are)");
   if (is422Native(h)) {
-    if (h.columns % 2 != 0) return makeError("YBR_FULL_422 with an odd number of columns (" + std::to_string(h.columns) + ")");
+    if (h.columns % 2 != 0)
+      return makeError("YBR_FULL_422 with an odd number of columns (" + std::to_string(h.columns) + ")");
     if (h.bitsAllocated != 8) return makeError("YBR_FULL_422 with BitsAllocated " + std::to_string(h.bitsAllocated));
-    if (h.planarConfiguration != 0) return makeError("YBR_FULL_422 with PlanarConfiguration 1 (PS3.3 C.7.6.3.1.3 requires 0)");
+    if (h.planarConfiguration != 0)
+      return makeError("YBR_FULL_422 with PlanarConfiguration 1 (PS3.3 C.7.6.3.1.3 requires 0)");
   }
   return {};
 }

@@ -2,12 +2,12 @@
 
 #include <dcmtk/dcmdata/dccodec.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcmetinf.h>
 #include <dcmtk/dcmdata/dcpixel.h>
 #include <dcmtk/dcmdata/dcpixseq.h>
 #include <dcmtk/dcmdata/dcpxitem.h>
-#include <dcmtk/dcmdata/dcmetinf.h>
-#include <dcmtk/dcmdata/dcvrat.h>
 #include <dcmtk/dcmdata/dcuid.h>
+#include <dcmtk/dcmdata/dcvrat.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -28,8 +28,8 @@ constexpr Uint32 kMaxHeaderValue = 4096;
 
 std::string str(DcmItem* item, const DcmTagKey& tag, long pos = -1) {
   OFString v;
-  const OFCondition c = pos < 0 ? item->findAndGetOFStringArray(tag, v, OFFalse)
-                                : item->findAndGetOFString(tag, v, Uint32(pos), OFFalse);
+  const OFCondition c =
+      pos < 0 ? item->findAndGetOFStringArray(tag, v, OFFalse) : item->findAndGetOFString(tag, v, Uint32(pos), OFFalse);
   return c.good() ? std::string(v.c_str()) : std::string();
 }
 
@@ -118,11 +118,12 @@ void readEnhancedFrames(DcmItem* ds, FileHeader& h) {
   ds->findAndGetSequence(DCM_PerFrameFunctionalGroupsSequence, perFrameSeq, OFFalse);
   const unsigned long available = perFrameSeq ? perFrameSeq->card() : 0;
   if (available != 0 && available < static_cast<unsigned long>(h.numberOfFrames))
-    h.warnings.push_back("per-frame functional groups list " + std::to_string(available) +
-                         " of " + std::to_string(h.numberOfFrames) + " frames");
+    h.warnings.push_back("per-frame functional groups list " + std::to_string(available) + " of " +
+                         std::to_string(h.numberOfFrames) + " frames");
   h.frames.resize(std::size_t(h.numberOfFrames));
   for (int i = 0; i < h.numberOfFrames; ++i) {
-    DcmItem* pf = (static_cast<unsigned long>(i) < available) ? perFrameSeq->getItem(static_cast<unsigned long>(i)) : nullptr;
+    DcmItem* pf =
+        (static_cast<unsigned long>(i) < available) ? perFrameSeq->getItem(static_cast<unsigned long>(i)) : nullptr;
     FrameHeader& f = h.frames[std::size_t(i)];
     readPlaneGeometry(group(pf, shared, DCM_PlanePositionSequence), f);
     if (DcmItem* o = group(pf, shared, DCM_PlaneOrientationSequence)) {
@@ -200,8 +201,8 @@ void readIdentity(DcmItem* ds, FileHeader& h) {
   h.frameOfReferenceUid = str(ds, DCM_FrameOfReferenceUID);
   h.patient = {str(ds, DCM_PatientName), str(ds, DCM_PatientID), str(ds, DCM_PatientBirthDate),
                str(ds, DCM_PatientSex)};
-  h.study = {str(ds, DCM_StudyInstanceUID), str(ds, DCM_StudyDate),        str(ds, DCM_StudyTime),
-             str(ds, DCM_StudyDescription), str(ds, DCM_AccessionNumber), str(ds, DCM_StudyID),
+  h.study = {str(ds, DCM_StudyInstanceUID),      str(ds, DCM_StudyDate),       str(ds, DCM_StudyTime),
+             str(ds, DCM_StudyDescription),      str(ds, DCM_AccessionNumber), str(ds, DCM_StudyID),
              str(ds, DCM_ReferringPhysicianName)};
   h.series.instanceUid = str(ds, DCM_SeriesInstanceUID);
   h.series.modality = str(ds, DCM_Modality);
@@ -211,8 +212,8 @@ void readIdentity(DcmItem* ds, FileHeader& h) {
   if (h.series.laterality.empty()) h.series.laterality = str(ds, DCM_ImageLaterality);
   h.series.frameOfReferenceUid = h.frameOfReferenceUid;
   h.series.number = integer(ds, DCM_SeriesNumber);
-  h.equipment = {str(ds, DCM_Manufacturer), str(ds, DCM_ManufacturerModelName),
-                 str(ds, DCM_InstitutionName), str(ds, DCM_StationName), str(ds, DCM_SoftwareVersions)};
+  h.equipment = {str(ds, DCM_Manufacturer), str(ds, DCM_ManufacturerModelName), str(ds, DCM_InstitutionName),
+                 str(ds, DCM_StationName), str(ds, DCM_SoftwareVersions)};
   h.patientOrientation = str(ds, DCM_PatientOrientation);
   h.instanceNumber = integer(ds, DCM_InstanceNumber);
 }
@@ -247,9 +248,8 @@ std::string sopClassName(const std::string& uid) {
 }
 
 bool isJpeg2000(const std::string& uid) {
-  return uid == "1.2.840.10008.1.2.4.90" || uid == "1.2.840.10008.1.2.4.91" ||
-         uid == "1.2.840.10008.1.2.4.92" || uid == "1.2.840.10008.1.2.4.93" ||
-         startsWith(uid, "1.2.840.10008.1.2.4.20");  // HTJ2K
+  return uid == "1.2.840.10008.1.2.4.90" || uid == "1.2.840.10008.1.2.4.91" || uid == "1.2.840.10008.1.2.4.92" ||
+         uid == "1.2.840.10008.1.2.4.93" || startsWith(uid, "1.2.840.10008.1.2.4.20");  // HTJ2K
 }
 
 std::string loadError(const OFCondition& c, std::uint64_t size) {
@@ -298,8 +298,9 @@ Status checkPixelLength(const FileHeader& h) {
     if (h.pixelDataLength < expected)
       return makeError("pixel data shorter than rows x columns x frames: expected " + std::to_string(expected) +
                        " bytes (" + std::to_string(h.columns) + " x " + std::to_string(h.rows) + " x " +
-                       std::to_string(h.numberOfFrames) + " x " + std::to_string(h.bitsAllocated / 8 * h.samplesPerPixel) +
-                       "), found " + std::to_string(h.pixelDataLength));
+                       std::to_string(h.numberOfFrames) + " x " +
+                       std::to_string(h.bitsAllocated / 8 * h.samplesPerPixel) + "), found " +
+                       std::to_string(h.pixelDataLength));
     // A deflated dataset is smaller on disk than its inflated pixel data.
     if (h.xfer != EXS_DeflatedLittleEndianExplicit && h.pixelDataLength > h.fileSize)
       return makeError("truncated file: pixel data claims " + std::to_string(h.pixelDataLength) +
@@ -333,8 +334,9 @@ Status readPixelElement(DcmDataset* ds, FileHeader& h) {
   // A malformed file can give (7FE0,0010) a VR DCMTK does not read as pixel
   // data (found by fuzzing): it is then no DcmPixelData, and no fragments.
   auto* pd = dynamic_cast<DcmPixelData*>(e);
-  if (!pd) return makeError("compressed pixel data with VR " + std::string(DcmVR(e->getVR()).getVRName()) +
-                            " that cannot hold fragments");
+  if (!pd)
+    return makeError("compressed pixel data with VR " + std::string(DcmVR(e->getVR()).getVRName()) +
+                     " that cannot hold fragments");
   DcmPixelSequence* seq = nullptr;
   if (pd->getEncapsulatedRepresentation(h.xfer, nullptr, seq).bad() || !seq)
     return makeError("compressed pixel data without a pixel sequence");

@@ -4,12 +4,12 @@
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmdata/dcuid.h>
 
-#include "GuardedLoad.h"
-
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
 #include <fstream>
+
+#include "GuardedLoad.h"
 
 namespace fs = std::filesystem;
 

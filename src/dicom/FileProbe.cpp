@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <unistd.h>
-
 #include <zlib.h>
 
 #include <algorithm>
@@ -20,7 +19,9 @@ struct Encoding {
   bool bigEndian = false;
 };
 
-std::uint16_t u16(const unsigned char* p, bool be) { return be ? std::uint16_t(p[0] << 8 | p[1]) : std::uint16_t(p[1] << 8 | p[0]); }
+std::uint16_t u16(const unsigned char* p, bool be) {
+  return be ? std::uint16_t(p[0] << 8 | p[1]) : std::uint16_t(p[1] << 8 | p[0]);
+}
 std::uint32_t u32(const unsigned char* p, bool be) {
   return be ? (std::uint32_t(p[0]) << 24 | std::uint32_t(p[1]) << 16 | std::uint32_t(p[2]) << 8 | p[3])
             : (std::uint32_t(p[3]) << 24 | std::uint32_t(p[2]) << 16 | std::uint32_t(p[1]) << 8 | p[0]);
@@ -30,7 +31,8 @@ std::uint32_t u32(const unsigned char* p, bool be) {
 // calls however many elements they have.
 class WindowedFile {
  public:
-  WindowedFile(const std::string& path, std::uint64_t size) : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)), size_(size) {}
+  WindowedFile(const std::string& path, std::uint64_t size)
+      : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)), size_(size) {}
   ~WindowedFile() {
     if (fd_ >= 0) ::close(fd_);
   }
@@ -137,7 +139,8 @@ Result<ProbeInfo> walkElements(const Reader& readAt, std::uint64_t pos, std::uin
   for (int steps = 0; steps < 10'000'000; ++steps) {
     while (!open.empty() && open.back().end != kUndefined && pos >= open.back().end) open.pop_back();
     if (sequences() > maxDepth)
-      return makeError("sequences nested deeper than " + std::to_string(maxDepth) + " levels (a malformed or hostile file)");
+      return makeError("sequences nested deeper than " + std::to_string(maxDepth) +
+                       " levels (a malformed or hostile file)");
     unsigned char h[8];
     if (!readAt(pos, h, 8)) return info;
     const std::uint16_t group = u16(h, enc.bigEndian), element = u16(h + 2, enc.bigEndian);
@@ -173,9 +176,8 @@ Result<ProbeInfo> walkElements(const Reader& readAt, std::uint64_t pos, std::uin
     } else {
       len = u32(h + 4, enc.bigEndian);
       unsigned char next[4];
-      sequence = len == kUndefined ||
-                 (len >= 8 && readAt(pos + 8, next, 4) && u16(next, enc.bigEndian) == 0xFFFE &&
-                  u16(next + 2, enc.bigEndian) == 0xE000);
+      sequence = len == kUndefined || (len >= 8 && readAt(pos + 8, next, 4) && u16(next, enc.bigEndian) == 0xFFFE &&
+                                       u16(next + 2, enc.bigEndian) == 0xE000);
     }
     pos += hdr;
     if (sequence) {
@@ -196,16 +198,17 @@ Result<ProbeInfo> walkElements(const Reader& readAt, std::uint64_t pos, std::uin
         pos += 8;
         if (u16(item, false) != 0xFFFE || u16(item + 2, false) == 0xE0DD) break;
         if (itemLen > size - std::min(size, pos))
-          return makeError("truncated or corrupt deflated dataset: a fragment claims " + std::to_string(itemLen) + " bytes, " +
-                           std::to_string(size - std::min(size, pos)) + " remain");
+          return makeError("truncated or corrupt deflated dataset: a fragment claims " + std::to_string(itemLen) +
+                           " bytes, " + std::to_string(size - std::min(size, pos)) + " remain");
         pos += itemLen;
       }
       continue;
     }
     if (len == kUndefined) return info;  // encapsulated data outside pixel data: leave to DCMTK
     if (strict && len > size - std::min(size, pos))
-      return makeError("truncated or corrupt deflated dataset: element (" + hex4(group) + "," + hex4(element) + ") claims " +
-                       std::to_string(len) + " bytes, " + std::to_string(size - std::min(size, pos)) + " remain");
+      return makeError("truncated or corrupt deflated dataset: element (" + hex4(group) + "," + hex4(element) +
+                       ") claims " + std::to_string(len) + " bytes, " + std::to_string(size - std::min(size, pos)) +
+                       " remain");
     pos += len;
     if (pos > size) return info;
   }

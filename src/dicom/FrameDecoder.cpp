@@ -76,8 +76,8 @@ class Fd {
 };
 
 struct Items {
-  std::vector<std::uint8_t> offsetTable;         // the Basic Offset Table's value
-  std::vector<std::uint64_t> relative;           // each fragment's item tag, from the first fragment's item tag
+  std::vector<std::uint8_t> offsetTable;  // the Basic Offset Table's value
+  std::vector<std::uint64_t> relative;    // each fragment's item tag, from the first fragment's item tag
 };
 
 // PS3.5 A.4: Pixel Data of undefined length holds items (FFFE,E000), the
@@ -87,15 +87,18 @@ Status walkItems(int fd, std::uint64_t at, std::uint64_t fileSize, EncapsulatedF
   std::uint64_t base = 0;
   for (std::size_t n = 0; n < 10'000'000; ++n) {
     unsigned char h[8];
-    if (at + 8 > fileSize || !preadAll(fd, h, 8, at)) return makeError("pixel data items end before the sequence delimiter");
+    if (at + 8 > fileSize || !preadAll(fd, h, 8, at))
+      return makeError("pixel data items end before the sequence delimiter");
     const unsigned group = unsigned(h[0]) | unsigned(h[1]) << 8, element = unsigned(h[2]) | unsigned(h[3]) << 8;
     const std::uint32_t len = le32(h + 4);
     if (group == 0xFFFE && element == 0xE0DD) return {};
     if (group != 0xFFFE || element != 0xE000) return makeError("unexpected element inside encapsulated pixel data");
-    if (len == kUndefined || at + 8 + len > fileSize) return makeError("a pixel data fragment runs past the end of the file");
+    if (len == kUndefined || at + 8 + len > fileSize)
+      return makeError("a pixel data fragment runs past the end of the file");
     if (first) {
       items.offsetTable.resize(len);
-      if (len && !preadAll(fd, items.offsetTable.data(), len, at + 8)) return makeError("cannot read the Basic Offset Table");
+      if (len && !preadAll(fd, items.offsetTable.data(), len, at + 8))
+        return makeError("cannot read the Basic Offset Table");
       base = at + 8 + len;
       first = false;
     } else {
@@ -113,10 +116,12 @@ Status startsFromOffsets(const std::vector<std::uint64_t>& offsets, const Items&
     const auto it = std::lower_bound(items.relative.begin(), items.relative.end(), off);
     if (it == items.relative.end() || *it != off) return makeError(out.mappedBy + " points between fragments");
     const std::size_t index = std::size_t(it - items.relative.begin());
-    if (!out.frameStart.empty() && index <= out.frameStart.back()) return makeError(out.mappedBy + " is not increasing");
+    if (!out.frameStart.empty() && index <= out.frameStart.back())
+      return makeError(out.mappedBy + " is not increasing");
     out.frameStart.push_back(index);
   }
-  if (out.frameStart.empty() || out.frameStart.front() != 0) return makeError(out.mappedBy + " does not start at the first fragment");
+  if (out.frameStart.empty() || out.frameStart.front() != 0)
+    return makeError(out.mappedBy + " does not start at the first fragment");
   return {};
 }
 
@@ -140,12 +145,14 @@ Status startsFromMarkers(int fd, const FileHeader& h, EncapsulatedFrames& out) {
   if (!jpegFamily) return makeError("RLE frames must be one fragment each (PS3.5 G.1)");
   for (std::size_t i = 0; i < out.fragments.size(); ++i) {
     unsigned char soi[2] = {};
-    if (out.fragments[i].length >= 2 && !preadAll(fd, soi, 2, out.fragments[i].offset)) return makeError("cannot read a fragment");
+    if (out.fragments[i].length >= 2 && !preadAll(fd, soi, 2, out.fragments[i].offset))
+      return makeError("cannot read a fragment");
     if (soi[0] == 0xFF && soi[1] == 0xD8) out.frameStart.push_back(i);
   }
   if (int(out.frameStart.size()) != h.numberOfFrames || out.frameStart.front() != 0)
     return makeError("no offset table and " + std::to_string(out.frameStart.size()) + " JPEG start markers for " +
-                     std::to_string(h.numberOfFrames) + " frames in " + std::to_string(out.fragments.size()) + " fragments");
+                     std::to_string(h.numberOfFrames) + " frames in " + std::to_string(out.fragments.size()) +
+                     " fragments");
   return {};
 }
 
@@ -154,7 +161,9 @@ Status mapStarts(int fd, const FileHeader& h, const Items& items, EncapsulatedFr
   const std::vector<std::uint64_t> eot = extendedOffsets(h);
   if (!eot.empty()) {
     out.mappedBy = "Extended Offset Table";
-    if (eot.size() != frames) return makeError("Extended Offset Table has " + std::to_string(eot.size()) + " entries for " + std::to_string(frames) + " frames");
+    if (eot.size() != frames)
+      return makeError("Extended Offset Table has " + std::to_string(eot.size()) + " entries for " +
+                       std::to_string(frames) + " frames");
     return startsFromOffsets(eot, items, out);
   }
   if (items.offsetTable.size() == 4 * frames) {
@@ -260,7 +269,8 @@ Status FrameDecoder::decode(int frame, std::uint8_t* dst, std::string& model) {
   const std::size_t first = frames_.frameStart[std::size_t(frame)], last = frames_.frameStart[std::size_t(frame) + 1];
   std::uint64_t bytes = 0;
   for (std::size_t i = first; i < last; ++i) bytes += frames_.fragments[i].length;
-  if (bytes == 0 || bytes > 0xFFFFFFF0ull) return makeError("frame " + std::to_string(frame + 1) + " has no usable compressed data");
+  if (bytes == 0 || bytes > 0xFFFFFFF0ull)
+    return makeError("frame " + std::to_string(frame + 1) + " has no usable compressed data");
   // One item holding the frame's whole bitstream: fragments are just pieces of
   // it (PS3.5 A.4), and each is even-length, so the join stays even.
   DcmPixelSequence sequence(DcmTag(DCM_PixelData, EVR_OB));
@@ -273,7 +283,8 @@ Status FrameDecoder::decode(int frame, std::uint8_t* dst, std::string& model) {
   std::uint64_t at = 0;
   for (std::size_t i = first; i < last; ++i) {
     const auto& f = frames_.fragments[i];
-    if (!preadAll(fd_, data + at, f.length, f.offset)) return makeError("cannot read frame " + std::to_string(frame + 1) + " from the file");
+    if (!preadAll(fd_, data + at, f.length, f.offset))
+      return makeError("cannot read frame " + std::to_string(frame + 1) + " from the file");
     at += f.length;
   }
   if (even > bytes) data[bytes] = 0;
@@ -286,7 +297,8 @@ Status FrameDecoder::decode(int frame, std::uint8_t* dst, std::string& model) {
   const OFCondition c = DcmCodecList::decodeFrame(DcmXfer(header_.xfer), nullptr, &sequence, imageModule_.get(), 0,
                                                   startFragment, pad ? padded_.data() : dst,
                                                   pad ? frames_.decodedFrameBytes : Uint32(frameBytes), decodedModel);
-  if (c.bad()) return makeError("cannot decode frame " + std::to_string(frame + 1) + " (" + std::string(c.text()) + ")");
+  if (c.bad())
+    return makeError("cannot decode frame " + std::to_string(frame + 1) + " (" + std::string(c.text()) + ")");
   if (pad) std::memcpy(dst, padded_.data(), std::size_t(frameBytes));
   model = decodedModel.c_str();
   return {};

@@ -28,10 +28,10 @@ struct EncapsulatedFrames {
     std::uint64_t offset = 0;  // of the fragment's value in the file
     std::uint32_t length = 0;
   };
-  std::vector<Fragment> fragments;        // in file order, without the offset table item
-  std::vector<std::size_t> frameStart;    // first fragment of each frame, then fragments.size()
-  std::string mappedBy;                   // which rule found the frame starts, for messages
-  std::uint32_t decodedFrameBytes = 0;    // DCMTK's size of one decoded frame (may exceed ours by padding)
+  std::vector<Fragment> fragments;      // in file order, without the offset table item
+  std::vector<std::size_t> frameStart;  // first fragment of each frame, then fragments.size()
+  std::string mappedBy;                 // which rule found the frame starts, for messages
+  std::uint32_t decodedFrameBytes = 0;  // DCMTK's size of one decoded frame (may exceed ours by padding)
 
   int frames() const { return int(frameStart.size()) - 1; }
 };

@@ -28,8 +28,8 @@ class FrameWarnings {
   void flush(FileHeader& h) const {
     for (const auto& [text, n] : counts_) {
       const bool perFrame = h.frames.size() > 1;
-      h.warnings.push_back(perFrame ? text + " (" + std::to_string(n) + " of " + std::to_string(h.frames.size()) + " frames)"
-                                    : text);
+      h.warnings.push_back(
+          perFrame ? text + " (" + std::to_string(n) + " of " + std::to_string(h.frames.size()) + " frames)" : text);
     }
   }
 
@@ -116,7 +116,8 @@ void checkWindows(std::vector<WindowPreset>& windows, FrameWarnings& w) {
       kept.push_back(p);
       continue;
     }
-    w.add("window center " + fmt(p.center) + " / width " + fmt(p.width) + " cannot be drawn (width must be > 0): ignored");
+    w.add("window center " + fmt(p.center) + " / width " + fmt(p.width) +
+          " cannot be drawn (width must be > 0): ignored");
   }
   windows.swap(kept);
 }
@@ -124,7 +125,8 @@ void checkWindows(std::vector<WindowPreset>& windows, FrameWarnings& w) {
 void checkFrame(FrameHeader& f, int bitsStored, FrameWarnings& w) {
   if (f.position && !finite(*f.position)) {
     const Vec3& p = *f.position;
-    w.add("ImagePositionPatient " + fmt(p[0]) + "\\" + fmt(p[1]) + "\\" + fmt(p[2]) + " is not a number: position ignored");
+    w.add("ImagePositionPatient " + fmt(p[0]) + "\\" + fmt(p[1]) + "\\" + fmt(p[2]) +
+          " is not a number: position ignored");
     f.position.reset();
   }
   checkOrientation(f.orientation, w);

@@ -3,7 +3,6 @@
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfcache.h>
 #include <dcmtk/dcmdata/dcpixel.h>
-
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -12,8 +11,8 @@
 #include <cstring>
 #include <vector>
 
-#include "FrameDecoder.h"
 #include "ColourDepth.h"
+#include "FrameDecoder.h"
 
 namespace annulo {
 namespace {
@@ -47,10 +46,17 @@ void confine(const FileHeader& h, std::uint8_t* data, std::size_t samples) {
   if (h.bitsStored >= h.bitsAllocated && h.highBit == h.bitsAllocated - 1) return;
   const bool s = h.pixelRepresentation == 1;
   switch (h.bitsAllocated) {
-    case 8: confineBits<std::uint8_t, std::int8_t>(data, samples, h.bitsStored, h.highBit, s); break;
-    case 16: confineBits<std::uint16_t, std::int16_t>(data, samples, h.bitsStored, h.highBit, s); break;
-    case 32: confineBits<std::uint32_t, std::int32_t>(data, samples, h.bitsStored, h.highBit, s); break;
-    default: break;
+    case 8:
+      confineBits<std::uint8_t, std::int8_t>(data, samples, h.bitsStored, h.highBit, s);
+      break;
+    case 16:
+      confineBits<std::uint16_t, std::int16_t>(data, samples, h.bitsStored, h.highBit, s);
+      break;
+    case 32:
+      confineBits<std::uint32_t, std::int32_t>(data, samples, h.bitsStored, h.highBit, s);
+      break;
+    default:
+      break;
   }
 }
 
@@ -101,7 +107,8 @@ Status readDirect(const FileHeader& h, int first, int count, std::uint8_t* dst) 
     const ssize_t n = ::pread(fd, dst + done, std::size_t(bytes - done), off_t(offset + done));
     if (n <= 0) {
       ::close(fd);
-      return makeError(n == 0 ? "file ended inside the pixel data (truncated)" : "cannot read pixel data (" + std::string(std::strerror(errno)) + ")");
+      return makeError(n == 0 ? "file ended inside the pixel data (truncated)"
+                              : "cannot read pixel data (" + std::string(std::strerror(errno)) + ")");
     }
     done += std::uint64_t(n);
   }
@@ -135,7 +142,8 @@ Status readNative(FileHeader& h, int first, int count, std::uint8_t* dst, bool p
   return {};
 }
 
-void fixDecodedColour(const FileHeader& h, const std::string& model, std::uint8_t* frame, std::vector<std::uint8_t>& scratch) {
+void fixDecodedColour(const FileHeader& h, const std::string& model, std::uint8_t* frame,
+                      std::vector<std::uint8_t>& scratch) {
   if (h.samplesPerPixel != 3 || h.bitsAllocated != 8) return;  // 16-bit: after ColourDepth
   // JPEG decoders hand back colour-by-pixel; RLE keeps the stored planes.
   const bool rle = h.xfer == EXS_RLELossless;
@@ -178,8 +186,7 @@ Status readEncapsulated(FileHeader& h, int first, int count, std::uint8_t* dst) 
     const Uint32 size = odd.empty() ? Uint32(frameBytes) : needed;
     // Decoding straight into the series buffer avoids a second copy of the frame.
     const OFCondition c = pd->getUncompressedFrame(ds, Uint32(f), fragment, target, size, model, &cache);
-    if (c.bad())
-      return makeError("cannot decode frame " + std::to_string(f + 1) + " (" + std::string(c.text()) + ")");
+    if (c.bad()) return makeError("cannot decode frame " + std::to_string(f + 1) + " (" + std::string(c.text()) + ")");
     if (!odd.empty()) std::memcpy(out, odd.data(), frameBytes);
     fixDecodedColour(h, model.c_str(), out, scratch);
   }
@@ -192,9 +199,12 @@ SampleType sampleTypeOf(const FileHeader& h) {
   if (h.samplesPerPixel == 3) return SampleType::UInt8;  // colour is 8-bit RGB in the series (ColourDepth.h)
   const bool s = h.pixelRepresentation == 1;
   switch (h.bitsAllocated) {
-    case 8: return s ? SampleType::Int8 : SampleType::UInt8;
-    case 16: return s ? SampleType::Int16 : SampleType::UInt16;
-    default: return s ? SampleType::Int32 : SampleType::UInt32;
+    case 8:
+      return s ? SampleType::Int8 : SampleType::UInt8;
+    case 16:
+      return s ? SampleType::Int16 : SampleType::UInt16;
+    default:
+      return s ? SampleType::Int32 : SampleType::UInt32;
   }
 }
 
@@ -220,7 +230,8 @@ Status readFrames(FileHeader& h, int first, int count, std::uint8_t* dst, bool p
   // Compressed streams carry no overlay bits, and some (seen: JPEG lossless
   // with precision 16 under BitsStored 8) hold real values above BitsStored:
   // keep them, only sign-extend signed data.
-  if (h.samplesPerPixel == 1 && (!h.encapsulated || h.pixelRepresentation == 1)) confine(h, dst, pixels * std::size_t(count));
+  if (h.samplesPerPixel == 1 && (!h.encapsulated || h.pixelRepresentation == 1))
+    confine(h, dst, pixels * std::size_t(count));
   return {};
 }
 

@@ -12,9 +12,9 @@
 #include <set>
 
 #include "Codecs.h"
-#include "annulo/dicom/FileIdentity.h"
 #include "FileProbe.h"
 #include "GuardedLoad.h"
+#include "annulo/dicom/FileIdentity.h"
 
 namespace annulo {
 namespace {
@@ -176,7 +176,8 @@ Result<SegmentationLabels> readSegmentation(const std::string& path, const Serie
                      ", its series " + std::to_string(source.columns) + " x " + std::to_string(source.rows) +
                      " (resampled segmentations are not supported)");
   const bool binary = out.type == "BINARY";
-  if (!binary && out.type != "FRACTIONAL") return makeError(path + ": SegmentationType '" + out.type + "' is not BINARY or FRACTIONAL");
+  if (!binary && out.type != "FRACTIONAL")
+    return makeError(path + ": SegmentationType '" + out.type + "' is not BINARY or FRACTIONAL");
   if ((binary && bits != 1) || (!binary && bits != 8))
     return makeError(path + ": " + out.type + " segmentation with BitsAllocated " + std::to_string(bits));
   if (frames < 1) return makeError(path + ": NumberOfFrames " + std::to_string(frames));
@@ -209,7 +210,8 @@ Result<SegmentationLabels> readSegmentation(const std::string& path, const Serie
       continue;
     }
     long slice = finder.byReference(sourcesOf(group(pf, shared, DCM_DerivationImageSequence)));
-    if (slice < 0) slice = finder.byPosition(positionOf(group(pf, shared, DCM_PlanePositionSequence)), frameOfReference);
+    if (slice < 0)
+      slice = finder.byPosition(positionOf(group(pf, shared, DCM_PlanePositionSequence)), frameOfReference);
     if (slice < 0) {
       ++unmatched;
       continue;
@@ -235,11 +237,14 @@ Result<SegmentationLabels> readSegmentation(const std::string& path, const Serie
     }
   }
   if (out.framesMapped == 0)
-    return makeError(path + ": none of its " + std::to_string(frames) + " frames lies on series " + source.series.instanceUid);
+    return makeError(path + ": none of its " + std::to_string(frames) + " frames lies on series " +
+                     source.series.instanceUid);
   if (unmatched)
     out.warnings.push_back(std::to_string(unmatched) + " of " + std::to_string(frames) +
                            " segmentation frames match no slice of the series (not shown)");
-  if (out.overlapVoxels) out.warnings.push_back(std::to_string(out.overlapVoxels) + " voxels in more than one segment: the higher segment number shown");
+  if (out.overlapVoxels)
+    out.warnings.push_back(std::to_string(out.overlapVoxels) +
+                           " voxels in more than one segment: the higher segment number shown");
   return out;
 }
 

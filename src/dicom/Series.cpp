@@ -14,34 +14,48 @@ namespace annulo {
 std::size_t bytesPerSample(SampleType type) {
   switch (type) {
     case SampleType::UInt8:
-    case SampleType::Int8: return 1;
+    case SampleType::Int8:
+      return 1;
     case SampleType::UInt16:
-    case SampleType::Int16: return 2;
+    case SampleType::Int16:
+      return 2;
     case SampleType::UInt32:
-    case SampleType::Int32: return 4;
+    case SampleType::Int32:
+      return 4;
   }
   return 1;
 }
 
 const char* sampleTypeName(SampleType type) {
   switch (type) {
-    case SampleType::UInt8: return "uint8";
-    case SampleType::Int8: return "int8";
-    case SampleType::UInt16: return "uint16";
-    case SampleType::Int16: return "int16";
-    case SampleType::UInt32: return "uint32";
-    case SampleType::Int32: return "int32";
+    case SampleType::UInt8:
+      return "uint8";
+    case SampleType::Int8:
+      return "int8";
+    case SampleType::UInt16:
+      return "uint16";
+    case SampleType::Int16:
+      return "int16";
+    case SampleType::UInt32:
+      return "uint32";
+    case SampleType::Int32:
+      return "int32";
   }
   return "?";
 }
 
 const char* calibrationName(Calibration c) {
   switch (c) {
-    case Calibration::None: return "none";
-    case Calibration::PatientPlane: return "patient-plane";
-    case Calibration::Detector: return "detector";
-    case Calibration::MagnificationCorrected: return "magnification-corrected";
-    case Calibration::Calibrated: return "calibrated";
+    case Calibration::None:
+      return "none";
+    case Calibration::PatientPlane:
+      return "patient-plane";
+    case Calibration::Detector:
+      return "detector";
+    case Calibration::MagnificationCorrected:
+      return "magnification-corrected";
+    case Calibration::Calibrated:
+      return "calibrated";
   }
   return "?";
 }
@@ -58,8 +72,9 @@ T load(const std::uint8_t* p) {
 // inner loop is branch-free min/max/add that the compiler vectorises; 32-bit
 // samples add into 64 bits directly. Exact in every case.
 template <typename T>
-using BlockSum = std::conditional_t<(sizeof(T) < 4), std::conditional_t<std::is_signed_v<T>, std::int32_t, std::uint32_t>,
-                                    std::conditional_t<std::is_signed_v<T>, std::int64_t, std::uint64_t>>;
+using BlockSum =
+    std::conditional_t<(sizeof(T) < 4), std::conditional_t<std::is_signed_v<T>, std::int32_t, std::uint32_t>,
+                       std::conditional_t<std::is_signed_v<T>, std::int64_t, std::uint64_t>>;
 
 struct SliceStats {
   double min = 0, max = 0, sum = 0;
@@ -87,12 +102,18 @@ SliceStats sliceStats(const std::uint8_t* data, std::size_t n) {
 
 SliceStats statsOf(SampleType type, const std::uint8_t* d, std::size_t n) {
   switch (type) {
-    case SampleType::UInt8: return sliceStats<std::uint8_t>(d, n);
-    case SampleType::Int8: return sliceStats<std::int8_t>(d, n);
-    case SampleType::UInt16: return sliceStats<std::uint16_t>(d, n);
-    case SampleType::Int16: return sliceStats<std::int16_t>(d, n);
-    case SampleType::UInt32: return sliceStats<std::uint32_t>(d, n);
-    case SampleType::Int32: return sliceStats<std::int32_t>(d, n);
+    case SampleType::UInt8:
+      return sliceStats<std::uint8_t>(d, n);
+    case SampleType::Int8:
+      return sliceStats<std::int8_t>(d, n);
+    case SampleType::UInt16:
+      return sliceStats<std::uint16_t>(d, n);
+    case SampleType::Int16:
+      return sliceStats<std::int16_t>(d, n);
+    case SampleType::UInt32:
+      return sliceStats<std::uint32_t>(d, n);
+    case SampleType::Int32:
+      return sliceStats<std::int32_t>(d, n);
   }
   return {};
 }
@@ -101,12 +122,18 @@ SliceStats statsOf(SampleType type, const std::uint8_t* d, std::size_t n) {
 double Series::storedValue(std::size_t slice, std::size_t index) const {
   const std::uint8_t* p = sliceData(slice) + index * bytesPerSample(sampleType);
   switch (sampleType) {
-    case SampleType::UInt8: return *p;
-    case SampleType::Int8: return static_cast<std::int8_t>(*p);
-    case SampleType::UInt16: return load<std::uint16_t>(p);
-    case SampleType::Int16: return load<std::int16_t>(p);
-    case SampleType::UInt32: return load<std::uint32_t>(p);
-    case SampleType::Int32: return load<std::int32_t>(p);
+    case SampleType::UInt8:
+      return *p;
+    case SampleType::Int8:
+      return static_cast<std::int8_t>(*p);
+    case SampleType::UInt16:
+      return load<std::uint16_t>(p);
+    case SampleType::Int16:
+      return load<std::int16_t>(p);
+    case SampleType::UInt32:
+      return load<std::uint32_t>(p);
+    case SampleType::Int32:
+      return load<std::int32_t>(p);
   }
   return 0;
 }
@@ -137,8 +164,10 @@ ModalityStats computeModalityStats(const Series& series) {
   // Slices on every core: a one-thread pass over a 240 MB cine costs as much as
   // a good part of its load (issue 20).
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  const unsigned threads = series.pixels.size() < (std::size_t{8} << 20) ? 1u : unsigned(std::min<std::size_t>(cores, slices));
-  dicom_detail::parallelFor(slices, threads, [&](std::size_t s) { per[s] = statsOf(series.sampleType, series.sliceData(s), n); });
+  const unsigned threads =
+      series.pixels.size() < (std::size_t{8} << 20) ? 1u : unsigned(std::min<std::size_t>(cores, slices));
+  dicom_detail::parallelFor(slices, threads,
+                            [&](std::size_t s) { per[s] = statsOf(series.sampleType, series.sliceData(s), n); });
   for (std::size_t s = 0; s < slices; ++s) {
     // The modality LUT is linear per slice, so it maps the stored extremes and sum directly.
     const SliceInfo& si = series.slices[s];

@@ -1,12 +1,11 @@
 #include "annulo/dicom/SeriesLoader.h"
 
 #include <dcmtk/dcmdata/dcdeftag.h>
-
 #include <malloc.h>
 
 #include <algorithm>
-#include <cstring>
 #include <atomic>
+#include <cstring>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -168,8 +167,10 @@ Result<LoadResult> loadSeries(const std::string& path, const LoadOptions& option
 
   std::vector<FileHeader> headers;
   for (std::size_t i = 0; i < files.size(); ++i) {
-    if (scanned[i]) headers.push_back(std::move(*scanned[i]));
-    else result.rejected.push_back({files[i], reasons[i]});
+    if (scanned[i])
+      headers.push_back(std::move(*scanned[i]));
+    else
+      result.rejected.push_back({files[i], reasons[i]});
   }
   std::vector<Stack> stacks = buildStacks(headers, result.rejected);
   releaseParsedHeaders(stacks, headers);
@@ -205,8 +206,10 @@ Result<LoadResult> loadSeries(const std::string& path, const LoadOptions& option
       Series& s = stacks[j.stack].meta;
       const EncapsulatedFrames* map = maps[j.file] ? &*maps[j.file] : nullptr;
       Status st = readFrames(headers[j.file], j.firstFrame, j.frames, s.sliceData(j.firstSlice), j.privateHandle, map);
-      if (!st) errors[i] = st.message();
-      else if (options.onFramesDecoded) options.onFramesDecoded({j.stack, j.firstSlice, std::size_t(j.frames)});
+      if (!st)
+        errors[i] = st.message();
+      else if (options.onFramesDecoded)
+        options.onFramesDecoded({j.stack, j.firstSlice, std::size_t(j.frames)});
       const std::size_t done = framesDone += std::size_t(j.frames);
       if (options.progress) {
         std::lock_guard<std::mutex> lock(progressMutex);
@@ -227,7 +230,8 @@ Result<LoadResult> loadSeries(const std::string& path, const LoadOptions& option
     for (std::size_t f = 0; f < headers.size(); ++f)
       if (failed[f]) {
         const std::string& p = headers[f].path;
-        if (std::none_of(result.rejected.begin(), result.rejected.end(), [&](const RejectedFile& r) { return r.path == p; }))
+        if (std::none_of(result.rejected.begin(), result.rejected.end(),
+                         [&](const RejectedFile& r) { return r.path == p; }))
           result.rejected.push_back({p, *failed[f]});
       }
     for (auto& st : stacks)

@@ -79,8 +79,8 @@ void setCalibration(const FileHeader& h, Series& s) {
       c.kind = Calibration::MagnificationCorrected;
       c.magnification = mag;
       rc = {rc[0] / mag, rc[1] / mag};
-      c.description = "ImagerPixelSpacing " + fmt(c.detectorSpacing[0]) + " mm divided by magnification " +
-                      fmt(mag) + " (" + c.magnificationSource + ")";
+      c.description = "ImagerPixelSpacing " + fmt(c.detectorSpacing[0]) + " mm divided by magnification " + fmt(mag) +
+                      " (" + c.magnificationSource + ")";
     } else {
       c.kind = Calibration::Detector;
       c.description = "ImagerPixelSpacing: lengths at the detector plane, not corrected for magnification";
@@ -125,7 +125,8 @@ void setTiming(const FileHeader& h, Series& s) {
     t.nominalFrameTimeMs = ft;
     t.frameTimeMs.assign(std::size_t(n), ft);
     if (n) t.frameTimeMs[0] = 0;
-    if (ft <= 0 && n > 1 && !s.hasPatientGeometry) s.warnings.push_back("multi-frame without frame timing: frame rate unknown");
+    if (ft <= 0 && n > 1 && !s.hasPatientGeometry)
+      s.warnings.push_back("multi-frame without frame timing: frame rate unknown");
   }
   double acc = 0;
   for (int i = 0; i < n; ++i) {
@@ -200,13 +201,18 @@ void placeAlongNormal(Stack& st, const std::vector<FileHeader>& headers) {
   int duplicates = 0, gaps = 0;
   bool uneven = false;
   for (double d : steps) {
-    if (std::abs(d) < 1e-3) ++duplicates;
-    else if (step > 0 && d > 1.5 * step) ++gaps;
-    else if (step > 0 && std::abs(d - step) > 0.01 * step + 1e-3) uneven = true;
+    if (std::abs(d) < 1e-3)
+      ++duplicates;
+    else if (step > 0 && d > 1.5 * step)
+      ++gaps;
+    else if (step > 0 && std::abs(d - step) > 0.01 * step + 1e-3)
+      uneven = true;
   }
   if (duplicates)
     s.warnings.push_back(std::to_string(duplicates) + " image(s) share a position with another (duplicates)");
-  if (gaps) s.warnings.push_back(std::to_string(gaps) + " gap(s) larger than 1.5x the slice spacing " + fmt(step) + " mm: missing slices?");
+  if (gaps)
+    s.warnings.push_back(std::to_string(gaps) + " gap(s) larger than 1.5x the slice spacing " + fmt(step) +
+                         " mm: missing slices?");
   if (uneven) s.warnings.push_back("non-uniform slice spacing (median " + fmt(step) + " mm)");
 }
 
@@ -228,7 +234,8 @@ void finishStack(Stack& st, const std::vector<FileHeader>& headers) {
       }
       if (std::none_of(seen.begin(), seen.end(), [&](const Vec3& p) {
             return std::abs(p[0] - (*f.position)[0]) + std::abs(p[1] - (*f.position)[1]) +
-                       std::abs(p[2] - (*f.position)[2]) < 1e-3;
+                       std::abs(p[2] - (*f.position)[2]) <
+                   1e-3;
           }))
         seen.push_back(*f.position);
     }
@@ -248,7 +255,8 @@ void finishStack(Stack& st, const std::vector<FileHeader>& headers) {
     std::stable_sort(st.images.begin(), st.images.end(), [&](const ImageRef& a, const ImageRef& b) {
       return headers[a.file].instanceNumber < headers[b.file].instanceNumber;
     });
-    if (st.images.size() > 1) s.warnings.push_back("no ImagePositionPatient/ImageOrientationPatient: sorted by InstanceNumber");
+    if (st.images.size() > 1)
+      s.warnings.push_back("no ImagePositionPatient/ImageOrientationPatient: sorted by InstanceNumber");
   }
   for (const auto& r : st.images) s.slices.push_back(sliceOf(headers[r.file], r.frame));
   if (s.hasPatientGeometry) s.origin = s.slices.front().position;
@@ -275,7 +283,8 @@ void rejectDuplicateInstances(std::vector<std::size_t>& files, std::vector<FileH
       kept.push_back(f);
       continue;
     }
-    rejected.push_back({headers[f].path, "duplicate SOP Instance UID " + uid + " (same as " + headers[it->second].path + ")"});
+    rejected.push_back(
+        {headers[f].path, "duplicate SOP Instance UID " + uid + " (same as " + headers[it->second].path + ")"});
     headers[f].file.reset();
   }
   files.swap(kept);
@@ -287,8 +296,8 @@ void rejectOddSizes(std::vector<std::size_t>& files, std::vector<FileHeader>& he
   std::map<std::string, std::size_t> counts;
   for (auto f : files) ++counts[sizeKey(headers[f])];
   if (counts.size() < 2) return;
-  const auto best = std::max_element(counts.begin(), counts.end(),
-                                     [](const auto& a, const auto& b) { return a.second < b.second; });
+  const auto best =
+      std::max_element(counts.begin(), counts.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
   std::vector<std::size_t> kept;
   for (auto f : files) {
     if (sizeKey(headers[f]) == best->first) {

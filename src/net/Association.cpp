@@ -1,39 +1,52 @@
 #include "net/Association.h"
 
-#include "net/TlsLayer.h"
-
 #include <dcmtk/dcmnet/dul.h>
 #include <dcmtk/ofstd/ofstd.h>
 
 #include <cstdio>
+
+#include "net/TlsLayer.h"
 
 namespace annulo::net_detail {
 namespace {
 
 const char* rejectReason(const T_ASC_RejectParameters& r) {
   switch (r.reason) {
-    case ASC_REASON_SU_NOREASON: return "no reason given";
-    case ASC_REASON_SU_APPCONTEXTNAMENOTSUPPORTED: return "application context name not supported";
-    case ASC_REASON_SU_CALLINGAETITLENOTRECOGNIZED: return "calling AE title not recognised (the PACS does not know us)";
-    case ASC_REASON_SU_CALLEDAETITLENOTRECOGNIZED: return "called AE title not recognised (wrong AE title for the PACS)";
-    case ASC_REASON_SP_ACSE_NOREASON: return "no reason given (ACSE)";
-    case ASC_REASON_SP_ACSE_PROTOCOLVERSIONNOTSUPPORTED: return "protocol version not supported";
-    case ASC_REASON_SP_PRES_TEMPORARYCONGESTION: return "temporary congestion";
-    case ASC_REASON_SP_PRES_LOCALLIMITEXCEEDED: return "local limit exceeded (too many associations)";
+    case ASC_REASON_SU_NOREASON:
+      return "no reason given";
+    case ASC_REASON_SU_APPCONTEXTNAMENOTSUPPORTED:
+      return "application context name not supported";
+    case ASC_REASON_SU_CALLINGAETITLENOTRECOGNIZED:
+      return "calling AE title not recognised (the PACS does not know us)";
+    case ASC_REASON_SU_CALLEDAETITLENOTRECOGNIZED:
+      return "called AE title not recognised (wrong AE title for the PACS)";
+    case ASC_REASON_SP_ACSE_NOREASON:
+      return "no reason given (ACSE)";
+    case ASC_REASON_SP_ACSE_PROTOCOLVERSIONNOTSUPPORTED:
+      return "protocol version not supported";
+    case ASC_REASON_SP_PRES_TEMPORARYCONGESTION:
+      return "temporary congestion";
+    case ASC_REASON_SP_PRES_LOCALLIMITEXCEEDED:
+      return "local limit exceeded (too many associations)";
   }
   return "unknown reason";
 }
 
 const char* rejectSource(const T_ASC_RejectParameters& r) {
   switch (r.source) {
-    case ASC_SOURCE_SERVICEUSER: return "service user";
-    case ASC_SOURCE_SERVICEPROVIDER_ACSE_RELATED: return "service provider, ACSE";
-    case ASC_SOURCE_SERVICEPROVIDER_PRESENTATION_RELATED: return "service provider, presentation";
+    case ASC_SOURCE_SERVICEUSER:
+      return "service user";
+    case ASC_SOURCE_SERVICEPROVIDER_ACSE_RELATED:
+      return "service provider, ACSE";
+    case ASC_SOURCE_SERVICEPROVIDER_PRESENTATION_RELATED:
+      return "service provider, presentation";
   }
   return "unknown source";
 }
 
-bool mentions(const OFCondition& cond, const char* word) { return std::string(cond.text()).find(word) != std::string::npos; }
+bool mentions(const OFCondition& cond, const char* word) {
+  return std::string(cond.text()).find(word) != std::string::npos;
+}
 
 Error requestError(const PacsNode& node, const OFCondition& cond, T_ASC_Parameters* params) {
   const std::string who = describe(node);
@@ -41,8 +54,8 @@ Error requestError(const PacsNode& node, const OFCondition& cond, T_ASC_Paramete
     T_ASC_RejectParameters rej{};
     ASC_getRejectParameters(params, &rej);
     return makeError("association rejected by " + who + ": " + rejectReason(rej) + " [" +
-                     (rej.result == ASC_RESULT_REJECTEDTRANSIENT ? "transient" : "permanent") + ", source: " +
-                     rejectSource(rej) + "]");
+                     (rej.result == ASC_RESULT_REJECTEDTRANSIENT ? "transient" : "permanent") +
+                     ", source: " + rejectSource(rej) + "]");
   }
   if (cond.code() == DULC_TLSERROR || mentions(cond, "TLS error"))
     return makeError("TLS handshake with " + address(node) + " failed: " + cond.text() +
@@ -57,15 +70,15 @@ Error requestError(const PacsNode& node, const OFCondition& cond, T_ASC_Paramete
                      std::to_string(cond == DUL_READTIMEOUT ? node.acseTimeoutS : node.connectTimeoutS) + " s");
   if (node.tls.enabled && mentions(cond, "reset by peer"))
     return makeError("TLS: " + address(node) + " closed the connection during the association request; it " +
-                     "probably does not trust our certificate (" + (node.tls.certFile.empty() ? std::string("none given")
-                                                                                               : node.tls.certFile) + ")");
+                     "probably does not trust our certificate (" +
+                     (node.tls.certFile.empty() ? std::string("none given") : node.tls.certFile) + ")");
   if (cond == DUL_PEERABORTEDASSOCIATION)
     return makeError("association aborted by " + who + " before it was accepted" +
-                     (node.tls.enabled ? " (with TLS this usually means it does not trust our certificate, " +
-                                             (node.tls.certFile.empty() ? std::string("none given") : node.tls.certFile) + ")"
-                                       : std::string(" (if it requires DICOM TLS, use --tls)")));
-  if (cond.code() == DULC_TCPINITERROR)
-    return makeError("cannot connect to " + address(node) + ": " + cond.text());
+                     (node.tls.enabled
+                          ? " (with TLS this usually means it does not trust our certificate, " +
+                                (node.tls.certFile.empty() ? std::string("none given") : node.tls.certFile) + ")"
+                          : std::string(" (if it requires DICOM TLS, use --tls)")));
+  if (cond.code() == DULC_TCPINITERROR) return makeError("cannot connect to " + address(node) + ": " + cond.text());
   return makeError("association with " + who + " failed: " + cond.text());
 }
 
@@ -74,8 +87,8 @@ OFCondition addContexts(T_ASC_Parameters* params, const std::vector<ProposedCont
   for (const auto& c : contexts) {
     std::vector<const char*> ts;
     for (const auto& t : c.transferSyntaxes) ts.push_back(t.c_str());
-    OFCondition cond = ASC_addPresentationContext(params, id, c.abstractSyntax.c_str(), ts.data(),
-                                                  int(ts.size()), c.role);
+    OFCondition cond =
+        ASC_addPresentationContext(params, id, c.abstractSyntax.c_str(), ts.data(), int(ts.size()), c.role);
     if (cond.bad()) return cond;
     id += 2;
   }
@@ -119,7 +132,7 @@ Result<std::unique_ptr<Association>> Association::open(const PacsNode& node,
   if (cond.bad()) {
     Error e = requestError(node, cond, params);
     if (!a->assoc_) ASC_destroyAssociationParameters(&params);  // else the association owns them
-    a->released_ = true;  // nothing to release or abort
+    a->released_ = true;                                        // nothing to release or abort
     return e;
   }
   if (ASC_countAcceptedPresentationContexts(params) == 0) {
@@ -133,8 +146,10 @@ Result<std::unique_ptr<Association>> Association::open(const PacsNode& node,
 Association::~Association() {
   if (assoc_) {
     if (!released_) {
-      if (broken_) ASC_abortAssociation(assoc_);
-      else ASC_releaseAssociation(assoc_);
+      if (broken_)
+        ASC_abortAssociation(assoc_);
+      else
+        ASC_releaseAssociation(assoc_);
     }
     ASC_destroyAssociation(&assoc_);
   }
@@ -193,23 +208,41 @@ std::string hex4(unsigned status) {
 
 std::string statusMeaning(unsigned s) {
   switch (s) {
-    case 0x0000: return "success";
-    case 0xFF00: case 0xFF01: return "pending";
-    case 0xFE00: return "cancelled";
-    case 0xB000: return "warning: coercion of data elements";
-    case 0xB006: return "warning: elements discarded";
-    case 0xB007: return "warning: data set does not match SOP class";
-    case 0x0001: return "warning: requested optional attributes not supported";
-    case 0x0107: return "warning: attribute list error";
-    case 0x0116: return "warning: attribute value out of range";
-    case 0x0110: return "failure: processing failure";
-    case 0x0111: return "failure: duplicate SOP instance";
-    case 0x0117: return "failure: invalid object instance";
-    case 0x0122: return "failure: SOP class not supported";
-    case 0x0124: return "failure: not authorised";
-    case 0x0211: return "failure: unrecognised operation";
-    case 0xA801: return "failure: move destination unknown";
-    case 0xA900: return "failure: identifier does not match SOP class";
+    case 0x0000:
+      return "success";
+    case 0xFF00:
+    case 0xFF01:
+      return "pending";
+    case 0xFE00:
+      return "cancelled";
+    case 0xB000:
+      return "warning: coercion of data elements";
+    case 0xB006:
+      return "warning: elements discarded";
+    case 0xB007:
+      return "warning: data set does not match SOP class";
+    case 0x0001:
+      return "warning: requested optional attributes not supported";
+    case 0x0107:
+      return "warning: attribute list error";
+    case 0x0116:
+      return "warning: attribute value out of range";
+    case 0x0110:
+      return "failure: processing failure";
+    case 0x0111:
+      return "failure: duplicate SOP instance";
+    case 0x0117:
+      return "failure: invalid object instance";
+    case 0x0122:
+      return "failure: SOP class not supported";
+    case 0x0124:
+      return "failure: not authorised";
+    case 0x0211:
+      return "failure: unrecognised operation";
+    case 0xA801:
+      return "failure: move destination unknown";
+    case 0xA900:
+      return "failure: identifier does not match SOP class";
   }
   if ((s & 0xFF00) == 0xA700) return "failure: out of resources";
   if ((s & 0xFF00) == 0xA900) return "failure: data set does not match SOP class";

@@ -105,8 +105,8 @@ std::string studyQueryString(const StudyQuery& q) {
   if (!q.accessionNumber.empty()) p.emplace_back("AccessionNumber", q.accessionNumber);
   if (!q.studyInstanceUid.empty()) p.emplace_back("StudyInstanceUID", q.studyInstanceUid);
   // Return keys a study list shows that are not in the default set (PS3.18 Table 10.6.3-3).
-  for (const char* key : {"StudyDescription", "ModalitiesInStudy", "NumberOfStudyRelatedInstances",
-                          "NumberOfStudyRelatedSeries"})
+  for (const char* key :
+       {"StudyDescription", "ModalitiesInStudy", "NumberOfStudyRelatedInstances", "NumberOfStudyRelatedSeries"})
     p.emplace_back("includefield", key);
   std::string out;
   for (const auto& [k, v] : p) out += (out.empty() ? "?" : "&") + k + "=" + urlEncode(v);
@@ -125,7 +125,8 @@ Status storePart(std::string_view bytes, const std::string& folder, RetrieveRepo
   file.transferEnd();
   OFString uid;
   if (c.bad() || file.getDataset()->findAndGetOFString(DCM_SOPInstanceUID, uid).bad() || uid.empty())
-    return makeError("a part of " + std::to_string(bytes.size()) + " bytes is not a DICOM file with a SOP Instance UID" +
+    return makeError("a part of " + std::to_string(bytes.size()) +
+                     " bytes is not a DICOM file with a SOP Instance UID" +
                      (c.bad() ? std::string(" (") + c.text() + ")" : ""));
   const std::string path = (std::filesystem::path(folder) / (std::string(uid.c_str()) + ".dcm")).string();
   std::ofstream out(path, std::ios::binary);
@@ -279,16 +280,14 @@ Result<StoreReport> stowFiles(const DicomWebNode& node, const std::vector<std::s
     auto response = send(r);
     if (!response) return response.error();
     // 200 all stored, 202 some failed or with warnings, 409 none stored (PS3.18 10.5.3).
-    if (response->status != 200 && response->status != 202 && response->status != 409)
-      return httpError(r, *response);
+    if (response->status != 200 && response->status != 202 && response->status != 409) return httpError(r, *response);
     auto j = parseJson(r, *response);
     if (!j) return j.error();
     std::map<std::string, std::pair<StoreOutcome, std::string>> outcome;
     if (j->is_object()) {
       for (const auto& item : j->value("00081199", json::object()).value("Value", json::array()))
-        outcome[jsonString(item, "00081155")] = {jsonString(item, "00081196").empty() ? StoreOutcome::Success
-                                                                                      : StoreOutcome::Warning,
-                                                 "stored"};
+        outcome[jsonString(item, "00081155")] = {
+            jsonString(item, "00081196").empty() ? StoreOutcome::Success : StoreOutcome::Warning, "stored"};
       for (const auto& item : j->value("00081198", json::object()).value("Value", json::array()))
         outcome[jsonString(item, "00081155")] = {StoreOutcome::Failure,
                                                  "failure reason " + jsonString(item, "00081197")};

@@ -13,13 +13,14 @@ using namespace net_detail;
 Result<EchoReport> echo(const PacsNode& node) {
   const auto start = std::chrono::steady_clock::now();
   auto assoc = Association::open(
-      node, {{UID_VerificationSOPClass, {UID_LittleEndianExplicitTransferSyntax, UID_LittleEndianImplicitTransferSyntax}}});
+      node,
+      {{UID_VerificationSOPClass, {UID_LittleEndianExplicitTransferSyntax, UID_LittleEndianImplicitTransferSyntax}}});
   if (!assoc) return assoc.error();
   Association& a = **assoc;
   DIC_US status = 0;
   DcmDataset* detail = nullptr;
-  OFCondition cond = DIMSE_echoUser(a.get(), a.get()->nextMsgID++, DIMSE_NONBLOCKING, node.dimseTimeoutS, &status,
-                                    &detail);
+  OFCondition cond =
+      DIMSE_echoUser(a.get(), a.get()->nextMsgID++, DIMSE_NONBLOCKING, node.dimseTimeoutS, &status, &detail);
   delete detail;  // DCMTK hands over ownership; the status code says enough
   if (cond.bad()) {
     a.markBroken();

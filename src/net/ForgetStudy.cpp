@@ -25,8 +25,10 @@ void removePath(const fs::path& p, ForgetReport& r) {
   std::error_code ec;
   if (!fs::exists(fs::symlink_status(p, ec))) return;
   fs::remove_all(p, ec);
-  if (ec) r.kept.push_back(p.string() + ": " + ec.message());
-  else r.removed.push_back(p.string());
+  if (ec)
+    r.kept.push_back(p.string() + ": " + ec.message());
+  else
+    r.removed.push_back(p.string());
 }
 
 void forgetSessions(const std::string& uid, ForgetReport& r) {
@@ -50,8 +52,10 @@ void forgetRecent(const std::string& uid, const fs::path& retrieved, ForgetRepor
     if (!ofStudy) kept += line + "\n";
   }
   if (!dropped) return;
-  if (auto s = writePrivateFile(recent, kept); !s) r.kept.push_back(s.message());
-  else r.removed.push_back(recent.string() + " (the study's entries)");
+  if (auto s = writePrivateFile(recent, kept); !s)
+    r.kept.push_back(s.message());
+  else
+    r.removed.push_back(recent.string() + " (the study's entries)");
 }
 
 }  // namespace

@@ -22,7 +22,7 @@ struct HttpRequest {
 
 struct HttpResponse {
   long status = 0;
-  std::string reason;                        // reason phrase of the status line
+  std::string reason;                          // reason phrase of the status line
   std::map<std::string, std::string> headers;  // names lower-cased; last value wins
   std::string body;
   double seconds = 0;

@@ -30,8 +30,8 @@ struct MoveProgress {
 void onMoveResponse(void* data, T_DIMSE_C_MoveRQ* request, int, T_DIMSE_C_MoveRSP* rsp) {
   auto* p = static_cast<MoveProgress*>(data);
   if (p->options->progress && (rsp->opts & O_MOVE_NUMBEROFREMAININGSUBOPERATIONS)) {
-    const double done = rsp->NumberOfCompletedSubOperations + rsp->NumberOfFailedSubOperations +
-                        rsp->NumberOfWarningSubOperations;
+    const double done =
+        rsp->NumberOfCompletedSubOperations + rsp->NumberOfFailedSubOperations + rsp->NumberOfWarningSubOperations;
     const double total = done + rsp->NumberOfRemainingSubOperations;
     if (total > 0) p->options->progress->store(float(done / total), std::memory_order_relaxed);
   }
@@ -73,8 +73,8 @@ Result<RetrieveReport> moveStudy(const PacsNode& node, const std::string& studyI
   auto scp = StorageScp::start(sc);
   if (!scp) return scp.error();
 
-  auto assoc = Association::open(node, {{kMoveModel, {UID_LittleEndianExplicitTransferSyntax,
-                                                      UID_LittleEndianImplicitTransferSyntax}}});
+  auto assoc = Association::open(
+      node, {{kMoveModel, {UID_LittleEndianExplicitTransferSyntax, UID_LittleEndianImplicitTransferSyntax}}});
   if (!assoc) return assoc.error();
   Association& a = **assoc;
   const T_ASC_PresentationContextID id = a.contextFor(kMoveModel);

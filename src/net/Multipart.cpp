@@ -36,7 +36,8 @@ Result<std::vector<MimePart>> parseMultipart(std::string_view body, const std::s
     if (body.substr(pos, 2) == "--") return parts;  // closing delimiter
     // Headers end at the first empty line (RFC 2046 5.1.1).
     const std::size_t headersEnd = body.find("\r\n\r\n", pos);
-    if (headersEnd == std::string_view::npos) return makeError("multipart part " + std::to_string(parts.size() + 1) + " has no header end");
+    if (headersEnd == std::string_view::npos)
+      return makeError("multipart part " + std::to_string(parts.size() + 1) + " has no header end");
     MimePart part;
     std::string_view headers = body.substr(pos, headersEnd - pos);
     std::size_t line = 0;

@@ -159,7 +159,8 @@ std::string safeName(const std::string& uid) {
 
 Status makePrivateDir(const fs::path& dir) {
   if (::mkdir(dir.c_str(), 0700) != 0) return makeError("cannot create " + dir.string() + ": " + std::strerror(errno));
-  if (::chmod(dir.c_str(), 0700) != 0) return makeError("cannot make " + dir.string() + " private: " + std::strerror(errno));
+  if (::chmod(dir.c_str(), 0700) != 0)
+    return makeError("cannot make " + dir.string() + " private: " + std::strerror(errno));
   return Status::success();
 }
 
@@ -181,9 +182,12 @@ std::string peerKey(const PacsNode& n) { return describe(n) + " as " + n.calling
 
 const char* outboxStateName(OutboxState state) {
   switch (state) {
-    case OutboxState::Pending: return "pending";
-    case OutboxState::Failed: return "failed";
-    case OutboxState::Sent: return "sent";
+    case OutboxState::Pending:
+      return "pending";
+    case OutboxState::Failed:
+      return "failed";
+    case OutboxState::Sent:
+      return "sent";
   }
   return "pending";
 }
@@ -258,7 +262,8 @@ Result<OutboxItem> Outbox::enqueue(const std::string& file, const PacsNode& node
   item.file = (itemDir / kObject).string();
 
   // Staged complete in a hidden folder, then renamed into place in one step.
-  const fs::path staged = dir_ / ("." + item.id + ".part-" + std::to_string(::getpid()) + "-" + nodeTag(nowUtc() + file));
+  const fs::path staged =
+      dir_ / ("." + item.id + ".part-" + std::to_string(::getpid()) + "-" + nodeTag(nowUtc() + file));
   if (auto s = makePrivateDir(staged); !s) return s.error();
   Status s = copyPrivateFile(file, staged / kObject);
   if (s) s = writeItem(staged, item);
@@ -343,10 +348,14 @@ void sendGroup(const fs::path& dir, std::vector<Claimed*>& group, const StoreOpt
       continue;
     }
     const FileStoreResult& f = r->files[i];
-    if (f.outcome == StoreOutcome::Success) finish(dir, item, OutboxState::Sent, "", report, f);
-    else if (f.outcome == StoreOutcome::Warning) finish(dir, item, OutboxState::Sent, f.message, report, f);
-    else if (f.outcome == StoreOutcome::Cancelled) finish(dir, item, OutboxState::Pending, f.message, report, f);
-    else finish(dir, item, OutboxState::Failed, f.message, report, f);
+    if (f.outcome == StoreOutcome::Success)
+      finish(dir, item, OutboxState::Sent, "", report, f);
+    else if (f.outcome == StoreOutcome::Warning)
+      finish(dir, item, OutboxState::Sent, f.message, report, f);
+    else if (f.outcome == StoreOutcome::Cancelled)
+      finish(dir, item, OutboxState::Pending, f.message, report, f);
+    else
+      finish(dir, item, OutboxState::Failed, f.message, report, f);
   }
 }
 

@@ -21,7 +21,8 @@ Status validate(const PacsNode& node) {
   if (auto s = validateAe(node.calledAe, "called"); !s) return s;
   if (auto s = validateAe(node.callingAe, "calling"); !s) return s;
   if (node.host.empty()) return makeError("PACS host is empty");
-  if (node.port < 1 || node.port > 65535) return makeError("PACS port " + std::to_string(node.port) + " is not 1..65535");
+  if (node.port < 1 || node.port > 65535)
+    return makeError("PACS port " + std::to_string(node.port) + " is not 1..65535");
   if (!node.tls.enabled) return Status::success();
   if (node.tls.certFile.empty() != node.tls.keyFile.empty())
     return makeError("TLS for " + describe(node) + ": a certificate needs its private key and the other way round");

@@ -55,14 +55,15 @@ Status makePrivateDirs(const fs::path& dir) {
     built /= part;
     struct stat st {};
     if (::stat(built.c_str(), &st) == 0) {
-      if (!S_ISDIR(st.st_mode)) return makeError("cannot create folder " + dir.string() + ": " + built.string() +
-                                                 " is not a folder");
+      if (!S_ISDIR(st.st_mode))
+        return makeError("cannot create folder " + dir.string() + ": " + built.string() + " is not a folder");
       continue;
     }
     if (::mkdir(built.c_str(), 0700) != 0 && errno != EEXIST)
       return makeError("cannot create folder " + built.string() + ": " + sysError());
     // mkdir's mode is masked by the umask; chmod is not.
-    if (::chmod(built.c_str(), 0700) != 0) return makeError("cannot make " + built.string() + " private: " + sysError());
+    if (::chmod(built.c_str(), 0700) != 0)
+      return makeError("cannot make " + built.string() + " private: " + sysError());
   }
   return Status::success();
 }

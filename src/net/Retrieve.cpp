@@ -23,33 +23,53 @@ const char* const kGetModel = UID_GETStudyRootQueryRetrieveInformationModel;
 
 // What a reader of annulograms, MR and our own reports needs back. C-GET needs
 // contexts per SOP class with us in the SCP role, and 128 contexts is the limit.
-const char* const kImageClasses[] = {
-    UID_XRayAngiographicImageStorage, UID_EnhancedXAImageStorage, UID_XRayRadiofluoroscopicImageStorage,
-    UID_EnhancedXRFImageStorage, UID_MRImageStorage, UID_EnhancedMRImageStorage, UID_CTImageStorage,
-    UID_EnhancedCTImageStorage, UID_ComputedRadiographyImageStorage, UID_DigitalXRayImageStorageForPresentation,
-    UID_DigitalXRayImageStorageForProcessing, UID_DigitalMammographyXRayImageStorageForPresentation,
-    UID_SecondaryCaptureImageStorage, UID_MultiframeGrayscaleByteSecondaryCaptureImageStorage,
-    UID_MultiframeGrayscaleWordSecondaryCaptureImageStorage, UID_MultiframeSingleBitSecondaryCaptureImageStorage,
-    UID_MultiframeTrueColorSecondaryCaptureImageStorage, UID_UltrasoundImageStorage,
-    UID_UltrasoundMultiframeImageStorage, UID_NuclearMedicineImageStorage, UID_PositronEmissionTomographyImageStorage,
-    UID_VLPhotographicImageStorage};
-const char* const kDocumentClasses[] = {
-    UID_BasicTextSRStorage, UID_EnhancedSRStorage, UID_ComprehensiveSRStorage, UID_Comprehensive3DSRStorage,
-    UID_KeyObjectSelectionDocumentStorage, UID_XRayRadiationDoseSRStorage, UID_SegmentationStorage,
-    UID_GrayscaleSoftcopyPresentationStateStorage, UID_ColorSoftcopyPresentationStateStorage,
-    UID_PseudoColorSoftcopyPresentationStateStorage, UID_BlendingSoftcopyPresentationStateStorage,
-    UID_XAXRFGrayscaleSoftcopyPresentationStateStorage, UID_EncapsulatedPDFStorage};
+const char* const kImageClasses[] = {UID_XRayAngiographicImageStorage,
+                                     UID_EnhancedXAImageStorage,
+                                     UID_XRayRadiofluoroscopicImageStorage,
+                                     UID_EnhancedXRFImageStorage,
+                                     UID_MRImageStorage,
+                                     UID_EnhancedMRImageStorage,
+                                     UID_CTImageStorage,
+                                     UID_EnhancedCTImageStorage,
+                                     UID_ComputedRadiographyImageStorage,
+                                     UID_DigitalXRayImageStorageForPresentation,
+                                     UID_DigitalXRayImageStorageForProcessing,
+                                     UID_DigitalMammographyXRayImageStorageForPresentation,
+                                     UID_SecondaryCaptureImageStorage,
+                                     UID_MultiframeGrayscaleByteSecondaryCaptureImageStorage,
+                                     UID_MultiframeGrayscaleWordSecondaryCaptureImageStorage,
+                                     UID_MultiframeSingleBitSecondaryCaptureImageStorage,
+                                     UID_MultiframeTrueColorSecondaryCaptureImageStorage,
+                                     UID_UltrasoundImageStorage,
+                                     UID_UltrasoundMultiframeImageStorage,
+                                     UID_NuclearMedicineImageStorage,
+                                     UID_PositronEmissionTomographyImageStorage,
+                                     UID_VLPhotographicImageStorage};
+const char* const kDocumentClasses[] = {UID_BasicTextSRStorage,
+                                        UID_EnhancedSRStorage,
+                                        UID_ComprehensiveSRStorage,
+                                        UID_Comprehensive3DSRStorage,
+                                        UID_KeyObjectSelectionDocumentStorage,
+                                        UID_XRayRadiationDoseSRStorage,
+                                        UID_SegmentationStorage,
+                                        UID_GrayscaleSoftcopyPresentationStateStorage,
+                                        UID_ColorSoftcopyPresentationStateStorage,
+                                        UID_PseudoColorSoftcopyPresentationStateStorage,
+                                        UID_BlendingSoftcopyPresentationStateStorage,
+                                        UID_XAXRFGrayscaleSoftcopyPresentationStateStorage,
+                                        UID_EncapsulatedPDFStorage};
 
 // One context per lossless compressed syntax (the acceptor picks one syntax per
 // context, so a list in one context would make the PACS transcode): a JPEG-LS
 // cine comes back bit for bit as stored. Uncompressed is the fallback it always has.
 std::vector<ProposedContext> getContexts() {
-  const std::vector<std::string> plain = {UID_LittleEndianExplicitTransferSyntax, UID_LittleEndianImplicitTransferSyntax};
+  const std::vector<std::string> plain = {UID_LittleEndianExplicitTransferSyntax,
+                                          UID_LittleEndianImplicitTransferSyntax};
   std::vector<ProposedContext> out = {{kGetModel, plain}};
   for (const char* cls : kImageClasses) {
     out.push_back({cls, plain, ASC_SC_ROLE_SCP});
-    for (const char* ts : {UID_JPEGLSLosslessTransferSyntax, UID_JPEGProcess14SV1TransferSyntax,
-                           UID_RLELosslessTransferSyntax})
+    for (const char* ts :
+         {UID_JPEGLSLosslessTransferSyntax, UID_JPEGProcess14SV1TransferSyntax, UID_RLELosslessTransferSyntax})
       out.push_back({cls, {ts}, ASC_SC_ROLE_SCP});
   }
   for (const char* cls : kDocumentClasses) out.push_back({cls, plain, ASC_SC_ROLE_SCP});
@@ -81,9 +101,8 @@ DIC_US storeIncoming(Session& s, const T_DIMSE_C_StoreRQ& req, DcmDataset* recei
 
 Status handleStoreRequest(Session& s, T_ASC_PresentationContextID id, T_DIMSE_C_StoreRQ& req) {
   DcmDataset* received = nullptr;
-  OFCondition cond =
-      DIMSE_receiveDataSetInMemory(s.assoc.get(), DIMSE_NONBLOCKING, s.assoc.node().dimseTimeoutS, &id, &received,
-                                   nullptr, nullptr);
+  OFCondition cond = DIMSE_receiveDataSetInMemory(s.assoc.get(), DIMSE_NONBLOCKING, s.assoc.node().dimseTimeoutS, &id,
+                                                  &received, nullptr, nullptr);
   if (cond.bad()) {
     delete received;
     return s.assoc.dimseError("receiving a C-STORE sub-operation", cond);
@@ -130,8 +149,8 @@ Status runSession(Session& s) {
     T_DIMSE_Message msg{};
     T_ASC_PresentationContextID id = 0;
     DcmDataset* detail = nullptr;
-    OFCondition cond = DIMSE_receiveCommand(s.assoc.get(), DIMSE_NONBLOCKING, s.assoc.node().dimseTimeoutS, &id, &msg,
-                                            &detail);
+    OFCondition cond =
+        DIMSE_receiveCommand(s.assoc.get(), DIMSE_NONBLOCKING, s.assoc.node().dimseTimeoutS, &id, &msg, &detail);
     delete detail;
     if (cond.bad()) return s.assoc.dimseError("C-GET", cond);
     if (msg.CommandField == DIMSE_C_STORE_RQ) {
@@ -162,7 +181,8 @@ Status sendGetRequest(Session& s, const std::string& studyUid) {
   OFStandard::strlcpy(req.AffectedSOPClassUID, kGetModel, sizeof req.AffectedSOPClassUID);
   req.Priority = DIMSE_PRIORITY_MEDIUM;
   req.DataSetType = DIMSE_DATASET_PRESENT;
-  OFCondition cond = DIMSE_sendMessageUsingMemoryData(s.assoc.get(), s.getContext, &msg, nullptr, &keys, nullptr, nullptr);
+  OFCondition cond =
+      DIMSE_sendMessageUsingMemoryData(s.assoc.get(), s.getContext, &msg, nullptr, &keys, nullptr, nullptr);
   if (cond.bad()) return s.assoc.dimseError("sending the C-GET request", cond);
   return Status::success();
 }

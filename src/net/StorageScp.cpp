@@ -92,7 +92,7 @@ OFCondition acceptContexts(T_ASC_Parameters* params) {
   std::vector<const char*> classes = {UID_VerificationSOPClass};
   for (const auto& c : retrievableSopClasses()) classes.push_back(c.c_str());
   return ASC_acceptContextsWithPreferredTransferSyntaxes(params, classes.data(), int(classes.size()), ts.data(),
-                                                        int(ts.size()));
+                                                         int(ts.size()));
 }
 
 }  // namespace
@@ -161,8 +161,10 @@ bool serveStore(T_ASC_Association* assoc, T_ASC_PresentationContextID id, T_DIMS
   rsp.MessageIDBeingRespondedTo = req.MessageID;
   auto written = writeIncoming(folder, req.AffectedSOPInstanceUID, received);
   rsp.DimseStatus = written ? STATUS_Success : STATUS_STORE_Refused_OutOfResources;
-  if (written) path = *written;
-  else error = written.message();
+  if (written)
+    path = *written;
+  else
+    error = written.message();
   rsp.DataSetType = DIMSE_DATASET_NULL;
   OFStandard::strlcpy(rsp.AffectedSOPClassUID, req.AffectedSOPClassUID, sizeof rsp.AffectedSOPClassUID);
   OFStandard::strlcpy(rsp.AffectedSOPInstanceUID, req.AffectedSOPInstanceUID, sizeof rsp.AffectedSOPInstanceUID);

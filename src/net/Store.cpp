@@ -38,7 +38,8 @@ bool isUncompressed(const std::string& ts) {
 // uncompressed little endian so the file still goes if the PACS refuses that.
 std::vector<ProposedContext> contextsFor(const std::vector<Candidate>& files) {
   std::map<std::pair<std::string, std::string>, ProposedContext> unique;
-  const std::vector<std::string> plain = {UID_LittleEndianExplicitTransferSyntax, UID_LittleEndianImplicitTransferSyntax};
+  const std::vector<std::string> plain = {UID_LittleEndianExplicitTransferSyntax,
+                                          UID_LittleEndianImplicitTransferSyntax};
   for (const auto& f : files) {
     unique.emplace(std::make_pair(f.sopClass, std::string()), ProposedContext{f.sopClass, plain});
     if (!isUncompressed(f.ts)) unique.emplace(std::make_pair(f.sopClass, f.ts), ProposedContext{f.sopClass, {f.ts}});
@@ -76,8 +77,8 @@ Result<std::unique_ptr<DcmFileFormat>> loadForSending(const std::string& path, c
     ensureDecodersRegistered();
     cond = ds->chooseRepresentation(target, nullptr);
     if (cond.bad() || !ds->canWriteXfer(target))
-      return makeError(std::string("cannot convert to ") + DcmXfer(target).getXferName() + " for sending: " +
-                       (cond.bad() ? cond.text() : "no codec"));
+      return makeError(std::string("cannot convert to ") + DcmXfer(target).getXferName() +
+                       " for sending: " + (cond.bad() ? cond.text() : "no codec"));
   }
   return ff;
 }
@@ -86,9 +87,15 @@ void applyStatus(FileStoreResult& r, unsigned status) {
   r.status = status;
   r.message = statusMeaning(status);
   switch (classifyStatus(status)) {
-    case DimseOutcome::Success: r.outcome = StoreOutcome::Success; break;
-    case DimseOutcome::Warning: r.outcome = StoreOutcome::Warning; break;
-    default: r.outcome = StoreOutcome::Failure; break;
+    case DimseOutcome::Success:
+      r.outcome = StoreOutcome::Success;
+      break;
+    case DimseOutcome::Warning:
+      r.outcome = StoreOutcome::Warning;
+      break;
+    default:
+      r.outcome = StoreOutcome::Failure;
+      break;
   }
 }
 
@@ -203,12 +210,18 @@ void tally(StoreReport& report) {
 
 const char* outcomeName(StoreOutcome outcome) {
   switch (outcome) {
-    case StoreOutcome::Success: return "success";
-    case StoreOutcome::Warning: return "warning";
-    case StoreOutcome::Failure: return "failure";
-    case StoreOutcome::NotDicom: return "not-dicom";
-    case StoreOutcome::SopClassNotAccepted: return "sop-class-not-accepted";
-    case StoreOutcome::Cancelled: return "cancelled";
+    case StoreOutcome::Success:
+      return "success";
+    case StoreOutcome::Warning:
+      return "warning";
+    case StoreOutcome::Failure:
+      return "failure";
+    case StoreOutcome::NotDicom:
+      return "not-dicom";
+    case StoreOutcome::SopClassNotAccepted:
+      return "sop-class-not-accepted";
+    case StoreOutcome::Cancelled:
+      return "cancelled";
   }
   return "failure";
 }

@@ -1,8 +1,6 @@
 // MR phantom: a sagittal T2 lumbar spine with a high-intensity zone in the
 // posterior annulus of one disc (conventions in Phantom.cpp's header comment).
 
-#include "annulo/phantom/Phantom.h"
-
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -12,9 +10,9 @@
 #include <thread>
 #include <utility>
 
+#include "annulo/phantom/Phantom.h"
 #include "phantom/PhantomDetail.h"
 #include "phantom/Shapes.h"
-
 
 namespace annulo {
 namespace phantom_detail {

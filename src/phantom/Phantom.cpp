@@ -222,7 +222,7 @@ XaTruth makeXaTruth(const PhantomOptions& o) {
   t.nucleusRadiusY = 0.62 * t.discRadiusY;
   const Point2 centre = t.discCenter;
   const Point2 tip{centre[0] + t.nucleusRadiusX * g.uniform(0.05, 0.3),
-                 centre[1] + t.nucleusRadiusY * g.uniform(-0.15, 0.15)};
+                   centre[1] + t.nucleusRadiusY * g.uniform(-0.15, 0.15)};
   t.needleTip = tip;
   // Posterolateral approach: in the lateral view the needle comes from posterior
   // and a little cranial, i.e. from the upper right; it enters at the image border.
@@ -301,8 +301,8 @@ class Attenuation {
   }
   void addCapsule(Point2 a, Point2 b, double radius, double amount) {
     const double m = radius + edge_ + 1;
-    forBox(n_, n_, std::min(a[0], b[0]) - m, std::min(a[1], b[1]) - m, std::max(a[0], b[0]) + m, std::max(a[1], b[1]) + m,
-           [&](int x, int y) {
+    forBox(n_, n_, std::min(a[0], b[0]) - m, std::min(a[1], b[1]) - m, std::max(a[0], b[0]) + m,
+           std::max(a[1], b[1]) + m, [&](int x, int y) {
              const double d = segmentDistance({double(x), double(y)}, a, b) - radius;
              at(x, y) += static_cast<float>(amount * coverage(d / edge_));
            });

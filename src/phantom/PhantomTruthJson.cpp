@@ -1,10 +1,10 @@
 // truth.json: the phantom's ground truth, written and read back field by field.
 
-#include "annulo/phantom/Phantom.h"
-
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+
+#include "annulo/phantom/Phantom.h"
 
 namespace annulo {
 

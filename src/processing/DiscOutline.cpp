@@ -8,7 +8,6 @@ namespace annulo {
 
 namespace {
 
-
 // Two passes of the 3x3 binomial: about a Gaussian of sigma 1 pixel, enough to
 // take the edge of single-pixel noise without moving a margin.
 FloatImage smoothTwice(const FloatImage& in) {
@@ -370,8 +369,8 @@ Result<DiscOutlineEstimate> estimateDiscOutline(const DiscBackground& input, Poi
   const int rays = std::max(36, o.rays);
   const double px = o.pixelMm > 0 ? o.pixelMm : 1.0;
   const double rMin = std::max(2.0, o.minRadiusMm / px);
-  const FloatImage cleaned = o.needleExcess > 0 ? removeNeedle(background, o.needleExcess, o.needleWidthMm / px)
-                                                : background;
+  const FloatImage cleaned =
+      o.needleExcess > 0 ? removeNeedle(background, o.needleExcess, o.needleWidthMm / px) : background;
   const RayProfiles profiles = sampleRays(input, smoothTwice(cleaned), origin, rays, rMin, o.maxRadiusMm / px);
   if (profiles.all.size() < 100) return makeError("too little image around the injection point");
   // With a noise map the derivative is already in noise units; without one, most

@@ -66,70 +66,81 @@ std::vector<FilterParameter> medianParameters() {
 
 std::vector<FilterParameter> diffusionParameters() {
   return {
-      integer(FilterOp::Diffusion, "iterations", "iterations", "",
-              "Smoothing steps; each costs about the same time. More smooths further within regions.", 1, 100, 5,
-              [](const FilterOptions& o) { return double(o.iterations); },
-              [](FilterOptions& o, double v) { o.iterations = toInt(v); }),
-      decades(real(FilterOp::Diffusion, "conductance", "conductance", "",
-           "How strong an edge must be to stop the smoothing: lower keeps more edges (and more noise).", 0.01, 100, 3,
-           [](const FilterOptions& o) { return o.conductance; },
-           [](FilterOptions& o, double v) { o.conductance = v; })),
-      real(FilterOp::Diffusion, "time-step", "time step", "",
-           "Smoothing per iteration; stable up to 0.125 in 2D (pixel units).", 0.001, 0.125, 0.0625,
-           [](const FilterOptions& o) { return o.timeStep; }, [](FilterOptions& o, double v) { o.timeStep = v; }),
+      integer(
+          FilterOp::Diffusion, "iterations", "iterations", "",
+          "Smoothing steps; each costs about the same time. More smooths further within regions.", 1, 100, 5,
+          [](const FilterOptions& o) { return double(o.iterations); },
+          [](FilterOptions& o, double v) { o.iterations = toInt(v); }),
+      decades(real(
+          FilterOp::Diffusion, "conductance", "conductance", "",
+          "How strong an edge must be to stop the smoothing: lower keeps more edges (and more noise).", 0.01, 100, 3,
+          [](const FilterOptions& o) { return o.conductance; }, [](FilterOptions& o, double v) { o.conductance = v; })),
+      real(
+          FilterOp::Diffusion, "time-step", "time step", "",
+          "Smoothing per iteration; stable up to 0.125 in 2D (pixel units).", 0.001, 0.125, 0.0625,
+          [](const FilterOptions& o) { return o.timeStep; }, [](FilterOptions& o, double v) { o.timeStep = v; }),
   };
 }
 
 std::vector<FilterParameter> bilateralParameters() {
   return {
-      automatic(decades(real(FilterOp::Bilateral, "sigma", "domain sigma", "mm",
-                     "Spatial reach of the smoothing (Gaussian sigma); 0 = 1.5 pixels. The kernel spans 2.5 sigma, "
-                     "so the cost grows with its square.",
-                     0, 20, 0, [](const FilterOptions& o) { return o.domainSigmaMm; },
-                     [](FilterOptions& o, double v) { o.domainSigmaMm = v; }))),
-      automatic(decades(real(FilterOp::Bilateral, "range-sigma", "range sigma", "stored units",
-                     "Intensity difference that still counts as the same tissue; 0 = 3x the noise estimated on each "
-                     "frame. Larger blurs across weaker edges.",
-                     0, 1e6, 0, [](const FilterOptions& o) { return o.rangeSigma; },
-                     [](FilterOptions& o, double v) { o.rangeSigma = v; }))),
+      automatic(decades(real(
+          FilterOp::Bilateral, "sigma", "domain sigma", "mm",
+          "Spatial reach of the smoothing (Gaussian sigma); 0 = 1.5 pixels. The kernel spans 2.5 sigma, "
+          "so the cost grows with its square.",
+          0, 20, 0, [](const FilterOptions& o) { return o.domainSigmaMm; },
+          [](FilterOptions& o, double v) { o.domainSigmaMm = v; }))),
+      automatic(decades(real(
+          FilterOp::Bilateral, "range-sigma", "range sigma", "stored units",
+          "Intensity difference that still counts as the same tissue; 0 = 3x the noise estimated on each "
+          "frame. Larger blurs across weaker edges.",
+          0, 1e6, 0, [](const FilterOptions& o) { return o.rangeSigma; },
+          [](FilterOptions& o, double v) { o.rangeSigma = v; }))),
   };
 }
 
 std::vector<FilterParameter> claheParameters() {
   return {
-      automatic(integer(FilterOp::Clahe, "radius", "window radius", "px",
-                        "Radius of the window the histogram is equalised over; 0 (or 1) = 1/16 of the width, at "
-                        "least 8. Smaller brings out finer local contrast, and noise.",
-                        0, 512, 0, [](const FilterOptions& o) { return double(o.radius); },
-                        [](FilterOptions& o, double v) { o.radius = toInt(v); })),
-      real(FilterOp::Clahe, "alpha", "alpha", "",
-           "0 = classic histogram equalisation, 1 = unsharp-mask-like (local mean kept).", 0, 1, 0.3,
-           [](const FilterOptions& o) { return o.alpha; }, [](FilterOptions& o, double v) { o.alpha = v; }),
-      real(FilterOp::Clahe, "beta", "beta", "",
-           "0 = full equalisation, 1 = the image unchanged: how much of the original is kept.", 0, 1, 0.3,
-           [](const FilterOptions& o) { return o.beta; }, [](FilterOptions& o, double v) { o.beta = v; }),
+      automatic(integer(
+          FilterOp::Clahe, "radius", "window radius", "px",
+          "Radius of the window the histogram is equalised over; 0 (or 1) = 1/16 of the width, at "
+          "least 8. Smaller brings out finer local contrast, and noise.",
+          0, 512, 0, [](const FilterOptions& o) { return double(o.radius); },
+          [](FilterOptions& o, double v) { o.radius = toInt(v); })),
+      real(
+          FilterOp::Clahe, "alpha", "alpha", "",
+          "0 = classic histogram equalisation, 1 = unsharp-mask-like (local mean kept).", 0, 1, 0.3,
+          [](const FilterOptions& o) { return o.alpha; }, [](FilterOptions& o, double v) { o.alpha = v; }),
+      real(
+          FilterOp::Clahe, "beta", "beta", "",
+          "0 = full equalisation, 1 = the image unchanged: how much of the original is kept.", 0, 1, 0.3,
+          [](const FilterOptions& o) { return o.beta; }, [](FilterOptions& o, double v) { o.beta = v; }),
   };
 }
 
 std::vector<FilterParameter> unsharpParameters() {
   return {
-      decades(real(FilterOp::Unsharp, "sigma", "sigma", "mm",
-           "Blur that defines 'detail' (Gaussian sigma): details finer than about this are enhanced.", 0.05, 50, 1,
-           [](const FilterOptions& o) { return o.sigmaMm; }, [](FilterOptions& o, double v) { o.sigmaMm = v; })),
-      real(FilterOp::Unsharp, "amount", "amount", "",
-           "How much of the detail is added back: 0 leaves the image unchanged, 1 doubles the detail.", 0, 10, 0.7,
-           [](const FilterOptions& o) { return o.amount; }, [](FilterOptions& o, double v) { o.amount = v; }),
-      decades(real(FilterOp::Unsharp, "threshold", "threshold", "stored units",
-           "Details smaller than this are left alone, so flat noisy areas are not sharpened.", 0, 1e6, 0,
-           [](const FilterOptions& o) { return o.threshold; }, [](FilterOptions& o, double v) { o.threshold = v; })),
+      decades(real(
+          FilterOp::Unsharp, "sigma", "sigma", "mm",
+          "Blur that defines 'detail' (Gaussian sigma): details finer than about this are enhanced.", 0.05, 50, 1,
+          [](const FilterOptions& o) { return o.sigmaMm; }, [](FilterOptions& o, double v) { o.sigmaMm = v; })),
+      real(
+          FilterOp::Unsharp, "amount", "amount", "",
+          "How much of the detail is added back: 0 leaves the image unchanged, 1 doubles the detail.", 0, 10, 0.7,
+          [](const FilterOptions& o) { return o.amount; }, [](FilterOptions& o, double v) { o.amount = v; }),
+      decades(real(
+          FilterOp::Unsharp, "threshold", "threshold", "stored units",
+          "Details smaller than this are left alone, so flat noisy areas are not sharpened.", 0, 1e6, 0,
+          [](const FilterOptions& o) { return o.threshold; }, [](FilterOptions& o, double v) { o.threshold = v; })),
   };
 }
 
 std::vector<FilterParameter> subtractParameters() {
-  return {integer(FilterOp::Subtract, "mask-frame", "mask frame", "",
-                  "1-based pre-contrast frame subtracted from every frame (must lie within the cine).", 1, 100000, 1,
-                  [](const FilterOptions& o) { return double(o.maskFrame); },
-                  [](FilterOptions& o, double v) { o.maskFrame = toInt(v); })};
+  return {integer(
+      FilterOp::Subtract, "mask-frame", "mask frame", "",
+      "1-based pre-contrast frame subtracted from every frame (must lie within the cine).", 1, 100000, 1,
+      [](const FilterOptions& o) { return double(o.maskFrame); },
+      [](FilterOptions& o, double v) { o.maskFrame = toInt(v); })};
 }
 
 }  // namespace
@@ -201,7 +212,9 @@ std::string describeFilterParameters(const FilterOptions& o) {
   }
   if (o.op == FilterOp::Subtract) out += o.motionCorrection ? ", motion correction" : ", no motion correction";
   if (o.op == FilterOp::Projection) {
-    out += o.projection == ProjectionMode::Auto ? ", auto" : o.projection == ProjectionMode::Minimum ? ", min" : ", max";
+    out += o.projection == ProjectionMode::Auto      ? ", auto"
+           : o.projection == ProjectionMode::Minimum ? ", min"
+                                                     : ", max";
     out += o.firstFrame == 0 && o.lastFrame == 0
                ? std::string(", all frames")
                : ", frames " + std::to_string(o.firstFrame) + "-" + std::to_string(o.lastFrame);

@@ -1,5 +1,6 @@
-#include "TextFormat.h"
 #include "annulo/processing/Filters.h"
+
+#include "TextFormat.h"
 
 // GCC 12 reports a false -Warray-bounds inside ITK 5.2's NeighborhoodOperator (its
 // derivative operators index a Size<2> through a loop it cannot bound); ours is clean.
@@ -43,8 +44,8 @@ const char* filterOpName(FilterOp op) {
 }
 
 const std::vector<FilterOp>& allFilterOps() {
-  static const std::vector<FilterOp> kOps{FilterOp::Median, FilterOp::Diffusion, FilterOp::Bilateral, FilterOp::Clahe,
-                                          FilterOp::Unsharp,   FilterOp::Subtract, FilterOp::Projection};
+  static const std::vector<FilterOp> kOps{FilterOp::Median,  FilterOp::Diffusion, FilterOp::Bilateral, FilterOp::Clahe,
+                                          FilterOp::Unsharp, FilterOp::Subtract,  FilterOp::Projection};
   return kOps;
 }
 

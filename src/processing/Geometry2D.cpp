@@ -5,8 +5,7 @@
 
 namespace annulo {
 
-namespace {
-}
+namespace {}
 
 PixelBox expandBox(const PixelBox& box, int margin, int width, int height) {
   return {std::max(0, box.x0 - margin), std::max(0, box.y0 - margin), std::min(width, box.x1 + margin),

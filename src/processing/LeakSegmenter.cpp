@@ -1,4 +1,3 @@
-#include "TextFormat.h"
 #include "annulo/processing/LeakSegmenter.h"
 
 #include <algorithm>
@@ -9,6 +8,7 @@
 #include <optional>
 #include <sstream>
 
+#include "TextFormat.h"
 #include "annulo/processing/DiscOutline.h"
 #include "annulo/processing/FloatImage.h"
 #include "annulo/processing/IntensityModel.h"
@@ -28,9 +28,9 @@ using processing_detail::binomial3;
 using processing_detail::growComponent;
 using processing_detail::ItemProgress;
 using processing_detail::median;
-using processing_detail::robustSigma;
 using processing_detail::parallelFor;
 using processing_detail::ProgressSpan;
+using processing_detail::robustSigma;
 using processing_detail::workerCount;
 using processing_detail::XrayFrames;
 
@@ -143,7 +143,7 @@ class Segmenter {
   int arrival_ = 0, maskFirst_ = 0, maskLast_ = 0, reference_ = 0, peakFrame_ = 0;  // 0-based
   FloatImage coarseMask_;
   std::vector<std::array<int, 2>> coarseMaskShift_;  // per mask frame, reduced pixels, to the first
-  std::vector<Shift2> coarseShift_;  // full-resolution pixels
+  std::vector<Shift2> coarseShift_;                  // full-resolution pixels
   PixelBox roi_, padded_;
   FloatImage maskDomain_;  // over padded_
   TranslationRefiner refiner_;
@@ -622,8 +622,8 @@ void Segmenter::residualEdgeGuard(std::vector<std::size_t>& leakCounts, std::siz
     lf.residualEdgePixels = residual_[std::size_t(f)];
     // Noise alone leaves a few isolated pixels beyond the threshold (>= 4 sigma);
     // misregistration leaves a band along every edge, comparable to the contrast itself.
-    const std::size_t allowed = std::max<std::size_t>(
-        8 * minPixels, std::size_t(0.25 * double(lf.intradiscalPixels + lf.leakPixels)));
+    const std::size_t allowed =
+        std::max<std::size_t>(8 * minPixels, std::size_t(0.25 * double(lf.intradiscalPixels + lf.leakPixels)));
     lf.registrationSuspect = lf.residualEdgePixels > allowed;
     if (!lf.registrationSuspect) continue;
     suspect.push_back(f + 1);
@@ -633,8 +633,8 @@ void Segmenter::residualEdgeGuard(std::vector<std::size_t>& leakCounts, std::siz
   std::string frames;
   for (std::size_t i = 0; i < suspect.size() && i < 12; ++i) frames += (i ? ", " : "") + std::to_string(suspect[i]);
   if (suspect.size() > 12) frames += " and " + std::to_string(suspect.size() - 12) + " more";
-  r_.warnings.push_back("residual edges after motion correction in frame" + std::string(suspect.size() > 1 ? "s " : " ") +
-                        frames +
+  r_.warnings.push_back("residual edges after motion correction in frame" +
+                        std::string(suspect.size() > 1 ? "s " : " ") + frames +
                         ": the registered frames disagree with the mask outside the contrast, so the leak there is "
                         "not reported (check for patient motion the correction could not follow)");
 }
@@ -726,7 +726,9 @@ Result<LeakSegmentation> Segmenter::run() {
     // Never below one quantisation step: with little noise, averaging frames does not
     // average away the staircase that 8 bits make of a smooth gradient, and each of its
     // steps would otherwise look like a significant edge.
-    auto quantum = [&](int x, int y) { return logarithmic ? slope : slope / std::max(0.5, double(maskDomain_.at(x, y))); };
+    auto quantum = [&](int x, int y) {
+      return logarithmic ? slope : slope / std::max(0.5, double(maskDomain_.at(x, y)));
+    };
     background = sampler->combine(maskOpacity, double(maskLast_ - maskFirst_ + 1), sign_,
                                   double(r_.noiseSigma * r_.noiseSigma) * 7.1, quantum, sampledFrames > 0);
   }

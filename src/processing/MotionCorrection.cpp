@@ -11,7 +11,6 @@ namespace annulo {
 
 namespace {
 
-
 PixelBox intersect(const PixelBox& a, const PixelBox& b) {
   return {std::max(a.x0, b.x0), std::max(a.y0, b.y0), std::min(a.x1, b.x1), std::min(a.y1, b.y1)};
 }

@@ -1,4 +1,3 @@
-#include "TextFormat.h"
 #include "annulo/processing/Subtraction.h"
 
 #include <dcmtk/dcmdata/dcdatset.h>
@@ -10,6 +9,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "TextFormat.h"
 #include "annulo/processing/IntensityModel.h"
 #include "annulo/processing/ItkView.h"
 #include "annulo/processing/MotionCorrection.h"

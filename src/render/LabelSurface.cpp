@@ -1,8 +1,8 @@
 #include "annulo/render/LabelSurface.h"
 
 #include <vtkDiscreteFlyingEdges3D.h>
-#include <vtkNew.h>
 #include <vtkImageData.h>
+#include <vtkNew.h>
 #include <vtkPolyData.h>
 #include <vtkPolyDataNormals.h>
 #include <vtkWindowedSincPolyDataFilter.h>
@@ -48,7 +48,8 @@ template <typename Visit>
 void forEachLabelVoxel(const LabelGrid& g, std::uint8_t label, const VoxelBox& box, Visit visit) {
   for (int z = box.lo[2]; z <= box.hi[2]; ++z)
     for (int y = box.lo[1]; y <= box.hi[1]; ++y) {
-      const std::uint8_t* row = g.labels + (std::size_t(z) * std::size_t(g.rows) + std::size_t(y)) * std::size_t(g.columns);
+      const std::uint8_t* row =
+          g.labels + (std::size_t(z) * std::size_t(g.rows) + std::size_t(y)) * std::size_t(g.columns);
       for (int x = box.lo[0]; x <= box.hi[0]; ++x)
         if (row[x] == label) visit(x, y, z);
     }
@@ -96,8 +97,11 @@ vtkSmartPointer<vtkImageData> croppedMask(const LabelGrid& g, std::uint8_t label
   std::memset(out, 0, std::size_t(nx) * std::size_t(ny) * std::size_t(nz));
   for (int z = box.lo[2]; z <= box.hi[2]; ++z)
     for (int y = box.lo[1]; y <= box.hi[1]; ++y) {
-      const std::uint8_t* src = g.labels + (std::size_t(z) * std::size_t(g.rows) + std::size_t(y)) * std::size_t(g.columns);
-      std::uint8_t* dst = out + ((std::size_t(z - box.lo[2] + 1) * std::size_t(ny)) + std::size_t(y - box.lo[1] + 1)) * std::size_t(nx) + 1;
+      const std::uint8_t* src =
+          g.labels + (std::size_t(z) * std::size_t(g.rows) + std::size_t(y)) * std::size_t(g.columns);
+      std::uint8_t* dst =
+          out +
+          ((std::size_t(z - box.lo[2] + 1) * std::size_t(ny)) + std::size_t(y - box.lo[1] + 1)) * std::size_t(nx) + 1;
       for (int x = box.lo[0]; x <= box.hi[0]; ++x) dst[x - box.lo[0]] = src[x] == label ? 1 : 0;
     }
   return image;

@@ -10,12 +10,18 @@ namespace {
 
 Vec3 letterDirection(char c) {
   switch (c) {
-    case 'L': return {1, 0, 0};
-    case 'R': return {-1, 0, 0};
-    case 'P': return {0, 1, 0};
-    case 'A': return {0, -1, 0};
-    case 'H': return {0, 0, 1};
-    case 'F': return {0, 0, -1};
+    case 'L':
+      return {1, 0, 0};
+    case 'R':
+      return {-1, 0, 0};
+    case 'P':
+      return {0, 1, 0};
+    case 'A':
+      return {0, -1, 0};
+    case 'H':
+      return {0, 0, 1};
+    case 'F':
+      return {0, 0, -1};
   }
   return {0, 0, 0};
 }

@@ -62,7 +62,8 @@ std::string levelTable(const Session& s, const StudyAssessment& study) {
   std::ostringstream t;
   t << "<table class=\"levels\"><thead><tr><th>Level</th><th>Side</th><th>Opening psi</th><th>Pain at psi</th>"
        "<th>Peak psi</th><th>&Delta; open.</th><th>mL pain / total</th><th>Pain</th>"
-       "<th>Concor&shy;dance</th><th>Dallas</th><th>Leak</th><th>Nucleo&shy;gram</th><th>Computed</th><th>Final</th></tr>"
+       "<th>Concor&shy;dance</th><th>Dallas</th><th>Leak</th><th>Nucleo&shy;gram</th><th>Computed</th><th>Final</th></"
+       "tr>"
        "</thead><tbody>\n";
   for (std::size_t i = 0; i < s.provocation.size(); ++i) {
     const ProvocationLevel& p = s.provocation[i];
@@ -74,9 +75,10 @@ std::string levelTable(const Session& s, const StudyAssessment& study) {
       << cell(a.psiAboveOpening ? formatValue(*a.psiAboveOpening) + " psi" : "")
       << cell(optional(p.volumeAtPainMl) + " / " + optional(p.totalVolumeMl))
       << cell(p.painScore ? std::to_string(*p.painScore) + "/10" : "")
-      << cell(p.concordance ? token(*p.concordance) : "")
-      << cell(m.dallasGrade ? std::to_string(*m.dallasGrade) : "")
-      << cell(m.tearIds.empty() ? "" : m.leak ? "leak" : "contained")
+      << cell(p.concordance ? token(*p.concordance) : "") << cell(m.dallasGrade ? std::to_string(*m.dallasGrade) : "")
+      << cell(m.tearIds.empty() ? ""
+              : m.leak          ? "leak"
+                                : "contained")
       << cell(p.nucleogram ? token(*p.nucleogram) : "") << "<td class=\"" << classCss(a.computed) << "\">"
       << token(a.computed) << "</td><td class=\"" << classCss(a.final()) << "\">" << token(a.final())
       << (a.override_ ? " <small>(override)</small>" : "") << "</td></tr>\n";
@@ -159,12 +161,23 @@ std::string escapeHtml(const std::string& text) {
   out.reserve(text.size());
   for (char ch : text) {
     switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += ch;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += ch;
     }
   }
   return out;
@@ -228,8 +241,10 @@ std::string pressureVolumeSvg(const ProvocationLevel& p, const ProvocationCriter
       << "\"/><text x=\"" << x(q.v) + 5 << "\" y=\"" << y(q.psi) - 4 << "\" fill=\"" << (high ? "#c00" : "#a60")
       << "\">" << *q.pain << "/10</text>";
   }
-  if (pts.empty()) s << "<text x=\"163\" y=\"78\" text-anchor=\"middle\">no pressures recorded</text>";
-  else if (!fromLog) s << "<text x=\"288\" y=\"136\" text-anchor=\"end\">recorded values, no log</text>";
+  if (pts.empty())
+    s << "<text x=\"163\" y=\"78\" text-anchor=\"middle\">no pressures recorded</text>";
+  else if (!fromLog)
+    s << "<text x=\"288\" y=\"136\" text-anchor=\"end\">recorded values, no log</text>";
   s << "</svg>";
   return s.str();
 }
@@ -239,7 +254,8 @@ std::string provocationReportHtml(const Session& session, const ReportContext& c
   const StudyAssessment study = assessProvocation(session.provocation, criteria);
   std::ostringstream h;
   h << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Provocation discography &ndash; "
-    << escapeHtml(personName(context.patient.name)) << "</title>\n" << kStyle << "</head><body>\n";
+    << escapeHtml(personName(context.patient.name)) << "</title>\n"
+    << kStyle << "</head><body>\n";
   h << header(session, context);
   if (study.invalid) {
     h << "<div class=\"banner\">Invalid study: no valid control disc for ";
@@ -253,8 +269,8 @@ std::string provocationReportHtml(const Session& session, const ReportContext& c
     << formatValue(criteria.maxPsiAboveOpening) << " psi above opening with &le; " << formatValue(criteria.maxVolumeMl)
     << " mL and a negative adjacent control. &ldquo;Final&rdquo; is the reader's override where given; the computed "
        "result is kept beside it. Pressures in psi (kPa = psi &times; 6.894757).<div class=\"signature\">Reader: <b>"
-    << escapeHtml(personName(readerOf(session, context)))
-    << "</b>" << (context.generatedAt.empty() ? "" : " &middot; " + escapeHtml(context.generatedAt))
+    << escapeHtml(personName(readerOf(session, context))) << "</b>"
+    << (context.generatedAt.empty() ? "" : " &middot; " + escapeHtml(context.generatedAt))
     << "</div></footer>\n</body></html>\n";
   return h.str();
 }

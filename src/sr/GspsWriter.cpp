@@ -182,8 +182,8 @@ Result<ExportedObject> exportGsps(const Session& session, const Series& source, 
   out.sopInstanceUid = makeUuidUid();
   dataset.putAndInsertString(DCM_SeriesInstanceUID, out.seriesInstanceUid.c_str());
   dataset.putAndInsertString(DCM_SOPInstanceUID, out.sopInstanceUid.c_str());
-  dataset.putAndInsertString(
-      DCM_SeriesNumber, sr::derivedSeriesNumber(source.series.number, sr::DerivedRole::PresentationState).c_str());
+  dataset.putAndInsertString(DCM_SeriesNumber,
+                             sr::derivedSeriesNumber(source.series.number, sr::DerivedRole::PresentationState).c_str());
   dataset.putAndInsertString(DCM_SeriesDescription, "Annulo annular tear marks");
   sr::writeEquipment(dataset);
   if (Status s = sr::saveDicom(file, path); !s) return s.error();

@@ -490,7 +490,8 @@ class GroupReader {
       other.geometry(n);
       const TearGeometry& a = other.tear_.geometry;
       const TearGeometry& g = tear_.geometry;
-      bool same = a.kind == g.kind && a.points.size() == g.points.size() && a.image.sopInstanceUid == g.image.sopInstanceUid;
+      bool same =
+          a.kind == g.kind && a.points.size() == g.points.size() && a.image.sopInstanceUid == g.image.sopInstanceUid;
       for (std::size_t i = 0; same && i < a.points.size(); ++i)
         for (int k = 0; k < 3; ++k) same = same && std::abs(a.points[i][k] - g.points[i][k]) < 1e-3;
       if (!same) unmapped(n);

@@ -272,8 +272,8 @@ bool addLineLength(ContentBuilder& b, const TearAnnotation& tear, const GroupCon
 bool addLeakFigures(ContentBuilder& b, const TearAnnotation& tear, const GroupContext& ctx) {
   const std::string segUid = linkedSegmentation(tear, ctx);
   // Only the first measurement needs the geometry below it (what the readers look at).
-  bool inferred = tear.geometry.points.size() == 2 && (tear.geometry.kind == GeometryKind::Polyline ||
-                                                        tear.geometry.kind == GeometryKind::Polyline3D);
+  bool inferred = tear.geometry.points.size() == 2 &&
+                  (tear.geometry.kind == GeometryKind::Polyline || tear.geometry.kind == GeometryKind::Polyline3D);
   auto inferFrom = [&]() -> const TearGeometry* { return std::exchange(inferred, true) ? nullptr : &tear.geometry; };
   if (tear.leakFigures) {
     const LeakFigures& leak = *tear.leakFigures;
@@ -288,8 +288,7 @@ bool addLeakFigures(ContentBuilder& b, const TearAnnotation& tear, const GroupCo
         return false;
       }
     }
-    if (leak.onsetMs &&
-        !addNum(b, kContains, coded("concept.leak-onset-time"), *leak.onsetMs, "unit.ms", inferFrom()))
+    if (leak.onsetMs && !addNum(b, kContains, coded("concept.leak-onset-time"), *leak.onsetMs, "unit.ms", inferFrom()))
       return false;
     if (!addLeakOnset(b, tear, leak, ctx)) return false;
     if (leak.exitDirectionDeg &&

@@ -79,7 +79,8 @@ bool addImages(ContentBuilder& b, const std::vector<ImageReference>& images) {
 }
 
 bool addRecordedValues(ContentBuilder& b, const ProvocationLevel& p) {
-  if (p.side && !addCode(b, kContains, "concept.laterality", coded(std::string("side.") + token(*p.side)))) return false;
+  if (p.side && !addCode(b, kContains, "concept.laterality", coded(std::string("side.") + token(*p.side))))
+    return false;
   if (!p.approach.empty() && !addText(b, kContains, "concept.instrument-approach", p.approach)) return false;
   if (!addImages(b, p.images)) return false;
   if (!addOptionalNum(b, "concept.opening-pressure", p.openingPsi, "unit.psi") ||
@@ -206,8 +207,7 @@ Status writeProvocationGroups(ContentBuilder& b, const std::vector<ProvocationLe
                               const std::vector<TearAnnotation>& tears, const ProvocationCriteria& criteria) {
   const StudyAssessment study = assessProvocation(levels, criteria);
   for (std::size_t i = 0; i < levels.size(); ++i)
-    if (Status s = writeGroup(b, levels[i], study.levels[i], levelMorphology(levels[i], tears), criteria); !s)
-      return s;
+    if (Status s = writeGroup(b, levels[i], study.levels[i], levelMorphology(levels[i], tears), criteria); !s) return s;
   return {};
 }
 

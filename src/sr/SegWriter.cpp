@@ -60,8 +60,7 @@ const SegmentSpec kSegments[] = {
 // Display CIELab Value: L 0-100 -> 0-65535, a and b -128..127 -> 0-65535.
 std::array<Uint16, 3> dicomCieLab(const std::array<double, 3>& rgb) {
   double lin[3];
-  for (int i = 0; i < 3; ++i)
-    lin[i] = rgb[i] <= 0.04045 ? rgb[i] / 12.92 : std::pow((rgb[i] + 0.055) / 1.055, 2.4);
+  for (int i = 0; i < 3; ++i) lin[i] = rgb[i] <= 0.04045 ? rgb[i] / 12.92 : std::pow((rgb[i] + 0.055) / 1.055, 2.4);
   const double x = (0.4124 * lin[0] + 0.3576 * lin[1] + 0.1805 * lin[2]) / 0.95047;
   const double y = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2];
   const double z = (0.0193 * lin[0] + 0.1192 * lin[1] + 0.9505 * lin[2]) / 1.08883;
@@ -132,9 +131,7 @@ Status derivation(FGDerivationImage& fg, const SliceInfo& slice, bool multiFrame
 }
 
 // A volume with patient geometry (frames ordered by position) or a projection (by time).
-bool isVolume(const Series& source) {
-  return source.hasPatientGeometry && !source.series.frameOfReferenceUid.empty();
-}
+bool isVolume(const Series& source) { return source.hasPatientGeometry && !source.series.frameOfReferenceUid.empty(); }
 
 Status addFrames(DcmSegmentation& seg, const Series& source, const std::vector<std::uint8_t>& labels) {
   const std::size_t pixels = std::size_t(source.columns) * std::size_t(source.rows);

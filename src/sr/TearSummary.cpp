@@ -17,18 +17,25 @@ std::string zoneText(SpinalZone z) {
 
 std::string leakText(LeakPattern p) {
   switch (p) {
-    case LeakPattern::None: return "no leak";
-    case LeakPattern::NotAssessed: return {};
-    default: return std::string(token(p)) + " leak";
+    case LeakPattern::None:
+      return "no leak";
+    case LeakPattern::NotAssessed:
+      return {};
+    default:
+      return std::string(token(p)) + " leak";
   }
 }
 
 std::string painText(PainResponse p) {
   switch (p) {
-    case PainResponse::Concordant: return "concordant pain";
-    case PainResponse::Discordant: return "discordant pain";
-    case PainResponse::None: return "no pain";
-    case PainResponse::NotTested: return {};
+    case PainResponse::Concordant:
+      return "concordant pain";
+    case PainResponse::Discordant:
+      return "discordant pain";
+    case PainResponse::None:
+      return "no pain";
+    case PainResponse::NotTested:
+      return {};
   }
   return {};
 }

@@ -28,8 +28,9 @@ std::string stem(const Series& s, const std::string& folder) {
 }
 
 json pathJson(const LeakPath& p) {
-  return {{"exit", pt(p.exitPoint)},          {"tip", pt(p.tip)},        {"direction_deg", p.directionDeg},
-          {"clock", p.clock},                 {"exit_angle_deg", p.exitAngleDeg}, {"exit_clock", p.exitClock},
+  return {{"exit", pt(p.exitPoint)},          {"tip", pt(p.tip)},
+          {"direction_deg", p.directionDeg},  {"clock", p.clock},
+          {"exit_angle_deg", p.exitAngleDeg}, {"exit_clock", p.exitClock},
           {"length_px", p.lengthPx},          {"pixels", p.pixels}};
 }
 

@@ -18,14 +18,15 @@ namespace annulo {
 namespace {
 
 const std::set<std::string>& studySteps() {
-  static const std::set<std::string> names = {"open", "retrieve", "series", "frame", "labels", "segment", "filter",
-                                              "hiz", "import-reports", "tear", "export", "send-to", "reader"};
+  static const std::set<std::string> names = {"open",    "retrieve", "series", "frame",          "labels",
+                                              "segment", "filter",   "hiz",    "import-reports", "tear",
+                                              "export",  "send-to",  "reader"};
   return names;
 }
 
 const std::set<std::string>& viewSteps() {
-  static const std::set<std::string> names = {"layout", "size", "labels-3d", "tool", "click",
-                                              "compare", "screenshot", "bench", "tab"};
+  static const std::set<std::string> names = {"layout",  "size",       "labels-3d", "tool", "click",
+                                              "compare", "screenshot", "bench",     "tab"};
   return names;
 }
 
@@ -114,8 +115,8 @@ Status segmentStep(ScriptContext& c, const ScriptStep& step) {
   if (!r) return stepError(step, r.message());
   const LeakSegmentation& leak = **r;
   c.log.push_back("segmented: leak onset " +
-                  (leak.leakOnsetFrame ? "frame " + std::to_string(*leak.leakOnsetFrame) : std::string("none")) +
-                  ", " + std::to_string(leak.paths.size()) + " path(s)");
+                  (leak.leakOnsetFrame ? "frame " + std::to_string(*leak.leakOnsetFrame) : std::string("none")) + ", " +
+                  std::to_string(leak.paths.size()) + " path(s)");
   return {};
 }
 
@@ -186,7 +187,8 @@ Status sendStep(ScriptContext& c, const ScriptStep& step) {
   auto r = storeFiles(*node, c.exported.files());
   if (!r) return stepError(step, r.message());
   for (const auto& f : r->files)
-    c.log.push_back("sent " + f.path + ": " + outcomeName(f.outcome) + (f.message.empty() ? "" : " (" + f.message + ")"));
+    c.log.push_back("sent " + f.path + ": " + outcomeName(f.outcome) +
+                    (f.message.empty() ? "" : " (" + f.message + ")"));
   if (!r->ok()) return stepError(step, "not every object was stored");
   return {};
 }

@@ -22,7 +22,7 @@ std::size_t voxels(const Series& s) { return std::size_t(s.columns) * std::size_
 
 std::shared_ptr<const std::vector<std::uint8_t>> fullLabels(const LeakSegmentation& leak) {
   auto out = std::make_shared<std::vector<std::uint8_t>>(std::size_t(leak.columns) * std::size_t(leak.rows) *
-                                                          std::size_t(leak.frames));
+                                                         std::size_t(leak.frames));
   const std::size_t plane = std::size_t(leak.columns) * std::size_t(leak.rows);
   for (int f = 1; f <= leak.frames; ++f) leak.copyFrameLabels(f, out->data() + plane * std::size_t(f - 1));
   return out;
@@ -87,8 +87,8 @@ void Study::selectSession(const std::string& study) {
   sessionError_.clear();
   const std::string folder = options_.sessionFolder.empty() ? sessionFolder() : options_.sessionFolder;
   sessionStem_ = annulo::sessionStem(study, path_);
-  sessionPath_ = options_.sessionFile.empty() ? (fs::path(folder) / (sessionStem_ + ".json")).string()
-                                              : options_.sessionFile;
+  sessionPath_ =
+      options_.sessionFile.empty() ? (fs::path(folder) / (sessionStem_ + ".json")).string() : options_.sessionFile;
   (void)createPrivateFolder(fs::path(sessionPath_).parent_path().string());  // 0700 when Annulo makes it
   Session fresh;
   fresh.sourcePath = path_;
@@ -219,7 +219,8 @@ ExportInput Study::exportInput() const {
     in.sources.push_back(&s);
     // A SEG must reference images a PACS holds: acquired series only, never a filtered view.
     const SeriesLabels* l = labels(s);
-    if (l && l->labels && l->labels->size() == voxels(s) && anyLabel(*l->labels)) in.segmented.push_back({&s, l->labels});
+    if (l && l->labels && l->labels->size() == voxels(s) && anyLabel(*l->labels))
+      in.segmented.push_back({&s, l->labels});
   }
   return in;
 }

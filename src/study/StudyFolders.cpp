@@ -39,8 +39,9 @@ std::string retrieveFolder(const std::string& studyInstanceUid) {
 }
 
 std::string sessionStem(const std::string& studyUid, const std::string& source) {
-  const bool uid = !studyUid.empty() && studyUid.size() <= 64 &&
-                   std::all_of(studyUid.begin(), studyUid.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.'; });
+  const bool uid =
+      !studyUid.empty() && studyUid.size() <= 64 &&
+      std::all_of(studyUid.begin(), studyUid.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.'; });
   if (uid) return studyUid;
   std::uint64_t h = 1469598103934665603ull;  // FNV-1a: stable across runs and builds, unlike std::hash
   for (unsigned char c : source + "|" + studyUid) h = (h ^ c) * 1099511628211ull;

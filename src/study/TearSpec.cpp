@@ -71,7 +71,6 @@ Result<std::vector<std::array<double, 3>>> parsePoints(const std::string& v, std
   return pts;
 }
 
-
 template <typename E>
 Status setCoded(const std::string& key, const std::string& v, std::optional<E> (*parse)(const std::string&),
                 const std::vector<std::string>& accepted, E& out) {
@@ -84,7 +83,8 @@ Status setCoded(const std::string& key, const std::string& v, std::optional<E> (
 Result<int> intIn(const std::string& key, const std::string& v, int lo, int hi) {
   auto n = parseNumbers(v, ',');
   if (!n || n->size() != 1 || (*n)[0] != std::floor((*n)[0]) || (*n)[0] < lo || (*n)[0] > hi)
-    return makeError(key + " must be an integer " + std::to_string(lo) + "-" + std::to_string(hi) + ", got '" + v + "'");
+    return makeError(key + " must be an integer " + std::to_string(lo) + "-" + std::to_string(hi) + ", got '" + v +
+                     "'");
   return int((*n)[0]);
 }
 
@@ -96,8 +96,10 @@ Result<double> number(const std::string& key, const std::string& v) {
 
 Status setGeometry(const std::string& key, const std::string& v, TearGeometry& g) {
   static const std::map<std::string, std::pair<GeometryKind, std::size_t>> kinds = {
-      {"point", {GeometryKind::Point, 2}},     {"polyline", {GeometryKind::Polyline, 2}},
-      {"polygon", {GeometryKind::Polygon, 2}}, {"point3d", {GeometryKind::Point3D, 3}},
+      {"point", {GeometryKind::Point, 2}},
+      {"polyline", {GeometryKind::Polyline, 2}},
+      {"polygon", {GeometryKind::Polygon, 2}},
+      {"point3d", {GeometryKind::Point3D, 3}},
       {"polyline3d", {GeometryKind::Polyline3D, 3}}};
   const auto& [kind, dims] = kinds.at(key);
   auto pts = parsePoints(v, dims);
@@ -128,7 +130,8 @@ Status applyPair(const std::string& k, const std::string& v, TearSpec& r) {
   } else if (k == "pain") {
     return setCoded(k, v, parsePain, painTokens(), t.pain);
   } else if (k == "grade" || k == "clock" || k == "frame" || k == "onset-frame") {
-    auto n = intIn(k, v, k == "clock" || k == "frame" || k == "onset-frame" ? 1 : 0, k == "grade" ? 5 : (k == "clock" ? 12 : 1000000));
+    auto n = intIn(k, v, k == "clock" || k == "frame" || k == "onset-frame" ? 1 : 0,
+                   k == "grade" ? 5 : (k == "clock" ? 12 : 1000000));
     if (!n) return n.error();
     if (k == "grade") t.grade = *n;
     if (k == "clock") t.clock = *n;
@@ -153,9 +156,10 @@ Status applyPair(const std::string& k, const std::string& v, TearSpec& r) {
     if (!p || p->size() != 1) return makeError(k + " takes x,y");
     (k == "target" ? r.target : r.entry) = std::array<double, 2>{(*p)[0][0], (*p)[0][1]};
   } else {
-    return makeError("unknown key '" + k +
-                     "'; accepted: level, type, grade, clock, zone, leak, pain, comment, observer, frame, series, "
-                     "point, polyline, polygon, point3d, polyline3d, area, onset-ms, onset-frame, exit-deg, target, entry");
+    return makeError(
+        "unknown key '" + k +
+        "'; accepted: level, type, grade, clock, zone, leak, pain, comment, observer, frame, series, "
+        "point, polyline, polygon, point3d, polyline3d, area, onset-ms, onset-frame, exit-deg, target, entry");
   }
   return {};
 }

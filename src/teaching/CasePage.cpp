@@ -26,9 +26,11 @@ void findingsTable(std::ostringstream& out, std::vector<TearAnnotation> tears) {
   // Cranial to caudal, as a reader goes down the spine.
   const auto& levels = discLevels();
   auto rank = [&](const std::string& l) { return std::find(levels.begin(), levels.end(), l) - levels.begin(); };
-  std::stable_sort(tears.begin(), tears.end(), [&](const auto& a, const auto& b) { return rank(a.level) < rank(b.level); });
+  std::stable_sort(tears.begin(), tears.end(),
+                   [&](const auto& a, const auto& b) { return rank(a.level) < rank(b.level); });
   out << "<table id=\"findings\">\n<thead><tr><th>Level</th><th>Type</th><th>Dallas grade</th><th>Clock / zone</th>"
-         "<th>Leak pattern</th><th>Onset</th><th>Leak area</th><th>Pain response</th><th>Comment</th></tr></thead>\n<tbody>\n";
+         "<th>Leak pattern</th><th>Onset</th><th>Leak area</th><th>Pain "
+         "response</th><th>Comment</th></tr></thead>\n<tbody>\n";
   for (const auto& t : tears) {
     const auto& f = t.leakFigures;
     out << "<tr><td>" << htmlEscape(t.level) << "</td><td>" << token(t.type) << "</td><td>" << t.grade << "</td><td>"
@@ -45,12 +47,23 @@ std::string htmlEscape(const std::string& text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -67,7 +80,8 @@ std::string casePage(const std::string& title, const std::vector<TearAnnotation>
          "th,td{border:1px solid #999;padding:.35em .7em;text-align:left}\n"
          "th{background:#34495e;color:#fff}\ntr:nth-child(even) td{background:#ecf0f1}\n"
          ".deid{background:#fdf2e9;border-left:6px solid #e67e22;padding:.6em 1em}\n"
-         "</style>\n</head>\n<body>\n<h1>" << htmlEscape(title) << "</h1>\n<h2>Findings per disc level</h2>\n";
+         "</style>\n</head>\n<body>\n<h1>"
+      << htmlEscape(title) << "</h1>\n<h2>Findings per disc level</h2>\n";
   findingsTable(out, tears);
   if (!snapshots.empty()) out << "<h2>Annotated frames</h2>\n";
   for (const auto& snap : snapshots)
@@ -79,7 +93,8 @@ std::string casePage(const std::string& title, const std::vector<TearAnnotation>
   out << "</ul>\n<p>Patient name and ID are a pseudonym; every UID was replaced with a keyed one (references "
          "between the files still resolve). "
       << deid.written() << " DICOM file(s) in <code>dicom/</code>";
-  if (deid.refused() > 0) out << "; " << deid.refused() << " file(s) were not included because they could not be cleaned safely";
+  if (deid.refused() > 0)
+    out << "; " << deid.refused() << " file(s) were not included because they could not be cleaned safely";
   out << ".</p></div>\n</body>\n</html>\n";
   return out.str();
 }

@@ -14,7 +14,7 @@ namespace annulo::teaching {
 
 std::string htmlEscape(const std::string& text);
 
-std::string casePage(const std::string& title, const std::vector<TearAnnotation>& tears,
-                     const deid::DeidReport& deid, const std::vector<Snapshot>& snapshots = {});
+std::string casePage(const std::string& title, const std::vector<TearAnnotation>& tears, const deid::DeidReport& deid,
+                     const std::vector<Snapshot>& snapshots = {});
 
 }  // namespace annulo::teaching

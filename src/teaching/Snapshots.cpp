@@ -31,7 +31,8 @@ void disc(DisplayImage& img, double cx, double cy, double r, const std::array<st
       if ((x - cx) * (x - cx) + (y - cy) * (y - cy) <= r * r) put(img, x, y, c);
 }
 
-void line(DisplayImage& img, const std::array<double, 3>& a, const std::array<double, 3>& b, double width, const std::array<std::uint8_t, 3>& c) {
+void line(DisplayImage& img, const std::array<double, 3>& a, const std::array<double, 3>& b, double width,
+          const std::array<std::uint8_t, 3>& c) {
   const double len = std::hypot(b[0] - a[0], b[1] - a[1]);
   const int steps = std::max(1, int(std::ceil(len * 2)));
   for (int i = 0; i <= steps; ++i) {
@@ -44,7 +45,8 @@ void drawTear(DisplayImage& img, const TearGeometry& g, double scale) {
   const double w = std::max(2.0, 2.0 * scale);
   if (g.points.size() == 1) disc(img, g.points[0][0], g.points[0][1], std::max(3.0, 4.0 * scale), kTearColour);
   for (std::size_t i = 1; i < g.points.size(); ++i) line(img, g.points[i - 1], g.points[i], w, kTearColour);
-  if (g.kind == GeometryKind::Polygon && g.points.size() > 2) line(img, g.points.back(), g.points.front(), w, kTearColour);
+  if (g.kind == GeometryKind::Polygon && g.points.size() > 2)
+    line(img, g.points.back(), g.points.front(), w, kTearColour);
 }
 
 void blendLeak(DisplayImage& img, const LeakLabels& leak, int frame) {
@@ -52,7 +54,9 @@ void blendLeak(DisplayImage& img, const LeakLabels& leak, int frame) {
   const std::size_t base = std::size_t(frame - 1) * std::size_t(img.width) * std::size_t(img.height);
   for (std::size_t i = 0; i < std::size_t(img.width) * std::size_t(img.height); ++i) {
     if ((*leak.labels)[base + i] != 2) continue;
-    for (int k = 0; k < 3; ++k) img.pixels[i * 3 + std::size_t(k)] = std::uint8_t((img.pixels[i * 3 + std::size_t(k)] + kLeakColour[std::size_t(k)]) / 2);
+    for (int k = 0; k < 3; ++k)
+      img.pixels[i * 3 + std::size_t(k)] =
+          std::uint8_t((img.pixels[i * 3 + std::size_t(k)] + kLeakColour[std::size_t(k)]) / 2);
   }
 }
 
@@ -68,8 +72,9 @@ void scaleBar(DisplayImage& img, double mmPerPixel, double mm) {
 
 }  // namespace
 
-Result<std::vector<Snapshot>> writeSnapshots(const std::vector<TearAnnotation>& tears, const std::vector<Series>& series,
-                                             const std::optional<LeakLabels>& leak, const std::string& caseDir) {
+Result<std::vector<Snapshot>> writeSnapshots(const std::vector<TearAnnotation>& tears,
+                                             const std::vector<Series>& series, const std::optional<LeakLabels>& leak,
+                                             const std::string& caseDir) {
   std::vector<Snapshot> out;
   std::filesystem::create_directories(std::filesystem::path(caseDir) / "snapshots");
   for (std::size_t n = 0; n < tears.size(); ++n) {
@@ -79,9 +84,11 @@ Result<std::vector<Snapshot>> writeSnapshots(const std::vector<TearAnnotation>& 
     for (const auto& s : series) {
       for (std::size_t i = 0; i < s.slices.size(); ++i) {
         const auto& slice = s.slices[i];
-        if (slice.sopInstanceUid != g.image.sopInstanceUid || slice.frameNumber != std::max(1, g.image.frameNumber)) continue;
+        if (slice.sopInstanceUid != g.image.sopInstanceUid || slice.frameNumber != std::max(1, g.image.frameNumber))
+          continue;
         DisplayImage img = toRgb(renderSlice(s, i));
-        if (img.pixels.empty()) return makeError("cannot render frame " + std::to_string(slice.frameNumber) + " for " + t.id);
+        if (img.pixels.empty())
+          return makeError("cannot render frame " + std::to_string(slice.frameNumber) + " for " + t.id);
         if (leak && s.multiFrame) blendLeak(img, *leak, slice.frameNumber);
         drawTear(img, g, img.width / 512.0);
         const double mmPerPixel = s.spacing[0] > 0 ? s.spacing[0] : 1.0;

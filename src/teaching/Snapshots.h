@@ -32,7 +32,8 @@ struct LeakLabels {
 };
 
 // One PNG per tear with a 2D image reference found in `series` (loaded with pixels).
-Result<std::vector<Snapshot>> writeSnapshots(const std::vector<TearAnnotation>& tears, const std::vector<Series>& series,
-                                             const std::optional<LeakLabels>& leak, const std::string& caseDir);
+Result<std::vector<Snapshot>> writeSnapshots(const std::vector<TearAnnotation>& tears,
+                                             const std::vector<Series>& series, const std::optional<LeakLabels>& leak,
+                                             const std::string& caseDir);
 
 }  // namespace annulo::teaching

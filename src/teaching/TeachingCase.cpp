@@ -6,11 +6,11 @@
 #include <set>
 
 #include "annulo/dicom/SeriesLoader.h"
+#include "annulo/sr/LabelMap.h"
 #include "annulo/sr/SrExport.h"
 #include "teaching/CasePage.h"
 #include "teaching/CaseReports.h"
 #include "teaching/Snapshots.h"
-#include "annulo/sr/LabelMap.h"
 
 namespace fs = std::filesystem;
 
@@ -109,7 +109,7 @@ Result<TeachingCase> writeTeachingCase(const Session& session, const std::string
   out.indexHtml = (root / "index.html").string();
   std::ofstream page(out.indexHtml, std::ios::trunc);
   std::string title = "Teaching case " + (options.deid.pseudonymName.empty() ? std::string("TEACHING^CASE-1")
-                                                                            : options.deid.pseudonymName);
+                                                                             : options.deid.pseudonymName);
   std::replace(title.begin(), title.end(), '^', ' ');  // PN component separator (PS3.5 6.2.1)
   page << casePage(title, sr->tears, out.deid, *snapshots);
   page.flush();

@@ -66,7 +66,8 @@ TEST(SessionFolder, FolderComesFromTheEnvironmentInOrder) {
   EnvVar home("HOME", "/home/reader");
   EXPECT_EQ(defaultSessionFolder(), "/home/reader/.local/share/annulo/sessions");
   EXPECT_EQ(sessionFileFor("/f", "1.2.840.5", "/data"), "/f/1.2.840.5.json");
-  EXPECT_EQ(sessionFileFor("/f", "../../etc/passwd", "/data").rfind("/f/study-", 0), 0u) << "a bad UID never names a path";
+  EXPECT_EQ(sessionFileFor("/f", "../../etc/passwd", "/data").rfind("/f/study-", 0), 0u)
+      << "a bad UID never names a path";
   EXPECT_NE(sessionFileFor("/f", "", "/a"), sessionFileFor("/f", "", "/b"));
 }
 

@@ -85,7 +85,13 @@ TEST(SessionLock, AStuckHolderMakesAWriterFailClearlyAndChangeNothing) {
   LockOptions quick;
   quick.timeout = std::chrono::milliseconds(300);
   const auto t0 = std::chrono::steady_clock::now();
-  auto r = updateSession(path, [](Session& s) { s.tears.clear(); return Status(); }, {}, quick);
+  auto r = updateSession(
+      path,
+      [](Session& s) {
+        s.tears.clear();
+        return Status();
+      },
+      {}, quick);
   const double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   ASSERT_FALSE(r.ok()) << "the edit must not happen while another writer holds the lock";
   EXPECT_NE(r.message().find(lockPath(path)), std::string::npos) << r.message();
@@ -98,7 +104,13 @@ TEST(SessionLock, AStuckHolderMakesAWriterFailClearlyAndChangeNothing) {
   EXPECT_EQ(readAll(backupPath(path)), bakBefore);
   // The holder dies (as a crashed viewer would): the kernel frees the lock.
   holder.release();
-  auto ok = updateSession(path, [](Session& s) { s.tears.clear(); return Status(); }, {}, quick);
+  auto ok = updateSession(
+      path,
+      [](Session& s) {
+        s.tears.clear();
+        return Status();
+      },
+      {}, quick);
   ASSERT_TRUE(ok.ok()) << ok.message();
   EXPECT_TRUE(loadSession(path)->tears.empty());
 }
@@ -111,9 +123,8 @@ TEST(SessionLock, TheCliWaitsForTheLockThenGivesUpWithoutWriting) {
   StuckHolder holder(path);
   ASSERT_TRUE(holder.locked());
   std::string out;
-  const int rc = test::runCommand("ANNULO_SESSION_LOCK_TIMEOUT=0.5 " + test::cliPath() + " annotate " + path +
-                                      " --remove T1 2>&1",
-                                  &out);
+  const int rc = test::runCommand(
+      "ANNULO_SESSION_LOCK_TIMEOUT=0.5 " + test::cliPath() + " annotate " + path + " --remove T1 2>&1", &out);
   EXPECT_EQ(rc, 1) << out;
   EXPECT_NE(out.find("another writer holds the session lock"), std::string::npos) << out;
   EXPECT_NE(out.find(std::to_string(holder.pid())), std::string::npos) << out;

@@ -9,16 +9,16 @@
 #include <itkRGBPixel.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <set>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "annulo/annotation/SessionStore.h"
-#include "annulo/phantom/Phantom.h"
 #include "annulo/net/Store.h"
+#include "annulo/phantom/Phantom.h"
 #include "annulo/render/ViewTransform.h"
 #include "net/OrthancServer.h"
 #include "support/DicomBuilder.h"
@@ -61,7 +61,8 @@ struct Shot {
     int n = 0;
     const int x0 = int(side["view"]["x"].get<double>()), y0 = int(side["view"]["y"].get<double>());
     for (int y = 0; y < int(side["view"]["height"].get<double>()); ++y)
-      for (int x = 0; x < int(side["view"]["width"].get<double>()); ++x) n += pred(at({double(x0 + x), double(y0 + y)})) ? 1 : 0;
+      for (int x = 0; x < int(side["view"]["width"].get<double>()); ++x)
+        n += pred(at({double(x0 + x), double(y0 + y)})) ? 1 : 0;
     return n;
   }
   Rgb at(Vec2 screen) const {
@@ -86,11 +87,11 @@ class ViewerGui : public ::testing::Test {
   Shot runOn(const std::string& path, const std::string& args) {
     const std::string png = (dir_ / "shot.png").string();
     std::string out;
-    const int rc = test::runCommand("XDG_DATA_HOME=" + (dir_ / "xdg").string() + " XDG_CACHE_HOME=" + (dir_ / "cache").string() +
-                                        " xvfb-run -a -s '-screen 0 1600x1000x24' " +
-                                        std::string(ANNULO_VIEWER) + " " + path +
-                                        " --size 1400x900 --screenshot " + png + " " + args + " 2>&1",
-                                    &out);
+    const int rc =
+        test::runCommand("XDG_DATA_HOME=" + (dir_ / "xdg").string() + " XDG_CACHE_HOME=" + (dir_ / "cache").string() +
+                             " xvfb-run -a -s '-screen 0 1600x1000x24' " + std::string(ANNULO_VIEWER) + " " + path +
+                             " --size 1400x900 --screenshot " + png + " " + args + " 2>&1",
+                         &out);
     EXPECT_EQ(rc, 0) << out;
     Shot s;
     auto reader = itk::ImageFileReader<RgbImage>::New();
@@ -103,7 +104,8 @@ class ViewerGui : public ::testing::Test {
   }
 
   // A uint8 label map (columns x rows x slices) as NRRD in the test folder.
-  std::string writeLabels(const std::string& name, std::vector<std::uint8_t>& labels, int columns, int rows, int slices) {
+  std::string writeLabels(const std::string& name, std::vector<std::uint8_t>& labels, int columns, int rows,
+                          int slices) {
     using Label = itk::Image<std::uint8_t, 3>;
     auto importer = itk::ImportImageFilter<std::uint8_t, 3>::New();
     Label::RegionType region;
@@ -167,7 +169,8 @@ TEST_F(ViewerGui, ScreenshotShowsContrastAtTheNeedleTip) {
   EXPECT_GT(sd, 20) << "view looks blank";
   // The nucleus is full of contrast on the last frame: dark. Look anterior of
   // the centre, away from the needle that comes in from posterior (right).
-  const std::array<double, 2> nucleus{truth_.xa.discCenter[0] - truth_.xa.nucleusRadiusX * 0.5, truth_.xa.discCenter[1]};
+  const std::array<double, 2> nucleus{truth_.xa.discCenter[0] - truth_.xa.nucleusRadiusX * 0.5,
+                                      truth_.xa.discCenter[1]};
   const Rgb filled = s.at(s.toScreen(moved(nucleus, 40)));
   EXPECT_LT(filled.GetRed(), mean - 40) << "intradiscal contrast should be dark";
   // On frame 1 (before injection) the same place is plain disc, clearly brighter.
@@ -241,7 +244,8 @@ TEST_F(ViewerGui, SubtractionFromTheProcessingPanelRemovesTheAnatomy) {
     }
   const double mean = sum / n, sd = std::sqrt(sum2 / n - mean * mean);
   EXPECT_LT(sd, 12) << "anatomy should be subtracted away";
-  const std::array<double, 2> nucleus{truth_.xa.discCenter[0] - truth_.xa.nucleusRadiusX * 0.5, truth_.xa.discCenter[1]};
+  const std::array<double, 2> nucleus{truth_.xa.discCenter[0] - truth_.xa.nucleusRadiusX * 0.5,
+                                      truth_.xa.discCenter[1]};
   EXPECT_LT(int(s.at(s.toScreen(moved(nucleus, 40))).GetRed()), mean - 40);
 }
 
@@ -263,7 +267,10 @@ TEST_F(ViewerGui, TearPlacedBySimulatedClickIsSavedAtTheImagePoint) {
   // The same tear, exported as DICOM SR and read back by show-sr.
   const std::string sr = (dir_ / "report.dcm").string();
   std::string out;
-  ASSERT_EQ(test::runCommand(test::cliPath() + " export-sr '" + s.side["session"].get<std::string>() + "' -o " + sr + " 2>&1", &out), 0) << out;
+  ASSERT_EQ(test::runCommand(
+                test::cliPath() + " export-sr '" + s.side["session"].get<std::string>() + "' -o " + sr + " 2>&1", &out),
+            0)
+      << out;
   ASSERT_EQ(test::runCommand(test::cliPath() + " show-sr " + sr + " --json", &out), 0) << out;
   const auto j = nlohmann::json::parse(out);
   ASSERT_EQ(j["tears"].size(), 1u);
@@ -274,7 +281,9 @@ TEST_F(ViewerGui, TearPlacedBySimulatedClickIsSavedAtTheImagePoint) {
 }
 
 bool orange(const Rgb& p) { return int(p.GetRed()) > int(p.GetBlue()) + 40 && p.GetRed() >= p.GetGreen(); }
-bool green(const Rgb& p) { return int(p.GetGreen()) > int(p.GetRed()) + 60 && int(p.GetGreen()) > int(p.GetBlue()) + 20; }
+bool green(const Rgb& p) {
+  return int(p.GetGreen()) > int(p.GetRed()) + 60 && int(p.GetGreen()) > int(p.GetBlue()) + 20;
+}
 
 TEST_F(ViewerGui, LeakSurfaceIn3DCoversTheTrueLeakVoxels) {
   std::vector<std::uint8_t> labels;
@@ -288,7 +297,9 @@ TEST_F(ViewerGui, LeakSurfaceIn3DCoversTheTrueLeakVoxels) {
   EXPECT_EQ(s.side["surfaces"][0]["voxels"].get<std::size_t>(), truthVoxels);
   // Every voxel deep inside the true leak (its 3x3x3 block all leak) projects onto the surface: orange.
   const int cols = truth_.xa.columns, rows = truth_.xa.rows, frames = truth_.xa.frames;
-  auto leak = [&](int c, int r, int f) { return labels[(std::size_t(f) * std::size_t(rows) + std::size_t(r)) * std::size_t(cols) + std::size_t(c)] == 2; };
+  auto leak = [&](int c, int r, int f) {
+    return labels[(std::size_t(f) * std::size_t(rows) + std::size_t(r)) * std::size_t(cols) + std::size_t(c)] == 2;
+  };
   int checked = 0, shown = 0;
   for (int f = 1; f < frames - 1; ++f)
     for (int r = 1; r < rows - 1; r += 2)
@@ -348,7 +359,8 @@ TEST_F(ViewerGui, MprReformatsShowTheLabelMapAndTheHizCandidate) {
     for (int r = 0; r < mr.rows; ++r)
       for (int c = 0; c < mr.columns; ++c)
         if (std::hypot(c - mr.hizPixel[0], r - mr.hizPixel[1]) <= 5)
-          labels[(std::size_t(k) * std::size_t(mr.rows) + std::size_t(r)) * std::size_t(mr.columns) + std::size_t(c)] = 2;
+          labels[(std::size_t(k) * std::size_t(mr.rows) + std::size_t(r)) * std::size_t(mr.columns) + std::size_t(c)] =
+              2;
   const std::string file = writeLabels("mr-labels.nrrd", labels, mr.columns, mr.rows, mr.slices);
 
   const std::string args = "--series " + mr.seriesInstanceUid + " --layout mpr --hiz";
@@ -388,9 +400,12 @@ TEST_F(ViewerGui, ReportFoundWithTheStudyBringsItsTearsOnce) {
     std::filesystem::copy(e.path(), folder / e.path().filename());
   const std::string session = (dir_ / "colleague.json").string(), sr = (folder / "report.dcm").string();
   std::string out;
-  ASSERT_EQ(test::runCommand(test::cliPath() + " annotate " + session + " --source " + folder.string() + " --add 'series=" +
-                                 truth_.xa.seriesInstanceUid + " level=L4-L5 type=radial grade=4 clock=6 frame=30 point=300,250' 2>&1",
-                             &out), 0) << out;
+  ASSERT_EQ(test::runCommand(test::cliPath() + " annotate " + session + " --source " + folder.string() +
+                                 " --add 'series=" + truth_.xa.seriesInstanceUid +
+                                 " level=L4-L5 type=radial grade=4 clock=6 frame=30 point=300,250' 2>&1",
+                             &out),
+            0)
+      << out;
   ASSERT_EQ(test::runCommand(test::cliPath() + " export-sr " + session + " -o " + sr + " 2>&1", &out), 0) << out;
   // And a damaged copy of it: listed with its reason, nothing else disturbed.
   {
@@ -455,10 +470,12 @@ TEST_F(ViewerGui, StudyRetrievedFromThePacsOpensAsFromDisk) {
   EXPECT_EQ(s.side["frame"], 40);
   // Into the cache folder, one file per instance, and the picture is the one from disk.
   std::size_t retrieved = 0;
-  for (const auto& e : std::filesystem::directory_iterator(dir_ / "cache" / "annulo" / "retrieved" / truth_.studyInstanceUid))
+  for (const auto& e :
+       std::filesystem::directory_iterator(dir_ / "cache" / "annulo" / "retrieved" / truth_.studyInstanceUid))
     retrieved += e.is_regular_file() ? 1 : 0;
   EXPECT_EQ(retrieved, files.size());
-  const std::array<double, 2> nucleus{truth_.xa.discCenter[0] - truth_.xa.nucleusRadiusX * 0.5, truth_.xa.discCenter[1]};
+  const std::array<double, 2> nucleus{truth_.xa.discCenter[0] - truth_.xa.nucleusRadiusX * 0.5,
+                                      truth_.xa.discCenter[1]};
   const Shot local = run("--frame 40");
   const Rgb a = s.at(s.toScreen(moved(nucleus, 40))), b = local.at(local.toScreen(moved(nucleus, 40)));
   EXPECT_EQ(int(a.GetRed()), int(b.GetRed()));
@@ -479,7 +496,8 @@ TEST_F(ViewerGui, StudiesWithoutAUsableUidKeepSeparateSessions) {
   const std::string a = folderWith("a", ""), b = folderWith("b", "../../escape");
   const Shot first = runOn(a, "--tool point --click 700,400");
   const Shot second = runOn(b, "");
-  const std::filesystem::path sa = first.side["session"].get<std::string>(), sb = second.side["session"].get<std::string>();
+  const std::filesystem::path sa = first.side["session"].get<std::string>(),
+                              sb = second.side["session"].get<std::string>();
   EXPECT_EQ(sa.parent_path(), dir_ / "xdg" / "annulo" / "sessions");
   EXPECT_EQ(sb.parent_path(), sa.parent_path()) << "a malformed UID must not name a path";
   EXPECT_NE(sa.filename(), ".json");
@@ -512,7 +530,11 @@ TEST_F(ViewerGui, EachStudyInAFolderKeepsItsOwnTears) {
   // The tear exports with its own study's images only.
   const std::string report = (dir_ / "r.dcm").string();
   std::string out;
-  ASSERT_EQ(test::runCommand(test::cliPath() + " export-sr '" + a.side["session"].get<std::string>() + "' -o " + report + " 2>&1", &out), 0) << out;
+  ASSERT_EQ(
+      test::runCommand(
+          test::cliPath() + " export-sr '" + a.side["session"].get<std::string>() + "' -o " + report + " 2>&1", &out),
+      0)
+      << out;
   // The report is study 1's, holding study 1's one tear.
   std::string uid;
   test::runCommand("dcmdump +P StudyInstanceUID '" + report + "' 2>&1", &uid);
@@ -525,13 +547,12 @@ TEST_F(ViewerGui, OddRealSeriesOpenInEveryLayout) {
   // Series written by others that stress the views: RGB multi-frame ultrasound, an
   // enhanced MR split by orientation, a 2x2x4 stack, a real XA cine, NM, signed CT.
   // (A sweep of all 63 selectable series x 3 layouts ran clean when this was written.)
-  const std::vector<std::string> uids = {
-      "1.2.840.113857.1626.160635.1727.151815.1",
-      "1.2.826.0.1.3680043.2.1143.3712364435022872412969836992152438492",
-      "1.2.840.113619.2.176.2025.1499492.7391.1175285944.394",
-      "1.3.12.2.1107.5.4.3.123456789012345.19950922.121803.8",
-      "2.16.840.1.113662.5.8796818449476.121423489.1.1.3101.5309511143",
-      "1.2.826.0.1.3680043.2.1125.1.75064541463040.2005072610384286453"};
+  const std::vector<std::string> uids = {"1.2.840.113857.1626.160635.1727.151815.1",
+                                         "1.2.826.0.1.3680043.2.1143.3712364435022872412969836992152438492",
+                                         "1.2.840.113619.2.176.2025.1499492.7391.1175285944.394",
+                                         "1.3.12.2.1107.5.4.3.123456789012345.19950922.121803.8",
+                                         "2.16.840.1.113662.5.8796818449476.121423489.1.1.3101.5309511143",
+                                         "1.2.826.0.1.3680043.2.1125.1.75064541463040.2005072610384286453"};
   if (!std::filesystem::exists(test::samplesDir())) ANNULO_SKIP_MISSING("../shared/dicom-samples");
   int opened = 0;
   std::set<std::string> missing;
@@ -547,7 +568,8 @@ TEST_F(ViewerGui, OddRealSeriesOpenInEveryLayout) {
       const int x0 = int(s.side["view"]["x"].get<double>()), y0 = int(s.side["view"]["y"].get<double>());
       std::set<int> values;
       for (int y = 40; y < int(s.side["view"]["height"].get<double>()) && values.size() < 3; y += 9)
-        for (int x = 0; x < int(s.side["view"]["width"].get<double>()); x += 9) values.insert(s.at({double(x0 + x), double(y0 + y)}).GetRed());
+        for (int x = 0; x < int(s.side["view"]["width"].get<double>()); x += 9)
+          values.insert(s.at({double(x0 + x), double(y0 + y)}).GetRed());
       EXPECT_GE(values.size(), 3u) << uid << " " << layout << " looks blank";
     }
   EXPECT_GE(opened, 12) << "most of the chosen samples should be present";
@@ -569,11 +591,12 @@ TEST_F(ViewerGui, ExportedReportSegAndPresentationStateReachThePacs) {
   const std::string report = (dir_ / "out" / "report.dcm").string();
   std::string out;
   const std::string png = (dir_ / "shot.png").string();
-  const int rc = test::runCommand("XDG_DATA_HOME=" + (dir_ / "xdg").string() + " xvfb-run -a -s '-screen 0 1600x1000x24' " +
-                                      std::string(ANNULO_VIEWER) + " " + (test::sourceDir() / "sample_data").string() +
-                                      " --size 1400x900 --screenshot " + png + " " + clickPoint({300.0, 250.0}, 40) +
-                                      " --segment " + seed + " --export " + report + " --send-to " + pacs.nodeText() + " 2>&1",
-                                  &out);
+  const int rc =
+      test::runCommand("XDG_DATA_HOME=" + (dir_ / "xdg").string() + " xvfb-run -a -s '-screen 0 1600x1000x24' " +
+                           std::string(ANNULO_VIEWER) + " " + (test::sourceDir() / "sample_data").string() +
+                           " --size 1400x900 --screenshot " + png + " " + clickPoint({300.0, 250.0}, 40) +
+                           " --segment " + seed + " --export " + report + " --send-to " + pacs.nodeText() + " 2>&1",
+                       &out);
   ASSERT_EQ(rc, 0) << out;
   std::multiset<std::string> sent;
   for (const std::string f : {"report.dcm", "report-seg.dcm", "report-pr.dcm"}) {
@@ -583,7 +606,6 @@ TEST_F(ViewerGui, ExportedReportSegAndPresentationStateReachThePacs) {
   }
   EXPECT_EQ(pacs.storedSopInstanceUids(), sent) << pacs.log();
 }
-
 
 TEST_F(ViewerGui, ExportWritesSegSrAndPresentationStateThatPassDciodvfy) {
   ANNULO_REQUIRE_TOOL("dciodvfy");
@@ -606,7 +628,8 @@ TEST_F(ViewerGui, ExportWritesSegSrAndPresentationStateThatPassDciodvfy) {
   const std::string segUid = dump(seg, "SOPInstanceUID");
   const auto open = segUid.find('['), close = segUid.find(']');
   ASSERT_NE(open, std::string::npos);
-  EXPECT_NE(dump(report, "ReferencedSOPInstanceUID").find(segUid.substr(open + 1, close - open - 1)), std::string::npos);
+  EXPECT_NE(dump(report, "ReferencedSOPInstanceUID").find(segUid.substr(open + 1, close - open - 1)),
+            std::string::npos);
   EXPECT_NE(dump(pr, "ReferencedSOPInstanceUID").find(truth_.xa.sopInstanceUid), std::string::npos);
 }
 

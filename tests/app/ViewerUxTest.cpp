@@ -36,8 +36,8 @@ struct Picture {
     s.zoom = side["zoom"];
     s.panX = side["pan"][0];
     s.panY = side["pan"][1];
-    const ViewGeometry g{side["view"]["width"], side["view"]["height"], side["image"]["columns"],
-                         side["image"]["rows"], side["image"]["pixel_aspect"]};
+    const ViewGeometry g{side["view"]["width"], side["view"]["height"], side["image"]["columns"], side["image"]["rows"],
+                         side["image"]["pixel_aspect"]};
     const Vec2 q = imageToScreen(s, g, p);
     return {q[0] + side["view"]["x"].get<double>(), q[1] + side["view"]["y"].get<double>()};
   }
@@ -151,8 +151,8 @@ TEST_F(ViewerUx, EveryViewShowsOrientationLetters) {
 TEST_F(ViewerUx, AFailedOpenKeepsTheStudyThatIsOpen) {
   std::filesystem::create_directories(dir_ / "nothing");
   std::ofstream(dir_ / "nothing/readme.txt") << "not DICOM";
-  const Picture p = run("open " + (test::sourceDir() / "sample_data").string() + "\nopen " +
-                        (dir_ / "nothing").string() + "\n");
+  const Picture p =
+      run("open " + (test::sourceDir() / "sample_data").string() + "\nopen " + (dir_ / "nothing").string() + "\n");
   EXPECT_EQ(p.rc, 1) << p.out;  // the failed step is reported
   EXPECT_EQ(p.side["series_uid"], truth_.xa.seriesInstanceUid) << "the open study was thrown away";
   EXPECT_EQ(p.side["series_count"], 2);

@@ -2,8 +2,8 @@
 // (SIGKILL) at random moments: no acknowledged edit is lost, ids never collide,
 // and the file is always a valid session.
 
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>

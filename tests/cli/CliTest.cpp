@@ -1,9 +1,8 @@
 // annulo-cli as scripts use it: exit codes, JSON shapes and the files it writes.
 
-#include <gtest/gtest.h>
-
 #include <dcmtk/dcmimgle/dcmimage.h>
 #include <dcmtk/dcmimgle/dipixel.h>
+#include <gtest/gtest.h>
 #include <itkImageFileReader.h>
 #include <itkPNGImageIO.h>
 
@@ -96,12 +95,24 @@ DcmtkStats dcmtkStats(const std::string& file) {
     for (unsigned long i = 0; i < px->getCount(); ++i) {
       double v = 0;
       switch (px->getRepresentation()) {
-        case EPR_Uint8: v = static_cast<const Uint8*>(px->getData())[i]; break;
-        case EPR_Sint8: v = static_cast<const Sint8*>(px->getData())[i]; break;
-        case EPR_Uint16: v = static_cast<const Uint16*>(px->getData())[i]; break;
-        case EPR_Sint16: v = static_cast<const Sint16*>(px->getData())[i]; break;
-        case EPR_Uint32: v = static_cast<const Uint32*>(px->getData())[i]; break;
-        case EPR_Sint32: v = static_cast<const Sint32*>(px->getData())[i]; break;
+        case EPR_Uint8:
+          v = static_cast<const Uint8*>(px->getData())[i];
+          break;
+        case EPR_Sint8:
+          v = static_cast<const Sint8*>(px->getData())[i];
+          break;
+        case EPR_Uint16:
+          v = static_cast<const Uint16*>(px->getData())[i];
+          break;
+        case EPR_Sint16:
+          v = static_cast<const Sint16*>(px->getData())[i];
+          break;
+        case EPR_Uint32:
+          v = static_cast<const Uint32*>(px->getData())[i];
+          break;
+        case EPR_Sint32:
+          v = static_cast<const Sint32*>(px->getData())[i];
+          break;
       }
       st.sum += v;
       st.min = std::min(st.min, v);
@@ -186,9 +197,15 @@ TEST_F(CliOnPhantom, AnnotateCreatesListsAndRejectsUnknownValues) {
   const std::string session = (dir / "s.json").string();
   const std::string xa = truth_->xa.seriesInstanceUid;
   std::string out;
-  ASSERT_EQ(run("annotate " + session + " --source " + path() + " --add \"level=L4-L5 type=radial grade=3 clock=6 "
-                "zone=central frame=7 point=64,50 series=" + xa + "\"", &out), 0) << out;
-  EXPECT_EQ(run("annotate " + session + " --add \"level=L4-L5 type=spiral frame=1 point=1,1 series=" + xa + "\"", &out), 2);
+  ASSERT_EQ(run("annotate " + session + " --source " + path() +
+                    " --add \"level=L4-L5 type=radial grade=3 clock=6 "
+                    "zone=central frame=7 point=64,50 series=" +
+                    xa + "\"",
+                &out),
+            0)
+      << out;
+  EXPECT_EQ(run("annotate " + session + " --add \"level=L4-L5 type=spiral frame=1 point=1,1 series=" + xa + "\"", &out),
+            2);
   EXPECT_NE(out.find("radial, concentric, transverse, complex"), std::string::npos) << out;
   EXPECT_EQ(run("annotate " + session + " --add \"level=L4-L5 colour=red point=1,1 series=" + xa + "\"", &out), 2);
   EXPECT_NE(out.find("unknown key 'colour'"), std::string::npos) << out;
@@ -215,13 +232,19 @@ TEST_F(CliOnPhantom, AnnotateTakesSeveralTearsAtOnceOrNone) {
   auto add = [&](const std::string& fields) { return " --add \"series=" + xa + " " + fields + "\""; };
   std::string out;
   ASSERT_EQ(run("annotate " + session + " --source " + path() + add("level=L4-L5 frame=7 point=64,50") +
-                    add("level=L5-S1 type=concentric frame=8 point=70,52"), &out), 0) << out;
+                    add("level=L5-S1 type=concentric frame=8 point=70,52"),
+                &out),
+            0)
+      << out;
   ASSERT_EQ(runCommand(cli() + " annotate " + session + " --list --json", &out), 0);
   auto j = nlohmann::json::parse(out);
   ASSERT_EQ(j["tears"].size(), 2u) << "both --add tears are saved";
   EXPECT_EQ(j["tears"][1]["level"], "L5-S1");
   // One bad --add among good ones: nothing is added.
-  EXPECT_EQ(run("annotate " + session + add("level=L3-L4 frame=7 point=60,50") + add("level=L3-L4 colour=red point=1,1"), &out), 2);
+  EXPECT_EQ(
+      run("annotate " + session + add("level=L3-L4 frame=7 point=60,50") + add("level=L3-L4 colour=red point=1,1"),
+          &out),
+      2);
   ASSERT_EQ(runCommand(cli() + " annotate " + session + " --list --json", &out), 0);
   EXPECT_EQ(nlohmann::json::parse(out)["tears"].size(), 2u);
   // Other options may not be repeated: the first value would be silently lost.

@@ -56,8 +56,12 @@ TEST_F(ProvocationCli, ThreeLevelStudyListsComputedAndOverride) {
     csv << "time,volume,pressure,pain\n0,0,12,\n10,0.9,20,2\n20,1.8,34,8\n";
   }
   ASSERT_EQ(run("provocation " + session + " --log level=L4-L5 " + (dir / "log.csv").string(), &out), 0) << out;
-  ASSERT_EQ(run("provocation " + session + " --override \"level=L5-S1 classification=indeterminate reason=\\\"prior "
-                "surgery\\\"\"", &out), 0) << out;
+  ASSERT_EQ(run("provocation " + session +
+                    " --override \"level=L5-S1 classification=indeterminate reason=\\\"prior "
+                    "surgery\\\"\"",
+                &out),
+            0)
+      << out;
   ASSERT_EQ(runCommand(test::cliPath() + " provocation " + session + " --list --json", &out), 0);
   const auto j = nlohmann::json::parse(out);
   ASSERT_EQ(j.size(), 1u);  // {"levels": [...]} only

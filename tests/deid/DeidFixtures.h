@@ -35,32 +35,64 @@ namespace fs = std::filesystem;
 // What was planted where: rule index -> planted text (strings), for the top level of each image.
 struct Planted {
   std::map<std::size_t, std::string> byRule;  // rule index -> planted value ("" for binary/SQ plants)
-  std::set<std::string> strings;             // every planted string (searched in the output bytes)
+  std::set<std::string> strings;              // every planted string (searched in the output bytes)
 };
 
 inline std::string plantedText(std::size_t i, DcmEVR vr) {
   const std::string n = std::to_string(i);
   switch (vr) {
-    case EVR_DA: return "19710203";
-    case EVR_DT: return "19710203040506";
-    case EVR_TM: return "040506";
-    case EVR_AS: return "052Y";
-    case EVR_DS: return "98765.4" + n;
-    case EVR_IS: return "9876" + n;
-    case EVR_CS: return "PLANTCS" + n;
-    case EVR_UI: return "1.2.826.0.1.3680043.10.999." + n;
-    case EVR_PN: return "PLANTPN" + n + "^PERSON";
-    case EVR_AE: return "PLANTAE" + n;
-    case EVR_SH: return "PLANTSH" + n;
-    default: return "PLANTED-VALUE-" + n;
+    case EVR_DA:
+      return "19710203";
+    case EVR_DT:
+      return "19710203040506";
+    case EVR_TM:
+      return "040506";
+    case EVR_AS:
+      return "052Y";
+    case EVR_DS:
+      return "98765.4" + n;
+    case EVR_IS:
+      return "9876" + n;
+    case EVR_CS:
+      return "PLANTCS" + n;
+    case EVR_UI:
+      return "1.2.826.0.1.3680043.10.999." + n;
+    case EVR_PN:
+      return "PLANTPN" + n + "^PERSON";
+    case EVR_AE:
+      return "PLANTAE" + n;
+    case EVR_SH:
+      return "PLANTSH" + n;
+    default:
+      return "PLANTED-VALUE-" + n;
   }
 }
 
 inline bool plantable(DcmEVR vr) {
   switch (vr) {
-    case EVR_AE: case EVR_AS: case EVR_CS: case EVR_DA: case EVR_DS: case EVR_DT: case EVR_IS: case EVR_LO:
-    case EVR_LT: case EVR_PN: case EVR_SH: case EVR_ST: case EVR_TM: case EVR_UC: case EVR_UI: case EVR_UT:
-    case EVR_SQ: case EVR_US: case EVR_UL: case EVR_SS: case EVR_SL: case EVR_FL: case EVR_FD:
+    case EVR_AE:
+    case EVR_AS:
+    case EVR_CS:
+    case EVR_DA:
+    case EVR_DS:
+    case EVR_DT:
+    case EVR_IS:
+    case EVR_LO:
+    case EVR_LT:
+    case EVR_PN:
+    case EVR_SH:
+    case EVR_ST:
+    case EVR_TM:
+    case EVR_UC:
+    case EVR_UI:
+    case EVR_UT:
+    case EVR_SQ:
+    case EVR_US:
+    case EVR_UL:
+    case EVR_SS:
+    case EVR_SL:
+    case EVR_FL:
+    case EVR_FD:
       return true;
     default:
       return false;
@@ -185,70 +217,89 @@ inline Status plantFile(const std::string& path, Planted& planted) {
 }
 
 inline void buildPlantedCase(PlantedCase& c) {
-    auto& p = c.phantom;
-    PhantomOptions o;
-    o.seed = 11;
-    o.xaSize = 128;
-    o.xaFrames = 12;
-    o.mrSize = 64;
-    o.mrSlices = 5;
-    auto truth = writePhantom(o, p.dir.path().string());
-    if (!truth) { c.error = truth.message(); return; }
-    p.truth = *truth;
-    fs::remove(p.dir.path() / "truth.json");
-    for (const auto& e : fs::recursive_directory_iterator(p.dir.path())) {
-      if (!e.is_regular_file()) continue;
-      Planted& target = e.path().string().find("/xa/") != std::string::npos ? c.xaPlanted : c.mrPlanted;
-      if (Status s = plantFile(e.path().string(), target); !s) { c.error = s.message(); return; }
-    }
-    if (const char* keep = std::getenv("ANNULO_KEEP_PLANTED"))  // for looking at the planted files
-      fs::copy(p.dir.path(), keep, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
-    LoadOptions lo;
-    lo.readPixels = false;
-    auto loaded = loadSeries(p.dir.path().string(), lo);
-    if (!loaded) { c.error = loaded.message(); return; }
-    p.series = std::move(loaded->series);
-    for (const auto& s : p.series) {
-      if (s.series.modality == "XA") p.xa = &s;
-      if (s.series.modality == "MR") p.mr = &s;
-    }
-    if (!p.xa || !p.mr) {
-      c.error = "planted phantom did not load as XA + MR:";
-      for (const auto& r : loaded->rejected) c.error += " " + r.path + ": " + r.reason;
-      for (const auto& s : p.series) c.error += " series " + s.series.modality;
+  auto& p = c.phantom;
+  PhantomOptions o;
+  o.seed = 11;
+  o.xaSize = 128;
+  o.xaFrames = 12;
+  o.mrSize = 64;
+  o.mrSlices = 5;
+  auto truth = writePhantom(o, p.dir.path().string());
+  if (!truth) {
+    c.error = truth.message();
+    return;
+  }
+  p.truth = *truth;
+  fs::remove(p.dir.path() / "truth.json");
+  for (const auto& e : fs::recursive_directory_iterator(p.dir.path())) {
+    if (!e.is_regular_file()) continue;
+    Planted& target = e.path().string().find("/xa/") != std::string::npos ? c.xaPlanted : c.mrPlanted;
+    if (Status s = plantFile(e.path().string(), target); !s) {
+      c.error = s.message();
       return;
     }
+  }
+  if (const char* keep = std::getenv("ANNULO_KEEP_PLANTED"))  // for looking at the planted files
+    fs::copy(p.dir.path(), keep, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+  LoadOptions lo;
+  lo.readPixels = false;
+  auto loaded = loadSeries(p.dir.path().string(), lo);
+  if (!loaded) {
+    c.error = loaded.message();
+    return;
+  }
+  p.series = std::move(loaded->series);
+  for (const auto& s : p.series) {
+    if (s.series.modality == "XA") p.xa = &s;
+    if (s.series.modality == "MR") p.mr = &s;
+  }
+  if (!p.xa || !p.mr) {
+    c.error = "planted phantom did not load as XA + MR:";
+    for (const auto& r : loaded->rejected) c.error += " " + r.path + ": " + r.reason;
+    for (const auto& s : p.series) c.error += " series " + s.series.modality;
+    return;
+  }
 
-    Session session = srtest::sampleSession(p);
-    session.observer = "PLANTOBSERVER^DOCUMENT";
-    for (auto& t : session.tears) t.observer = "PLANTREADER^" + t.id;
-    session.tears[0].comment = "Leak at 6 o'clock, seen with Dr PLANTSURNAME";
-    c.srSecrets = {"PLANTOBSERVER", "PLANTREADER"};
-    fs::create_directories(p.dir.path() / "reports");
-    c.segPath = (p.dir.path() / "reports" / "seg.dcm").string();
-    std::vector<std::uint8_t> labels(std::size_t(p.xa->columns) * std::size_t(p.xa->rows) * p.xa->slices.size(), 0);
-    for (std::size_t i = 0; i < labels.size(); i += 97) labels[i] = 2;  // a sparse "leak"
-    if (std::getenv("ANNULO_KEEP_PLANTED")) OFLog::configure(OFLogger::WARN_LOG_LEVEL);
-    auto seg = exportSeg(*p.xa, labels, c.segPath);
-    if (!seg) { c.error = "SEG: " + seg.message(); return; }
-    for (auto& t : session.tears)
-      if (t.leakFigures) t.leakFigures->segmentationSopInstanceUid = seg->sopInstanceUid;
-    SrExportOptions so;
-    so.segSopInstanceUid = seg->sopInstanceUid;
-    so.segSeriesInstanceUid = seg->seriesInstanceUid;
-    c.srPath = (p.dir.path() / "reports" / "sr.dcm").string();
-    auto sr = exportSr(session, srtest::sources(p), c.srPath, so);
-    if (!sr) { c.error = "SR: " + sr.message(); return; }
-    c.grayPath = (p.dir.path() / "reports" / "pr.dcm").string();
-    auto pr = exportGsps(session, *p.xa, c.grayPath);
-    if (!pr) { c.error = "GSPS: " + pr.message(); return; }
+  Session session = srtest::sampleSession(p);
+  session.observer = "PLANTOBSERVER^DOCUMENT";
+  for (auto& t : session.tears) t.observer = "PLANTREADER^" + t.id;
+  session.tears[0].comment = "Leak at 6 o'clock, seen with Dr PLANTSURNAME";
+  c.srSecrets = {"PLANTOBSERVER", "PLANTREADER"};
+  fs::create_directories(p.dir.path() / "reports");
+  c.segPath = (p.dir.path() / "reports" / "seg.dcm").string();
+  std::vector<std::uint8_t> labels(std::size_t(p.xa->columns) * std::size_t(p.xa->rows) * p.xa->slices.size(), 0);
+  for (std::size_t i = 0; i < labels.size(); i += 97) labels[i] = 2;  // a sparse "leak"
+  if (std::getenv("ANNULO_KEEP_PLANTED")) OFLog::configure(OFLogger::WARN_LOG_LEVEL);
+  auto seg = exportSeg(*p.xa, labels, c.segPath);
+  if (!seg) {
+    c.error = "SEG: " + seg.message();
+    return;
+  }
+  for (auto& t : session.tears)
+    if (t.leakFigures) t.leakFigures->segmentationSopInstanceUid = seg->sopInstanceUid;
+  SrExportOptions so;
+  so.segSopInstanceUid = seg->sopInstanceUid;
+  so.segSeriesInstanceUid = seg->seriesInstanceUid;
+  c.srPath = (p.dir.path() / "reports" / "sr.dcm").string();
+  auto sr = exportSr(session, srtest::sources(p), c.srPath, so);
+  if (!sr) {
+    c.error = "SR: " + sr.message();
+    return;
+  }
+  c.grayPath = (p.dir.path() / "reports" / "pr.dcm").string();
+  auto pr = exportGsps(session, *p.xa, c.grayPath);
+  if (!pr) {
+    c.error = "GSPS: " + pr.message();
+    return;
+  }
 
-    c.originalUids = {p.xa->study.instanceUid, p.xa->series.instanceUid, p.mr->series.instanceUid,
-                       p.mr->series.frameOfReferenceUid, seg->sopInstanceUid, seg->seriesInstanceUid,
-                       sr->sopInstanceUid, sr->seriesInstanceUid, pr->sopInstanceUid, pr->seriesInstanceUid};
-    for (const auto& s : {p.xa, p.mr})
-      for (const auto& slice : s->slices) c.originalUids.push_back(slice.sopInstanceUid);
-    for (const auto& t : session.tears) c.originalUids.push_back(t.trackingUid);
+  c.originalUids = {
+      p.xa->study.instanceUid, p.xa->series.instanceUid, p.mr->series.instanceUid, p.mr->series.frameOfReferenceUid,
+      seg->sopInstanceUid,     seg->seriesInstanceUid,   sr->sopInstanceUid,       sr->seriesInstanceUid,
+      pr->sopInstanceUid,      pr->seriesInstanceUid};
+  for (const auto& s : {p.xa, p.mr})
+    for (const auto& slice : s->slices) c.originalUids.push_back(slice.sopInstanceUid);
+  for (const auto& t : session.tears) c.originalUids.push_back(t.trackingUid);
 }
 
 // Built once per test binary (several tests read it).
@@ -261,8 +312,8 @@ inline const PlantedCase& plantedCase() {
   return *data;
 }
 
-#define ANNULO_REQUIRE_PLANTED()                                                                         \
-  do {                                                                                                   \
+#define ANNULO_REQUIRE_PLANTED()                                                                             \
+  do {                                                                                                       \
     ASSERT_TRUE(::annulo::deidtest::plantedCase().error.empty()) << ::annulo::deidtest::plantedCase().error; \
   } while (0)
 

@@ -64,10 +64,10 @@ std::string outputOf(const Output& out, const std::string& input) {
 
 std::string firstFileUnder(const fs::path& dir) { return deidtest::filesUnder(dir).front().string(); }
 
-#define REQUIRE_OUTPUT(o)                          \
-  do {                                             \
-    ANNULO_REQUIRE_PLANTED();                      \
-    ASSERT_TRUE((o).error.empty()) << (o).error;   \
+#define REQUIRE_OUTPUT(o)                        \
+  do {                                           \
+    ANNULO_REQUIRE_PLANTED();                    \
+    ASSERT_TRUE((o).error.empty()) << (o).error; \
   } while (0)
 
 TEST(DeidPhantom, EveryFileWrittenNothingRefused) {
@@ -128,9 +128,9 @@ void expectTableActions(const std::string& file, const deidtest::Planted& plante
   // The IOD decides these combined entries (PS3.3 Patient, General Study, Contrast/Bolus: Type 2).
   const std::map<std::string, char> resolved = {
       {"Patient's Sex Neutered", 'Z'}, {"Contrast/Bolus Agent", 'Z'}, {"Content Date", 'Z'},
-      {"Content Time", 'Z'},          {"Device Serial Number", 'X'},  {"Operators' Name", 'X'},
-      {"Institution Name", 'X'},      {"Station Name", 'X'},         {"Series Date", 'X'},
-      {"Acquisition DateTime", 'X'},  {"Study Date", 'Z'},           {"Accession Number", 'Z'},
+      {"Content Time", 'Z'},           {"Device Serial Number", 'X'}, {"Operators' Name", 'X'},
+      {"Institution Name", 'X'},       {"Station Name", 'X'},         {"Series Date", 'X'},
+      {"Acquisition DateTime", 'X'},   {"Study Date", 'Z'},           {"Accession Number", 'Z'},
   };
   int checked = 0;
   for (const auto& [index, value] : planted.byRule) {
@@ -182,9 +182,9 @@ TEST(DeidPhantom, TypeOneAttributesGetDummiesInSrSegAndGsps) {
   ASSERT_TRUE(pr.loadFile(outputOf(out, plantedCase().grayPath).c_str()).good());
   EXPECT_EQ(str(*sr.getDataset(), DCM_ContentDate), "19000101");  // Z/D, SR Document General Type 1
   EXPECT_EQ(str(*sr.getDataset(), DCM_ContentTime), "000000");
-  EXPECT_EQ(str(*seg.getDataset(), DCM_DeviceSerialNumber), "DEIDENTIFIED");  // X/Z/D, Enhanced Equipment Type 1
+  EXPECT_EQ(str(*seg.getDataset(), DCM_DeviceSerialNumber), "DEIDENTIFIED");   // X/Z/D, Enhanced Equipment Type 1
   EXPECT_EQ(str(*pr.getDataset(), DCM_PresentationCreationDate), "19000101");  // X, but PS Identification Type 1
-  EXPECT_TRUE(pr.getDataset()->tagExists(DCM_ContentCreatorName));                // Z/D, Type 2: empty
+  EXPECT_TRUE(pr.getDataset()->tagExists(DCM_ContentCreatorName));             // Z/D, Type 2: empty
   EXPECT_EQ(str(*pr.getDataset(), DCM_ContentCreatorName), "");
 }
 

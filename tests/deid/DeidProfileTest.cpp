@@ -35,7 +35,8 @@ TEST(DeidProfile, EmbeddedTableIsTheStandardsJson) {
   const fs::path repoCopy = test::sourceDir() / "data/dicom-standard/confidentiality_profile_attributes.json";
   const std::string text = deidtest::readBytes(repoCopy);
   const fs::path shared = test::sourceDir() / "../shared/dicom-standard/confidentiality_profile_attributes.json";
-  if (fs::exists(shared)) EXPECT_EQ(text, deidtest::readBytes(shared)) << "repository copy differs from the shared table";
+  if (fs::exists(shared))
+    EXPECT_EQ(text, deidtest::readBytes(shared)) << "repository copy differs from the shared table";
   const auto rows = nlohmann::json::parse(text);
   const auto& profile = ConfidentialityProfile::standard();
   ASSERT_EQ(profile.rules().size(), rows.size());
@@ -65,8 +66,8 @@ TEST(DeidProfile, EmbeddedTableIsTheStandardsJson) {
 
 TEST(DeidProfile, CombinedActionsFollowTheIodRequirement) {
   const auto& p = ConfidentialityProfile::standard();
-  const auto* serial = p.find(0x0018, 0x1000);  // X/Z/D
-  const auto* pid = p.find(0x0010, 0x0020);     // Z/D
+  const auto* serial = p.find(0x0018, 0x1000);    // X/Z/D
+  const auto* pid = p.find(0x0010, 0x0020);       // Z/D
   const auto* protocol = p.find(0x0018, 0x1030);  // X/D
   const auto* acqDate = p.find(0x0008, 0x0022);   // X/Z
   const auto* refImage = p.find(0x0008, 0x1140);  // X/Z/U*
@@ -137,8 +138,10 @@ TEST(DeidRefusal, EncapsulatedDocumentAndNonStandardClassAreRefusedNotCopied) {
   for (const auto& f : r->files) {
     EXPECT_TRUE(f.output.empty());
     EXPECT_FALSE(f.refusal.empty());
-    if (f.input.find("report") != std::string::npos) EXPECT_NE(f.refusal.find("encapsulated document"), std::string::npos) << f.refusal;
-    if (f.input.find("private") != std::string::npos) EXPECT_NE(f.refusal.find("not a standard storage class"), std::string::npos) << f.refusal;
+    if (f.input.find("report") != std::string::npos)
+      EXPECT_NE(f.refusal.find("encapsulated document"), std::string::npos) << f.refusal;
+    if (f.input.find("private") != std::string::npos)
+      EXPECT_NE(f.refusal.find("not a standard storage class"), std::string::npos) << f.refusal;
   }
   EXPECT_TRUE(deidtest::filesUnder(dir / "out").empty());
 }

@@ -2,12 +2,12 @@
 // good files next to it from loading.
 
 #include <gtest/gtest.h>
-
-#include <fstream>
-#include <set>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <fstream>
+#include <set>
 
 #include "annulo/dicom/SeriesLoader.h"
 #include "support/DicomBuilder.h"
@@ -17,8 +17,8 @@ namespace annulo {
 namespace {
 
 using test::ImageSpec;
-using test::TempDir;
 using test::sample;
+using test::TempDir;
 
 std::string reasonFor(const std::filesystem::path& p) {
   auto r = loadSeries(p.string());
@@ -28,9 +28,9 @@ std::string reasonFor(const std::filesystem::path& p) {
   return r->rejected[0].reason;
 }
 
-#define EXPECT_REASON(path, text)                                                   \
-  do {                                                                              \
-    const std::string reason_ = reasonFor(path);                                    \
+#define EXPECT_REASON(path, text)                                                  \
+  do {                                                                             \
+    const std::string reason_ = reasonFor(path);                                   \
     EXPECT_NE(reason_.find(text), std::string::npos) << (path) << ": " << reason_; \
   } while (0)
 

@@ -2,11 +2,10 @@
 // reason or dropped with a warning in the series, never used silently. Every
 // case mutates one attribute of a valid XA cine or MR slice built here.
 
-#include <gtest/gtest.h>
-
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmdata/dcsequen.h>
+#include <gtest/gtest.h>
 
 #include <cmath>
 #include <functional>
@@ -128,7 +127,8 @@ TEST(HeaderSanity, ZeroOrNegativeImagerPixelSpacingFallsBackToPixels) {
 TEST(HeaderSanity, SourceDetectorShorterThanSourcePatientIsNotAMagnification) {
   // 10 mm SID with 800 mm SOD: a factor of 0.0125 would make pixels 24 mm.
   const Loaded l = loadMutated(validXa(), setString(DCM_DistanceSourceToDetector, "10"));
-  EXPECT_TRUE(l.warns("DistanceSourceToDetector 10 mm with DistanceSourceToPatient 800 mm is impossible")) << l.allWarnings();
+  EXPECT_TRUE(l.warns("DistanceSourceToDetector 10 mm with DistanceSourceToPatient 800 mm is impossible"))
+      << l.allWarnings();
   const Series& s = l.series();
   EXPECT_EQ(s.calibration.kind, Calibration::Detector);
   EXPECT_EQ(s.calibration.magnification, 0.0);

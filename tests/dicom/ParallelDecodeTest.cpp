@@ -17,11 +17,11 @@
 #include <mutex>
 #include <sstream>
 
-#include "dicom/DicomHeader.h"
-#include "dicom/FrameDecoder.h"
 #include "annulo/dicom/DecodeProgress.h"
 #include "annulo/dicom/SeriesLoader.h"
 #include "annulo/phantom/Phantom.h"
+#include "dicom/DicomHeader.h"
+#include "dicom/FrameDecoder.h"
 #include "support/TestSupport.h"
 
 namespace annulo {
@@ -89,9 +89,9 @@ std::vector<std::uint8_t> expectedFrame(const Reference& r, std::size_t frame) {
 }
 
 bool isCompressedNonJ2k(const std::string& syntax) {
-  for (const char* uid : {"1.2.840.10008.1.2.4.50)", "1.2.840.10008.1.2.4.51)", "1.2.840.10008.1.2.4.57)",
-                          "1.2.840.10008.1.2.4.70)", "1.2.840.10008.1.2.4.80)", "1.2.840.10008.1.2.4.81)",
-                          "1.2.840.10008.1.2.5)"})
+  for (const char* uid :
+       {"1.2.840.10008.1.2.4.50)", "1.2.840.10008.1.2.4.51)", "1.2.840.10008.1.2.4.57)", "1.2.840.10008.1.2.4.70)",
+        "1.2.840.10008.1.2.4.80)", "1.2.840.10008.1.2.4.81)", "1.2.840.10008.1.2.5)"})
     if (syntax.find(uid) != std::string::npos) return true;
   return false;
 }
@@ -204,7 +204,8 @@ void moveOffsetsToExtendedTable(const fs::path& in, const fs::path& out) {
   ASSERT_GT(n, 1u);
   std::vector<Uint64> eot(n), lengths(n, 0);
   for (unsigned long i = 0; i < n; ++i)
-    eot[i] = Uint64(raw[4 * i]) | Uint64(raw[4 * i + 1]) << 8 | Uint64(raw[4 * i + 2]) << 16 | Uint64(raw[4 * i + 3]) << 24;
+    eot[i] =
+        Uint64(raw[4 * i]) | Uint64(raw[4 * i + 1]) << 8 | Uint64(raw[4 * i + 2]) << 16 | Uint64(raw[4 * i + 3]) << 24;
   ASSERT_TRUE(bot->putUint8Array(nullptr, 0).good());
   auto* table = new DcmOther64bitVeryLong(DcmTag(DCM_ExtendedOffsetTable, EVR_OV));
   ASSERT_TRUE(table->putUint64Array(eot.data(), n).good());
@@ -216,9 +217,9 @@ void moveOffsetsToExtendedTable(const fs::path& in, const fs::path& out) {
 }
 
 struct Variant {
-  const char* tool;     // DCMTK encoder and its options
+  const char* tool;  // DCMTK encoder and its options
   const char* options;
-  const char* mappedBy; // what our map must have used
+  const char* mappedBy;  // what our map must have used
   bool extended = false;
 };
 
@@ -259,19 +260,18 @@ TEST_P(FragmentedCine, DecodesEveryFrameLosslesslyOnAnyThreadCount) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    DcmtkEncoders, FragmentedCine,
-    ::testing::Values(Variant{"dcmcjpeg", "+e1 +fs 2 -ot", "JPEG start-of-image markers"},
-                      Variant{"dcmcjpeg", "+e1 +fs 2 +ot", "Basic Offset Table"},
-                      Variant{"dcmcjpeg", "+e1 +fs 2 +ot", "Extended Offset Table", true},
-                      Variant{"dcmcjpls", "+fs 2 -ot", "JPEG start-of-image markers"},
-                      Variant{"dcmcjpls", "+fs 2 +ot", "Basic Offset Table"}),
-    [](const ::testing::TestParamInfo<Variant>& info) {
-      std::string n = std::string(info.param.tool) + "_" + info.param.mappedBy;
-      for (char& c : n)
-        if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-      return n;
-    });
+INSTANTIATE_TEST_SUITE_P(DcmtkEncoders, FragmentedCine,
+                         ::testing::Values(Variant{"dcmcjpeg", "+e1 +fs 2 -ot", "JPEG start-of-image markers"},
+                                           Variant{"dcmcjpeg", "+e1 +fs 2 +ot", "Basic Offset Table"},
+                                           Variant{"dcmcjpeg", "+e1 +fs 2 +ot", "Extended Offset Table", true},
+                                           Variant{"dcmcjpls", "+fs 2 -ot", "JPEG start-of-image markers"},
+                                           Variant{"dcmcjpls", "+fs 2 +ot", "Basic Offset Table"}),
+                         [](const ::testing::TestParamInfo<Variant>& info) {
+                           std::string n = std::string(info.param.tool) + "_" + info.param.mappedBy;
+                           for (char& c : n)
+                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+                           return n;
+                         });
 
 // ---- progressive loading ----
 
@@ -285,8 +285,8 @@ struct Observed {
   std::mutex m;
   std::vector<const Series*> ready;
   std::unique_ptr<DecodeProgress> progress;
-  std::vector<std::size_t> order;           // slices in the order reported
-  std::vector<std::uint64_t> sumAtReport;   // checksum of each slice when it was reported
+  std::vector<std::size_t> order;          // slices in the order reported
+  std::vector<std::uint64_t> sumAtReport;  // checksum of each slice when it was reported
   std::vector<int> reports;
   bool framesBeforeReady = false;
 };

@@ -2,10 +2,9 @@
 // SEGs (dcmqi, highdicom) against pydicom's reading of the same file
 // (tests/dicom/seg_reference.py), and our own SEG export read back.
 
-#include <gtest/gtest.h>
-
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
+#include <gtest/gtest.h>
 
 #include <fstream>
 #include <iterator>
@@ -81,7 +80,8 @@ TEST(Segmentation, FoundAmongTheFilesTheLoaderSetAside) {
   ANNULO_REQUIRE_SAMPLE(ct);
   ANNULO_REQUIRE_SAMPLE(seg);
   TempDir dir;
-  for (const auto& e : std::filesystem::directory_iterator(ct)) std::filesystem::copy(e.path(), dir / e.path().filename());
+  for (const auto& e : std::filesystem::directory_iterator(ct))
+    std::filesystem::copy(e.path(), dir / e.path().filename());
   std::filesystem::copy(seg, dir / "liver.dcm");
   test::ImageSpec other;  // an unrelated series in the same folder
   other.seriesUid = "1.2.826.0.1.3680043.10.1.99";
@@ -112,7 +112,8 @@ TEST(Segmentation, PlacedByPositionWhenTheSourceReferenceIsMissing) {
   ASSERT_TRUE(ff.loadFile(seg.string().c_str()).good());
   DcmSequenceOfItems* perFrame = nullptr;
   ASSERT_TRUE(ff.getDataset()->findAndGetSequence(DCM_PerFrameFunctionalGroupsSequence, perFrame).good());
-  for (unsigned long i = 0; i < perFrame->card(); ++i) perFrame->getItem(i)->findAndDeleteElement(DCM_DerivationImageSequence);
+  for (unsigned long i = 0; i < perFrame->card(); ++i)
+    perFrame->getItem(i)->findAndDeleteElement(DCM_DerivationImageSequence);
   const std::string stripped = (dir / "noref.dcm").string();
   ASSERT_TRUE(ff.saveFile(stripped.c_str(), EXS_LittleEndianExplicit).good());
   auto byPos = readSegmentation(stripped, series);
@@ -186,12 +187,15 @@ TEST(Segmentation, OurOwnSegReadsBackToItsLabelMap) {
   const std::string cli = test::cliPath();
   const std::string p = dir.path().string();
   ASSERT_EQ(test::runCommand(cli + " make-phantom --seed 5 --xa-size 64 --frames 8 --mr-size 64 --mr-slices 3 -o " + p +
-                             "/ph > /dev/null"), 0);
+                             "/ph > /dev/null"),
+            0);
   ASSERT_EQ(test::runCommand(cli + " segment " + p + "/ph/xa --seed 32,32 -o " + p + "/seg > /dev/null"), 0);
   ASSERT_EQ(test::runCommand(cli + " annotate " + p + "/s.json --source " + p +
-                             "/ph/xa --add \"level=L4-L5 type=radial grade=3 frame=3 point=30,40\" > /dev/null"), 0);
-  ASSERT_EQ(test::runCommand(cli + " export-sr " + p + "/s.json -o " + p + "/sr.dcm --seg " + p + "/sr-seg.dcm --labels " + p +
-                             "/seg.nrrd > /dev/null"), 0);
+                             "/ph/xa --add \"level=L4-L5 type=radial grade=3 frame=3 point=30,40\" > /dev/null"),
+            0);
+  ASSERT_EQ(test::runCommand(cli + " export-sr " + p + "/s.json -o " + p + "/sr.dcm --seg " + p +
+                             "/sr-seg.dcm --labels " + p + "/seg.nrrd > /dev/null"),
+            0);
   const Series xa = loadOne(p + "/ph/xa");
   auto labels = readSegmentation(p + "/sr-seg.dcm", xa);
   ASSERT_TRUE(labels.ok()) << labels.message();

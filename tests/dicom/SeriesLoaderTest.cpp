@@ -269,7 +269,7 @@ TEST(SeriesLoader, Monochrome1IsShownInverted) {
   TempDir dir;
   ImageSpec s;
   s.photometric = "MONOCHROME1";
-  s.windows = {{50.5, 101}};  // PS3.3 C.11.2.1.2.1: exactly 0..100
+  s.windows = {{50.5, 101}};                                        // PS3.3 C.11.2.1.2.1: exactly 0..100
   s.value = [](int, int, int c) { return std::uint32_t(c * 20); };  // 0, 20, ... 100
   writeImage(s, (dir / "m1.dcm").string());
   auto r = loadSeries(dir.path().string());

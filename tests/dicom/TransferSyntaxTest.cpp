@@ -74,26 +74,25 @@ TEST_P(TransferSyntaxTwin, DecodesToTheSamePixels) {
 #define CS "gh-cornerstone3D/CTImage.dcm"
 INSTANTIATE_TEST_SUITE_P(
     RealSamples, TransferSyntaxTwin,
-    ::testing::Values(
-        Twin{CS, CS "_LittleEndianImplicitTransferSyntax_1.2.840.10008.1.2.dcm", 0},
-        Twin{CS, CS "_BigEndianExplicitTransferSyntax_1.2.840.10008.1.2.2.dcm", 0},
-        Twin{CS, CS "_DeflatedExplicitVRLittleEndianTransferSyntax_1.2.840.10008.1.2.1.99.dcm", 0},
-        Twin{CS, CS "_JPEGLSLosslessTransferSyntax_1.2.840.10008.1.2.4.80.dcm", 0},
-        Twin{CS, CS "_JPEGProcess14SV1TransferSyntax_1.2.840.10008.1.2.4.70.dcm", 0},
-        Twin{CS, CS "_JPEGProcess14TransferSyntax_1.2.840.10008.1.2.4.57.dcm", 0},
-        Twin{CS, CS "_RLELosslessTransferSyntax_1.2.840.10008.1.2.5.dcm", 0},
-        Twin{"gh-dicom-test-files/XA1_UNC", "gh-dicom-test-files/XA1_JPLL", 0},
-        Twin{"gh-dicom-test-files/XA1_UNC", "gh-dicom-test-files/XA1_JLSL", 0},
-        Twin{"gh-dicom-test-files/XA1_UNC", "gh-dicom-test-files/XA1_RLE", 0},
-        // Measured 2026-12-02: JPEG-LS near-lossless max 4 (its NEAR bound, exact), mean 1.963;
-        // JPEG baseline max 116, mean 2.165.
-        Twin{"gh-dicom-test-files/XA1_UNC", "gh-dicom-test-files/XA1_JLSN", 4, 2.1},
-        Twin{"gh-dicom-test-files/XA1_UNC", "gh-dicom-test-files/XA1_JPLY", 124, 2.4},
-        Twin{"gh-dicom-test-files/MR1_JPLL", "gh-dicom-test-files/MR1_JLSL", 0},
-        Twin{"gh-dicom-test-files/MR1_JPLL", "gh-dicom-test-files/MR1_RLE", 0},
-        Twin{"gh-pydicom-data/emri_small.dcm", "gh-pydicom-data/emri_small_RLE.dcm", 0},
-        Twin{"gh-pydicom-data/emri_small.dcm", "gh-pydicom-data/emri_small_big_endian.dcm", 0},
-        Twin{"gh-pydicom-data/emri_small.dcm", "gh-pydicom-data/emri_small_jpeg_ls_lossless.dcm", 0}),
+    ::testing::Values(Twin{CS, CS "_LittleEndianImplicitTransferSyntax_1.2.840.10008.1.2.dcm", 0},
+                      Twin{CS, CS "_BigEndianExplicitTransferSyntax_1.2.840.10008.1.2.2.dcm", 0},
+                      Twin{CS, CS "_DeflatedExplicitVRLittleEndianTransferSyntax_1.2.840.10008.1.2.1.99.dcm", 0},
+                      Twin{CS, CS "_JPEGLSLosslessTransferSyntax_1.2.840.10008.1.2.4.80.dcm", 0},
+                      Twin{CS, CS "_JPEGProcess14SV1TransferSyntax_1.2.840.10008.1.2.4.70.dcm", 0},
+                      Twin{CS, CS "_JPEGProcess14TransferSyntax_1.2.840.10008.1.2.4.57.dcm", 0},
+                      Twin{CS, CS "_RLELosslessTransferSyntax_1.2.840.10008.1.2.5.dcm", 0},
+                      Twin{"gh-dicom-test-files/XA1_UNC", "gh-dicom-test-files/XA1_JPLL", 0},
+                      Twin{"gh-dicom-test-files/XA1_UNC", "gh-dicom-test-files/XA1_JLSL", 0},
+                      Twin{"gh-dicom-test-files/XA1_UNC", "gh-dicom-test-files/XA1_RLE", 0},
+                      // Measured 2026-12-02: JPEG-LS near-lossless max 4 (its NEAR bound, exact), mean 1.963;
+                      // JPEG baseline max 116, mean 2.165.
+                      Twin{"gh-dicom-test-files/XA1_UNC", "gh-dicom-test-files/XA1_JLSN", 4, 2.1},
+                      Twin{"gh-dicom-test-files/XA1_UNC", "gh-dicom-test-files/XA1_JPLY", 124, 2.4},
+                      Twin{"gh-dicom-test-files/MR1_JPLL", "gh-dicom-test-files/MR1_JLSL", 0},
+                      Twin{"gh-dicom-test-files/MR1_JPLL", "gh-dicom-test-files/MR1_RLE", 0},
+                      Twin{"gh-pydicom-data/emri_small.dcm", "gh-pydicom-data/emri_small_RLE.dcm", 0},
+                      Twin{"gh-pydicom-data/emri_small.dcm", "gh-pydicom-data/emri_small_big_endian.dcm", 0},
+                      Twin{"gh-pydicom-data/emri_small.dcm", "gh-pydicom-data/emri_small_jpeg_ls_lossless.dcm", 0}),
     [](const ::testing::TestParamInfo<Twin>& info) {
       std::string name = std::filesystem::path(info.param.other).filename().string();
       for (char& c : name)
@@ -123,12 +122,18 @@ void expectMatchesDicomImage(const std::filesystem::path& p) {
     ASSERT_GE(px->getCount(), n);
     auto at = [&](std::size_t i) -> double {
       switch (px->getRepresentation()) {
-        case EPR_Uint8: return static_cast<const Uint8*>(px->getData())[i];
-        case EPR_Sint8: return static_cast<const Sint8*>(px->getData())[i];
-        case EPR_Uint16: return static_cast<const Uint16*>(px->getData())[i];
-        case EPR_Sint16: return static_cast<const Sint16*>(px->getData())[i];
-        case EPR_Uint32: return static_cast<const Uint32*>(px->getData())[i];
-        case EPR_Sint32: return static_cast<const Sint32*>(px->getData())[i];
+        case EPR_Uint8:
+          return static_cast<const Uint8*>(px->getData())[i];
+        case EPR_Sint8:
+          return static_cast<const Sint8*>(px->getData())[i];
+        case EPR_Uint16:
+          return static_cast<const Uint16*>(px->getData())[i];
+        case EPR_Sint16:
+          return static_cast<const Sint16*>(px->getData())[i];
+        case EPR_Uint32:
+          return static_cast<const Uint32*>(px->getData())[i];
+        case EPR_Sint32:
+          return static_cast<const Sint32*>(px->getData())[i];
       }
       return NAN;
     };
@@ -142,10 +147,11 @@ void expectMatchesDicomImage(const std::filesystem::path& p) {
 
 TEST(TransferSyntax, MonochromeMatchesDcmtkDicomImage) {
   std::vector<std::string> missing;
-  for (const char* rel : {"gh-cornerstone3D/CTImage.dcm", "gh-dicom-test-files/XA1_JLSL", "gh-fo-dicom/CR-MONO1-10-chest",
-                          "gh-fo-dicom/D_CLUNIE_CT1_RLE_FRAGS.dcm", "gh-pydicom-data/emri_small_RLE.dcm",
-                          "gh-dcm4che/MR-JPEGLosslessSV1.dcm", "gh-weasis-dicom-tools/signed-raw-9bit.dcm",
-                          "gh-orthanc-tests/KarstenHilbertRF.dcm" /* 464 rows x 512 columns */}) {
+  for (const char* rel :
+       {"gh-cornerstone3D/CTImage.dcm", "gh-dicom-test-files/XA1_JLSL", "gh-fo-dicom/CR-MONO1-10-chest",
+        "gh-fo-dicom/D_CLUNIE_CT1_RLE_FRAGS.dcm", "gh-pydicom-data/emri_small_RLE.dcm",
+        "gh-dcm4che/MR-JPEGLosslessSV1.dcm", "gh-weasis-dicom-tools/signed-raw-9bit.dcm",
+        "gh-orthanc-tests/KarstenHilbertRF.dcm" /* 464 rows x 512 columns */}) {
     const auto p = sample(rel);
     if (!std::filesystem::exists(p)) {
       missing.push_back(rel);
@@ -192,7 +198,8 @@ TEST(TransferSyntax, Jpeg2000IsAClearErrorNamingTheFile) {
   EXPECT_TRUE(r->series.empty());
   ASSERT_EQ(r->rejected.size(), 1u);
   EXPECT_EQ(r->rejected[0].path, p.string());
-  EXPECT_NE(r->rejected[0].reason.find("unsupported transfer syntax: JPEG 2000"), std::string::npos) << r->rejected[0].reason;
+  EXPECT_NE(r->rejected[0].reason.find("unsupported transfer syntax: JPEG 2000"), std::string::npos)
+      << r->rejected[0].reason;
 }
 
 TEST(TransferSyntax, JpegBaselineMultiFrameCineLoadsEveryFrame) {

@@ -47,8 +47,7 @@ TEST_P(FuzzRegression, EveryInputReturnsQuickly) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Targets, FuzzRegression,
-                         ::testing::Values("file", "folder", "sr", "session", "labelmap"),
+INSTANTIATE_TEST_SUITE_P(Targets, FuzzRegression, ::testing::Values("file", "folder", "sr", "session", "labelmap"),
                          [](const auto& info) { return info.param; });
 
 }  // namespace

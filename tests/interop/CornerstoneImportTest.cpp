@@ -15,7 +15,8 @@ namespace {
 using interop::shq;
 
 bool mentions(const std::vector<std::string>& lines, const std::string& text) {
-  return std::any_of(lines.begin(), lines.end(), [&](const std::string& l) { return l.find(text) != std::string::npos; });
+  return std::any_of(lines.begin(), lines.end(),
+                     [&](const std::string& l) { return l.find(text) != std::string::npos; });
 }
 
 TEST(CornerstoneImport, ProbeLengthFreehandAndArrowBecomeTearsTheRestIsListed) {
@@ -25,9 +26,9 @@ TEST(CornerstoneImport, ProbeLengthFreehandAndArrowBecomeTearsTheRestIsListed) {
   const ImageReference& xa = six.model.tears.at(0).geometry.image;  // the XA cine, frame 20
   test::TempDir dir;
   const std::string path = (dir / "ohif.dcm").string();
-  const auto written = interop::runPeer("cornerstone-write-sr.mjs", shq(path) + " " + xa.sopInstanceUid + " " +
-                                                                        std::to_string(xa.frameNumber) + " " +
-                                                                        shq(interop::sampleData()));
+  const auto written = interop::runPeer(
+      "cornerstone-write-sr.mjs",
+      shq(path) + " " + xa.sopInstanceUid + " " + std::to_string(xa.frameNumber) + " " + shq(interop::sampleData()));
   ASSERT_EQ(written["annotations"].size(), 4u) << written.dump();
 
   auto imported = importSr(path);
@@ -63,7 +64,8 @@ TEST(CornerstoneImport, ProbeLengthFreehandAndArrowBecomeTearsTheRestIsListed) {
   const auto& unmapped = imported->unmapped;
   EXPECT_TRUE(mentions(unmapped, "\"Length\" = 12.5 mm")) << ::testing::PrintToString(unmapped);
   EXPECT_TRUE(mentions(unmapped, "\"Area\" = 81 mm2")) << ::testing::PrintToString(unmapped);
-  EXPECT_TRUE(mentions(unmapped, "ArrowAnnotate imported as a point at its head")) << ::testing::PrintToString(unmapped);
+  EXPECT_TRUE(mentions(unmapped, "ArrowAnnotate imported as a point at its head"))
+      << ::testing::PrintToString(unmapped);
   EXPECT_FALSE(mentions(unmapped, "(in \"Length\") inferred from SCOORD")) << ::testing::PrintToString(unmapped);
   EXPECT_TRUE(mentions(imported->warnings, "is not an annular tear finding"));
 }

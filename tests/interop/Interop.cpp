@@ -26,22 +26,26 @@ std::string build(SixTears& t) {
   t.labels = (t.dir / "labels.nrrd").string();
   const std::string add = " --add ";
   std::string out;
-  std::string e = cli("annotate " + shq(t.session) + " --source " + shq(sampleData()) + " --observer Doe^Jane" +
-                          add + "\"series=" + xa + " level=L4-L5 type=radial grade=3 clock=6 zone=central leak=epidural frame=20 point=300,250\"" +
-                          add + "\"series=" + xa + " level=L4-L5 type=radial grade=3 frame=40 polyline=300,250;330,262;350,280 target=300,250 entry=500,120\"" +
-                          add + "\"series=" + xa + " level=L4-L5 type=complex grade=4 leak=foraminal frame=30 polygon=280,240;320,238;330,260;290,266 area=123.5 onset-ms=1067 onset-frame=17 exit-deg=183\"" +
-                          add + "\"series=" + xa + " level=L3-L4 type=concentric grade=2 pain=concordant frame=25 point=250,230 area=10.25 exit-deg=90\"" +
-                          add + "\"series=" + mr + " level=L4-L5 type=radial grade=3 frame=8 point3d=0,3.1,-17.5\"" +
-                          add + "\"series=" + mr + " level=L5-S1 type=transverse grade=1 frame=8 polyline3d=0,3,-17;0,5,-19;0,7,-20\"",
-                      &out);
+  std::string e = cli(
+      "annotate " + shq(t.session) + " --source " + shq(sampleData()) + " --observer Doe^Jane" + add + "\"series=" +
+          xa + " level=L4-L5 type=radial grade=3 clock=6 zone=central leak=epidural frame=20 point=300,250\"" + add +
+          "\"series=" + xa +
+          " level=L4-L5 type=radial grade=3 frame=40 polyline=300,250;330,262;350,280 target=300,250 entry=500,120\"" +
+          add + "\"series=" + xa +
+          " level=L4-L5 type=complex grade=4 leak=foraminal frame=30 polygon=280,240;320,238;330,260;290,266 "
+          "area=123.5 onset-ms=1067 onset-frame=17 exit-deg=183\"" +
+          add + "\"series=" + xa +
+          " level=L3-L4 type=concentric grade=2 pain=concordant frame=25 point=250,230 area=10.25 exit-deg=90\"" + add +
+          "\"series=" + mr + " level=L4-L5 type=radial grade=3 frame=8 point3d=0,3.1,-17.5\"" + add + "\"series=" + mr +
+          " level=L5-S1 type=transverse grade=1 frame=8 polyline3d=0,3,-17;0,5,-19;0,7,-20\"",
+      &out);
   if (!e.empty()) return e;
-  if (!(e = cli("segment " + shq(sampleData()) + " --series " + xa + " --seed 254,246 -o " +
-                    shq(t.dir / "labels"),
+  if (!(e = cli("segment " + shq(sampleData()) + " --series " + xa + " --seed 254,246 -o " + shq(t.dir / "labels"),
                 &out))
            .empty())
     return e;
-  if (!(e = cli("export-sr " + shq(t.session) + " -o " + shq(t.report) + " --seg " + shq(t.seg) +
-                    " --labels " + shq(t.labels) + " --gsps " + shq(t.gsps) + " --observer Roe^Richard",
+  if (!(e = cli("export-sr " + shq(t.session) + " -o " + shq(t.report) + " --seg " + shq(t.seg) + " --labels " +
+                    shq(t.labels) + " --gsps " + shq(t.gsps) + " --observer Roe^Richard",
                 &out))
            .empty())
     return e;

@@ -26,7 +26,8 @@ inline const std::string& peersError() {
   static const std::string error = [] {
     std::string out;
     const int rc = test::runCommand("bash " + shq(interopDir() / "ensure-peers.sh") + " 2>&1", &out);
-    return rc == 0 ? std::string() : "installing the node peer readers failed (exit " + std::to_string(rc) + "):\n" + out;
+    return rc == 0 ? std::string()
+                   : "installing the node peer readers failed (exit " + std::to_string(rc) + "):\n" + out;
   }();
   return error;
 }

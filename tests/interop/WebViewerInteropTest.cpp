@@ -16,15 +16,15 @@
 namespace annulo {
 namespace {
 
-using interop::shq;
 using interop::runPeer;
+using interop::shq;
 using interop::sixTears;
 
-#define REQUIRE_SIX_TEARS()                                  \
-  do {                                                       \
-    ANNULO_REQUIRE_PEERS();                                  \
+#define REQUIRE_SIX_TEARS()                                    \
+  do {                                                         \
+    ANNULO_REQUIRE_PEERS();                                    \
     ASSERT_TRUE(sixTears().error.empty()) << sixTears().error; \
-    ASSERT_EQ(sixTears().model.tears.size(), 6u);            \
+    ASSERT_EQ(sixTears().model.tears.size(), 6u);              \
   } while (0)
 
 const TearAnnotation* byTrackingUid(const std::string& uid) {
@@ -87,8 +87,8 @@ TEST(WebViewerInterop, CornerstoneLoadsAllSixTearsWithToolImageFrameAndCoordinat
 TEST(WebViewerInterop, CornerstoneLoadsTheSegWithNoFrameDifferingFromOurLabelMap) {
   REQUIRE_SIX_TEARS();
   const std::string raw = (sixTears().dir / "cornerstone-labels.raw").string();
-  const auto j = runPeer("cornerstone-seg.mjs", shq(sixTears().seg) + " " + shq(raw) + " " +
-                                                    shq(interop::sampleData()));
+  const auto j =
+      runPeer("cornerstone-seg.mjs", shq(sixTears().seg) + " " + shq(raw) + " " + shq(interop::sampleData()));
   ASSERT_TRUE(j.contains("frames")) << j.dump();
   auto ours = readLabelMap(sixTears().labels);
   ASSERT_TRUE(ours.ok()) << ours.message();

@@ -31,8 +31,8 @@ bool makeCertificates(const fs::path& dir, std::string& log) {
     if (n == "stranger")  // signed by nobody we trust: its own self-signed certificate
       cmd += " && openssl x509 -req -in stranger.csr -signkey stranger.key -out stranger.pem -days 2";
     else
-      cmd += " && openssl x509 -req -in " + n + ".csr -CA ca.pem -CAkey ca.key -CAcreateserial -out " + n +
-             ".pem -days 2";
+      cmd +=
+          " && openssl x509 -req -in " + n + ".csr -CA ca.pem -CAkey ca.key -CAcreateserial -out " + n + ".pem -days 2";
   }
   return runCommand("(" + cmd + ") 2>&1", &log) == 0;
 }
@@ -79,8 +79,8 @@ TEST_F(OrthancTls, EchoStoreAndFindOverVerifiedTls) {
   if (!fs::exists(sr)) return;
   std::string out;
   const std::string peer = "ANNULOTLS@127.0.0.1:" + std::to_string(orthanc_.node().port);
-  const std::string tlsArgs = " --tls --tls-ca " + q(tls_.caFile) + " --tls-cert " + q(tls_.certFile) +
-                              " --tls-key " + q(tls_.keyFile);
+  const std::string tlsArgs =
+      " --tls --tls-ca " + q(tls_.caFile) + " --tls-cert " + q(tls_.certFile) + " --tls-key " + q(tls_.keyFile);
   EXPECT_EQ(runCommand(test::cliPath() + " echo " + peer + tlsArgs + " 2>&1", &out), 0) << out;
   EXPECT_EQ(runCommand(test::cliPath() + " send " + q(sr) + " --to " + peer + tlsArgs + " --json 2>/dev/null", &out), 0)
       << out << orthanc_.log();

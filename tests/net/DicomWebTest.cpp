@@ -150,18 +150,17 @@ TEST_F(OrthancDicomWeb, CliFindGetSendTakeDicomweb) {
   std::string out;
   ASSERT_EQ(test::runCommand(test::cliPath() + " send " + interop::shq(six.report) + url + " --json 2>&1", &out), 0)
       << out;
-  ASSERT_EQ(test::runCommand(test::cliPath() + " find" + url + " --study-uid " + six.model.studyInstanceUid +
-                                 " --json 2>&1",
-                             &out),
+  ASSERT_EQ(test::runCommand(
+                test::cliPath() + " find" + url + " --study-uid " + six.model.studyInstanceUid + " --json 2>&1", &out),
             0)
       << out;
   const auto j = nlohmann::json::parse(out);
   ASSERT_EQ(j["studies"].size(), 1u) << out;
   const auto folder = dir_ / "cli-get";
-  ASSERT_EQ(test::runCommand(test::cliPath() + " get " + six.model.studyInstanceUid + url + " -o " +
-                                 interop::shq(folder) + " 2>&1",
-                             &out),
-            0)
+  ASSERT_EQ(
+      test::runCommand(
+          test::cliPath() + " get " + six.model.studyInstanceUid + url + " -o " + interop::shq(folder) + " 2>&1", &out),
+      0)
       << out;
   EXPECT_TRUE(std::filesystem::exists(folder / (sopInstanceUid(six.report) + ".dcm"))) << out;
 }

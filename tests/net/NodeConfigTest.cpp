@@ -84,7 +84,8 @@ TEST(NodeConfig, CliUsesANamedNodeAndOurConfiguredAeTitle) {
   std::filesystem::create_directories(home.home() / ".config/annulo");
   std::ofstream(home.home() / ".config/annulo/nodes.json")
       << R"({"local": {"ae_title": "READING1"}, "nodes": [{"name": "pacs", "ae_title": "ORTHANC", "host": "127.0.0.1",
-             "port": )" << port << "}]}";
+             "port": )"
+      << port << "}]}";
   std::string out;
   EXPECT_EQ(test::runCommand(test::cliPath() + " echo pacs 2>&1", &out), 1) << out;
   EXPECT_NE(out.find("connection refused by 127.0.0.1:" + std::to_string(port)), std::string::npos) << out;

@@ -20,16 +20,11 @@ class OrthancServer {
     const nlohmann::json allow = {{"AET", "ANNULO"},   {"Host", "127.0.0.1"}, {"Port", 104},
                                   {"AllowEcho", true}, {"AllowStore", true},  {"AllowFind", true},
                                   {"AllowGet", true},  {"AllowMove", false}};
-    const nlohmann::json settings = {{"Name", "annulo-test"},
-                                     {"DicomCheckCalledAet", true},
-                                     {"DicomAlwaysAllowEcho", true},
-                                     {"DicomAlwaysAllowStore", true},
-                                     {"DicomAlwaysAllowFind", true},
-                                     {"DicomAlwaysAllowGet", true},
-                                     {"DicomCheckModalityHost", false},
-                                     {"DicomModalities", {{"annulo", allow}}},
-                                     {"DicomAssociationCloseDelay", 0},
-                                     {"HttpThreadsCount", 4},
+    const nlohmann::json settings = {{"Name", "annulo-test"},           {"DicomCheckCalledAet", true},
+                                     {"DicomAlwaysAllowEcho", true},    {"DicomAlwaysAllowStore", true},
+                                     {"DicomAlwaysAllowFind", true},    {"DicomAlwaysAllowGet", true},
+                                     {"DicomCheckModalityHost", false}, {"DicomModalities", {{"annulo", allow}}},
+                                     {"DicomAssociationCloseDelay", 0}, {"HttpThreadsCount", 4},
                                      {"DicomThreadsCount", 2}};
     return orthanc_.start(orthancBinary(), settings, error);
   }
@@ -42,7 +37,8 @@ class OrthancServer {
   // SOP Instance UIDs Orthanc holds, from its REST API.
   std::multiset<std::string> storedSopInstanceUids() const {
     std::string out;
-    runCommand("curl -s --max-time 10 'http://127.0.0.1:" + std::to_string(orthanc_.httpPort()) + "/instances?expand'", &out);
+    runCommand("curl -s --max-time 10 'http://127.0.0.1:" + std::to_string(orthanc_.httpPort()) + "/instances?expand'",
+               &out);
     std::multiset<std::string> uids;
     const auto j = nlohmann::json::parse(out, nullptr, false);
     if (!j.is_array()) return uids;

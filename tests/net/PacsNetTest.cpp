@@ -86,8 +86,8 @@ class OrthancPacs : public ::testing::Test {
     // One --add per call: the option parser keeps the last value of a repeated option.
     for (const char* tear : {"level=L4-L5 type=radial grade=3 clock=6 zone=central frame=30 point=256,300",
                              "level=L5-S1 type=concentric grade=2 clock=3 frame=35 point=300,260"})
-      EXPECT_EQ(cli("annotate " + q(session) + " --source " + q(sampleData()) + " --add \"" + tear + series + "\"", &out),
-                0)
+      EXPECT_EQ(
+          cli("annotate " + q(session) + " --source " + q(sampleData()) + " --add \"" + tear + series + "\"", &out), 0)
           << out;
     EXPECT_EQ(cli("export-sr " + q(session) + " -o " + q(sr), &out), 0) << out;
     return sr.string();
@@ -394,8 +394,8 @@ TEST(PacsNodeText, ParsesAetHostPort) {
   EXPECT_EQ(n->port, 4242);
   EXPECT_EQ(n->callingAe, "ANNULO");
   EXPECT_EQ(describe(*n), "ORTHANC@pacs.example.org:4242");
-  for (const char* bad : {"ORTHANC", "@host:1", "AE@:104", "AE@host:", "AE@host:70000", "AE@host:12a",
-                          "THIS_AE_IS_TOO_LONG@h:1"})
+  for (const char* bad :
+       {"ORTHANC", "@host:1", "AE@:104", "AE@host:", "AE@host:70000", "AE@host:12a", "THIS_AE_IS_TOO_LONG@h:1"})
     EXPECT_FALSE(parsePacsNode(bad).ok()) << bad;
 }
 

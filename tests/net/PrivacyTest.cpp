@@ -118,8 +118,8 @@ TEST(ForgetStudy, LeavesNothingOfTheStudyUnderHome) {
   const auto files = collectFiles(sample.string());
   ASSERT_TRUE(files.ok());
   for (const auto& f : files->files) ASSERT_TRUE(box.enqueue(f, node).ok());
-  ASSERT_TRUE(writePrivateFile(annuloDataDir() / "recent.txt",
-                               (retrievedDir() / uid).string() + "\n/data/other-study\n").ok());
+  ASSERT_TRUE(
+      writePrivateFile(annuloDataDir() / "recent.txt", (retrievedDir() / uid).string() + "\n/data/other-study\n").ok());
 
   std::string out;
   ASSERT_EQ(test::runCommand(test::cliPath() + " forget " + uid + " 2>&1", &out), 0) << out;

@@ -39,8 +39,9 @@ class PrivateHome {
       if (::lstat(e.path().c_str(), &st) != 0) continue;
       const unsigned mode = st.st_mode & 0777;
       const unsigned want = S_ISDIR(st.st_mode) ? 0700 : 0600;
-      if (mode != want) out.push_back(e.path().string() + " " + std::to_string(mode >> 6) +
-                                      std::to_string((mode >> 3) & 7) + std::to_string(mode & 7));
+      if (mode != want)
+        out.push_back(e.path().string() + " " + std::to_string(mode >> 6) + std::to_string((mode >> 3) & 7) +
+                      std::to_string(mode & 7));
     }
     return out;
   }

@@ -5,8 +5,8 @@
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -173,9 +173,8 @@ class OrthancMove : public ::testing::Test {
     if (test::orthancBinary().empty()) GTEST_SKIP() << "Orthanc is not installed (tools/setup.sh installs it)";
     scpPort_ = test::freeLoopbackPort();
     // Our AE registered as a modality at the PACS: where C-MOVE sends to.
-    const nlohmann::json us = {{"AET", "ANNULO"},     {"Host", "127.0.0.1"}, {"Port", scpPort_},
-                               {"AllowEcho", true},   {"AllowStore", true},  {"AllowFind", true},
-                               {"AllowMove", true},   {"AllowGet", true}};
+    const nlohmann::json us = {{"AET", "ANNULO"},    {"Host", "127.0.0.1"}, {"Port", scpPort_},  {"AllowEcho", true},
+                               {"AllowStore", true}, {"AllowFind", true},   {"AllowMove", true}, {"AllowGet", true}};
     const nlohmann::json settings = {{"Name", "annulo-move"},
                                      {"DicomCheckCalledAet", true},
                                      {"DicomAlwaysAllowStore", true},
@@ -292,7 +291,8 @@ TEST_F(OrthancMove, RetrieveKilledMidWayLeavesOnlyWholeFiles) {
     for (const auto& e : fs::directory_iterator(folder, ec)) (isPrivateTemp(e.path()) ? partial : whole) = true;
     return whole && partial;
   };
-  while (!anything() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(std::chrono::microseconds(100));
+  while (!anything() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::microseconds(100));
   ::kill(pid, SIGKILL);
   ::waitpid(pid, nullptr, 0);
   std::size_t whole = 0, hidden = 0;
@@ -324,8 +324,8 @@ TEST(StorageScp, ListenCommandAcceptsOnlyItsPeersIntoThePrivateCache) {
   test::PrivateHome home;
   const int port = test::freeLoopbackPort();
   const fs::path log = home.home() / ".." / "listen.log";
-  std::vector<std::string> argv = {test::cliPath(), "listen", "--port", std::to_string(port), "--peer", "SENDER",
-                                   "--seconds", "30"};
+  std::vector<std::string> argv = {test::cliPath(), "listen", "--port",    std::to_string(port),
+                                   "--peer",        "SENDER", "--seconds", "30"};
   std::vector<char*> cargv;
   for (auto& a : argv) cargv.push_back(a.data());
   cargv.push_back(nullptr);

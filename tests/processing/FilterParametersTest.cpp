@@ -154,7 +154,8 @@ TEST(FilterParameters, UnsharpAmountZeroLeavesPixelsUnchangedAndMoreSharpensMore
   auto some = applyFilter(s, with(FilterOp::Unsharp, "amount", 0.7));
   auto more = applyFilter(s, with(FilterOp::Unsharp, "amount", 2));
   ASSERT_TRUE(some.ok() && more.ok());
-  const double d0 = detail(pixels(*none), 96, 80), d1 = detail(pixels(*some), 96, 80), d2 = detail(pixels(*more), 96, 80);
+  const double d0 = detail(pixels(*none), 96, 80), d1 = detail(pixels(*some), 96, 80),
+               d2 = detail(pixels(*more), 96, 80);
   std::printf("unsharp detail contrast: amount 0 %.1f, 0.7 %.1f, 2 %.1f\n", d0, d1, d2);
   EXPECT_GT(d1, 1.2 * d0);
   EXPECT_GT(d2, 1.2 * d1);

@@ -14,8 +14,8 @@
 #include "annulo/processing/FilterParameters.h"
 #include "annulo/processing/Filters.h"
 #include "annulo/processing/ItkView.h"
-#include "support/TestSupport.h"
 #include "support/SyntheticSeries.h"
+#include "support/TestSupport.h"
 
 namespace annulo {
 namespace {

@@ -19,10 +19,10 @@ namespace {
 struct MotionCase {
   std::uint32_t seed;
   int size, frames;
-  double noise;      // quantum noise scale: 2 = a quarter of the default dose
-  double driftPx;    // peak slow drift, pixels at this size
-  double jumpPx;     // sudden shift
-  int jumpFrame;     // 1-based, 0 = none
+  double noise;        // quantum noise scale: 2 = a quarter of the default dose
+  double driftPx;      // peak slow drift, pixels at this size
+  double jumpPx;       // sudden shift
+  int jumpFrame;       // 1-based, 0 = none
   int maskFrames = 0;  // contrast-free frames before the fill (0 = the phantom's default)
 };
 
@@ -74,11 +74,12 @@ TEST_P(LeakMotion, MeetsTheBoundsAtTheLastFrame) {
     worstDir = std::max(worstDir, best);
   }
   const int onset = r->leakOnsetFrame.value_or(-99);
-  std::printf("MOTION seed %u size %d frames %d noise %.1f drift %.1f jump %.1f@%d peak %.1f px | dice %.3f onset %d/%d "
-              "dir err %.1f deg area %.1f/%.1f mm2 (%+.0f%%) warnings %zu\n",
-              c.seed, c.size, c.frames, c.noise, c.driftPx, c.jumpPx, c.jumpFrame, peak, dice, onset,
-              x.leakOnsetFrame, worstDir, r->finalLeakAreaMm2, truthArea,
-              100 * (r->finalLeakAreaMm2 - truthArea) / std::max(1e-9, truthArea), r->warnings.size());
+  std::printf(
+      "MOTION seed %u size %d frames %d noise %.1f drift %.1f jump %.1f@%d peak %.1f px | dice %.3f onset %d/%d "
+      "dir err %.1f deg area %.1f/%.1f mm2 (%+.0f%%) warnings %zu\n",
+      c.seed, c.size, c.frames, c.noise, c.driftPx, c.jumpPx, c.jumpFrame, peak, dice, onset, x.leakOnsetFrame,
+      worstDir, r->finalLeakAreaMm2, truthArea, 100 * (r->finalLeakAreaMm2 - truthArea) / std::max(1e-9, truthArea),
+      r->warnings.size());
   for (const std::string& w : r->warnings) std::printf("  warning: %s\n", w.c_str());
   EXPECT_GE(dice, 0.85);
   EXPECT_LE(std::abs(onset - x.leakOnsetFrame), 1);
@@ -130,23 +131,23 @@ TEST(LeakMotionGuard, UnfollowedMotionIsAWarningNotALeak) {
   // the same cine is segmented within bounds (LeakMotion seed4_512px_drift7_jump4_mask12).
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    DriftJumpDose, LeakMotion,
-    ::testing::Values(MotionCase{1, 512, 24, 1.0, 8, 0, 0}, MotionCase{2, 512, 24, 1.0, 6, 4, 5},
-                      MotionCase{3, 512, 24, 2.0, 6, 4, 15}, MotionCase{5, 512, 24, 0.5, 10, 0, 0},
-                      MotionCase{6, 512, 32, 2.0, 7, 3, 3}, MotionCase{7, 512, 24, 1.0, 5, 5, 12},
-                      MotionCase{9, 256, 24, 1.0, 4, 2, 6}, MotionCase{12, 256, 24, 2.0, 5, 0, 0},
-                      // Long mask phases drifting and jumping before the contrast arrives.
-                      MotionCase{4, 512, 40, 1.0, 7, 4, 6, 12}, MotionCase{8, 512, 40, 2.0, 10, 0, 0, 14},
-                      MotionCase{10, 512, 36, 1.5, 6, 5, 9, 10},
-                      // Larger cine: the capture range scales with the size.
-                      MotionCase{11, 1024, 24, 1.0, 16, 8, 10, 6}),
-    [](const auto& info) {
-      const MotionCase& c = info.param;
-      return "seed" + std::to_string(c.seed) + "_" + std::to_string(c.size) + "px_drift" +
-             std::to_string(int(c.driftPx)) + "_jump" + std::to_string(int(c.jumpPx)) + "_mask" +
-             std::to_string(c.maskFrames);
-    });
+INSTANTIATE_TEST_SUITE_P(DriftJumpDose, LeakMotion,
+                         ::testing::Values(MotionCase{1, 512, 24, 1.0, 8, 0, 0}, MotionCase{2, 512, 24, 1.0, 6, 4, 5},
+                                           MotionCase{3, 512, 24, 2.0, 6, 4, 15}, MotionCase{5, 512, 24, 0.5, 10, 0, 0},
+                                           MotionCase{6, 512, 32, 2.0, 7, 3, 3}, MotionCase{7, 512, 24, 1.0, 5, 5, 12},
+                                           MotionCase{9, 256, 24, 1.0, 4, 2, 6}, MotionCase{12, 256, 24, 2.0, 5, 0, 0},
+                                           // Long mask phases drifting and jumping before the contrast arrives.
+                                           MotionCase{4, 512, 40, 1.0, 7, 4, 6, 12},
+                                           MotionCase{8, 512, 40, 2.0, 10, 0, 0, 14},
+                                           MotionCase{10, 512, 36, 1.5, 6, 5, 9, 10},
+                                           // Larger cine: the capture range scales with the size.
+                                           MotionCase{11, 1024, 24, 1.0, 16, 8, 10, 6}),
+                         [](const auto& info) {
+                           const MotionCase& c = info.param;
+                           return "seed" + std::to_string(c.seed) + "_" + std::to_string(c.size) + "px_drift" +
+                                  std::to_string(int(c.driftPx)) + "_jump" + std::to_string(int(c.jumpPx)) + "_mask" +
+                                  std::to_string(c.maskFrames);
+                         });
 
 }  // namespace
 }  // namespace annulo

@@ -2,18 +2,18 @@
 // noise levels, plus the bundled sample and the bad inputs a user can give.
 
 #include <gtest/gtest.h>
-#include <cstdio>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <map>
 #include <memory>
 
 #include "annulo/dicom/SeriesLoader.h"
 #include "annulo/phantom/Phantom.h"
-#include "annulo/processing/LeakSegmenter.h"
 #include "annulo/phantom/PhantomEvaluation.h"
+#include "annulo/processing/LeakSegmenter.h"
 #include "support/TestSupport.h"
 
 namespace annulo {

@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-
 #include <atomic>
 #include <cstring>
 #include <future>
@@ -52,8 +51,8 @@ void expectMonotonicToOne(const std::vector<float>& seen, std::size_t minDistinc
   std::vector<float> distinct;
   for (float v : seen)
     if (distinct.empty() || v > distinct.back()) distinct.push_back(v);
-  EXPECT_GE(distinct.size(), minDistinct) << "progress must rise through at least " << minDistinct
-                                          << " distinct values, saw " << distinct.size();
+  EXPECT_GE(distinct.size(), minDistinct)
+      << "progress must rise through at least " << minDistinct << " distinct values, saw " << distinct.size();
   if (minDistinct >= 3) {
     EXPECT_TRUE(std::any_of(seen.begin(), seen.end(), [](float v) { return v > 0.0f && v < 1.0f; }))
         << "no value between 0 and 1 was reported";
@@ -104,7 +103,8 @@ TEST_F(LeakProgress, RisesMonotonicallyToOneAndLeavesTheResultAlone) {
   LeakSegmentationOptions o = options();
   o.progress = &progress;
   std::vector<float> seen;
-  auto with = recordProgress(progress, [&] { return segmentLeak(*series_, o); }, seen);
+  auto with = recordProgress(
+      progress, [&] { return segmentLeak(*series_, o); }, seen);
   ASSERT_TRUE(with.ok()) << with.message();
   expectMonotonicToOne(seen);
   std::printf("leak segmentation: %zu distinct progress values seen\n", seen.size());
@@ -164,7 +164,8 @@ TEST(FilterProgress, RisesMonotonicallyToOneAndLeavesTheResultAlone) {
     FilterOptions o = defaultFilterOptions(op);
     o.progress = &progress;
     std::vector<float> seen;
-    auto with = recordProgress(progress, [&] { return applyFilter(s, o); }, seen);
+    auto with = recordProgress(
+        progress, [&] { return applyFilter(s, o); }, seen);
     ASSERT_TRUE(with.ok()) << with.message();
     expectMonotonicToOne(seen, op == FilterOp::Projection ? 2 : 3);
     auto without = applyFilter(s, defaultFilterOptions(op));
@@ -218,7 +219,8 @@ TEST(HizProgress, RisesToOneLeavesTheResultAloneAndCancels) {
   HizOptions with;
   with.progress = &progress;
   std::vector<float> seen;
-  auto r = recordProgress(progress, [&] { return detectHiz(mr, with); }, seen);
+  auto r = recordProgress(
+      progress, [&] { return detectHiz(mr, with); }, seen);
   ASSERT_TRUE(r.ok()) << r.message();
   expectMonotonicToOne(seen);
   ASSERT_EQ(r->size(), plain->size());

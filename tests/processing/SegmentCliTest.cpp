@@ -2,17 +2,16 @@
 // exit codes and messages for bad input.
 
 #include <gtest/gtest.h>
-
-#include <array>
-#include <cmath>
-#include <vector>
 #include <itkImage.h>
 #include <itkImageFileReader.h>
 #include <itkNrrdImageIO.h>
 
+#include <array>
+#include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <vector>
 
 #include "annulo/phantom/Phantom.h"
 #include "support/TestSupport.h"

@@ -21,7 +21,9 @@ struct Grid {
   int nx, ny, nz;
   std::vector<std::uint8_t> v;
   Grid(int x, int y, int z) : nx(x), ny(y), nz(z), v(std::size_t(x) * std::size_t(y) * std::size_t(z), 0) {}
-  std::uint8_t& at(int x, int y, int z) { return v[(std::size_t(z) * std::size_t(ny) + std::size_t(y)) * std::size_t(nx) + std::size_t(x)]; }
+  std::uint8_t& at(int x, int y, int z) {
+    return v[(std::size_t(z) * std::size_t(ny) + std::size_t(y)) * std::size_t(nx) + std::size_t(x)];
+  }
   LabelGrid grid(std::array<double, 3> spacing) const { return LabelGrid{v.data(), nx, ny, nz, spacing}; }
   void ball(double cx, double cy, double cz, double r, std::uint8_t label) {
     for (int z = 0; z < nz; ++z)

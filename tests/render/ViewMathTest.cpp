@@ -99,9 +99,9 @@ TEST(CineClock, FollowsFrameTimesAndLoops) {
   EXPECT_EQ(c.frameAt(0, 1, true), 0);
   EXPECT_EQ(c.frameAt(150, 1, true), 1);
   EXPECT_EQ(c.frameAt(399, 1, true), 3);
-  EXPECT_EQ(c.frameAt(401, 1, true), 0);  // looped
+  EXPECT_EQ(c.frameAt(401, 1, true), 0);   // looped
   EXPECT_EQ(c.frameAt(401, 1, false), 3);  // held on the last frame
-  EXPECT_EQ(c.frameAt(150, 2, true), 3);  // double speed
+  EXPECT_EQ(c.frameAt(150, 2, true), 3);   // double speed
   const CineClock untimed({0, 0, 0}, 10);
   EXPECT_EQ(untimed.frameAt(150, 1, true), 1);
 }

@@ -55,7 +55,8 @@ Session provocationSession() {
   third.totalVolumeMl = 2.5;
   third.painScore = 5;
   third.concordance = Concordance::Discordant;
-  third.override_ = ProvocationOverride{ProvocationClass::Indeterminate, "prior fusion at L5-S1", "Dr O", "2026-12-02T04:10:00"};
+  third.override_ =
+      ProvocationOverride{ProvocationClass::Indeterminate, "prior fusion at L5-S1", "Dr O", "2026-12-02T04:10:00"};
   s.provocation = {target, control, third};
   return s;
 }

@@ -209,7 +209,9 @@ TEST(SegExportVolume, MrSeriesGetsPlaneGeometryAndValidates) {
     ASSERT_EQ(derFg->getDerivationImageItems().size(), 1u);
     ASSERT_EQ(derFg->getDerivationImageItems()[0]->getSourceImageItems().size(), 1u);
     OFString sop;
-    ASSERT_TRUE(derFg->getDerivationImageItems()[0]->getSourceImageItems()[0]->getImageSOPInstanceReference()
+    ASSERT_TRUE(derFg->getDerivationImageItems()[0]
+                    ->getSourceImageItems()[0]
+                    ->getImageSOPInstanceReference()
                     .getReferencedSOPInstanceUID(sop)
                     .good());
     ASSERT_TRUE(sliceOf.count(sop.c_str())) << sop;

@@ -70,8 +70,9 @@ TEST_F(SrExport, DsrdumpPrintsTheTrackingIdentifiers) {
   std::string out;
   ASSERT_EQ(test::runCommand("dsrdump +Pl '" + path + "' 2>&1", &out), 0) << out;
   // Cornerstone3D's form, tool from the geometry, our label last (TrackingIdentifier.h).
-  for (const char* id : {"\"Cornerstone3DTools@^0.1.0:Probe:T1\"", "\"Cornerstone3DTools@^0.1.0:PlanarFreehandROI:T2\"",
-                         "\"Cornerstone3DTools@^0.1.0:PlanarFreehandROI:T3\"", "\"Cornerstone3DTools@^0.1.0:Probe:T4\""})
+  for (const char* id :
+       {"\"Cornerstone3DTools@^0.1.0:Probe:T1\"", "\"Cornerstone3DTools@^0.1.0:PlanarFreehandROI:T2\"",
+        "\"Cornerstone3DTools@^0.1.0:PlanarFreehandROI:T3\"", "\"Cornerstone3DTools@^0.1.0:Probe:T4\""})
     EXPECT_NE(out.find(id), std::string::npos) << id;
   EXPECT_NE(out.find("Imaging Measurement Report"), std::string::npos);
   EXPECT_NE(out.find("Annular tear"), std::string::npos);

@@ -93,7 +93,8 @@ Content contentOf(const std::string& path) {
   collectReferences(ds, c.referencedInstances);
   const Uint8* px = nullptr;
   unsigned long n = 0;
-  if (ds.findAndGetUint8Array(DCM_PixelData, px, &n).good() && px) c.pixels.assign(reinterpret_cast<const char*>(px), n);
+  if (ds.findAndGetUint8Array(DCM_PixelData, px, &n).good() && px)
+    c.pixels.assign(reinterpret_cast<const char*>(px), n);
   DcmStack stack;
   while (ds.search(DCM_GraphicType, stack, ESM_afterStackTop, OFTrue).good()) ++c.graphicObjects;
   return c;
@@ -135,8 +136,8 @@ void expectSameTears(const std::string& a, const std::string& b) {
     EXPECT_EQ(s.geometry.image.sopInstanceUid, t.geometry.image.sopInstanceUid);
     EXPECT_EQ(s.geometry.image.frameNumber, t.geometry.image.frameNumber);
     EXPECT_EQ(s.leakFigures.has_value(), t.leakFigures.has_value());
-    if (s.leakFigures && t.leakFigures) EXPECT_EQ(s.leakFigures->segmentationSopInstanceUid.empty(),
-                                                  t.leakFigures->segmentationSopInstanceUid.empty());
+    if (s.leakFigures && t.leakFigures)
+      EXPECT_EQ(s.leakFigures->segmentationSopInstanceUid.empty(), t.leakFigures->segmentationSopInstanceUid.empty());
   }
 }
 
@@ -220,9 +221,9 @@ TEST_F(StudyModel, ExportFromTheModelEqualsTheCommandLine) {
                              &out),
             0)
       << out;
-  ASSERT_EQ(test::runCommand(test::cliPath() + " export-sr " + q(session) + " -o " + q(dir_ / "cli/r.dcm") +
-                                 " --seg " + q(dir_ / "cli/r-seg.dcm") + " --labels " + q(dir_ / "leak.nrrd") +
-                                 " --gsps " + q(dir_ / "cli/r-pr.dcm") + " 2>&1",
+  ASSERT_EQ(test::runCommand(test::cliPath() + " export-sr " + q(session) + " -o " + q(dir_ / "cli/r.dcm") + " --seg " +
+                                 q(dir_ / "cli/r-seg.dcm") + " --labels " + q(dir_ / "leak.nrrd") + " --gsps " +
+                                 q(dir_ / "cli/r-pr.dcm") + " 2>&1",
                              &out),
             0)
       << out;
@@ -241,9 +242,8 @@ TEST_F(StudyModel, AScriptReplayingAReadingExportsWhatTheCommandLineDoes) {
   std::snprintf(seed, sizeof seed, "%g,%g", truth_.xa.needleTip[0], truth_.xa.needleTip[1]);
   {
     std::ofstream script(dir_ / "reading.txt");
-    script << "# a whole reading\nopen " << sample << "\nseries " << truth_.xa.seriesInstanceUid << "\nsegment "
-           << seed << "\ntear " << kTear1 << "\ntear " << kTear2 << "\nexport " << (dir_ / "script/r.dcm").string()
-           << "\n";
+    script << "# a whole reading\nopen " << sample << "\nseries " << truth_.xa.seriesInstanceUid << "\nsegment " << seed
+           << "\ntear " << kTear1 << "\ntear " << kTear2 << "\nexport " << (dir_ / "script/r.dcm").string() << "\n";
   }
   std::string out;
   ASSERT_EQ(test::runCommand(test::cliPath() + " run " + q(dir_ / "reading.txt") + " --session-dir " +
@@ -269,9 +269,8 @@ TEST_F(StudyModel, ScriptErrorsNameTheLineAndViewStepsNeedTheViewer) {
     std::ofstream(dir_ / "unknown.txt") << "opne x\n";
   }
   std::string out;
-  EXPECT_EQ(test::runCommand(test::cliPath() + " run " + q(dir_ / "bad.txt") + " --session-dir " + q(dir_ / "s") +
-                                 " 2>&1",
-                             &out),
+  EXPECT_EQ(test::runCommand(
+                test::cliPath() + " run " + q(dir_ / "bad.txt") + " --session-dir " + q(dir_ / "s") + " 2>&1", &out),
             1);
   EXPECT_NE(out.find("script line 3 (segment): needs the injection point X,Y"), std::string::npos) << out;
   EXPECT_EQ(test::runCommand(test::cliPath() + " run " + q(dir_ / "view.txt") + " 2>&1", &out), 2);

@@ -18,7 +18,8 @@ std::string joined(const double* v, std::size_t n) {
 }
 
 void put(DcmDataset* ds, const DcmTagKey& tag, const std::string& v) {
-  if (ds->putAndInsertString(tag, v.c_str()).bad()) throw std::runtime_error("cannot set " + std::string(tag.toString().c_str()));
+  if (ds->putAndInsertString(tag, v.c_str()).bad())
+    throw std::runtime_error("cannot set " + std::string(tag.toString().c_str()));
 }
 
 std::vector<std::uint8_t> pixelBytes(const ImageSpec& s) {
@@ -40,7 +41,8 @@ std::vector<std::uint8_t> pixelBytes(const ImageSpec& s) {
 void writeImage(const ImageSpec& s, const std::string& path) {
   DcmFileFormat ff;
   DcmDataset* ds = ff.getDataset();
-  const std::string sop = s.sopInstanceUid.empty() ? s.seriesUid + "." + std::to_string(s.instanceNumber) : s.sopInstanceUid;
+  const std::string sop =
+      s.sopInstanceUid.empty() ? s.seriesUid + "." + std::to_string(s.instanceNumber) : s.sopInstanceUid;
   put(ds, DCM_SOPClassUID, s.sopClassUid);
   put(ds, DCM_SOPInstanceUID, sop);
   put(ds, DCM_StudyInstanceUID, s.studyUid);

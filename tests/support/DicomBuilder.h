@@ -35,7 +35,9 @@ struct ImageSpec {
   double magnification = 0, sid = 0, sod = 0;
   std::vector<std::array<double, 2>> windows;
   // Stored value of (frame, row, column); raw bits, written as is.
-  std::function<std::uint32_t(int, int, int)> value = [](int f, int r, int c) { return std::uint32_t(f * 100 + r * 10 + c); };
+  std::function<std::uint32_t(int, int, int)> value = [](int f, int r, int c) {
+    return std::uint32_t(f * 100 + r * 10 + c);
+  };
   // Bytes of pixel data to drop from the end (to make it short).
   std::size_t truncatePixels = 0;
   bool omitPixelData = false;

@@ -41,18 +41,18 @@ std::string listOf(const std::vector<std::string>& items);
 }  // namespace annulo::test
 
 // Skips the test, or fails it under ANNULO_REQUIRE_ALL; `what` may stream (a << b).
-#define ANNULO_SKIP_MISSING(what)                                                                  \
-  do {                                                                                             \
-    if (::annulo::test::requireAll()) FAIL() << "ANNULO_REQUIRE_ALL=1 and missing: " << what;      \
+#define ANNULO_SKIP_MISSING(what)                                                                \
+  do {                                                                                           \
+    if (::annulo::test::requireAll()) FAIL() << "ANNULO_REQUIRE_ALL=1 and missing: " << what;    \
     GTEST_SKIP() << "missing: " << what << " (set ANNULO_REQUIRE_ALL=1 to make this a failure)"; \
   } while (0)
 
-#define ANNULO_REQUIRE_SAMPLE(p)                                          \
-  do {                                                                    \
+#define ANNULO_REQUIRE_SAMPLE(p)                                            \
+  do {                                                                      \
     if (!std::filesystem::exists(p)) ANNULO_SKIP_MISSING("sample " << (p)); \
   } while (0)
 
-#define ANNULO_REQUIRE_TOOL(tool)                                                                  \
-  do {                                                                                             \
+#define ANNULO_REQUIRE_TOOL(tool)                                                                                   \
+  do {                                                                                                              \
     if (!::annulo::test::haveTool(tool)) ANNULO_SKIP_MISSING("tool " << (tool) << " (tools/setup.sh installs it)"); \
   } while (0)

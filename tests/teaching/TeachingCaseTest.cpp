@@ -49,7 +49,7 @@ TEST_F(TeachingCaseTest, WritesTheAnnotatedImagesAndReportsDeidentified) {
   // With Clean Descriptors the descriptors stay, cleaned of identifying values:
   // every planted value of an attribute without that option column must be gone,
   // and the identifying ones everywhere.
-  std::vector<std::string> secrets = {"PLANTSURNAME", "PLANTGIVEN", "PLANTPID77", "PLANTPRIVATE-TOP",
+  std::vector<std::string> secrets = {"PLANTSURNAME",     "PLANTGIVEN",          "PLANTPID77",     "PLANTPRIVATE-TOP",
                                       "PLANTOVERLAYDESC", "PLANTOVERLAYCOMMENT", "PLANTCURVELABEL"};
   const auto& rules = deid::ConfidentialityProfile::standard().rules();
   for (const auto& [index, value] : plantedCase().xaPlanted.byRule)
@@ -97,7 +97,8 @@ TEST_F(TeachingCaseTest, SnapshotsShowTheTearColourAtTheTearPixel) {
   int checked = 0;
   for (std::size_t i = 0; i < session_.tears.size(); ++i) {
     const auto& t = session_.tears[i];
-    const fs::path png = fs::path(result_.dicomDir).parent_path() / ("snapshots/tear-" + std::to_string(i + 1) + ".png");
+    const fs::path png =
+        fs::path(result_.dicomDir).parent_path() / ("snapshots/tear-" + std::to_string(i + 1) + ".png");
     if (t.geometry.is3D()) {
       EXPECT_FALSE(fs::exists(png)) << t.id;
       continue;
@@ -122,7 +123,8 @@ TEST_F(TeachingCaseTest, PageRendersInHeadlessChromiumWithEveryTear) {
   const std::string page = deidtest::readBytes(result_.indexHtml);
   EXPECT_EQ(page.find("http"), std::string::npos) << "the page must not reach the network";
   const std::string shot = (dir_ / "page.png").string();
-  const std::string flags = "--headless --no-sandbox --disable-gpu --user-data-dir='" + (dir_ / "chrome").string() + "'";
+  const std::string flags =
+      "--headless --no-sandbox --disable-gpu --user-data-dir='" + (dir_ / "chrome").string() + "'";
   std::string out;
   ASSERT_EQ(test::runCommand("timeout 120 chromium " + flags + " --window-size=1200,900 --screenshot='" + shot +
                                  "' 'file://" + result_.indexHtml + "' 2>&1",
@@ -132,7 +134,9 @@ TEST_F(TeachingCaseTest, PageRendersInHeadlessChromiumWithEveryTear) {
   ASSERT_TRUE(fs::exists(shot)) << out;
   EXPECT_GT(inkPixels(shot), 20000) << "the screenshot is (nearly) blank";
   std::string dom;
-  ASSERT_EQ(test::runCommand("timeout 120 chromium " + flags + " --dump-dom 'file://" + result_.indexHtml + "' 2>/dev/null", &dom), 0);
+  ASSERT_EQ(test::runCommand(
+                "timeout 120 chromium " + flags + " --dump-dom 'file://" + result_.indexHtml + "' 2>/dev/null", &dom),
+            0);
   const std::size_t table = dom.find("<table id=\"findings\">");
   ASSERT_NE(table, std::string::npos) << dom;
   int rows = 0;

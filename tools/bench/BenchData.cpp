@@ -1,7 +1,5 @@
 #include "BenchData.h"
 
-#include "ChildProcess.h"
-
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -9,6 +7,8 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include "ChildProcess.h"
 
 namespace fs = std::filesystem;
 
@@ -20,8 +20,8 @@ constexpr const char* kMarker = "complete.txt";
 DataSet mrSet(const std::string& dir, int size, int slices) {
   DataSet s;
   s.name = "mr-" + std::to_string(size) + "x" + std::to_string(size) + "x" + std::to_string(slices);
-  s.description = "MR " + std::to_string(size) + "x" + std::to_string(size) + "x" + std::to_string(slices) +
-                  ", " + std::to_string(slices) + " files, 16/12-bit";
+  s.description = "MR " + std::to_string(size) + "x" + std::to_string(size) + "x" + std::to_string(slices) + ", " +
+                  std::to_string(slices) + " files, 16/12-bit";
   s.kind = DataKind::SliceFolder;
   s.phantom.writeXa = false;
   s.phantom.mrSize = size;
@@ -100,7 +100,8 @@ Status encode(const DataSet& set, bool& generated) {
   source.encoder.clear();
   source.sourceSet.clear();
   const auto inputs = dicomFiles(source);
-  if (inputs.size() != 1) return makeError(source.dicomDir + ": source cine missing (generate " + set.sourceSet + " first)");
+  if (inputs.size() != 1)
+    return makeError(source.dicomDir + ": source cine missing (generate " + set.sourceSet + " first)");
   std::error_code ec;
   fs::create_directories(set.dicomDir, ec);
   if (ec) return makeError(set.dicomDir + ": " + ec.message());
@@ -158,8 +159,8 @@ Status ensureGenerated(const DataSet& set, bool& generated) {
   auto truth = writePhantom(set.phantom, set.root);
   if (!truth) return makeError(set.root + ": phantom generation failed: " + truth.message());
   if (dicomFiles(set).size() != set.expectedFiles)
-    return makeError(set.dicomDir + ": phantom wrote " + std::to_string(dicomFiles(set).size()) +
-                     " files, expected " + std::to_string(set.expectedFiles));
+    return makeError(set.dicomDir + ": phantom wrote " + std::to_string(dicomFiles(set).size()) + " files, expected " +
+                     std::to_string(set.expectedFiles));
   std::ofstream(fs::path(set.root) / kMarker) << signature(set);
   generated = true;
   return {};

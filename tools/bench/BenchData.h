@@ -17,20 +17,20 @@ enum class DataKind {
 };
 
 struct DataSet {
-  std::string name;           // short id, also the sub-directory name
-  std::string description;    // for the table
+  std::string name;         // short id, also the sub-directory name
+  std::string description;  // for the table
   DataKind kind = DataKind::SliceFolder;
-  PhantomOptions phantom;     // what writePhantom is asked for
-  std::string root;           // DIR/name: where writePhantom writes
-  std::string dicomDir;       // root/mr or root/xa: holds the DICOM files only
+  PhantomOptions phantom;                 // what writePhantom is asked for
+  std::string root;                       // DIR/name: where writePhantom writes
+  std::string dicomDir;                   // root/mr or root/xa: holds the DICOM files only
   int columns = 0, rows = 0, images = 0;  // images: slices or frames
   int bitsAllocated = 16;
   std::size_t expectedFiles = 0;
   std::string itkNativeType;  // ITK pixel type matching the stored data
   // Compressed sets: made from an uncompressed set with a DCMTK encoder at
   // benchmark time (never committed).
-  std::string sourceSet;                 // name of the uncompressed set, or empty
-  std::vector<std::string> encoder;      // e.g. {"dcmcjpls"}; input and output files are appended
+  std::string sourceSet;             // name of the uncompressed set, or empty
+  std::vector<std::string> encoder;  // e.g. {"dcmcjpls"}; input and output files are appended
   bool compressed() const { return !sourceSet.empty(); }
 
   std::uint64_t pixelBytes() const {

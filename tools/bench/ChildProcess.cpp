@@ -32,8 +32,10 @@ std::string drain(int fd) {
   char chunk[4096];
   for (;;) {
     const ssize_t n = read(fd, chunk, sizeof chunk);
-    if (n > 0) out.append(chunk, std::size_t(n));
-    else if (n == 0 || errno != EINTR) break;
+    if (n > 0)
+      out.append(chunk, std::size_t(n));
+    else if (n == 0 || errno != EINTR)
+      break;
   }
   return out;
 }

@@ -39,7 +39,7 @@ struct Args {
   int repeat = 5;
   std::vector<std::string> sets, loaders;  // empty: all
   std::string cli;                         // annulo-cli; default: next to the build's src/
-  std::string runLoader;  // hidden child mode when set
+  std::string runLoader;                   // hidden child mode when set
   std::string runSet;
 };
 
@@ -248,8 +248,8 @@ DataSetResult benchmarkDataSet(const Context& ctx, const DataSet& set) {
       try {
         l.runs.push_back(measure(ctx, l.id, set));
         std::cerr << "[" << set.name << "] run " << r << "/" << ctx.args.repeat << "  " << l.label << ": "
-                  << static_cast<long>(l.runs.back().ms) << " ms (process " << static_cast<long>(l.runs.back().processMs)
-                  << " ms)\n";
+                  << static_cast<long>(l.runs.back().ms) << " ms (process "
+                  << static_cast<long>(l.runs.back().processMs) << " ms)\n";
       } catch (const std::exception& e) {
         l.error = e.what();
         std::cerr << "[" << set.name << "] " << l.label << " FAILED: " << e.what() << "\n";
@@ -311,13 +311,16 @@ int benchmarkMain(const Args& args) {
   for (const auto& s : dataSets(args.dir, args.quick))
     if (args.sets.empty() || std::find(args.sets.begin(), args.sets.end(), s.name) != args.sets.end() ||
         // a compressed set needs its source generated
-        std::any_of(args.sets.begin(), args.sets.end(), [&](const std::string& n) { return n.rfind(s.name + "-", 0) == 0; }))
+        std::any_of(args.sets.begin(), args.sets.end(),
+                    [&](const std::string& n) { return n.rfind(s.name + "-", 0) == 0; }))
       sets.push_back(s);
   if (!prepareData(sets)) return 1;
   if (!args.sets.empty())
-    sets.erase(std::remove_if(sets.begin(), sets.end(), [&](const DataSet& s) {
-                 return std::find(args.sets.begin(), args.sets.end(), s.name) == args.sets.end();
-               }), sets.end());
+    sets.erase(std::remove_if(sets.begin(), sets.end(),
+                              [&](const DataSet& s) {
+                                return std::find(args.sets.begin(), args.sets.end(), s.name) == args.sets.end();
+                              }),
+               sets.end());
 
   std::vector<DataSetResult> results;
   for (const auto& set : sets) results.push_back(benchmarkDataSet(ctx, set));

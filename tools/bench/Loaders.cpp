@@ -12,8 +12,8 @@
 
 #include <atomic>
 #include <chrono>
-#include <cstring>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <memory>
 #include <stdexcept>
@@ -59,9 +59,7 @@ double sumAs(const std::uint8_t* data, std::uint64_t bytes) {
   return double(sum);
 }
 
-bool sampleIsSigned(SampleType t) {
-  return t == SampleType::Int8 || t == SampleType::Int16 || t == SampleType::Int32;
-}
+bool sampleIsSigned(SampleType t) { return t == SampleType::Int8 || t == SampleType::Int16 || t == SampleType::Int32; }
 
 // The DCMTK data dictionary is loaded on first use, once per process in any
 // real application: load it before the clock starts, as for library loading.
@@ -128,8 +126,7 @@ NativeLayout readLayout(DcmDataset& ds, const std::string& file) {
 void readPixelsInto(DcmDataset& ds, const std::string& file, std::uint8_t* dst, std::uint64_t bytes) {
   DcmElement* e = nullptr;
   if (ds.findAndGetElement(DCM_PixelData, e).bad() || !e) throw std::runtime_error(file + ": no pixel data");
-  if (e->getLength() < bytes)
-    throw std::runtime_error(file + ": pixel data shorter than Rows x Columns x Frames");
+  if (e->getLength() < bytes) throw std::runtime_error(file + ": pixel data shorter than Rows x Columns x Frames");
   DcmFileCache cache;
   const OFCondition c = e->getPartialValue(dst, 0, Uint32(bytes), &cache, gLocalByteOrder);
   if (c.bad()) throw std::runtime_error(file + ": cannot read pixel data (" + std::string(c.text()) + ")");
@@ -182,10 +179,14 @@ void Probe::stop() {
 
 double sumSamples(const std::uint8_t* data, std::uint64_t bytes, int bitsAllocated, bool isSigned) {
   switch (bitsAllocated) {
-    case 8: return isSigned ? sumAs<std::int8_t>(data, bytes) : sumAs<std::uint8_t>(data, bytes);
-    case 16: return isSigned ? sumAs<std::int16_t>(data, bytes) : sumAs<std::uint16_t>(data, bytes);
-    case 32: return isSigned ? sumAs<std::int32_t>(data, bytes) : sumAs<std::uint32_t>(data, bytes);
-    default: throw std::runtime_error("cannot sum " + std::to_string(bitsAllocated) + "-bit samples");
+    case 8:
+      return isSigned ? sumAs<std::int8_t>(data, bytes) : sumAs<std::uint8_t>(data, bytes);
+    case 16:
+      return isSigned ? sumAs<std::int16_t>(data, bytes) : sumAs<std::uint16_t>(data, bytes);
+    case 32:
+      return isSigned ? sumAs<std::int32_t>(data, bytes) : sumAs<std::uint32_t>(data, bytes);
+    default:
+      throw std::runtime_error("cannot sum " + std::to_string(bitsAllocated) + "-bit samples");
   }
 }
 
@@ -212,8 +213,8 @@ LoadOutcome loadWithAnnulo(const DataSet& set, Probe& probe, unsigned threads) {
   if (firstAt.load() > 0) out.firstFrameMs = (firstAt.load() - t0) * 1e3;
   out.pixelType = sampleTypeName(s.sampleType);
   out.samples = s.pixels.size() / bytesPerSample(s.sampleType);
-  out.sum = sumSamples(s.pixels.data(), s.pixels.size(), int(bytesPerSample(s.sampleType) * 8),
-                       sampleIsSigned(s.sampleType));
+  out.sum =
+      sumSamples(s.pixels.data(), s.pixels.size(), int(bytesPerSample(s.sampleType) * 8), sampleIsSigned(s.sampleType));
   return out;
 }
 

@@ -23,7 +23,7 @@ class Probe {
   long ruMaxRssKiB = 0;     // getrusage's view of the same, for comparison
   long minorFaults = 0;     // during the load
   long majorFaults = 0;
-  double cpuMs = 0;         // user + system, all threads, during the load
+  double cpuMs = 0;  // user + system, all threads, during the load
 
  private:
   double startSeconds_ = 0;

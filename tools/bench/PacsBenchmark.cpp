@@ -28,12 +28,12 @@
 #include <thread>
 
 #include "ChildProcess.h"
-#include "support/LocalOrthanc.h"
 #include "annulo/dicom/FileCollector.h"
 #include "annulo/net/Echo.h"
 #include "annulo/net/Retrieve.h"
 #include "annulo/net/Store.h"
 #include "annulo/phantom/Phantom.h"
+#include "support/LocalOrthanc.h"
 
 namespace {
 
@@ -64,16 +64,18 @@ Figures runOurs(const PacsNode& node, const std::vector<std::string>& files) {
   auto r = storeFiles(node, files);
   Figures f;
   f.seconds = std::chrono::duration<double>(Clock::now() - t).count();
-  if (!r) f.ok = false, f.error = r.message();
-  else if (!r->ok()) f.ok = false, f.error = std::to_string(r->notStored) + " file(s) not stored";
+  if (!r)
+    f.ok = false, f.error = r.message();
+  else if (!r->ok())
+    f.ok = false, f.error = std::to_string(r->notStored) + " file(s) not stored";
   return f;
 }
 
 Figures runStorescu(const PacsNode& node, const std::vector<std::string>& files) {
   // -R -xt: one context per file's SOP class and syntax, JPEG-LS among them (the
   // sample is JPEG-LS and storescu cannot decompress it).
-  std::vector<std::string> argv = {"storescu", "-R", "-xt", "-aet", node.callingAe, "-aec", node.calledAe, node.host,
-                                   std::to_string(node.port)};
+  std::vector<std::string> argv = {
+      "storescu", "-R", "-xt", "-aet", node.callingAe, "-aec", node.calledAe, node.host, std::to_string(node.port)};
   argv.insert(argv.end(), files.begin(), files.end());
   const auto t = Clock::now();
   auto p = bench::runProcess(argv);
@@ -91,8 +93,8 @@ void report(const std::string& label, const std::string& tool, const Figures& f,
     return;
   }
   std::cout << std::right << std::fixed << std::setprecision(3) << std::setw(8) << f.seconds << " s "
-            << std::setprecision(1) << std::setw(9) << double(bytes) / 1e6 / f.seconds << " MB/s "
-            << std::setw(9) << double(count) / f.seconds << " instances/s\n";
+            << std::setprecision(1) << std::setw(9) << double(bytes) / 1e6 / f.seconds << " MB/s " << std::setw(9)
+            << double(count) / f.seconds << " instances/s\n";
 }
 
 // Runs both `runs` times in alternating order; the median of each, or its first failure.
@@ -126,8 +128,8 @@ void printSpeedup(const Figures& ours, const Figures& theirs, const char* tool) 
 }
 
 void benchSet(const std::string& label, const PacsNode& node, const std::vector<std::string>& files, int runs) {
-  const auto [ours, theirs] =
-      alternate(runs, [&](int) { return runOurs(node, files); }, [&](int) { return runStorescu(node, files); });
+  const auto [ours, theirs] = alternate(
+      runs, [&](int) { return runOurs(node, files); }, [&](int) { return runStorescu(node, files); });
   const auto bytes = totalBytes(files);
   std::cout << "C-STORE " << label << ": " << files.size() << " instance(s), " << std::fixed << std::setprecision(1)
             << double(bytes) / 1e6 << " MB, median of " << runs << ", alternating order\n";
@@ -142,7 +144,8 @@ Figures getOurs(const PacsNode& node, const std::string& study, const fs::path& 
   auto r = retrieveStudy(node, study, folder.string());
   Figures f;
   f.seconds = std::chrono::duration<double>(Clock::now() - t).count();
-  if (!r) f.ok = false, f.error = r.message();
+  if (!r)
+    f.ok = false, f.error = r.message();
   else if (!r->ok() || r->files.size() != expected)
     f.ok = false, f.error = std::to_string(r->files.size()) + " of " + std::to_string(expected) + " instances, " +
                             std::to_string(r->failed) + " failed";
@@ -151,17 +154,23 @@ Figures getOurs(const PacsNode& node, const std::string& study, const fs::path& 
 
 Figures getDcmtk(const PacsNode& node, const std::string& study, const fs::path& folder, std::size_t expected) {
   fs::create_directories(folder);
-  const std::vector<std::string> argv = {"getscu", "-S", "-aet", node.callingAe, "-aec", node.calledAe,
-                                         "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID=" + study,
-                                         "-od", folder.string(), node.host, std::to_string(node.port)};
+  const std::vector<std::string> argv = {"getscu",  "-S",
+                                         "-aet",    node.callingAe,
+                                         "-aec",    node.calledAe,
+                                         "-k",      "QueryRetrieveLevel=STUDY",
+                                         "-k",      "StudyInstanceUID=" + study,
+                                         "-od",     folder.string(),
+                                         node.host, std::to_string(node.port)};
   const auto t = Clock::now();
   auto p = bench::runProcess(argv);
   Figures f;
   f.seconds = std::chrono::duration<double>(Clock::now() - t).count();
   std::size_t got = 0;
   for (const auto& e : fs::directory_iterator(folder)) got += e.is_regular_file();
-  if (!p.started || p.exitCode != 0) f.ok = false, f.error = "getscu " + bench::describeExit(p) + ": " + p.output;
-  else if (got != expected) f.ok = false, f.error = "getscu wrote " + std::to_string(got) + " of " + std::to_string(expected);
+  if (!p.started || p.exitCode != 0)
+    f.ok = false, f.error = "getscu " + bench::describeExit(p) + ": " + p.output;
+  else if (got != expected)
+    f.ok = false, f.error = "getscu wrote " + std::to_string(got) + " of " + std::to_string(expected);
   return f;
 }
 
@@ -219,11 +228,19 @@ int main(int argc, char** argv) {
     std::string error;
     if (!orthanc->start(arg(argc, argv, "--orthanc", "/usr/sbin/Orthanc"),
                         // C-GET needs the caller known as a modality (as tests/net/OrthancServer.h does).
-                        {{"Name", "annulo-bench"}, {"DicomAlwaysAllowStore", true}, {"DicomAlwaysAllowEcho", true},
-                         {"DicomAlwaysAllowGet", true}, {"DicomCheckModalityHost", false},
+                        {{"Name", "annulo-bench"},
+                         {"DicomAlwaysAllowStore", true},
+                         {"DicomAlwaysAllowEcho", true},
+                         {"DicomAlwaysAllowGet", true},
+                         {"DicomCheckModalityHost", false},
                          {"DicomModalities",
-                          {{"annulo", {{"AET", "ANNULO"}, {"Host", "127.0.0.1"}, {"Port", 104}, {"AllowEcho", true},
-                                       {"AllowStore", true}, {"AllowGet", true}}}}},
+                          {{"annulo",
+                            {{"AET", "ANNULO"},
+                             {"Host", "127.0.0.1"},
+                             {"Port", 104},
+                             {"AllowEcho", true},
+                             {"AllowStore", true},
+                             {"AllowGet", true}}}}},
                          {"OverwriteInstances", true}},
                         error))
       return std::cerr << error << "\n", 1;

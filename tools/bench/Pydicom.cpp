@@ -64,8 +64,7 @@ std::optional<std::string> findPydicomPython() {
 Measurement runPydicom(const std::string& python, const DataSet& set) {
   const ProcessOutput p = runProcess({python, "-c", kScript, set.dicomDir});
   const auto m = parseResultLine(p.output);
-  if (p.exitCode != 0 || !m)
-    throw std::runtime_error("pydicom script failed (" + describeExit(p) + "):\n" + p.output);
+  if (p.exitCode != 0 || !m) throw std::runtime_error("pydicom script failed (" + describeExit(p) + "):\n" + p.output);
   return *m;
 }
 

@@ -99,9 +99,12 @@ SumCheck checkSum(const DataSetResult& d, const LoaderResult& l) {
   const Measurement& r = ref->runs.front();
   c.equal = runsAgree(l) && runsAgree(*ref) && a.sum == r.sum && a.samples == r.samples;
   const bool otherDecoder = l.id.rfind("itk", 0) == 0 || l.id == "pydicom";
-  if (c.equal) c.text = "OK";
-  else if (isLossy(d) && otherDecoder && a.samples == r.samples) c.text = format("lossy, %+.3g%% (other JPEG decoder)", 100.0 * (a.sum - r.sum) / r.sum), c.comparable = false;
-  else c.text = format("MISMATCH %.0f vs %.0f", a.sum, r.sum);
+  if (c.equal)
+    c.text = "OK";
+  else if (isLossy(d) && otherDecoder && a.samples == r.samples)
+    c.text = format("lossy, %+.3g%% (other JPEG decoder)", 100.0 * (a.sum - r.sum) / r.sum), c.comparable = false;
+  else
+    c.text = format("MISMATCH %.0f vs %.0f", a.sum, r.sum);
   return c;
 }
 
@@ -161,30 +164,37 @@ bool endsWith(const std::string& s, const std::string& tail) {
 
 void addChecks(const DataSetResult& d, std::vector<TargetCheck>& out) {
   const LoaderResult* a = d.find("annulo");
-  auto verdict = [](std::optional<double> v, bool pass) { return !v ? Verdict::Skip : pass ? Verdict::Pass : Verdict::Fail; };
+  auto verdict = [](std::optional<double> v, bool pass) {
+    return !v ? Verdict::Skip : pass ? Verdict::Pass : Verdict::Fail;
+  };
   const SumCheck sums = checkSums(d);
-  out.push_back({d.name, "pixel sum: every loader agrees", sums.comparable ? (sums.equal ? "equal" : "MISMATCH") : "n/a",
-                 !sums.comparable ? Verdict::Skip : sums.equal ? Verdict::Pass : Verdict::Fail});
+  out.push_back({d.name, "pixel sum: every loader agrees",
+                 sums.comparable ? (sums.equal ? "equal" : "MISMATCH") : "n/a",
+                 !sums.comparable ? Verdict::Skip
+                 : sums.equal     ? Verdict::Pass
+                                  : Verdict::Fail});
   if (!a || !a->measured()) {
     out.push_back(annuloFailed(d, "Annulo loads"));
     return;
   }
-  const bool compressed = endsWith(d.name, "-jpll") || endsWith(d.name, "-jls") || endsWith(d.name, "-jpeg") || endsWith(d.name, "-rle");
+  const bool compressed =
+      endsWith(d.name, "-jpll") || endsWith(d.name, "-jls") || endsWith(d.name, "-jpeg") || endsWith(d.name, "-rle");
   if (!compressed) {
     const auto itk = speedup(d, "itk-float");
     out.push_back({d.name, format(">= %.0fx ITK float (in-process)", kMinSpeedupVsItk),
                    speedupText(itk) + " (vs ITK " + nativeItk(d) + ": " + speedupText(speedup(d, "itk-native")) + ")",
                    verdict(itk, itk && *itk >= kMinSpeedupVsItk)});
     const auto plain = speedup(d, "dcmtk");
-    out.push_back({d.name, "no slower than plain DCMTK (in-process)", speedupText(plain), verdict(plain, plain && *plain >= 1.0)});
+    out.push_back({d.name, "no slower than plain DCMTK (in-process)", speedupText(plain),
+                   verdict(plain, plain && *plain >= 1.0)});
   }
   // Issue 20: whole-process ratios on two cores.
   if (endsWith(d.name, "-jpll") || endsWith(d.name, "-jls")) {
     const auto cli = processSpeedup(d, "dcmtk", "cli-stats");
     const auto child = processSpeedup(d, "dcmtk", "annulo");
     out.push_back({d.name, ">= 1.7x plain DCMTK decode (process)",
-                   "annulo-cli " + speedupText(cli) + ", bench child " + speedupText(child) + " (THP peer: " +
-                       speedupText(processSpeedup(d, "dcmtk-huge", "cli-stats")) + ")",
+                   "annulo-cli " + speedupText(cli) + ", bench child " + speedupText(child) +
+                       " (THP peer: " + speedupText(processSpeedup(d, "dcmtk-huge", "cli-stats")) + ")",
                    verdict(cli, cli && *cli >= 1.7)});
   }
   if (d.name.rfind("mr-", 0) == 0 || (d.name.rfind("xa-", 0) == 0 && endsWith(d.name, "-16"))) {
@@ -197,16 +207,18 @@ void addChecks(const DataSetResult& d, std::vector<TargetCheck>& out) {
     // The CLI's statistics pass adds almost nothing to its own load: its whole
     // process against the benchmark child that loads and sums with one thread.
     const auto own = processSpeedup(d, "annulo", "cli-stats");
-    out.push_back({d.name, "annulo-cli no slower than its loader (process)", speedupText(own), verdict(own, own && *own >= 0.97)});
+    out.push_back({d.name, "annulo-cli no slower than its loader (process)", speedupText(own),
+                   verdict(own, own && *own >= 0.97)});
     const double ratio = rssRatio(*cli, d.pixelBytes);
     out.push_back({d.name, format("annulo-cli peak RSS <= %.1fx pixels", kMaxRssPerPixelByte),
                    format("%.2fx (%.1f MiB)", ratio, double(cli->peakRssKiB()) / 1024.0),
                    ratio <= kMaxRssPerPixelByte ? Verdict::Pass : Verdict::Fail});
   }
   const double ratio = rssRatio(*a, d.pixelBytes);
-  out.push_back({d.name, format("loader peak RSS <= %.1fx pixels", kMaxRssPerPixelByte),
-                 format("%.2fx (%.1f MiB for %.1f MiB)", ratio, double(a->peakRssKiB()) / 1024.0, double(d.pixelBytes) / kMiB),
-                 ratio <= kMaxRssPerPixelByte ? Verdict::Pass : Verdict::Fail});
+  out.push_back(
+      {d.name, format("loader peak RSS <= %.1fx pixels", kMaxRssPerPixelByte),
+       format("%.2fx (%.1f MiB for %.1f MiB)", ratio, double(a->peakRssKiB()) / 1024.0, double(d.pixelBytes) / kMiB),
+       ratio <= kMaxRssPerPixelByte ? Verdict::Pass : Verdict::Fail});
   if (const auto t1 = speedup(d, "annulo-t1"))
     out.push_back({d.name, "thread scaling (1 -> all threads)", speedupText(t1), Verdict::Skip});
 }
@@ -237,7 +249,9 @@ nlohmann::json loaderJson(const DataSetResult& d, const LoaderResult& l) {
 
 }  // namespace
 
-double LoaderResult::medianMs() const { return median<double>(runs, [](const Measurement& m) { return m.ms; }); }
+double LoaderResult::medianMs() const {
+  return median<double>(runs, [](const Measurement& m) { return m.ms; });
+}
 double LoaderResult::medianCpuMs() const {
   return median<double>(runs, [](const Measurement& m) { return m.cpuMs; });
 }
@@ -286,9 +300,9 @@ void printTables(std::ostream& out, const std::vector<DataSetResult>& results) {
                   "proc ms", "proc CPU", "peak MiB", "RSS/px", "1st fr", "sum", "load runs (ms)");
     for (const auto& l : d.loaders) printRow(out, d, l);
     out << "  Annulo load speedup: " << speedupText(speedup(d, "itk-float")) << " vs ITK float, "
-        << speedupText(speedup(d, "itk-native")) << " vs ITK " << nativeItk(d) << ", " << speedupText(speedup(d, "dcmtk"))
-        << " vs plain DCMTK (" << speedupText(speedup(d, "dcmtk-huge")) << " vs its THP-buffer twin); 1 -> all threads "
-        << speedupText(speedup(d, "annulo-t1")) << "\n";
+        << speedupText(speedup(d, "itk-native")) << " vs ITK " << nativeItk(d) << ", "
+        << speedupText(speedup(d, "dcmtk")) << " vs plain DCMTK (" << speedupText(speedup(d, "dcmtk-huge"))
+        << " vs its THP-buffer twin); 1 -> all threads " << speedupText(speedup(d, "annulo-t1")) << "\n";
     out << "  Whole process, annulo-cli stats: " << speedupText(processSpeedup(d, "dcmtk", "cli-stats"))
         << " vs plain DCMTK, " << speedupText(processSpeedup(d, "dcmtk-huge", "cli-stats")) << " vs its THP twin, "
         << speedupText(processSpeedup(d, "itk-float", "cli-stats")) << " vs ITK float\n";
@@ -326,8 +340,8 @@ nlohmann::json reportJson(const std::vector<DataSetResult>& results, const std::
   }
   j["targets"] = nlohmann::json::array();
   for (const auto& c : checks)
-    j["targets"].push_back({{"dataSet", c.dataSet}, {"target", c.target}, {"value", c.value},
-                            {"result", verdictName(c.verdict)}});
+    j["targets"].push_back(
+        {{"dataSet", c.dataSet}, {"target", c.target}, {"value", c.value}, {"result", verdictName(c.verdict)}});
   return j;
 }
 

@@ -2,11 +2,10 @@
 // Aggregates the runs into the printed table, the target check and results.json.
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "Measurement.h"
 

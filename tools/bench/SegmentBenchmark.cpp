@@ -184,8 +184,9 @@ ItkResult itkConfidenceConnected(const Series& s, const XaTruth& truth, Baseline
       } else {
         last.assign(s.sliceSamples(), 0);
         for (int y = 0; y < roi.height(); ++y)
-          std::copy(p + std::size_t(y) * std::size_t(roi.width()), p + std::size_t(y + 1) * std::size_t(roi.width()),
-                    last.begin() + std::ptrdiff_t(std::size_t(roi.y0 + y) * std::size_t(s.columns) + std::size_t(roi.x0)));
+          std::copy(
+              p + std::size_t(y) * std::size_t(roi.width()), p + std::size_t(y + 1) * std::size_t(roi.width()),
+              last.begin() + std::ptrdiff_t(std::size_t(roi.y0 + y) * std::size_t(s.columns) + std::size_t(roi.x0)));
       }
     }
   }
@@ -264,9 +265,8 @@ int main(int argc, char** argv) {
 
   auto baseline = [&](Baseline kind) {
     auto once = [&] {
-      return dispatchSampleType(s.sampleType, [&](auto tag) {
-        return itkConfidenceConnected<decltype(tag)>(s, truth.xa, kind, ours->roi);
-      });
+      return dispatchSampleType(
+          s.sampleType, [&](auto tag) { return itkConfidenceConnected<decltype(tag)>(s, truth.xa, kind, ours->roi); });
     };
     ItkResult r = once();  // warm
     std::vector<double> ms;
@@ -327,7 +327,8 @@ int main(int argc, char** argv) {
   std::cout << "annulo segmentLeak, 1 thread:         " << std::setw(8) << singleTotal << " ms  ("
             << singleTotal / o.frames << " ms/frame)\n";
   const std::string full = std::to_string(o.size) + "x" + std::to_string(o.size) + " full frames";
-  const std::string inRoi = std::to_string(ours->roi.width()) + "x" + std::to_string(ours->roi.height()) + " = Annulo's ROI";
+  const std::string inRoi =
+      std::to_string(ours->roi.width()) + "x" + std::to_string(ours->roi.height()) + " = Annulo's ROI";
   auto row = [&](const char* name, const ItkResult& r, const std::string& region) {
     std::cout << name << std::setw(8) << r.msPerFrame << " ms/frame  (" << r.msPerFrame * o.frames
               << " ms per cine) on " << region << ", last-frame region " << r.pixels << " px, contrast Dice "

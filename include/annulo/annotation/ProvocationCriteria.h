@@ -21,9 +21,9 @@ struct ProvocationCriteria {
   std::string name = "SIS/IASP lumbar provocation discography with Derby pressure categories";
   std::string version = "annulo-provocation-1 (SIS 2013 guidelines; Derby 1999)";
   // A level's response meets the stimulation criteria when all hold:
-  int minPainScore = 7;              // concordant pain >= 7/10 (exactly 7 holds)
-  double maxPsiAboveOpening = 50;    // provoked at < 50 psi above opening (exactly 50 fails)
-  double maxVolumeMl = 3.5;          // with <= 3.5 mL injected at provocation (exactly 3.5 holds)
+  int minPainScore = 7;            // concordant pain >= 7/10 (exactly 7 holds)
+  double maxPsiAboveOpening = 50;  // provoked at < 50 psi above opening (exactly 50 fails)
+  double maxVolumeMl = 3.5;        // with <= 3.5 mL injected at provocation (exactly 3.5 holds)
   // An adjacent disc is a valid (negative) control when it is painless (pain 0
   // or no pain response), or its pain is discordant or below minPainScore and
   // provoked only at > controlMinPsiAboveOpening (exactly 15 does not count).
@@ -49,7 +49,7 @@ struct LevelAssessment {
   std::optional<DerbyCategory> derby;
   std::optional<double> psiAboveOpening;
   bool meetsStimulationCriteria = false;
-  bool negativeControl = false;      // usable as a control for an adjacent level
+  bool negativeControl = false;            // usable as a control for an adjacent level
   std::vector<std::string> controls;       // adjacent injected levels considered as controls
   std::vector<std::string> validControls;  // those that are negative controls
   std::optional<ProvocationOverride> override_;

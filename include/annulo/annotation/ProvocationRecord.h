@@ -47,17 +47,17 @@ struct ProvocationLevel {
   std::string level;        // "L4-L5" (Vocabulary.h discLevels())
   std::string trackingUid;  // DICOM Tracking Unique Identifier of the SR group, stable across exports
   std::optional<InjectionSide> side;
-  std::string approach;     // e.g. "posterolateral", "extrapedicular"
+  std::string approach;                // e.g. "posterolateral", "extrapedicular"
   std::vector<ImageReference> images;  // the XA series/frames of this injection
   std::optional<double> openingPsi;    // pressure at which contrast starts to flow
   std::optional<double> painPsi;       // pressure at pain provocation
   std::optional<double> peakPsi;       // highest pressure reached
   std::optional<double> volumeAtPainMl;
   std::optional<double> totalVolumeMl;
-  std::string contrastAgent;           // e.g. "iohexol 300"
-  std::optional<int> painScore;        // 0-10 numeric rating at provocation
+  std::string contrastAgent;     // e.g. "iohexol 300"
+  std::optional<int> painScore;  // 0-10 numeric rating at provocation
   std::optional<Concordance> concordance;
-  std::string painLocation;            // the patient's words / location
+  std::string painLocation;  // the patient's words / location
   std::optional<NucleogramPattern> nucleogram;
   std::vector<ManometryRow> log;
   std::optional<ProvocationOverride> override_;
@@ -87,11 +87,11 @@ Status validateProvocation(const ProvocationLevel& p);
 // Morphology of the level from the image findings (the tears of that level):
 // never typed twice, always derived from the tear model.
 struct LevelMorphology {
-  std::vector<std::string> tearIds;          // tears marked at this level
+  std::vector<std::string> tearIds;  // tears marked at this level
   std::vector<std::string> tearTrackingUids;
-  std::optional<int> dallasGrade;            // highest modified Dallas grade of those tears
-  bool leak = false;                         // any tear with a leak pattern or leak area
-  std::optional<double> leakOnsetMs;         // earliest leak onset of those tears
+  std::optional<int> dallasGrade;     // highest modified Dallas grade of those tears
+  bool leak = false;                  // any tear with a leak pattern or leak area
+  std::optional<double> leakOnsetMs;  // earliest leak onset of those tears
   // Volume injected at the leak onset, interpolated in the manometry log
   // (log time 0 is taken as the start of the cine: see docs/PROVOCATION.md).
   std::optional<double> volumeAtLeakOnsetMl;

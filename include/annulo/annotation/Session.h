@@ -19,7 +19,7 @@ struct Session {
   std::string observer;          // default observer for new tears
   std::vector<TearAnnotation> tears;
   std::vector<ProvocationLevel> provocation;  // one per injected disc level (ProvocationRecord.h)
-  int nextId = 1;                // ids are never reused, even after a removal
+  int nextId = 1;                             // ids are never reused, even after a removal
   // Raised by one on every write, so a reader can tell the file changed under it;
   // 0 for files written before revisions existed.
   std::int64_t revision = 0;

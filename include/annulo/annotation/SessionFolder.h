@@ -10,8 +10,9 @@
 // made group-writable (a shared folder) keeps its permissions, and new session
 // files in it are 0660 so the colleagues the folder is shared with can write them.
 
-#include <string>
 #include <sys/types.h>
+
+#include <string>
 
 #include "annulo/dicom/Result.h"
 

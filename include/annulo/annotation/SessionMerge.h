@@ -34,9 +34,9 @@ struct TearConflict {
 struct MergeResult {
   Session merged;
   std::vector<TearConflict> conflicts;
-  std::vector<std::string> addedElsewhere;    // ids of tears other writers added
-  std::vector<std::string> removedElsewhere;  // ids of tears other writers removed
-  std::vector<std::string> changedElsewhere;  // ids of tears other writers changed (no conflict)
+  std::vector<std::string> addedElsewhere;        // ids of tears other writers added
+  std::vector<std::string> removedElsewhere;      // ids of tears other writers removed
+  std::vector<std::string> changedElsewhere;      // ids of tears other writers changed (no conflict)
   std::map<std::string, std::string> renumbered;  // my id -> id on disk, for my new tears
 };
 

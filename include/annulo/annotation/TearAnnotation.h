@@ -56,9 +56,9 @@ struct TearGeometry {
 struct LeakFigures {
   std::optional<double> areaMm2;
   std::optional<double> onsetMs;
-  std::optional<int> onsetFrame;        // 1-based
+  std::optional<int> onsetFrame;           // 1-based
   std::optional<double> exitDirectionDeg;  // 0 = up on the image, clockwise
-  std::string calibration;              // "detector" or "magnification-corrected"
+  std::string calibration;                 // "detector" or "magnification-corrected"
   std::string segmentationSopInstanceUid;  // the DICOM SEG holding the mask, if exported
 };
 
@@ -74,14 +74,14 @@ struct TearAnnotation {
   std::string trackingUid;  // DICOM Tracking Unique Identifier, stable across exports
   std::string level;        // "L4-L5", "C5-C6", "T12-L1", "L5-S1"
   TearType type = TearType::Radial;
-  int grade = 0;            // modified Dallas 0-5
-  std::optional<int> clock; // 1-12, axial view
+  int grade = 0;             // modified Dallas 0-5
+  std::optional<int> clock;  // 1-12, axial view
   std::optional<SpinalZone> zone;
   LeakPattern leak = LeakPattern::NotAssessed;
   PainResponse pain = PainResponse::NotTested;
   std::string comment;
   std::string observer;
-  std::string observedAt;   // ISO 8601 date-time
+  std::string observedAt;  // ISO 8601 date-time
   // Who created the tear and who last changed it, and when (ISO 8601 UTC): the
   // reader names of the writers, so a session merged from several writers says
   // where each tear came from. Empty in files written before they existed.

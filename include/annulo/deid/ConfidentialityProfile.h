@@ -36,8 +36,8 @@ struct ProfileRule {
   std::uint16_t group = 0, element = 0;
   std::uint16_t groupMask = 0xFFFF, elementMask = 0xFFFF;
   bool privateTags = false;
-  std::string basic;                              // Basic Profile column, e.g. "X/Z/D"
-  std::map<ProfileOption, std::string> options;   // option column -> "K" / "C"
+  std::string basic;                             // Basic Profile column, e.g. "X/Z/D"
+  std::map<ProfileOption, std::string> options;  // option column -> "K" / "C"
   bool matches(std::uint16_t g, std::uint16_t e) const;
 };
 

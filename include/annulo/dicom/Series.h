@@ -27,11 +27,11 @@ const char* sampleTypeName(SampleType type);
 // Which physical plane a pixel spacing refers to (PS3.3 C.8.19.6, 10.7.1.3).
 // A projection image has no patient-plane spacing unless something calibrated it.
 enum class Calibration {
-  None,                   // no spacing in the header: lengths are in pixels
-  PatientPlane,           // PixelSpacing of a cross-sectional image (CT, MR)
-  Detector,               // ImagerPixelSpacing: at the detector, magnified
-  MagnificationCorrected, // ImagerPixelSpacing divided by the magnification factor
-  Calibrated,             // PixelSpacing of a projection image with a calibration type
+  None,                    // no spacing in the header: lengths are in pixels
+  PatientPlane,            // PixelSpacing of a cross-sectional image (CT, MR)
+  Detector,                // ImagerPixelSpacing: at the detector, magnified
+  MagnificationCorrected,  // ImagerPixelSpacing divided by the magnification factor
+  Calibrated,              // PixelSpacing of a projection image with a calibration type
 };
 const char* calibrationName(Calibration c);
 
@@ -62,12 +62,12 @@ struct SliceInfo {
   std::string file;
   std::string sopInstanceUid;
   std::string sopClassUid;
-  int frameNumber = 1;      // 1-based within its SOP instance (DICOM Referenced Frame Number)
+  int frameNumber = 1;  // 1-based within its SOP instance (DICOM Referenced Frame Number)
   int instanceNumber = 0;
-  Vec3 position{};          // ImagePositionPatient (LPS, mm), when known
+  Vec3 position{};  // ImagePositionPatient (LPS, mm), when known
   double rescaleSlope = 1;
   double rescaleIntercept = 0;
-  double timeMs = 0;        // from the start of the cine
+  double timeMs = 0;  // from the start of the cine
 };
 
 struct PatientInfo {
@@ -88,11 +88,11 @@ struct EquipmentInfo {
 };
 
 struct FrameTiming {
-  std::vector<double> frameTimeMs;       // interval before each frame (first is 0)
-  double nominalFrameTimeMs = 0;         // FrameTime, or derived
+  std::vector<double> frameTimeMs;  // interval before each frame (first is 0)
+  double nominalFrameTimeMs = 0;    // FrameTime, or derived
   double cineRate = 0;
   double recommendedDisplayFrameRate = 0;
-  std::string source;                    // "FrameTime", "FrameTimeVector", "CineRate", ...
+  std::string source;  // "FrameTime", "FrameTimeVector", "CineRate", ...
 };
 
 class Series {
@@ -105,7 +105,7 @@ class Series {
   std::string sopClassUid;
   std::string transferSyntaxUid;
   std::string transferSyntaxName;
-  std::string photometric;     // as read; colour is stored as RGB after decoding
+  std::string photometric;  // as read; colour is stored as RGB after decoding
   std::string patientOrientation;
   std::vector<SliceInfo> slices;
 
@@ -116,11 +116,11 @@ class Series {
   int bitsAllocated = 0;
   int bitsStored = 0;
   SampleType sampleType = SampleType::UInt16;
-  bool multiFrame = false;     // slices are frames of one (or more) multi-frame objects
+  bool multiFrame = false;  // slices are frames of one (or more) multi-frame objects
 
   // Geometry, patient coordinates (LPS, mm).
   Vec3 origin{};
-  Vec3 spacing{1, 1, 1};       // column step, row step, slice step
+  Vec3 spacing{1, 1, 1};  // column step, row step, slice step
   Mat3 direction{{{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}};
   bool hasPatientGeometry = false;
   SpacingCalibration calibration;
@@ -141,9 +141,7 @@ class Series {
 
   std::size_t sliceCount() const { return slices.size(); }
   bool isColor() const { return samplesPerPixel == 3; }
-  std::size_t sliceSamples() const {
-    return std::size_t(columns) * std::size_t(rows) * std::size_t(samplesPerPixel);
-  }
+  std::size_t sliceSamples() const { return std::size_t(columns) * std::size_t(rows) * std::size_t(samplesPerPixel); }
   std::size_t sliceBytes() const { return sliceSamples() * bytesPerSample(sampleType); }
   const std::uint8_t* sliceData(std::size_t slice) const { return pixels.data() + slice * sliceBytes(); }
   std::uint8_t* sliceData(std::size_t slice) { return pixels.data() + slice * sliceBytes(); }

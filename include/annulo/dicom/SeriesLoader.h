@@ -15,8 +15,8 @@
 namespace annulo {
 
 struct LoadOptions {
-  bool readPixels = true;   // false: headers, geometry and identifiers only
-  unsigned threads = 0;     // 0: one per core
+  bool readPixels = true;  // false: headers, geometry and identifiers only
+  unsigned threads = 0;    // 0: one per core
   // Called from the loading threads with the fraction done (0..1).
   std::function<void(double)> progress;
   const std::atomic<bool>* cancel = nullptr;

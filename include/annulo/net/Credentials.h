@@ -18,10 +18,10 @@
 namespace annulo {
 
 struct Credential {
-  bool found = false;            // the file has an entry for the node
-  std::string user, password;    // HTTP Basic
-  std::string bearerToken;       // HTTP Bearer
-  std::string keyPassword;       // passphrase of the TLS private key
+  bool found = false;          // the file has an entry for the node
+  std::string user, password;  // HTTP Basic
+  std::string bearerToken;     // HTTP Bearer
+  std::string keyPassword;     // passphrase of the TLS private key
 };
 
 // The entry for `nodeName`. A missing file is no error (found = false). Errors:

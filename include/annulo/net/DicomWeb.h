@@ -18,7 +18,7 @@ namespace annulo {
 struct DicomWebNode {
   std::string baseUrl;  // service root, e.g. http://host:8042/dicom-web (no trailing '/')
   int connectTimeoutS = 5;
-  int timeoutS = 120;   // whole request (a study retrieve can be large)
+  int timeoutS = 120;  // whole request (a study retrieve can be large)
 };
 
 // "http://host:port/path" or "https://..."; also "dicomweb+http://..." (the

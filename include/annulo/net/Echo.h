@@ -7,8 +7,8 @@
 namespace annulo {
 
 struct EchoReport {
-  unsigned status = 0;   // DIMSE status of the C-ECHO-RSP (0x0000 success)
-  double ms = 0;         // association + echo + release
+  unsigned status = 0;  // DIMSE status of the C-ECHO-RSP (0x0000 success)
+  double ms = 0;        // association + echo + release
 };
 
 // Fails with a message naming the peer and the cause: connection refused,

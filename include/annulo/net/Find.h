@@ -13,8 +13,8 @@ namespace annulo {
 struct StudyQuery {
   std::string patientId;
   std::string patientName;
-  std::string dateFrom, dateTo;    // YYYYMMDD; either may be empty (open range)
-  std::string modality;            // matched against ModalitiesInStudy, e.g. "XA"
+  std::string dateFrom, dateTo;  // YYYYMMDD; either may be empty (open range)
+  std::string modality;          // matched against ModalitiesInStudy, e.g. "XA"
   std::string accessionNumber;
   std::string studyInstanceUid;
 };
@@ -24,7 +24,7 @@ struct StudyMatch {
   std::string patientName, patientId;
   std::string studyDate, studyDescription, accessionNumber;
   std::vector<std::string> modalities;
-  int numberOfInstances = -1;      // -1: the PACS did not say
+  int numberOfInstances = -1;  // -1: the PACS did not say
   int numberOfSeries = -1;
 };
 
@@ -38,7 +38,7 @@ struct SeriesMatch {
   std::string seriesInstanceUid;
   std::string modality, seriesDescription;
   int seriesNumber = -1;
-  int numberOfInstances = -1;      // -1: the PACS did not say
+  int numberOfInstances = -1;  // -1: the PACS did not say
 };
 Result<std::vector<SeriesMatch>> findSeries(const PacsNode& node, const std::string& studyInstanceUid);
 

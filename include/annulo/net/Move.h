@@ -14,10 +14,10 @@
 namespace annulo {
 
 struct MoveOptions {
-  RetrieveOptions retrieve;              // series, progress, cancel
-  std::string destinationAe;             // Move Destination, as the PACS knows us; empty: node.callingAe
-  std::string bindAddress = "127.0.0.1"; // where our SCP listens
-  int port = 11112;                      // ...and on which port (the one registered at the PACS)
+  RetrieveOptions retrieve;               // series, progress, cancel
+  std::string destinationAe;              // Move Destination, as the PACS knows us; empty: node.callingAe
+  std::string bindAddress = "127.0.0.1";  // where our SCP listens
+  int port = 11112;                       // ...and on which port (the one registered at the PACS)
 };
 
 // Files are written as by retrieveStudy(): folder/<SOPInstanceUID>.dcm, private,

@@ -27,7 +27,7 @@ namespace annulo {
 
 struct LocalAe {
   std::string aeTitle = "ANNULO";
-  int port = 11112;                     // the storage SCP (C-MOVE destination)
+  int port = 11112;                       // the storage SCP (C-MOVE destination)
   std::string bindAddress = "127.0.0.1";  // loopback unless configured: only this machine can connect
 };
 
@@ -35,16 +35,16 @@ enum class RetrieveMethod { Get, Move };
 
 struct ConfiguredNode {
   std::string name;
-  PacsNode node;                       // calling AE and timeouts filled in from "local"/"timeouts"
-  std::string protocol = "dimse";      // "dimse" or "dicomweb" (then `url` is the service root)
+  PacsNode node;                   // calling AE and timeouts filled in from "local"/"timeouts"
+  std::string protocol = "dimse";  // "dimse" or "dicomweb" (then `url` is the service root)
   std::string url;
   RetrieveMethod retrieve = RetrieveMethod::Get;
-  bool incomingAllowed = true;         // may this peer open associations to our SCP?
-  bool checkHost = false;              // ...and only from `node.host`
+  bool incomingAllowed = true;  // may this peer open associations to our SCP?
+  bool checkHost = false;       // ...and only from `node.host`
 };
 
 struct NodeConfig {
-  std::filesystem::path source;        // the file read, empty for the built-in default
+  std::filesystem::path source;  // the file read, empty for the built-in default
   LocalAe local;
   int connectTimeoutS = 5, acseTimeoutS = 10, dimseTimeoutS = 30;
   std::vector<ConfiguredNode> nodes;

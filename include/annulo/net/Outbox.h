@@ -25,19 +25,19 @@ enum class OutboxState { Pending, Failed, Sent };
 const char* outboxStateName(OutboxState state);  // "pending", "failed", "sent"
 
 struct OutboxItem {
-  std::string id;                // folder name: <SOPInstanceUID>-<hash of the node>
-  std::string file;              // the copy in the outbox (what is sent)
-  std::string source;            // where it was queued from
+  std::string id;      // folder name: <SOPInstanceUID>-<hash of the node>
+  std::string file;    // the copy in the outbox (what is sent)
+  std::string source;  // where it was queued from
   std::string sopInstanceUid, sopClassUid, studyInstanceUid;
-  std::string node;              // "AET@host:port"
-  std::string nodeName;          // the node configuration entry, when sent to a named node
+  std::string node;      // "AET@host:port"
+  std::string nodeName;  // the node configuration entry, when sent to a named node
   std::string callingAe;
-  TlsSettings tls;               // file paths only: a key passphrase is never written here
+  TlsSettings tls;  // file paths only: a key passphrase is never written here
   OutboxState state = OutboxState::Pending;
-  std::string reason;            // why the last attempt failed (or its warning); empty otherwise
+  std::string reason;  // why the last attempt failed (or its warning); empty otherwise
   int attempts = 0;
-  std::string lastAttempt;       // ISO 8601 UTC, empty before the first attempt
-  std::string queued;            // ISO 8601 UTC
+  std::string lastAttempt;  // ISO 8601 UTC, empty before the first attempt
+  std::string queued;       // ISO 8601 UTC
 };
 
 // The item as the outbox JSON names it (also the state.json format):
@@ -59,9 +59,9 @@ using OutboxNodeResolver = std::function<Result<PacsNode>(const OutboxItem&)>;
 Result<PacsNode> nodeOfItem(const OutboxItem& item);
 
 struct OutboxSendReport {
-  std::vector<OutboxItem> items;      // the items tried, with their new state
+  std::vector<OutboxItem> items;         // the items tried, with their new state
   std::vector<FileStoreResult> results;  // parallel to items: the C-STORE of each (path: the outbox copy)
-  std::vector<std::string> busy;      // ids another sender holds right now (not tried)
+  std::vector<std::string> busy;         // ids another sender holds right now (not tried)
   std::size_t sent = 0, failed = 0;
   double seconds = 0;
 };

@@ -13,21 +13,21 @@ namespace annulo {
 // for a client certificate (Orthanc's DicomTlsRemoteCertificateRequired).
 struct TlsSettings {
   bool enabled = false;
-  std::string caFile;      // PEM: the CA certificates we trust for this peer
-  std::string certFile;    // PEM: our certificate
-  std::string keyFile;     // PEM: our private key (unencrypted, or see Credentials.h for its passphrase)
-  std::string keyPassword; // from the credentials file, never from the command line
+  std::string caFile;       // PEM: the CA certificates we trust for this peer
+  std::string certFile;     // PEM: our certificate
+  std::string keyFile;      // PEM: our private key (unencrypted, or see Credentials.h for its passphrase)
+  std::string keyPassword;  // from the credentials file, never from the command line
   bool verifyPeer = true;
 };
 
 struct PacsNode {
-  std::string calledAe;                // the peer's AE title
+  std::string calledAe;  // the peer's AE title
   std::string host;
   int port = 104;
-  std::string callingAe = "ANNULO";    // our AE title, as the peer knows it
-  int connectTimeoutS = 5;             // TCP connect: a down PACS must fail fast, not hang
-  int acseTimeoutS = 10;               // association request/release
-  int dimseTimeoutS = 30;              // each DIMSE response (large C-STOREs take a while)
+  std::string callingAe = "ANNULO";  // our AE title, as the peer knows it
+  int connectTimeoutS = 5;           // TCP connect: a down PACS must fail fast, not hang
+  int acseTimeoutS = 10;             // association request/release
+  int dimseTimeoutS = 30;            // each DIMSE response (large C-STOREs take a while)
   TlsSettings tls;
 };
 

@@ -13,17 +13,17 @@
 namespace annulo {
 
 struct RetrieveOptions {
-  std::string seriesInstanceUid;               // set: that series only (SERIES level), else the whole study
-  std::atomic<float>* progress = nullptr;      // completed / (completed + remaining), when the PACS says
-  const std::atomic<bool>* cancel = nullptr;   // sends C-CANCEL; what arrived so far stays on disk
+  std::string seriesInstanceUid;              // set: that series only (SERIES level), else the whole study
+  std::atomic<float>* progress = nullptr;     // completed / (completed + remaining), when the PACS says
+  const std::atomic<bool>* cancel = nullptr;  // sends C-CANCEL; what arrived so far stays on disk
 };
 
 struct RetrieveReport {
-  std::vector<std::string> files;      // folder/<SOPInstanceUID>.dcm, in arrival order
+  std::vector<std::string> files;              // folder/<SOPInstanceUID>.dcm, in arrival order
   int completed = 0, failed = 0, warning = 0;  // sub-operation counts (PACS's final response when given)
-  unsigned status = 0;                 // final C-GET-RSP status
+  unsigned status = 0;                         // final C-GET-RSP status
   std::string statusMeaning;
-  std::vector<std::string> failures;   // instances we could not store, and why
+  std::vector<std::string> failures;  // instances we could not store, and why
   std::uint64_t bytes = 0;
   double seconds = 0;
   bool cancelled = false;

@@ -33,11 +33,11 @@ struct ScpPeer {
 };
 
 struct StorageScpConfig {
-  std::string aeTitle = "ANNULO";          // the called AE title we answer to
-  std::string bindAddress = "127.0.0.1";   // "0.0.0.0" to accept from other machines
-  int port = 11112;                        // 0: any free port (see StorageScp::port())
-  std::vector<ScpPeer> peers;              // no peers: nobody may connect
-  std::filesystem::path folder;            // created 0700
+  std::string aeTitle = "ANNULO";         // the called AE title we answer to
+  std::string bindAddress = "127.0.0.1";  // "0.0.0.0" to accept from other machines
+  int port = 11112;                       // 0: any free port (see StorageScp::port())
+  std::vector<ScpPeer> peers;             // no peers: nobody may connect
+  std::filesystem::path folder;           // created 0700
   int acseTimeoutS = 10, dimseTimeoutS = 30;
   std::function<void(const std::string&)> log;  // one line per association event; called on the SCP thread
 };

@@ -28,15 +28,15 @@ struct FileStoreResult {
   std::string sopClassUid;
   std::string transferSyntaxUid;  // the one sent (after conversion when the peer refused the file's own)
   StoreOutcome outcome = StoreOutcome::Failure;
-  unsigned status = 0;            // DIMSE status of the C-STORE-RSP when there was one
-  std::string message;            // status meaning, or why it was not sent
-  std::uint64_t bytes = 0;        // file size
+  unsigned status = 0;      // DIMSE status of the C-STORE-RSP when there was one
+  std::string message;      // status meaning, or why it was not sent
+  std::uint64_t bytes = 0;  // file size
   double ms = 0;
 };
 
 struct StoreOptions {
-  std::atomic<float>* progress = nullptr;         // fraction of files done, 0..1
-  const std::atomic<bool>* cancel = nullptr;      // checked between files
+  std::atomic<float>* progress = nullptr;     // fraction of files done, 0..1
+  const std::atomic<bool>* cancel = nullptr;  // checked between files
 };
 
 struct StoreReport {

@@ -12,10 +12,10 @@ std::filesystem::path annuloDataDir();    // .../share/annulo
 std::filesystem::path annuloCacheDir();   // .../.cache/annulo
 std::filesystem::path annuloConfigDir();  // .../.config/annulo
 
-std::filesystem::path outboxDir();             // <data>/outbox
-std::filesystem::path retrievedDir();          // <cache>/retrieved (one folder per study)
-std::filesystem::path sessionDir();            // $ANNULO_SESSION_DIR, else <data>/sessions
-std::filesystem::path nodeConfigPath();        // $ANNULO_NODES, else <config>/nodes.json
-std::filesystem::path credentialsPath();       // $ANNULO_CREDENTIALS, else <config>/credentials.json
+std::filesystem::path outboxDir();        // <data>/outbox
+std::filesystem::path retrievedDir();     // <cache>/retrieved (one folder per study)
+std::filesystem::path sessionDir();       // $ANNULO_SESSION_DIR, else <data>/sessions
+std::filesystem::path nodeConfigPath();   // $ANNULO_NODES, else <config>/nodes.json
+std::filesystem::path credentialsPath();  // $ANNULO_CREDENTIALS, else <config>/credentials.json
 
 }  // namespace annulo

@@ -17,11 +17,11 @@ enum class PhantomSyntax { ExplicitLittle, JpegLossless, Rle, JpegLs };
 struct PhantomOptions {
   std::uint32_t seed = 1;
   // Annulogram cine.
-  int xaSize = 512;          // columns = rows
+  int xaSize = 512;  // columns = rows
   int xaFrames = 48;
-  int xaBitsAllocated = 8;   // 8 (BitsStored 8) or 16 (BitsStored 12)
-  double noiseScale = 1.0;   // multiplies the quantum noise
-  double frameTimeMs = 66.7; // FrameTime (0018,1063)
+  int xaBitsAllocated = 8;    // 8 (BitsStored 8) or 16 (BitsStored 12)
+  double noiseScale = 1.0;    // multiplies the quantum noise
+  double frameTimeMs = 66.7;  // FrameTime (0018,1063)
   // Larger patient motion (issue 11). All 0 keeps the default gentle breathing (under
   // 1 px); otherwise a respiration-like slow drift reaching xaDriftPx (pixels at this
   // size) from frame 1, through the mask frames and the injection, plus an optional
@@ -30,9 +30,9 @@ struct PhantomOptions {
   double xaDriftPx = 0;
   double xaJumpPx = 0;
   int xaJumpFrame = 0;
-  int xaMaskFrames = 0;      // contrast-free frames before the fill; 0 = 10% of the cine (at least 1)
+  int xaMaskFrames = 0;  // contrast-free frames before the fill; 0 = 10% of the cine (at least 1)
   // MR series.
-  int mrSize = 256;          // columns = rows
+  int mrSize = 256;  // columns = rows
   int mrSlices = 15;
   bool writeXa = true;
   bool writeMr = true;
@@ -57,15 +57,15 @@ struct XaTruth {
   std::string sopInstanceUid;
   int columns = 0, rows = 0, frames = 0;
   double frameTimeMs = 0;
-  double imagerPixelSpacingMm = 0;    // detector plane
-  double magnification = 0;           // EstimatedRadiographicMagnificationFactor
-  std::array<double, 2> discCenter{}; // pixels, before motion
+  double imagerPixelSpacingMm = 0;          // detector plane
+  double magnification = 0;                 // EstimatedRadiographicMagnificationFactor
+  std::array<double, 2> discCenter{};       // pixels, before motion
   double discRadiusX = 0, discRadiusY = 0;  // disc ellipse semi-axes (pixels)
   double nucleusRadiusX = 0, nucleusRadiusY = 0;
   std::array<double, 2> needleTip{};  // injection point, pixels, before motion
   std::array<double, 2> needleEntry{};
-  int fillStartFrame = 0;             // 1-based: first frame with intradiscal contrast
-  int leakOnsetFrame = 0;             // 1-based: first frame with any leak (0 = none)
+  int fillStartFrame = 0;                     // 1-based: first frame with intradiscal contrast
+  int leakOnsetFrame = 0;                     // 1-based: first frame with any leak (0 = none)
   std::vector<std::array<double, 2>> motion;  // per frame (dx, dy) in pixels
   std::vector<TearTruth> tears;
 };
@@ -74,9 +74,9 @@ struct MrTruth {
   std::string seriesInstanceUid;
   int columns = 0, rows = 0, slices = 0;
   double pixelSpacingMm = 0, sliceSpacingMm = 0;
-  std::string hizLevel;               // e.g. "L4-L5"
-  int hizSlice = 0;                   // 1-based slice (sorted by position)
-  std::array<double, 2> hizPixel{};   // column, row
+  std::string hizLevel;                   // e.g. "L4-L5"
+  int hizSlice = 0;                       // 1-based slice (sorted by position)
+  std::array<double, 2> hizPixel{};       // column, row
   std::array<double, 3> hizPositionMm{};  // patient LPS
   double hizRadiusMm = 0;
 };

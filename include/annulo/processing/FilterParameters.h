@@ -23,8 +23,8 @@ struct FilterParameter {
   std::string help;                // what it does, one or two sentences (tooltip, usage)
   double min = 0, max = 1, defaultValue = 0;
   bool integer = false;
-  bool logarithmic = false;       // a slider over decades (wide ranges), otherwise linear
-  bool zeroIsAutomatic = false;   // 0 = the filter chooses (help says how)
+  bool logarithmic = false;      // a slider over decades (wide ranges), otherwise linear
+  bool zeroIsAutomatic = false;  // 0 = the filter chooses (help says how)
   double (*get)(const FilterOptions&) = nullptr;
   void (*set)(FilterOptions&, double) = nullptr;
 };

@@ -16,7 +16,8 @@ enum class MeasureKind { Distance, Angle, Catheter };
 
 struct Measurement {
   MeasureKind kind = MeasureKind::Distance;
-  std::vector<Vec2> points;  // image pixels: 2 for distance/catheter (target, entry), 3 for angle (vertex in the middle)
+  std::vector<Vec2>
+      points;  // image pixels: 2 for distance/catheter (target, entry), 3 for angle (vertex in the middle)
 };
 
 // spacing: mm per column and per row (Series::spacing[0], [1]).

@@ -7,18 +7,18 @@
 namespace annulo {
 
 struct ViewState {
-  double zoom = 1.0;   // 1 = image fits the view
-  double panX = 0.0;   // screen pixels
+  double zoom = 1.0;  // 1 = image fits the view
+  double panX = 0.0;  // screen pixels
   double panY = 0.0;
   bool flipH = false;
   bool flipV = false;
-  int rotate90 = 0;    // clockwise quarter turns, 0..3
+  int rotate90 = 0;  // clockwise quarter turns, 0..3
 };
 
 struct ViewGeometry {
-  double viewWidth = 1, viewHeight = 1;   // screen pixels of the view area
-  double imageWidth = 1, imageHeight = 1; // columns, rows
-  double pixelAspect = 1;                 // row spacing / column spacing (tall pixels > 1)
+  double viewWidth = 1, viewHeight = 1;    // screen pixels of the view area
+  double imageWidth = 1, imageHeight = 1;  // columns, rows
+  double pixelAspect = 1;                  // row spacing / column spacing (tall pixels > 1)
 };
 
 using Vec2 = std::array<double, 2>;

@@ -97,8 +97,7 @@ class Job {
 
   // The result once, when the work has finished; never blocks.
   std::optional<Result<T>> take() {
-    if (!future_.valid() || future_.wait_for(std::chrono::seconds(0)) != std::future_status::ready)
-      return std::nullopt;
+    if (!future_.valid() || future_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return std::nullopt;
     return future_.get();
   }
   // Cancels the work and waits for it; its result is dropped.

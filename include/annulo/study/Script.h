@@ -40,11 +40,11 @@ bool isViewStep(const std::string& name);
 struct ScriptContext {
   explicit ScriptContext(std::unique_ptr<Study>& s) : study(s) {}
   std::unique_ptr<Study>& study;
-  int seriesIndex = -1;      // acquired then derived, as Study::seriesAt
-  int frame = -1;            // 0-based frame or slice shown; -1 = the series' default
+  int seriesIndex = -1;  // acquired then derived, as Study::seriesAt
+  int frame = -1;        // 0-based frame or slice shown; -1 = the series' default
   std::vector<HizCandidate> hiz;
   int hizSeries = -1;
-  ExportReport exported;     // the last export
+  ExportReport exported;         // the last export
   std::vector<std::string> log;  // one line per step: what it did
   StudyOptions studyOptions;     // for open (session folder, ...)
   std::string reader;            // 'reader Family^Given': signs the tears added and the export

@@ -37,7 +37,7 @@ struct SegmentedSeries {
 
 struct ExportInput {
   Session session;
-  std::vector<const Series*> sources;     // acquired series of the session's study
+  std::vector<const Series*> sources;      // acquired series of the session's study
   std::vector<SegmentedSeries> segmented;  // acquired series with a non-empty label map
 };
 

@@ -19,9 +19,9 @@ namespace annulo {
 
 struct TearSpec {
   TearAnnotation tear;
-  int frame = 1;          // 1-based frame or slice of the series the geometry lies on
-  bool frameGiven = false;  // a 3D tear keeps the image it was marked on only when told
-  std::string seriesUid;  // needed when the source holds several series
+  int frame = 1;                                       // 1-based frame or slice of the series the geometry lies on
+  bool frameGiven = false;                             // a 3D tear keeps the image it was marked on only when told
+  std::string seriesUid;                               // needed when the source holds several series
   std::optional<std::array<double, 2>> target, entry;  // catheter plan, image pixels
 };
 

@@ -27,10 +27,10 @@ struct TeachingCaseOptions {
 };
 
 struct TeachingCase {
-  std::string indexHtml;   // CASE_DIR/index.html
-  std::string dicomDir;    // CASE_DIR/dicom
+  std::string indexHtml;  // CASE_DIR/index.html
+  std::string dicomDir;   // CASE_DIR/dicom
   deid::DeidReport deid;
-  int snapshots = 0;       // CASE_DIR/snapshots/tear-<n>.png, one per 2D tear
+  int snapshots = 0;  // CASE_DIR/snapshots/tear-<n>.png, one per 2D tear
   std::vector<std::string> warnings;
 };
 
