@@ -52,6 +52,10 @@ bool LabelPlacer::place(ImVec2& at, ImVec2 size) {
 void haloText(ImDrawList* dl, ImVec2 at, ImU32 colour, const char* text, LabelPlacer* placer) {
   const ImVec2 size = ImGui::CalcTextSize(text);
   if (placer) placer->place(at, ImVec2(size.x + 6, size.y + 2));
+  // Labels of values stay inside the view: moved in from its edges, never cut.
+  const ImVec2 lo = dl->GetClipRectMin(), hi = dl->GetClipRectMax();
+  at.x = std::max(lo.x + 4, std::min(at.x, hi.x - size.x - 6));
+  at.y = std::max(lo.y + 2, std::min(at.y, hi.y - size.y - 2));
   dl->AddRectFilled(ImVec2(at.x - 3, at.y - 1), ImVec2(at.x + size.x + 3, at.y + size.y + 1), IM_COL32(0, 0, 0, 170),
                     3);
   dl->AddText(at, colour, text);
@@ -229,7 +233,7 @@ void drawMeasurements(const AppState& st, const ViewState& view, const ViewGeome
     dl->AddPolyline(pts.data(), int(pts.size()), c, 0, 2);
     for (const auto& p : pts) dl->AddCircleFilled(p, 3, c);
     const ImVec2 at = pts.size() == 3 ? pts[1] : ImVec2((pts[0].x + pts[1].x) / 2, (pts[0].y + pts[1].y) / 2);
-    dl->AddText(ImVec2(at.x + 8, at.y + 4), c, describe(m, s->spacing[0], s->spacing[1], cal).c_str());
+    haloText(dl, ImVec2(at.x + 8, at.y + 4), c, describe(m, s->spacing[0], s->spacing[1], cal).c_str(), nullptr);
   };
   for (const auto& [frame, m] : st.measurements)
     if (frame == st.frame) draw(m, colour);
