@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "annulo/dicom/Result.h"
+#include "annulo/base/Result.h"
 
 namespace annulo::cli {
 

@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "annulo/base/Result.h"
 #include "annulo/deid/ConfidentialityProfile.h"
-#include "annulo/dicom/Result.h"
 
 namespace annulo::deid {
 

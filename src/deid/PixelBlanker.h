@@ -8,8 +8,8 @@
 
 #include <vector>
 
+#include "annulo/base/Result.h"
 #include "annulo/deid/Deidentify.h"
-#include "annulo/dicom/Result.h"
 
 namespace annulo::deid {
 

@@ -13,7 +13,7 @@
 #include <string>
 
 #include "DicomHeader.h"
-#include "annulo/dicom/Result.h"
+#include "annulo/base/Result.h"
 
 namespace annulo {
 

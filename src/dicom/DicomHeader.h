@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "annulo/dicom/Result.h"
+#include "annulo/base/Result.h"
 #include "annulo/dicom/Series.h"
 
 namespace annulo {

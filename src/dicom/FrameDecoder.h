@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "DicomHeader.h"
-#include "annulo/dicom/Result.h"
+#include "annulo/base/Result.h"
 
 class DcmItem;
 

@@ -12,7 +12,7 @@
 
 #include <string>
 
-#include "annulo/dicom/Result.h"
+#include "annulo/base/Result.h"
 
 namespace annulo {
 

@@ -7,7 +7,7 @@
 // silently: a wrong value that loads looks like a right one.
 
 #include "DicomHeader.h"
-#include "annulo/dicom/Result.h"
+#include "annulo/base/Result.h"
 
 class DcmItem;
 

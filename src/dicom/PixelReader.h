@@ -5,7 +5,7 @@
 
 #include "DicomHeader.h"
 #include "FrameDecoder.h"
-#include "annulo/dicom/Result.h"
+#include "annulo/base/Result.h"
 
 namespace annulo {
 

@@ -7,7 +7,7 @@
 #include <type_traits>
 #include <vector>
 
-#include "ParallelFor.h"
+#include "annulo/base/Parallel.h"
 
 namespace annulo {
 
@@ -166,8 +166,7 @@ ModalityStats computeModalityStats(const Series& series) {
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   const unsigned threads =
       series.pixels.size() < (std::size_t{8} << 20) ? 1u : unsigned(std::min<std::size_t>(cores, slices));
-  dicom_detail::parallelFor(slices, threads,
-                            [&](std::size_t s) { per[s] = statsOf(series.sampleType, series.sliceData(s), n); });
+  parallelFor(slices, threads, [&](std::size_t s) { per[s] = statsOf(series.sampleType, series.sliceData(s), n); });
   for (std::size_t s = 0; s < slices; ++s) {
     // The modality LUT is linear per slice, so it maps the stored extremes and sum directly.
     const SliceInfo& si = series.slices[s];

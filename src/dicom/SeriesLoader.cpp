@@ -12,9 +12,9 @@
 
 #include "DicomHeader.h"
 #include "FrameDecoder.h"
-#include "ParallelFor.h"
 #include "PixelReader.h"
 #include "StackBuilder.h"
+#include "annulo/base/Parallel.h"
 
 namespace annulo {
 namespace {
@@ -23,8 +23,6 @@ unsigned threadCount(const LoadOptions& o, std::size_t work) {
   unsigned n = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
   return unsigned(std::max<std::size_t>(1, std::min<std::size_t>(n, work)));
 }
-
-using dicom_detail::parallelFor;
 
 bool cancelled(const LoadOptions& o) { return o.cancel && o.cancel->load(); }
 

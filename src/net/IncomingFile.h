@@ -11,7 +11,7 @@
 #include <filesystem>
 #include <string>
 
-#include "annulo/dicom/Result.h"
+#include "annulo/base/Result.h"
 
 namespace annulo::net_detail {
 

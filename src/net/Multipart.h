@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "annulo/dicom/Result.h"
+#include "annulo/base/Result.h"
 
 namespace annulo::net_detail {
 

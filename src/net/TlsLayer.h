@@ -10,7 +10,7 @@
 #include <memory>
 #include <string>
 
-#include "annulo/dicom/Result.h"
+#include "annulo/base/Result.h"
 #include "annulo/net/PacsNode.h"
 
 namespace annulo::net_detail {

@@ -23,9 +23,9 @@
 #include <thread>
 #include <vector>
 
+#include "annulo/base/Parallel.h"
 #include "annulo/phantom/Phantom.h"
 #include "phantom/PhantomDetail.h"
-#include "processing/Parallel.h"
 
 namespace annulo {
 namespace {
@@ -318,8 +318,8 @@ Status writeXa(const PhantomOptions& o, const PhantomTruth& truth, const fs::pat
   const std::size_t count = frameSize * truth.xa.frames;
   std::string error;
   auto renderAll = [&](auto* buffer) {
-    processing_detail::parallelFor(truth.xa.frames, processing_detail::workerCount(0, truth.xa.frames),
-                                   [&](int i, unsigned) { scene.renderFrame(i + 1, buffer + frameSize * i); });
+    parallelFor(truth.xa.frames, workerCount(0, truth.xa.frames),
+                [&](int i, unsigned) { scene.renderFrame(i + 1, buffer + frameSize * i); });
   };
   if (o.xaBitsAllocated == 16) {
     if (auto* buffer = addPixelData<Uint16>(dataset, count, error)) renderAll(buffer);
@@ -360,8 +360,7 @@ Status writeMr(const PhantomOptions& o, const PhantomTruth& truth, const fs::pat
       buffers.push_back(buffer);
       files.push_back(std::move(file));
     }
-    processing_detail::parallelFor(count, processing_detail::workerCount(0, count),
-                                   [&](int i, unsigned) { scene.renderSlice(first + i, buffers[i]); });
+    parallelFor(count, workerCount(0, count), [&](int i, unsigned) { scene.renderSlice(first + i, buffers[i]); });
     for (int i = 0; i < count; ++i) {
       if (Status st = save(*files[i], o.syntax, dir / sliceFileName(first + i)); !st.ok()) return st;
     }

@@ -5,17 +5,14 @@
 #include <algorithm>
 #include <cmath>
 
+#include "annulo/base/Parallel.h"
 #include "annulo/processing/ItkView.h"
-#include "processing/Parallel.h"
 #include "processing/Progress.h"
 #include "processing/RobustStats.h"
 
 namespace annulo {
 
 namespace {
-
-using processing_detail::parallelFor;
-using processing_detail::workerCount;
 
 struct Plane {
   int w = 0, h = 0;

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "TextFormat.h"
+#include "annulo/base/Parallel.h"
 #include "annulo/processing/DiscOutline.h"
 #include "annulo/processing/FloatImage.h"
 #include "annulo/processing/IntensityModel.h"
@@ -16,7 +17,6 @@
 #include "annulo/processing/Subtraction.h"
 #include "processing/BackgroundSampler.h"
 #include "processing/ContrastComponent.h"
-#include "processing/Parallel.h"
 #include "processing/Progress.h"
 #include "processing/RobustStats.h"
 #include "processing/XrayFrames.h"
@@ -28,10 +28,8 @@ using processing_detail::binomial3;
 using processing_detail::growComponent;
 using processing_detail::ItemProgress;
 using processing_detail::median;
-using processing_detail::parallelFor;
 using processing_detail::ProgressSpan;
 using processing_detail::robustSigma;
-using processing_detail::workerCount;
 using processing_detail::XrayFrames;
 
 std::vector<std::uint8_t> LeakSegmentation::frameLabels(int frame) const {

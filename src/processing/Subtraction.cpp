@@ -10,17 +10,15 @@
 #include <sstream>
 
 #include "TextFormat.h"
+#include "annulo/base/Parallel.h"
 #include "annulo/processing/IntensityModel.h"
 #include "annulo/processing/ItkView.h"
 #include "annulo/processing/MotionCorrection.h"
-#include "processing/Parallel.h"
 #include "processing/Progress.h"
 #include "processing/XrayFrames.h"
 
 namespace annulo {
 
-using processing_detail::parallelFor;
-using processing_detail::workerCount;
 using processing_detail::XrayFrames;
 
 bool isProjectionXray(const Series& s) {

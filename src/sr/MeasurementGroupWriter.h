@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "annulo/annotation/TearAnnotation.h"
-#include "annulo/dicom/Result.h"
+#include "annulo/base/Result.h"
 #include "sr/ContentBuilder.h"
 #include "sr/ImageIndex.h"
 

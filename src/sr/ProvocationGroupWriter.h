@@ -21,7 +21,7 @@
 
 #include "annulo/annotation/AnnotationModel.h"
 #include "annulo/annotation/ProvocationCriteria.h"
-#include "annulo/dicom/Result.h"
+#include "annulo/base/Result.h"
 #include "sr/ContentBuilder.h"
 #include "sr/ImageIndex.h"
 

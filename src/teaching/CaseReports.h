@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "annulo/annotation/AnnotationModel.h"
-#include "annulo/dicom/Result.h"
+#include "annulo/base/Result.h"
 #include "annulo/dicom/Series.h"
 
 namespace annulo::teaching {

@@ -7,7 +7,7 @@
 #include <filesystem>
 
 #include "interop/Interop.h"
-#include "support/LocalOrthanc.h"
+#include "peers/LocalOrthanc.h"
 
 namespace annulo {
 namespace {

@@ -9,7 +9,7 @@
 #include "annulo/net/Find.h"
 #include "annulo/net/Store.h"
 #include "net/PrivateHome.h"
-#include "support/LocalOrthanc.h"
+#include "peers/LocalOrthanc.h"
 #include "support/TestSupport.h"
 
 namespace annulo {

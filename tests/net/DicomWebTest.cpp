@@ -15,7 +15,7 @@
 #include "annulo/net/DicomWeb.h"
 #include "interop/Interop.h"
 #include "net/Multipart.h"
-#include "support/LocalOrthanc.h"
+#include "peers/LocalOrthanc.h"
 
 namespace annulo {
 namespace {

@@ -8,7 +8,7 @@
 #include "annulo/net/NodeConfig.h"
 #include "annulo/net/UserFolders.h"
 #include "net/PrivateHome.h"
-#include "support/LocalOrthanc.h"
+#include "peers/LocalOrthanc.h"
 #include "support/TestSupport.h"
 
 namespace annulo {

@@ -7,7 +7,7 @@
 #include <set>
 #include <string>
 
-#include "support/LocalOrthanc.h"
+#include "peers/LocalOrthanc.h"
 #include "support/TestSupport.h"
 
 namespace annulo::test {

@@ -27,7 +27,7 @@
 #include "annulo/net/Store.h"
 #include "annulo/net/UserFolders.h"
 #include "net/PrivateHome.h"
-#include "support/LocalOrthanc.h"
+#include "peers/LocalOrthanc.h"
 #include "support/TestSupport.h"
 
 extern char** environ;

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "annulo/dicom/Result.h"
+#include "annulo/base/Result.h"
 #include "annulo/phantom/Phantom.h"
 
 namespace annulo::bench {

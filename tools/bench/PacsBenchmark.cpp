@@ -33,7 +33,7 @@
 #include "annulo/net/Retrieve.h"
 #include "annulo/net/Store.h"
 #include "annulo/phantom/Phantom.h"
-#include "support/LocalOrthanc.h"
+#include "peers/LocalOrthanc.h"
 
 namespace {
 

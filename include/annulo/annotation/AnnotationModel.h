@@ -21,7 +21,7 @@
 #include "annulo/annotation/Session.h"
 #include "annulo/annotation/SessionMerge.h"
 #include "annulo/annotation/TearAnnotation.h"
-#include "annulo/dicom/Result.h"
+#include "annulo/base/Result.h"
 
 namespace annulo {
 

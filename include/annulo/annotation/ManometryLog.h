@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "annulo/annotation/ProvocationRecord.h"
-#include "annulo/dicom/Result.h"
+#include "annulo/base/Result.h"
 
 namespace annulo {
 

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "annulo/annotation/TearAnnotation.h"
-#include "annulo/dicom/Result.h"
+#include "annulo/base/Result.h"
 
 namespace annulo {
 

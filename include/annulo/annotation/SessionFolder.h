@@ -14,7 +14,7 @@
 
 #include <string>
 
-#include "annulo/dicom/Result.h"
+#include "annulo/base/Result.h"
 
 namespace annulo {
 

@@ -16,7 +16,7 @@
 #include <chrono>
 #include <string>
 
-#include "annulo/dicom/Result.h"
+#include "annulo/base/Result.h"
 
 namespace annulo {
 

@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "annulo/annotation/Session.h"
-#include "annulo/dicom/Result.h"
+#include "annulo/base/Result.h"
 
 namespace annulo {
 

@@ -10,7 +10,7 @@
 
 #include "annulo/annotation/AnnotationModel.h"
 #include "annulo/annotation/SessionLock.h"
-#include "annulo/dicom/Result.h"
+#include "annulo/base/Result.h"
 
 namespace annulo {
 

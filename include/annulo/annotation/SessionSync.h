@@ -20,7 +20,7 @@
 
 #include "annulo/annotation/SessionLock.h"
 #include "annulo/annotation/SessionMerge.h"
-#include "annulo/dicom/Result.h"
+#include "annulo/base/Result.h"
 
 namespace annulo {
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "annulo/dicom/Result.h"
+#include "annulo/base/Result.h"
 
 namespace annulo::deid {
 

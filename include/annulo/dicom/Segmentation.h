@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "annulo/dicom/Result.h"
+#include "annulo/base/Result.h"
 #include "annulo/dicom/Series.h"
 #include "annulo/dicom/SeriesLoader.h"
 #include "annulo/sr/LabelMap.h"

@@ -14,10 +14,9 @@
 
 class DcmDataset;
 
-namespace annulo {
+#include "annulo/base/Vec.h"
 
-using Vec3 = std::array<double, 3>;
-using Mat3 = std::array<Vec3, 3>;  // columns: row direction, column direction, normal
+namespace annulo {
 
 enum class SampleType { UInt8, Int8, UInt16, Int16, UInt32, Int32 };
 

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "annulo/base/Result.h"
 #include "annulo/dicom/DecodeProgress.h"
 #include "annulo/dicom/FileCollector.h"
-#include "annulo/dicom/Result.h"
 #include "annulo/dicom/Series.h"
 
 namespace annulo {

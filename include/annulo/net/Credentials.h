@@ -13,7 +13,7 @@
 #include <filesystem>
 #include <string>
 
-#include "annulo/dicom/Result.h"
+#include "annulo/base/Result.h"
 
 namespace annulo {
 

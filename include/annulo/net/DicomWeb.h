@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "annulo/dicom/Result.h"
+#include "annulo/base/Result.h"
 #include "annulo/net/Find.h"
 #include "annulo/net/Retrieve.h"
 #include "annulo/net/Store.h"

@@ -1,7 +1,7 @@
 #pragma once
 // C-ECHO: is the PACS there and does it accept us?
 
-#include "annulo/dicom/Result.h"
+#include "annulo/base/Result.h"
 #include "annulo/net/PacsNode.h"
 
 namespace annulo {

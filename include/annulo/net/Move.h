@@ -7,7 +7,7 @@
 
 #include <string>
 
-#include "annulo/dicom/Result.h"
+#include "annulo/base/Result.h"
 #include "annulo/net/PacsNode.h"
 #include "annulo/net/Retrieve.h"
 

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "annulo/dicom/Result.h"
+#include "annulo/base/Result.h"
 #include "annulo/net/PacsNode.h"
 #include "annulo/net/Store.h"
 

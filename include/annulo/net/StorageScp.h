@@ -21,7 +21,7 @@
 #include <thread>
 #include <vector>
 
-#include "annulo/dicom/Result.h"
+#include "annulo/base/Result.h"
 
 struct T_ASC_Association;  // DCMTK's, kept out of this header
 

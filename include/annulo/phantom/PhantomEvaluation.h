@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "annulo/dicom/Result.h"
+#include "annulo/base/Result.h"
 #include "annulo/phantom/Phantom.h"
 #include "annulo/processing/Geometry2D.h"
 

@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "annulo/dicom/Result.h"
+#include "annulo/base/Result.h"
 #include "annulo/processing/FloatImage.h"
 #include "annulo/processing/Geometry2D.h"
 

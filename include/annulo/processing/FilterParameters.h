@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "annulo/dicom/Result.h"
+#include "annulo/base/Result.h"
 #include "annulo/processing/Filters.h"
 
 namespace annulo {

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "annulo/dicom/Result.h"
+#include "annulo/base/Result.h"
 #include "annulo/dicom/Series.h"
 #include "annulo/processing/DerivedImage.h"
 #include "annulo/processing/Subtraction.h"

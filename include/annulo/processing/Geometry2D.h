@@ -6,11 +6,13 @@
 #include <cstdint>
 #include <vector>
 
+#include "annulo/base/Vec.h"
+
 namespace annulo {
 
 inline constexpr double kPi = 3.14159265358979323846;
 
-using Point2 = std::array<double, 2>;  // x (column), y (row), pixels
+using Point2 = Vec2;  // x (column), y (row), pixels (base/Vec.h)
 
 // Point arithmetic, for geometry code that composes points and displacements (the
 // phantom's shapes). Point2 is the same type as render's Vec2 (std::array<double, 2>).

@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "annulo/dicom/Result.h"
+#include "annulo/base/Result.h"
 #include "annulo/dicom/Series.h"
 #include "annulo/processing/Geometry2D.h"
 

@@ -20,7 +20,7 @@
 #include <type_traits>
 #include <utility>
 
-#include "annulo/dicom/Result.h"
+#include "annulo/base/Result.h"
 #include "annulo/dicom/Series.h"
 
 namespace annulo {

@@ -9,7 +9,7 @@
 
 #include <atomic>
 
-#include "annulo/dicom/Result.h"
+#include "annulo/base/Result.h"
 #include "annulo/dicom/Series.h"
 #include "annulo/processing/DerivedImage.h"
 #include "annulo/processing/Geometry2D.h"

@@ -4,6 +4,8 @@
 
 #include <array>
 
+#include "annulo/base/Vec.h"
+
 namespace annulo {
 
 struct ViewState {
@@ -20,8 +22,6 @@ struct ViewGeometry {
   double imageWidth = 1, imageHeight = 1;  // columns, rows
   double pixelAspect = 1;                  // row spacing / column spacing (tall pixels > 1)
 };
-
-using Vec2 = std::array<double, 2>;
 
 // Image coordinates: (column, row), (0,0) the centre of the top-left pixel.
 // Screen coordinates: pixels from the view's top-left corner.

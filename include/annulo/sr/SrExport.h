@@ -10,7 +10,7 @@
 
 #include "annulo/annotation/AnnotationModel.h"
 #include "annulo/annotation/ProvocationCriteria.h"
-#include "annulo/dicom/Result.h"
+#include "annulo/base/Result.h"
 #include "annulo/dicom/Series.h"
 
 namespace annulo {

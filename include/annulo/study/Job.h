@@ -23,7 +23,7 @@
 #include <string>
 #include <utility>
 
-#include "annulo/dicom/Result.h"
+#include "annulo/base/Result.h"
 
 namespace annulo {
 

@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "annulo/dicom/Result.h"
+#include "annulo/base/Result.h"
 #include "annulo/processing/HizDetector.h"
 #include "annulo/study/Study.h"
 

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "annulo/annotation/TearAnnotation.h"
-#include "annulo/dicom/Result.h"
+#include "annulo/base/Result.h"
 #include "annulo/dicom/Series.h"
 
 namespace annulo {

@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "annulo/annotation/AnnotationModel.h"
+#include "annulo/base/Result.h"
 #include "annulo/deid/Deidentify.h"
-#include "annulo/dicom/Result.h"
 
 namespace annulo::teaching {
 

@@ -1,4 +1,4 @@
-#include "annulo/dicom/Result.h"
+#include "annulo/base/Result.h"
 
 namespace annulo {
 
