@@ -1,7 +1,7 @@
 #pragma once
 // 3D volume rendering of a series with VTK, drawn into an offscreen framebuffer
 // of the shared GLFW context and shown as an ImGui image (recipe:
-// shared/guide/RENDERING.md). Under a software renderer (llvmpipe) VTK's CPU ray
+// docs/guide/RENDERING.md). Under a software renderer (llvmpipe) VTK's CPU ray
 // caster is 7-8x faster than its GPU one, so the mode is chosen from the GL
 // renderer string.
 //

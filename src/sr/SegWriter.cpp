@@ -3,7 +3,7 @@
 // (label 2). Each SEG frame is one segment on one source frame; frames with an
 // empty mask are left out (PS3.3 C.8.20.2: frames need not cover every source frame).
 //
-// XA usually has no Frame of Reference; see shared/guide/SR.md for the DCMTK
+// XA usually has no Frame of Reference; see docs/guide/SR.md for the DCMTK
 // 3.6.7 workarounds used here (relaxed FoR rule, derivation frames added
 // afterwards, explicit Series Number, Referenced Series and Patient Orientation).
 //

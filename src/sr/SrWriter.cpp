@@ -2,7 +2,7 @@
 //
 // The skeleton (language, observation context, procedure reported, image
 // library) comes from DCMTK's TID 1500 class; the tears are added with the
-// generic document tree (MeasurementGroupWriter). See shared/guide/SR.md.
+// generic document tree (MeasurementGroupWriter). See docs/guide/SR.md.
 
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcdeftag.h>

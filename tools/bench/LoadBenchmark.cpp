@@ -1,6 +1,6 @@
 // annulo-bench-load: DICOM loading speed and memory of Annulo against its peers
 // (ITK's GDCM path, a plain DCMTK read-into-buffer loader, pydicom + numpy) on
-// generated phantoms. See shared/guide/LOADING.md for what bounds a loader here.
+// generated phantoms. See docs/guide/LOADING.md for what bounds a loader here.
 //
 // Usage: annulo-bench-load [--dir DIR] [--quick] [--repeat N] [--sets A,B] [--loaders A,B] [--cli PATH]
 //   --sets: data set names (default all: MR folder, 8/16-bit cines uncompressed,

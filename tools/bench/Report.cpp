@@ -8,7 +8,7 @@
 namespace annulo::bench {
 namespace {
 
-// Targets of the loader (shared/guide/LOADING.md has the peer figures).
+// Targets of the loader (docs/guide/LOADING.md has the peer figures).
 constexpr double kMinSpeedupVsItk = 5.0;
 constexpr double kMaxRssPerPixelByte = 1.2;
 

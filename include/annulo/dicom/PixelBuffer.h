@@ -1,7 +1,7 @@
 #pragma once
 // The one contiguous pixel buffer of a series. Move-only: it owns an anonymous
 // mapping. Large buffers ask for transparent huge pages, because first touch of
-// fresh 4 KiB pages dominates load time on our machines (shared/guide/LOADING.md).
+// fresh 4 KiB pages dominates load time on our machines (docs/guide/LOADING.md).
 
 #include <cstddef>
 #include <cstdint>

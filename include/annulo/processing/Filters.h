@@ -3,7 +3,7 @@
 // zero-copy views of the series buffer (ItkView.h). Outputs keep the source's stored
 // type and Modality LUT, so a filtered series measures like the original.
 //
-// Per-frame costs on a noisy 1024^2 frame here (shared/guide/LOADING.md): median r=1
+// Per-frame costs on a noisy 1024^2 frame here (docs/guide/LOADING.md): median r=1
 // ~65 ms on 2 threads, curvature diffusion 5 iterations ~340 ms: fine for an export,
 // too slow for per-frame segmentation (which does its own ROI-limited work).
 
