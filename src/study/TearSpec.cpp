@@ -25,39 +25,6 @@ Result<std::vector<double>> parseNumbers(const std::string& text, char separator
   return out;
 }
 
-std::string joinTokens(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
-  return out;
-}
-
-// "k=v k2=\"a b\"" -> ordered pairs; quotes allow spaces in a value.
-Result<std::vector<std::pair<std::string, std::string>>> splitPairs(const std::string& text) {
-  std::vector<std::pair<std::string, std::string>> out;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    while (i < text.size() && text[i] == ' ') ++i;
-    if (i >= text.size()) break;
-    const std::size_t eq = text.find('=', i);
-    if (eq == std::string::npos) return makeError("'" + text.substr(i) + "' is not key=value");
-    const std::string key = text.substr(i, eq - i);
-    std::string value;
-    i = eq + 1;
-    if (i < text.size() && text[i] == '"') {
-      const std::size_t close = text.find('"', i + 1);
-      if (close == std::string::npos) return makeError("unclosed quote after " + key + "=");
-      value = text.substr(i + 1, close - i - 1);
-      i = close + 1;
-    } else {
-      const std::size_t sp = text.find(' ', i);
-      value = text.substr(i, sp == std::string::npos ? std::string::npos : sp - i);
-      i = sp == std::string::npos ? text.size() : sp;
-    }
-    out.emplace_back(key, value);
-  }
-  return out;
-}
-
 Result<std::vector<std::array<double, 3>>> parsePoints(const std::string& v, std::size_t dims) {
   std::vector<std::array<double, 3>> pts;
   std::stringstream ss(v);
@@ -181,8 +148,41 @@ Result<const Series*> pickSeries(const std::vector<Series>& series, const std::s
 
 }  // namespace
 
+std::string joinTokens(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+// "k=v k2=\"a b\"" -> ordered pairs; quotes allow spaces in a value.
+Result<std::vector<std::pair<std::string, std::string>>> splitKeyValues(const std::string& text) {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && text[i] == ' ') ++i;
+    if (i >= text.size()) break;
+    const std::size_t eq = text.find('=', i);
+    if (eq == std::string::npos) return makeError("'" + text.substr(i) + "' is not key=value");
+    const std::string key = text.substr(i, eq - i);
+    std::string value;
+    i = eq + 1;
+    if (i < text.size() && text[i] == '"') {
+      const std::size_t close = text.find('"', i + 1);
+      if (close == std::string::npos) return makeError("unclosed quote after " + key + "=");
+      value = text.substr(i + 1, close - i - 1);
+      i = close + 1;
+    } else {
+      const std::size_t sp = text.find(' ', i);
+      value = text.substr(i, sp == std::string::npos ? std::string::npos : sp - i);
+      i = sp == std::string::npos ? text.size() : sp;
+    }
+    out.emplace_back(key, value);
+  }
+  return out;
+}
+
 Result<TearSpec> parseTearSpec(const std::string& text) {
-  auto pairs = splitPairs(text);
+  auto pairs = splitKeyValues(text);
   if (!pairs) return pairs.error();
   TearSpec spec;
   spec.tear.level = "";

@@ -9,6 +9,7 @@
 #include <array>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "annulo/annotation/TearAnnotation.h"
@@ -24,6 +25,11 @@ struct TearSpec {
   std::string seriesUid;                               // needed when the source holds several series
   std::optional<std::array<double, 2>> target, entry;  // catheter plan, image pixels
 };
+
+// "key=value key2=\"a b\"" as ordered pairs (double quotes allow spaces in a value):
+// the one splitter for every record given as one argument (tears, provocation levels).
+Result<std::vector<std::pair<std::string, std::string>>> splitKeyValues(const std::string& text);
+std::string joinTokens(const std::vector<std::string>& tokens);  // "a, b, c"
 
 // Checks the text alone: keys, values, a level and a geometry.
 Result<TearSpec> parseTearSpec(const std::string& text);
