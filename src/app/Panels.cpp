@@ -292,8 +292,8 @@ void drawExport(AppState& st) {
   ImGui::SetNextItemWidth(-1);
   if (ImGui::InputText("##exportname", name, sizeof name) && name[0])
     st.exportPath = (target.parent_path() / name).string();
-  const ExportInput what = st.study->exportInput();
-  const bool seg = !what.segmented.empty(), sr = !what.session.tears.empty();
+  const ExportContents what = st.study->exportContents();  // light: asked every frame
+  const bool seg = what.segmentation, sr = what.tears;
   const bool signedBy = !st.settings.reader.empty();
   ImGui::BeginDisabled((!seg && !sr) || st.exporting.running() || !signedBy);
   const std::string label = std::string("Export ") + (sr ? "SR" : "") + (sr && seg ? " + " : "") + (seg ? "SEG" : "") +

@@ -130,14 +130,17 @@ std::vector<std::optional<EncapsulatedFrames>> mapCompressedFiles(const std::vec
 }
 
 // The slice a viewer shows first goes first: a cine's first frame, a volume's
-// middle slice (stable otherwise, so files are still read in order).
-void showFirstSlicesFirst(std::vector<ReadJob>& jobs, const std::vector<Stack>& stacks) {
+// middle slice (stable otherwise, so files are still read in order). Returns
+// how many jobs hold such a slice; the caller decodes those before the rest, so
+// they are also reported first (decoded in parallel, frame 2 could finish
+// before frame 1).
+std::size_t showFirstSlicesFirst(std::vector<ReadJob>& jobs, const std::vector<Stack>& stacks) {
   auto holdsFirstShown = [&](const ReadJob& j) {
     const Series& s = stacks[j.stack].meta;
     const std::size_t shown = s.multiFrame ? 0 : s.slices.size() / 2;
     return shown >= j.firstSlice && shown < j.firstSlice + std::size_t(j.frames);
   };
-  std::stable_partition(jobs.begin(), jobs.end(), holdsFirstShown);
+  return std::size_t(std::stable_partition(jobs.begin(), jobs.end(), holdsFirstShown) - jobs.begin());
 }
 
 }  // namespace
@@ -185,7 +188,7 @@ Result<LoadResult> loadSeries(const std::string& path, const LoadOptions& option
     const unsigned threads = threadCount(options, headers.size() * 8);
     const auto maps = mapCompressedFiles(stacks, headers, threads);
     auto jobs = splitJobs(planReads(stacks), headers, maps, threads);
-    showFirstSlicesFirst(jobs, stacks);
+    const std::size_t shownFirst = showFirstSlicesFirst(jobs, stacks);
     if (options.onSeriesReady) {
       std::vector<const Series*> ready;
       for (const auto& st : stacks) ready.push_back(&st.meta);
@@ -198,7 +201,7 @@ Result<LoadResult> loadSeries(const std::string& path, const LoadOptions& option
     std::mutex progressMutex;
     // Unmapped compressed files are never split, so each is touched by one job:
     // DCMTK's dataset of a file may not be used from two threads.
-    parallelFor(jobs.size(), threads, [&](std::size_t i) {
+    auto decode = [&](std::size_t i) {
       if (cancelled(options)) return;
       const ReadJob& j = jobs[i];
       Series& s = stacks[j.stack].meta;
@@ -213,7 +216,9 @@ Result<LoadResult> loadSeries(const std::string& path, const LoadOptions& option
         std::lock_guard<std::mutex> lock(progressMutex);
         options.progress(double(done) / double(framesTotal));
       }
-    });
+    };
+    parallelFor(shownFirst, threads, decode);
+    parallelFor(jobs.size() - shownFirst, threads, [&](std::size_t i) { decode(shownFirst + i); });
     if (cancelled(options)) return makeError("loading cancelled");
     // A file with any frame that failed leaves the series whole (its first
     // error is the reason), even when other threads decoded its other frames.

@@ -20,6 +20,12 @@ bool anyLabel(const std::vector<std::uint8_t>& v) {
 
 std::size_t voxels(const Series& s) { return std::size_t(s.columns) * std::size_t(s.rows) * s.sliceCount(); }
 
+SeriesLabels makeLabels(std::shared_ptr<const std::vector<std::uint8_t>> labels,
+                        std::shared_ptr<const LeakSegmentation> leak, std::uint64_t version) {
+  const bool any = labels && anyLabel(*labels);
+  return SeriesLabels{std::move(labels), std::move(leak), version, any};
+}
+
 std::shared_ptr<const std::vector<std::uint8_t>> fullLabels(const LeakSegmentation& leak) {
   auto out = std::make_shared<std::vector<std::uint8_t>>(std::size_t(leak.columns) * std::size_t(leak.rows) *
                                                          std::size_t(leak.frames));
@@ -127,7 +133,7 @@ void Study::restoreLeakRecords() {
       sessionError_ += (sessionError_.empty() ? "" : "; ") + leak.message();
       continue;
     }
-    labels_[&s] = SeriesLabels{fullLabels(**leak), *leak, nextVersion_++};
+    labels_[&s] = makeLabels(fullLabels(**leak), *leak, nextVersion_++);
   }
 }
 
@@ -150,7 +156,7 @@ bool Study::refreshSession() {
 Status Study::adoptLeak(const Series& s, std::shared_ptr<const LeakSegmentation> leak) {
   if (!leak || leak->columns != s.columns || leak->rows != s.rows || leak->frames != int(s.sliceCount()))
     return makeError("the segmentation does not fit series " + s.series.instanceUid);
-  labels_[&s] = SeriesLabels{fullLabels(*leak), leak, nextVersion_++};
+  labels_[&s] = makeLabels(fullLabels(*leak), leak, nextVersion_++);
   if (!isAcquired(s) || !model_ || s.study.instanceUid != model_->session().studyInstanceUid) return {};
   return saveLeakRecord(*leak, s, leakFolder());
 }
@@ -160,7 +166,7 @@ Status Study::setLabels(const Series& s, const LabelMap& map) {
     return makeError("label map is " + std::to_string(map.columns) + "x" + std::to_string(map.rows) + "x" +
                      std::to_string(map.frames) + ", the series is " + std::to_string(s.columns) + "x" +
                      std::to_string(s.rows) + "x" + std::to_string(s.sliceCount()));
-  labels_[&s] = SeriesLabels{std::make_shared<const std::vector<std::uint8_t>>(map.labels), nullptr, nextVersion_++};
+  labels_[&s] = makeLabels(std::make_shared<const std::vector<std::uint8_t>>(map.labels), nullptr, nextVersion_++);
   return {};
 }
 
@@ -210,19 +216,37 @@ ImportCount Study::importReport(const SrImport& report) {
   return annulo::importReport(*model_, report);
 }
 
+// The session's study only (a folder may hold others); a SEG must reference images
+// a PACS holds: acquired series only, never a filtered view.
+bool Study::inSessionStudy(const Series& s) const {
+  const std::string& uid = model_->session().studyInstanceUid;
+  return uid.empty() || s.study.instanceUid == uid;
+}
+
+const SeriesLabels* Study::exportableLabels(const Series& s) const {
+  const SeriesLabels* l = labels(s);
+  return l && l->labels && l->labels->size() == voxels(s) && l->any ? l : nullptr;
+}
+
 ExportInput Study::exportInput() const {
   ExportInput in;
   if (!model_) return in;
   in.session = model_->session();
-  for (const auto& s : loaded_.series) {  // the session's study only: a folder may hold others
-    if (!in.session.studyInstanceUid.empty() && s.study.instanceUid != in.session.studyInstanceUid) continue;
+  for (const auto& s : loaded_.series) {
+    if (!inSessionStudy(s)) continue;
     in.sources.push_back(&s);
-    // A SEG must reference images a PACS holds: acquired series only, never a filtered view.
-    const SeriesLabels* l = labels(s);
-    if (l && l->labels && l->labels->size() == voxels(s) && anyLabel(*l->labels))
-      in.segmented.push_back({&s, l->labels});
+    if (const SeriesLabels* l = exportableLabels(s)) in.segmented.push_back({&s, l->labels});
   }
   return in;
+}
+
+ExportContents Study::exportContents() const {
+  ExportContents c;
+  if (!model_) return c;
+  c.tears = !model_->session().tears.empty();
+  for (const auto& s : loaded_.series)
+    if (inSessionStudy(s) && exportableLabels(s)) c.segmentation = true;
+  return c;
 }
 
 ExportReport Study::exportObjects(const ExportRequest& request, JobControl* control) const {

@@ -59,7 +59,7 @@ bool amber(const Rgb& c) { return c[0] > 200 && c[1] > 130 && c[1] < 215 && c[2]
 class ViewerUx : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!haveXvfb()) GTEST_SKIP() << "xvfb-run not installed";
+    if (!haveXvfb()) ANNULO_SKIP_MISSING("xvfb-run not installed");
     auto t = readPhantomTruth((test::sourceDir() / "sample_data/truth.json").string());
     ASSERT_TRUE(t.ok()) << t.message();
     truth_ = *t;

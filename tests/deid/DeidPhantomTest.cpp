@@ -13,6 +13,7 @@
 
 #include "DeidFixtures.h"
 #include "deid/ActionResolver.h"
+#include "support/TestSupport.h"
 
 namespace annulo {
 namespace {
@@ -189,7 +190,7 @@ TEST(DeidPhantom, TypeOneAttributesGetDummiesInSrSegAndGsps) {
 }
 
 TEST(DeidPhantom, DciodvfyReportsNoNewErrors) {
-  if (!srtest::haveTool("dciodvfy")) GTEST_SKIP() << "dciodvfy not installed";
+  if (!srtest::haveTool("dciodvfy")) ANNULO_SKIP_MISSING("dciodvfy not installed");
   const Output& out = basic();
   REQUIRE_OUTPUT(out);
   for (const auto& f : out.report.files) {

@@ -16,6 +16,7 @@
 #include "deid/ActionResolver.h"
 #include "deid/DateShift.h"
 #include "deid/KeyedHash.h"
+#include "support/TestSupport.h"
 
 namespace annulo {
 namespace {
@@ -149,7 +150,7 @@ TEST(DeidRefusal, EncapsulatedDocumentAndNonStandardClassAreRefusedNotCopied) {
 // Every real file: de-identified or refused with a reason; none keeps the
 // patient's name, ID or study UID.
 TEST(DeidSamples, EveryRealFileIsDeidentifiedOrRefusedWithAReason) {
-  if (!fs::exists(test::samplesDir())) GTEST_SKIP() << "no ../shared/dicom-samples";
+  if (!fs::exists(test::samplesDir())) ANNULO_SKIP_MISSING("no ../shared/dicom-samples");
   test::TempDir dir;
   deid::DeidOptions o;
   o.key = deidtest::testKey();

@@ -38,7 +38,7 @@ class ColourKinds : public ::testing::Test {
     dir_ = nullptr;
   }
   void SetUp() override {
-    if (!made_) GTEST_SKIP() << "pydicom + numpy not available: " << log_;
+    if (!made_) ANNULO_SKIP_MISSING("pydicom + numpy not available: " << log_);
   }
 
   static std::string bytesOf(const std::string& name) {

@@ -40,8 +40,8 @@ bool makeCertificates(const fs::path& dir, std::string& log) {
 class OrthancTls : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (test::orthancBinary().empty()) GTEST_SKIP() << "Orthanc is not installed (tools/setup.sh installs it)";
-    if (runCommand("command -v openssl >/dev/null") != 0) GTEST_SKIP() << "openssl CLI missing";
+    if (test::orthancBinary().empty()) ANNULO_SKIP_MISSING("Orthanc is not installed (tools/setup.sh installs it)");
+    if (runCommand("command -v openssl >/dev/null") != 0) ANNULO_SKIP_MISSING("openssl CLI missing");
     std::string log;
     ASSERT_TRUE(makeCertificates(certs_.path(), log)) << log;
     tls_.enabled = true;

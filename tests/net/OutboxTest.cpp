@@ -73,8 +73,8 @@ nlohmann::json outboxJson() {
 class OutboxFault : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!fs::exists(sampleData() / "xa")) GTEST_SKIP() << "sample_data missing";
-    if (test::orthancBinary().empty()) GTEST_SKIP() << "Orthanc is not installed (tools/setup.sh installs it)";
+    if (!fs::exists(sampleData() / "xa")) ANNULO_SKIP_MISSING("sample_data missing");
+    if (test::orthancBinary().empty()) ANNULO_SKIP_MISSING("Orthanc is not installed (tools/setup.sh installs it)");
     std::string error;
     ASSERT_TRUE(server_.start(error)) << error;
   }

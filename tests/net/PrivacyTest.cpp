@@ -95,7 +95,7 @@ TEST(Credentials, TheCliRefusesAReadableFileForATlsNode) {
 
 TEST(ForgetStudy, LeavesNothingOfTheStudyUnderHome) {
   const fs::path sample = test::sourceDir() / "sample_data" / "mr";
-  if (!fs::exists(sample)) GTEST_SKIP() << "sample_data missing";
+  if (!fs::exists(sample)) ANNULO_SKIP_MISSING("sample_data missing");
   test::PrivateHome home;
   LoadOptions lo;
   lo.readPixels = false;

@@ -137,7 +137,7 @@ TEST(StorageScp, OnlyConfiguredPeersGetIn) {
 
 TEST(StorageScp, StoresWhatAPeerSendsPrivately) {
   const auto files = sampleFiles();
-  if (files.empty()) GTEST_SKIP() << "sample_data missing";
+  if (files.empty()) ANNULO_SKIP_MISSING("sample_data missing");
   test::TempDir dir;
   const mode_t old = ::umask(022);
   StorageScpConfig c;
@@ -169,8 +169,8 @@ TEST(StorageScp, StoresWhatAPeerSendsPrivately) {
 class OrthancMove : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!fs::exists(sampleData() / "xa")) GTEST_SKIP() << "sample_data missing";
-    if (test::orthancBinary().empty()) GTEST_SKIP() << "Orthanc is not installed (tools/setup.sh installs it)";
+    if (!fs::exists(sampleData() / "xa")) ANNULO_SKIP_MISSING("sample_data missing");
+    if (test::orthancBinary().empty()) ANNULO_SKIP_MISSING("Orthanc is not installed (tools/setup.sh installs it)");
     scpPort_ = test::freeLoopbackPort();
     // Our AE registered as a modality at the PACS: where C-MOVE sends to.
     const nlohmann::json us = {{"AET", "ANNULO"},    {"Host", "127.0.0.1"}, {"Port", scpPort_},  {"AllowEcho", true},
@@ -320,7 +320,7 @@ TEST_F(OrthancMove, RetrieveKilledMidWayLeavesOnlyWholeFiles) {
 
 TEST(StorageScp, ListenCommandAcceptsOnlyItsPeersIntoThePrivateCache) {
   const auto files = collectFiles((sampleData() / "mr").string());
-  if (!files.ok()) GTEST_SKIP() << "sample_data missing";
+  if (!files.ok()) ANNULO_SKIP_MISSING("sample_data missing");
   test::PrivateHome home;
   const int port = test::freeLoopbackPort();
   const fs::path log = home.home() / ".." / "listen.log";

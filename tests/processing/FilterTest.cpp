@@ -149,6 +149,46 @@ TEST(FilterTest, UnsharpMaskSteepensAnEdgeAndClahePreservesOrder) {
   for (int i = 0; i < 64 * 32; ++i) ASSERT_LE(p[i], 4095);  // within BitsStored
 }
 
+// Uniformity and order alone let an identity CLAHE or a projection that returns
+// one frame pass; these check what each is for.
+TEST(FilterTest, ClaheStretchesALowContrastEdge) {
+  // A bright block sets the image's range (CLAHE's output stays within the input's
+  // range); far from it, a 20-unit edge that a local equalisation must widen.
+  Series s = makeSeries(128, 32, 1, [](int x, int, int) { return x < 16 ? 3000 : x < 88 ? 1000 : 1020; });
+  FilterOptions o;
+  o.op = FilterOp::Clahe;
+  o.radius = 12;
+  auto out = applyFilter(s, o);
+  ASSERT_TRUE(out.ok()) << out.message();
+  const std::uint16_t* p = frame(*out, 0);
+  const int before = p[16 * 128 + 80], after = p[16 * 128 + 96];
+  EXPECT_GE(after - before, 100) << "20 stored units became " << before << " -> " << after;
+}
+
+TEST(FilterTest, ProjectionKeepsEachFramesSpot) {
+  // Three frames, each with one dark spot (contrast is dark on XA) in its own place.
+  const int spotX[] = {8, 24, 40};
+  Series s = makeSeries(48, 16, 3, [&](int x, int y, int f) { return x == spotX[f] && y == 8 ? 200 : 1000; });
+  s.series.modality = "XA";  // Auto: the minimum, since contrast lowers MONOCHROME2 X-ray values
+  for (ProjectionMode mode : {ProjectionMode::Auto, ProjectionMode::Minimum}) {
+    FilterOptions o;
+    o.op = FilterOp::Projection;
+    o.projection = mode;
+    auto out = applyFilter(s, o);
+    ASSERT_TRUE(out.ok()) << out.message();
+    ASSERT_EQ(out->frames, 1);
+    const std::uint16_t* p = frame(*out, 0);
+    for (int x : spotX) EXPECT_EQ(p[8 * 48 + x], 200) << "spot of the frame at column " << x;
+    EXPECT_EQ(p[0], 1000);
+  }
+  FilterOptions o;
+  o.op = FilterOp::Projection;
+  o.projection = ProjectionMode::Maximum;
+  auto out = applyFilter(s, o);
+  ASSERT_TRUE(out.ok()) << out.message();
+  for (int x : spotX) EXPECT_EQ(frame(*out, 0)[8 * 48 + x], 1000) << "maximum hides the dark spots";
+}
+
 TEST(FilterTest, BadOptionsAndColourAreErrors) {
   Series s = makeSeries(16, 16, 1, [](int, int, int) { return 1; });
   FilterOptions o;

@@ -85,7 +85,7 @@ TEST(ProvocationReport, HtmlHasEveryLevelAndEscapesText) {
 }
 
 TEST(ProvocationReport, RendersInHeadlessChromiumWithEveryLevel) {
-  if (!haveChromium()) GTEST_SKIP() << "chromium not installed (tools/setup.sh installs it)";
+  if (!haveChromium()) ANNULO_SKIP_MISSING("chromium not installed (tools/setup.sh installs it)");
   test::TempDir dir;
   const std::string html = (dir / "report.html").string();
   {

@@ -6,6 +6,7 @@
 
 #include "annulo/sr/SrExport.h"
 #include "sr/SrFixtures.h"
+#include "support/TestSupport.h"
 
 namespace annulo {
 namespace {
@@ -102,7 +103,7 @@ TEST_F(ProvocationSr, RoundTripsTheRecordExactly) {
 }
 
 TEST_F(ProvocationSr, DciodvfyReportsNoErrors) {
-  if (!srtest::haveTool("dciodvfy")) GTEST_SKIP() << "dciodvfy not installed";
+  if (!srtest::haveTool("dciodvfy")) ANNULO_SKIP_MISSING("dciodvfy not installed");
   std::string all;
   EXPECT_TRUE(srtest::dciodvfyErrors(exportIt(provocationSession()), &all).empty()) << all;
   Session only = provocationSession();
@@ -111,7 +112,7 @@ TEST_F(ProvocationSr, DciodvfyReportsNoErrors) {
 }
 
 TEST_F(ProvocationSr, NumNamesAndUnitsReadableWithoutPrivateCodes) {
-  if (!srtest::haveTool("dsrdump")) GTEST_SKIP() << "dsrdump not installed";
+  if (!srtest::haveTool("dsrdump")) ANNULO_SKIP_MISSING("dsrdump not installed");
   std::string out;
   ASSERT_EQ(test::runCommand("dsrdump '" + exportIt(provocationSession()) + "' 2>&1", &out), 0) << out;
   for (const char* text :

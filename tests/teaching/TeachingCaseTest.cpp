@@ -12,6 +12,7 @@
 #include "annulo/annotation/Vocabulary.h"
 #include "annulo/teaching/TeachingCase.h"
 #include "deid/DeidFixtures.h"
+#include "support/TestSupport.h"
 #include "teaching/Snapshots.h"
 
 namespace annulo {
@@ -119,7 +120,7 @@ TEST_F(TeachingCaseTest, SnapshotsShowTheTearColourAtTheTearPixel) {
 }
 
 TEST_F(TeachingCaseTest, PageRendersInHeadlessChromiumWithEveryTear) {
-  if (!srtest::haveTool("chromium")) GTEST_SKIP() << "chromium not installed";
+  if (!srtest::haveTool("chromium")) ANNULO_SKIP_MISSING("chromium not installed");
   const std::string page = deidtest::readBytes(result_.indexHtml);
   EXPECT_EQ(page.find("http"), std::string::npos) << "the page must not reach the network";
   const std::string shot = (dir_ / "page.png").string();

@@ -44,6 +44,13 @@ struct SeriesLabels {
   std::shared_ptr<const std::vector<std::uint8_t>> labels;
   std::shared_ptr<const LeakSegmentation> leak;  // when the labels come from a segmentation
   std::uint64_t version = 0;                     // raised on every change (views re-upload)
+  bool any = false;                              // some voxel labelled (computed once, when set)
+};
+
+// What an export would write, without copying the session (the viewer asks every frame).
+struct ExportContents {
+  bool segmentation = false;  // an acquired series of the session's study has labels
+  bool tears = false;
 };
 
 class Study {
@@ -108,6 +115,7 @@ class Study {
   ImportCount importReport(const SrImport& report);
   // Everything an export needs, copied, so it can run in a Job while editing goes on.
   ExportInput exportInput() const;
+  ExportContents exportContents() const;
   ExportReport exportObjects(const ExportRequest& request, JobControl* control = nullptr) const;
   // exports/<stem>/report.dcm (StudyFolders.h), for the session shown.
   std::string defaultExportPath() const;
@@ -115,6 +123,8 @@ class Study {
  private:
   std::string leakFolder() const;
   void restoreLeakRecords();
+  bool inSessionStudy(const Series& s) const;
+  const SeriesLabels* exportableLabels(const Series& s) const;
 
   LoadResult loaded_;
   std::string path_;
