@@ -31,8 +31,10 @@ void selectSeries(AppState& st, int index) {
 void startOpen(AppState& st, const std::string& path) {
   st.pathInput = path;
   st.openingPath = path;
-  st.opening.start("opening " + path, [path](JobControl& control) -> Result<std::unique_ptr<Study>> {
+  const std::string sessionFolder = st.settings.sessionFolder;  // empty: the default (StudyFolders.h)
+  st.opening.start("opening " + path, [path, sessionFolder](JobControl& control) -> Result<std::unique_ptr<Study>> {
     StudyOptions o;
+    o.sessionFolder = sessionFolder;
     o.load.cancel = control.cancelFlag();
     o.load.progress = [&control](double f) { control.progress(float(f)); };
     return Study::open(path, o);  // reports are read here too, not on the UI thread
@@ -63,6 +65,7 @@ bool pollOpen(AppState& st, const std::function<void()>& beforeReplace) {
 void adoptStudy(AppState& st, std::unique_ptr<Study> study) {
   st.exporting.stop();  // it reads the series of the study that goes
   st.study = std::move(study);
+  if (!st.settings.reader.empty()) st.study->setReader(st.settings.reader);  // signs created_by / modified_by
   st.loadError.clear();
   (void)rememberRecent(st.study->path());  // a recent list that cannot be written costs nothing else
   st.recent = loadRecent();
