@@ -70,7 +70,8 @@ std::string htmlEscape(const std::string& text) {
 }
 
 std::string casePage(const std::string& title, const std::vector<TearAnnotation>& tears, const deid::DeidReport& deid,
-                     const std::vector<Snapshot>& snapshots) {
+                     const CasePictures& pictures) {
+  const auto& snapshots = pictures.snapshots;
   std::ostringstream out;
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" << htmlEscape(title)
       << "</title>\n<style>\n"
@@ -79,6 +80,7 @@ std::string casePage(const std::string& title, const std::vector<TearAnnotation>
          "table{border-collapse:collapse;margin:1em 0;font-size:1.05em}\n"
          "th,td{border:1px solid #999;padding:.35em .7em;text-align:left}\n"
          "th{background:#34495e;color:#fff}\ntr:nth-child(even) td{background:#ecf0f1}\n"
+         "figure{margin:1em 0}\nfigcaption{font-size:.95em;color:#444}\n"
          ".deid{background:#fdf2e9;border-left:6px solid #e67e22;padding:.6em 1em}\n"
          "</style>\n</head>\n<body>\n<h1>"
       << htmlEscape(title) << "</h1>\n<h2>Findings per disc level</h2>\n";
@@ -87,6 +89,26 @@ std::string casePage(const std::string& title, const std::vector<TearAnnotation>
   for (const auto& snap : snapshots)
     out << "<figure><img src=\"" << htmlEscape(snap.file) << "\" alt=\"" << htmlEscape(snap.tearId)
         << "\" style=\"max-width:100%\"><figcaption>" << htmlEscape(snap.caption) << "</figcaption></figure>\n";
+  std::vector<const TearAnnotation*> volume;
+  for (const auto& t : tears)
+    if (t.geometry.is3D()) volume.push_back(&t);
+  if (!volume.empty()) {
+    out << "<p>Marked in 3D (MR), no snapshot in this case: ";
+    for (std::size_t i = 0; i < volume.size(); ++i)
+      out << (i ? "; " : "") << htmlEscape(volume[i]->level) << " " << token(volume[i]->type) << ", grade "
+          << volume[i]->grade;
+    out << ".</p>\n";
+  }
+  if (!pictures.cines.empty()) out << "<h2>Cine of the injection</h2>\n";
+  for (const auto& cine : pictures.cines)
+    out << "<figure><video src=\"" << htmlEscape(cine.file)
+        << "\" controls loop muted autoplay playsinline style=\"max-width:100%\"></video><figcaption>"
+        << htmlEscape(cine.caption) << " &middot; <a href=\"" << htmlEscape(cine.file)
+        << "\">WebM file</a></figcaption></figure>\n";
+  if (!pictures.plot.empty())
+    out << "<h2>Leak area over time</h2>\n<figure><img src=\"" << htmlEscape(pictures.plot)
+        << "\" alt=\"Leak area over time\" style=\"max-width:100%\"><figcaption>Leak area per frame (from the "
+           "segmentation); the dashed line is the leak onset.</figcaption></figure>\n";
   out << "<h2>De-identification</h2>\n<div class=\"deid\"><p>Images, report, segmentation and presentation state "
          "were de-identified with DICOM PS3.15 Annex E:</p>\n<ul>\n";
   for (const auto& m : deid.method) out << "<li>" << htmlEscape(m) << "</li>\n";

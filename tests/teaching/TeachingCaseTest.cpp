@@ -92,8 +92,19 @@ long inkPixels(const std::string& png) {
   return ink;
 }
 
-// The snapshot of each 2D tear shows the tear colour at the tear's pixel.
+// The snapshot of each 2D tear shows the tear colour at the tear's pixel, at slide
+// resolution, with its label and the corner text burned in.
 TEST_F(TeachingCaseTest, SnapshotsShowTheTearColourAtTheTearPixel) {
+  LoadOptions lo;
+  lo.readPixels = false;
+  auto source = loadSeries(session_.sourcePath, lo);
+  ASSERT_TRUE(source.ok()) << source.message();
+  auto columnsOf = [&](const TearAnnotation& t) {
+    for (const auto& s : source->series)
+      for (const auto& slice : s.slices)
+        if (slice.sopInstanceUid == t.geometry.image.sopInstanceUid) return s.columns;
+    return 0;
+  };
   using Image = itk::Image<itk::RGBPixel<unsigned char>, 2>;
   int checked = 0;
   for (std::size_t i = 0; i < session_.tears.size(); ++i) {
@@ -108,11 +119,40 @@ TEST_F(TeachingCaseTest, SnapshotsShowTheTearColourAtTheTearPixel) {
     auto reader = itk::ImageFileReader<Image>::New();
     reader->SetFileName(png.string());
     reader->Update();
+    // Slide resolution: enlarged by a whole factor to at least 1024 pixels across.
+    const Image* img = reader->GetOutput();
+    const auto size = img->GetLargestPossibleRegion().GetSize();
+    EXPECT_GE(size[0], 1024u) << t.id;
+    const int f = teaching::slideScale(columnsOf(t));
+    EXPECT_EQ(long(size[0]), long(columnsOf(t)) * f) << t.id;
     const auto& p = t.geometry.points.front();
-    const auto px = reader->GetOutput()->GetPixel({{long(std::lround(p[0])), long(std::lround(p[1]))}});
+    const auto px =
+        img->GetPixel({{long(std::lround((p[0] + 0.5) * f - 0.5)), long(std::lround((p[1] + 0.5) * f - 0.5))}});
     EXPECT_EQ(px[0], teaching::kTearColour[0]) << t.id;
     EXPECT_EQ(px[1], teaching::kTearColour[1]) << t.id;
     EXPECT_EQ(px[2], teaching::kTearColour[2]) << t.id;
+    // The burned-in corner text ("Frame N  scale bar ..."): white glyphs on a dark box, top left.
+    long white = 0, dark = 0;
+    const long band = std::max(16L, long(size[1]) / 36);
+    for (long y = band / 2; y < band / 2 + band; ++y)
+      for (long x = band / 2; x < long(size[0]) / 2; ++x) {
+        const auto q = img->GetPixel({{x, y}});
+        if (q[0] > 230 && q[1] > 230 && q[2] > 230) ++white;
+        if (q[0] < 40 && q[1] < 40 && q[2] < 40) ++dark;
+      }
+    EXPECT_GT(white, 150) << t.id << ": no corner text";
+    EXPECT_GT(dark, 150) << t.id << ": no box behind the corner text";
+    // The tear's label in the tear colour, beside the mark (not only the mark itself).
+    long labelInk = 0;
+    for (long y = 0; y < long(size[1]); ++y)
+      for (long x = 0; x < long(size[0]); ++x) {
+        const auto q = img->GetPixel({{x, y}});
+        const double dx = x - (p[0] + 0.5) * f, dy = y - (p[1] + 0.5) * f;
+        if (q[0] == teaching::kTearColour[0] && q[1] == teaching::kTearColour[1] && q[2] == teaching::kTearColour[2] &&
+            dy < -double(band) / 2 && std::abs(dx) < 30.0 * band && t.geometry.points.size() == 1)
+          ++labelInk;
+      }
+    if (t.geometry.points.size() == 1) EXPECT_GT(labelInk, 50) << t.id << ": no label beside the tear";
     ++checked;
   }
   EXPECT_EQ(checked, 3);
