@@ -1,5 +1,6 @@
 #include "teaching/Cine.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
@@ -44,6 +45,9 @@ Result<Cine> writeCine(const Series& s, const std::optional<LeakLabels>& leak, c
     if (cine.leakOverlay) blendLeak(img, *leak, s.slices[i].frameNumber > 0 ? s.slices[i].frameNumber : int(i + 1));
     scaleBar(img, s.spacing[0] > 0 ? s.spacing[0] : 1.0, mm);
     const double t = timed ? s.slices[i].timeMs - s.slices[0].timeMs : double(i) * fallbackMs;
+    char stamp[64];
+    std::snprintf(stamp, sizeof stamp, "Frame %zu/%zu   %.0f ms", i + 1, n, t);
+    drawText(img, std::max(4, s.columns / 64), std::max(4, s.columns / 64), stamp, std::max(12, s.rows / 40));
     if (Status st = (*writer)->add(img, t); !st) {
       writer->reset();
       fs::remove(path, ec);

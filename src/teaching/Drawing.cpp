@@ -77,7 +77,8 @@ void blendLeak(DisplayImage& img, const LeakLabels& leak, int frame, int f) {
     for (int x = 0; x < img.width; ++x) {
       if ((*leak.labels)[base + std::size_t(y / f) * std::size_t(leak.columns) + std::size_t(x / f)] != 2) continue;
       std::uint8_t* p = &img.pixels[(std::size_t(y) * std::size_t(img.width) + std::size_t(x)) * 3];
-      for (std::size_t k = 0; k < 3; ++k) p[k] = std::uint8_t((p[k] + kLeakColour[k]) / 2);
+      // Two thirds orange: the leak is dark contrast, and half of black would read brown.
+      for (std::size_t k = 0; k < 3; ++k) p[k] = std::uint8_t((p[k] + 2 * kLeakColour[k]) / 3);
     }
 }
 
@@ -114,6 +115,9 @@ int drawText(DisplayImage& img, int x, int y, const std::string& text, int pixel
   int ext[6];
   rendered->GetExtent(ext);
   const int w = ext[1] - ext[0] + 1, h = ext[3] - ext[2] + 1;
+  // Kept inside the picture: moved left / up rather than cut off.
+  x = std::max(0, std::min(x, img.width - w - 2));
+  y = std::max(0, std::min(y, img.height - h - 2));
   // vtkImageData rows go up; the picture's go down.
   for (int row = 0; row < h; ++row)
     for (int col = 0; col < w; ++col) {

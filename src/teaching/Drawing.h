@@ -31,8 +31,9 @@ void drawTear(DisplayImage& img, const TearGeometry& g, double scale);
 void blendLeak(DisplayImage& img, const LeakLabels& leak, int frame, int scale = 1);
 // A `mm` long bar bottom left at `mmPerPixel` (output pixels), labelled "`mm` mm".
 void scaleBar(DisplayImage& img, double mmPerPixel, double mm);
-// Text with its top left at (x, y), white on a dark box, `pixels` high; returns the
-// box height (0 when the text renderer is not available).
+// Text with its top left at (x, y) (moved inside the picture when it would be cut
+// off), on a dark box, `pixels` high; returns the box height (0 when the text
+// renderer is not available).
 int drawText(DisplayImage& img, int x, int y, const std::string& text, int pixels, Rgb colour = {255, 255, 255});
 
 }  // namespace annulo::teaching

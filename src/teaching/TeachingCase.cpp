@@ -22,14 +22,19 @@ namespace {
 
 // The series the tears are on: only those go into the case.
 std::vector<Series> annotatedSeries(const Session& session, std::vector<Series> all) {
-  std::set<std::string> wanted;
+  std::set<std::string> wanted, frames;  // 3D tears: the volumes of their frame of reference
   for (const auto& t : session.tears) {
+    if (t.geometry.is3D()) {
+      frames.insert(t.geometry.frameOfReferenceUid);
+      continue;
+    }
     wanted.insert(t.geometry.image.seriesInstanceUid);
     wanted.insert(t.geometry.image.sopInstanceUid);
   }
   std::vector<Series> out;
   for (auto& s : all) {
-    bool used = wanted.count(s.series.instanceUid) > 0;
+    bool used = wanted.count(s.series.instanceUid) > 0 ||
+                (!s.multiFrame && !s.series.frameOfReferenceUid.empty() && frames.count(s.series.frameOfReferenceUid));
     for (const auto& slice : s.slices) used = used || wanted.count(slice.sopInstanceUid) > 0;
     if (used) out.push_back(std::move(s));
   }

@@ -3,7 +3,7 @@
 //   dicom/        the de-identified images the tears are on, with the session's SR and
 //                 GSPS (and SEG when labels are given) de-identified in the same run, so
 //                 every reference still resolves
-//   snapshots/    one PNG per 2D tear at slide resolution: tear mark and label, leak in
+//   snapshots/    one PNG per tear at slide resolution: tear mark and label, leak in
 //                 orange, labelled scale bar (calibration named)
 //   cine/         each annotated multi-frame series as WebM (VP8), every frame at the
 //                 file's timing, leak overlay
@@ -12,7 +12,8 @@
 //                 cine, the plot, the de-identification statement
 // Nothing identifying is written: the pictures come from the de-identified pixels and
 // the page from the de-identified SR, never from the session directly.
-// Not done: snapshots of 3D tears on their MR slice/MPR (they are listed on the page).
+// A 3D tear is drawn on the slice nearest its first point of the volume (MR) of its frame
+// of reference; the slice and the distance are in the picture and the caption.
 //
 // Lives in annulo_teaching (not the core): it links FFmpeg and VTK's text and charts.
 
@@ -52,7 +53,7 @@ struct TeachingCase {
   std::string indexHtml;  // CASE_DIR/index.html
   std::string dicomDir;   // CASE_DIR/dicom
   deid::DeidReport deid;
-  int snapshots = 0;               // CASE_DIR/snapshots/tear-<n>.png, one per 2D tear
+  int snapshots = 0;               // CASE_DIR/snapshots/tear-<n>.png, one per tear found
   std::vector<std::string> cines;  // CASE_DIR/cine/<n>.webm
   int cineFrames = 0;              // of the first cine
   std::string plot;                // CASE_DIR/plots/leak-area.png, empty when not drawn
