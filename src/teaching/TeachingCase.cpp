@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 
 #include "annulo/dicom/SeriesLoader.h"
@@ -127,9 +128,11 @@ Result<TeachingCase> writeTeachingCase(const Session& session, const std::string
   for (const auto& s : series)
     for (const auto& slice : s.slices) files.insert(slice.file);
   int n = 0;
+  std::map<std::string, std::string> original;  // staged name -> the source file, for the warnings
   for (const auto& f : files) {
     const std::string name = "images/" + std::to_string(++n) + ".dcm";
     if (Status st = stage(f, staging / name); !st) return fail(st.error());
+    original[fs::path(name).filename().string()] = f;
   }
   auto reports = writeCaseReports(session, series, labels ? &*labels : nullptr, (staging / "reports").string());
   if (!reports) return fail(makeError("writing the case's reports: " + reports.message()));
@@ -146,9 +149,12 @@ Result<TeachingCase> writeTeachingCase(const Session& session, const std::string
   std::string srOut;
   for (const auto& f : out.deid.files) {
     const std::string name = fs::path(f.input).filename().string();
-    if (!f.refusal.empty()) out.warnings.push_back(name + " left out: " + f.refusal);
-    for (const auto& w : f.warnings) out.warnings.push_back(name + ": " + w);
-    if (name == "sr.dcm") srOut = f.output;
+    const bool image = fs::path(f.input).parent_path().filename() == "images" && original.count(name);
+    // Told to the owner (not written into the case): the source file's own name.
+    const std::string shown = image ? original[name] : name;
+    if (!f.refusal.empty()) out.warnings.push_back(shown + " left out: " + f.refusal);
+    for (const auto& w : f.warnings) out.warnings.push_back(shown + ": " + w);
+    if (!image && name == "sr.dcm") srOut = f.output;
   }
   if (srOut.empty()) return makeError("the de-identified report was not written");
   auto sr = importSr(srOut);
