@@ -207,3 +207,38 @@ TEST(TeachingCaseCli, UnderXvfbTheBundleHasTheLeakAreaPlot) {
 
 }  // namespace
 }  // namespace annulo
+
+namespace annulo {
+namespace {
+
+// The job's progress ends at 1 on success; a cancelled run leaves no case behind.
+TEST(TeachingCaseJob, ProgressEndsAtOneAndCancelLeavesNothing) {
+  ANNULO_REQUIRE_PHANTOM();
+  const auto& p = srtest::phantom();
+  const Session session = srtest::sampleSession(p);
+  test::TempDir dir;
+  teaching::TeachingCaseOptions options;
+  options.deid.key = std::string(32, char(9));
+  options.plot = false;
+  std::atomic<float> progress{0};
+  options.progress = &progress;
+  auto done = teaching::writeTeachingCase(session, (dir.path() / "done").string(), options);
+  ASSERT_TRUE(done.ok()) << done.message();
+  EXPECT_FLOAT_EQ(progress.load(), 1.0f);
+
+  std::atomic<bool> cancel{true};
+  options.cancel = &cancel;
+  progress = 0;
+  const fs::path stopped = dir.path() / "stopped";
+  auto r = teaching::writeTeachingCase(session, stopped.string(), options);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.message().find("cancelled"), std::string::npos) << r.message();
+  EXPECT_LT(progress.load(), 1.0f);
+  int left = 0;
+  if (fs::exists(stopped))
+    for (const auto& e : fs::recursive_directory_iterator(stopped)) left += e.is_regular_file() ? 1 : 0;
+  EXPECT_EQ(left, 0) << "a cancelled case left files";
+}
+
+}  // namespace
+}  // namespace annulo
