@@ -111,7 +111,18 @@ TEST_F(TeachingGui, MakeTeachingCaseShowsTheBurnedInTextWarning) {
   EXPECT_NE(t["warnings"][0].get<std::string>().find("Burned In Annotation"), std::string::npos) << t.dump();
   EXPECT_GT(warningInk(p), 150) << "the warning is not on the panel";
   EXPECT_TRUE(p.side["clipped_text"].empty()) << p.side["clipped_text"].dump();
-  EXPECT_TRUE(fs::exists(caseDir + "/cine/1.webm"));
+  // The sample's cine, decoded by FFmpeg: as many frames as the source.
+  ASSERT_TRUE(fs::exists(caseDir + "/cine/1.webm"));
+  if (test::haveTool("ffprobe")) {
+    std::string frames;
+    ASSERT_EQ(test::runCommand("ffprobe -v error -count_frames -select_streams v:0 -show_entries "
+                               "stream=nb_read_frames -of csv=p=0 '" +
+                                   caseDir + "/cine/1.webm' 2>&1",
+                               &frames),
+              0)
+        << frames;
+    EXPECT_EQ(std::stoi(frames), truth_.xa.frames) << frames;
+  }
   EXPECT_TRUE(fs::exists(caseDir + "/plots/leak-area.png"));
   EXPECT_TRUE(fs::exists(caseDir + "/dicom/reports/seg.dcm")) << "the segmentation's labels are not in the case";
   // The viewer's key is kept beside its settings, owner-only.
