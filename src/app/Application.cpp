@@ -345,10 +345,9 @@ void Application::writeSidecar(const std::string& path) const {
   for (const auto& v : orientation_) j["orientation"].push_back(v);
   j["layout"] = state_.layout == Layout::View2D ? "2d" : state_.layout == Layout::Mpr ? "mpr" : "3d";
   j["load_error"] = state_.loadError;
-  j["teaching"] = {{"message", state_.teaching.message},
-                   {"warnings", state_.teaching.warnings},
-                   {"index", state_.teaching.indexHtml},
-                   {"blanks", json::array()}};
+  j["teaching"] = {{"message", state_.teaching.message},      {"warnings", state_.teaching.warnings},
+                   {"index", state_.teaching.indexHtml},      {"deid", state_.teaching.deidMessage},
+                   {"deid_notes", state_.teaching.deidNotes}, {"blanks", json::array()}};
   for (const auto& b : state_.teaching.blanks) j["teaching"]["blanks"].push_back({b.x, b.y, b.width, b.height});
   j["series_count"] = state_.study ? state_.study->seriesCount() : 0;
   // Text cut by its window's edge: the GUI tests require none.
@@ -571,7 +570,7 @@ bool Application::animating() const {
          state_.pacs.echoJob.running() || state_.pacs.sendJob.running() || state_.pacsBrowser.findJob.running() ||
          state_.pacsBrowser.getJob.running() || ImGui::IsMouseDown(ImGuiMouseButton_Left) ||
          ImGui::IsMouseDown(ImGuiMouseButton_Right) || ImGui::IsMouseDown(ImGuiMouseButton_Middle) ||
-         state_.teaching.job.running();
+         state_.teaching.job.running() || state_.teaching.deidJob.running();
 }
 
 void Application::loopOnce() {

@@ -58,7 +58,62 @@ void showOutcome(AppState& st, const Result<teaching::TeachingCase>& done) {
   t.indexHtml = done->indexHtml;
 }
 
+deid::DeidOptions deidOptions(const TeachingState& t, std::string& error) {
+  deid::DeidOptions o;
+  o.pseudonymName = t.pseudonym;
+  o.retainModifiedDates = t.keepDates;
+  o.retainPatientCharacteristics = t.keepCharacteristics;
+  o.cleanDescriptors = t.keepDescriptors;
+  o.blanks = t.blanks;
+  // The viewer's key (beside its settings): the same study gives the same UIDs each time.
+  const std::string keyPath = (fs::path(viewerSettingsPath()).parent_path() / "teaching.key").string();
+  auto key = deid::loadOrCreateKey(keyPath);
+  if (!key)
+    error = key.message();
+  else
+    o.key = key->key;
+  return o;
+}
+
+void showDeidOutcome(AppState& st, const Result<deid::DeidReport>& done) {
+  TeachingState& t = st.teaching;
+  t.deidNotes.clear();
+  if (!done) {
+    t.deidMessage = st.message = "de-identification: " + done.message();
+    return;
+  }
+  t.deidMessage = st.message = "de-identified: " + std::to_string(done->written()) + " file(s) written, " +
+                               std::to_string(done->refused()) + " refused, in " + t.deidDir;
+  for (const auto& f : done->files) {
+    const std::string name = fs::path(f.input).filename().string();
+    if (!f.refusal.empty()) t.deidNotes.push_back(name + " refused: " + f.refusal);
+    for (const auto& w : f.warnings) t.deidNotes.push_back(name + ": " + w);
+  }
+}
+
 }  // namespace
+
+void startDeidentify(AppState& st, const std::string& dir) {
+  TeachingState& t = st.teaching;
+  if (!st.study || t.deidJob.running()) return;
+  if (!dir.empty()) t.deidDir = dir;
+  if (t.deidDir.empty()) t.deidDir = (fs::path(st.study->defaultExportPath()).parent_path() / "deidentified").string();
+  std::string error;
+  deid::DeidOptions options = deidOptions(t, error);
+  if (!error.empty()) {
+    t.deidMessage = st.message = "de-identification: " + error;
+    return;
+  }
+  t.deidMessage.clear();
+  t.deidNotes.clear();
+  t.deidJob.start(
+      "de-identify",
+      [input = st.study->path(), out = t.deidDir, options](JobControl& control) mutable -> Result<deid::DeidReport> {
+        options.cancel = control.cancelFlag();
+        options.progress = control.progressSlot();
+        return deid::deidentify(input, out, options);
+      });
+}
 
 void startTeachingCase(AppState& st, const std::string& dir) {
   TeachingState& t = st.teaching;
@@ -66,19 +121,12 @@ void startTeachingCase(AppState& st, const std::string& dir) {
   if (!dir.empty()) t.caseDir = dir;
   if (t.caseDir.empty()) t.caseDir = defaultCaseDir(st);
   teaching::TeachingCaseOptions options;
-  options.deid.pseudonymName = t.pseudonym;
-  options.deid.retainModifiedDates = t.keepDates;
-  options.deid.retainPatientCharacteristics = t.keepCharacteristics;
-  options.deid.cleanDescriptors = t.keepDescriptors;
-  options.deid.blanks = t.blanks;
-  // The viewer's key (beside its settings): the same study gives the same UIDs each time.
-  const std::string keyPath = (fs::path(viewerSettingsPath()).parent_path() / "teaching.key").string();
-  auto key = deid::loadOrCreateKey(keyPath);
-  if (!key) {
-    t.message = st.message = "teaching case: " + key.message();
+  std::string error;
+  options.deid = deidOptions(t, error);
+  if (!error.empty()) {
+    t.message = st.message = "teaching case: " + error;
     return;
   }
-  options.deid.key = key->key;
   options.labels = caseLabels(st);
   t.message.clear();
   t.warnings.clear();
@@ -95,6 +143,7 @@ void startTeachingCase(AppState& st, const std::string& dir) {
 
 void pollTeaching(AppState& st) {
   if (auto done = st.teaching.job.take()) showOutcome(st, *done);
+  if (auto done = st.teaching.deidJob.take()) showDeidOutcome(st, *done);
 }
 
 bool teachingClick(AppState& st, Vec2 image) {
@@ -188,9 +237,32 @@ void drawTeachingPanel(AppState& st) {
         "Look for patient text in the frames; if there is any, draw a blanking rectangle over it "
         "and make the case again.");
   if (!t.indexHtml.empty() && ImGui::SmallButton("Copy page path")) ImGui::SetClipboardText(t.indexHtml.c_str());
+
+  ImGui::Spacing();
+  ImGui::TextUnformatted("Whole study");
+  ImGui::Separator();
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::TextWrapped("every file of the study, with the options and rectangles above");
+  ImGui::PopStyleColor();
+  ImGui::BeginDisabled(t.deidJob.running());
+  if (ImGui::Button(t.deidJob.running() ? "De-identifying..." : "De-identify study")) startDeidentify(st);
+  ImGui::EndDisabled();
+  if (t.deidJob.running()) {
+    ImGui::ProgressBar(t.deidJob.progress(), ImVec2(-1, 0));
+    if (ImGui::SmallButton("Cancel##deid")) t.deidJob.cancel();
+  }
+  if (!t.deidMessage.empty()) ImGui::TextWrapped("%s", t.deidMessage.c_str());
+  for (std::size_t i = 0; i < t.deidNotes.size() && i < 12; ++i) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.65f, 0.2f, 1));
+    ImGui::TextWrapped("! %s", t.deidNotes[i].c_str());
+    ImGui::PopStyleColor();
+  }
+  if (t.deidNotes.size() > 12) ImGui::TextDisabled("and %zu more", t.deidNotes.size() - 12);
 }
 
-bool isTeachingStep(const std::string& name) { return name == "teaching-blank" || name == "teaching-case"; }
+bool isTeachingStep(const std::string& name) {
+  return name == "teaching-blank" || name == "teaching-case" || name == "deidentify";
+}
 
 Status runTeachingStep(AppState& st, const std::string& name, const std::string& value) {
   TeachingState& t = st.teaching;
@@ -210,6 +282,15 @@ Status runTeachingStep(AppState& st, const std::string& name, const std::string&
     const auto result = t.job.wait();  // as pollTeaching would take it: the panel shows it next frame
     showOutcome(st, result);
     if (!result) return makeError(t.message);
+    return {};
+  }
+  if (name == "deidentify") {
+    if (!st.study) return makeError("deidentify: open a study first");
+    startDeidentify(st, value);
+    if (!t.deidJob.running()) return makeError(t.deidMessage.empty() ? "deidentify did not start" : t.deidMessage);
+    const auto result = t.deidJob.wait();
+    showDeidOutcome(st, result);
+    if (!result) return makeError(t.deidMessage);
     return {};
   }
   return makeError("not a teaching step: " + name);

@@ -7,8 +7,8 @@
 // burned-in annotation) shown under the button.
 //
 // Script steps (annulo --script): "tool blank" then two "click X,Y"; "teaching-blank
-// X,Y,W,H" (image pixels); "teaching-case DIR" (runs the job as the button does and
-// waits for it).
+// X,Y,W,H" (image pixels); "teaching-case DIR" and "deidentify DIR" (run the job as
+// the button does and wait for it).
 
 #include <imgui.h>
 
@@ -38,18 +38,25 @@ struct TeachingState {
   std::string message;                  // the last run's outcome
   std::vector<std::string> warnings;    // and its warnings
   std::string indexHtml;                // the last case's page
+  // "De-identify study": the whole study folder, the same options and rectangles.
+  Job<deid::DeidReport> deidJob;
+  std::string deidDir;  // empty = beside the study's exports
+  std::string deidMessage;
+  std::vector<std::string> deidNotes;  // refusals and warnings, per file
 };
 
 void drawTeachingPanel(AppState& st);
 // Starts the job (no-op without a study with tears); `dir` empty = the default folder.
 void startTeachingCase(AppState& st, const std::string& dir = "");
+// De-identifies the whole open study (deid::deidentify) as a background job.
+void startDeidentify(AppState& st, const std::string& dir = "");
 void pollTeaching(AppState& st);
 // A click on the shown image while the rectangle tool is on; true when taken.
 bool teachingClick(AppState& st, Vec2 image);
 // The blanking rectangles (and the one being drawn) on the 2D view.
 void drawTeachingOverlay(const AppState& st, const ViewState& view, const ViewGeometry& g, ImVec2 origin,
                          ImDrawList* dl);
-// "teaching-blank X,Y,W,H" and "teaching-case DIR"; false when `name` is neither.
+// "teaching-blank X,Y,W,H", "teaching-case DIR" and "deidentify DIR".
 bool isTeachingStep(const std::string& name);
 Status runTeachingStep(AppState& st, const std::string& name, const std::string& value);
 

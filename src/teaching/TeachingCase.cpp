@@ -139,12 +139,19 @@ Result<TeachingCase> writeTeachingCase(const Session& session, const std::string
   progress.set(0.05f);
   if (cancelled()) return fail(makeError(caseDir + ": teaching case cancelled"));
 
+  auto stop = [&]() -> Result<TeachingCase> {
+    for (const char* sub : {"dicom", "snapshots", "cine", "plots"}) fs::remove_all(root / sub, ec);
+    fs::remove(root / "index.html", ec);
+    return makeError(caseDir + ": teaching case cancelled");
+  };
   TeachingCase out;
   out.dicomDir = (root / "dicom").string();
   fs::remove_all(out.dicomDir, ec);
-  auto deid = deid::deidentify(staging.string(), out.dicomDir, options.deid);
+  deid::DeidOptions deidOptions = options.deid;
+  deidOptions.cancel = options.cancel;
+  auto deid = deid::deidentify(staging.string(), out.dicomDir, deidOptions);
   fs::remove_all(staging, ec);
-  if (!deid) return deid.error();
+  if (!deid) return cancelled() ? stop() : deid.error();
   out.deid = *deid;
   std::string srOut;
   for (const auto& f : out.deid.files) {
@@ -160,11 +167,6 @@ Result<TeachingCase> writeTeachingCase(const Session& session, const std::string
   auto sr = importSr(srOut);
   if (!sr) return makeError("reading back the de-identified report: " + sr.message());
   progress.set(0.25f);
-  auto stop = [&]() -> Result<TeachingCase> {
-    for (const char* sub : {"dicom", "snapshots", "cine", "plots"}) fs::remove_all(root / sub, ec);
-    fs::remove(root / "index.html", ec);
-    return makeError(caseDir + ": teaching case cancelled");
-  };
   if (cancelled()) return stop();
 
   // Pictures from the de-identified pixels (blanked ones where blanks were given).

@@ -177,5 +177,28 @@ TEST_F(TeachingGui, TheRectangleToolBlanksEveryFrameOfTheCase) {
   EXPECT_NE(dump.find("20,20"), std::string::npos) << dump;  // DerivationDescription names the rectangle
 }
 
+// "De-identify study": every file of the open study, through the same kind of job.
+TEST_F(TeachingGui, DeidentifyStudyWritesTheWholeStudyAndListsItsNotes) {
+  const std::string out = (dir_ / "deid").string();
+  Picture p = run(opened() + "deidentify " + out + "\n");
+  ASSERT_EQ(p.rc, 0) << p.out;
+  const auto& t = p.side["teaching"];
+  // sample_data: 15 MR slices and the XA cine written; truth.json is not DICOM.
+  EXPECT_NE(t["deid"].get<std::string>().find("16 file(s) written, 1 refused"), std::string::npos) << t.dump();
+  ASSERT_FALSE(t["deid_notes"].empty()) << t.dump();
+  EXPECT_GT(warningInk(p), 150) << "the notes are not on the panel";
+  EXPECT_TRUE(p.side["clipped_text"].empty()) << p.side["clipped_text"].dump();
+  int written = 0;
+  for (const auto& e : fs::recursive_directory_iterator(out)) {
+    if (!e.is_regular_file()) continue;
+    ++written;
+    std::string dump;
+    ASSERT_EQ(test::runCommand("dcmdump +P 0010,0010 +P 0012,0062 '" + e.path().string() + "' 2>&1", &dump), 0);
+    EXPECT_EQ(dump.find("PHANTOM"), std::string::npos) << e.path() << dump;
+    EXPECT_NE(dump.find("YES"), std::string::npos) << e.path() << dump;  // PatientIdentityRemoved
+  }
+  EXPECT_EQ(written, 16);
+}
+
 }  // namespace
 }  // namespace annulo

@@ -242,3 +242,32 @@ TEST(TeachingCaseJob, ProgressEndsAtOneAndCancelLeavesNothing) {
 
 }  // namespace
 }  // namespace annulo
+
+namespace annulo {
+namespace {
+
+// deidentify as a job: the fraction of files done reaches 1; cancelled, it writes nothing.
+TEST(DeidJob, ProgressReachesOneAndCancelWritesNothing) {
+  ANNULO_REQUIRE_PHANTOM();
+  const std::string input = srtest::phantom().dir.path().string();
+  test::TempDir dir;
+  deid::DeidOptions o;
+  o.key = std::string(32, char(3));
+  std::atomic<float> progress{0};
+  o.progress = &progress;
+  auto done = deid::deidentify(input, (dir.path() / "done").string(), o);
+  ASSERT_TRUE(done.ok()) << done.message();
+  EXPECT_GT(done->written(), 0);
+  EXPECT_FLOAT_EQ(progress.load(), 1.0f);
+  std::atomic<bool> cancel{true};
+  o.cancel = &cancel;
+  auto r = deid::deidentify(input, (dir.path() / "stopped").string(), o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.message().find("cancelled"), std::string::npos) << r.message();
+  int left = 0;
+  for (const auto& e : fs::recursive_directory_iterator(dir.path() / "stopped")) left += e.is_regular_file() ? 1 : 0;
+  EXPECT_EQ(left, 0);
+}
+
+}  // namespace
+}  // namespace annulo
