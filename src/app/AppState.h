@@ -11,6 +11,7 @@
 #include "PacsBrowser.h"
 #include "PacsPanel.h"
 #include "SliceRenderer.h"
+#include "TeachingPanel.h"
 #include "ViewerSettings.h"
 #include "annulo/annotation/AnnotationModel.h"
 #include "annulo/render/Measurement.h"
@@ -75,6 +76,7 @@ struct AppState {
   std::string selectedTear;
   bool ghostTears = true;  // tears of nearby cine frames drawn faintly, so they stay in view during playback
   int ghostFrames = 5;
+  TeachingState teaching;  // the Teach tab: teaching case job, blanking rectangles
 
   std::optional<Vec2> hover;  // image coordinates under the cursor
   std::string message;

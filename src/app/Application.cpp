@@ -148,6 +148,10 @@ void Application::drawTaskTabs() {
     drawReportPanel(state_);
     ImGui::EndTabItem();
   }
+  if (ImGui::BeginTabItem("Teach", nullptr, flags("teach"))) {
+    drawTeachingPanel(state_);
+    ImGui::EndTabItem();
+  }
   ImGui::EndTabBar();
   requestedTab_.clear();
 }
@@ -157,6 +161,7 @@ void Application::pollWork() {
   if (pollOpen(state_, [this] { processing_.stopAll(); })) thumbnails_->build(state_.study->loaded());
   pollProcessing(state_, processing_);
   pollExport(state_);
+  pollTeaching(state_);
 }
 
 void Application::handleKeys(double now) {
@@ -353,6 +358,10 @@ void Application::writeSidecar(const std::string& path) const {
   for (const auto& v : orientation_) j["orientation"].push_back(v);
   j["layout"] = state_.layout == Layout::View2D ? "2d" : state_.layout == Layout::Mpr ? "mpr" : "3d";
   j["load_error"] = state_.loadError;
+  j["teaching"] = {{"message", state_.teaching.message},      {"warnings", state_.teaching.warnings},
+                   {"index", state_.teaching.indexHtml},      {"deid", state_.teaching.deidMessage},
+                   {"deid_notes", state_.teaching.deidNotes}, {"blanks", json::array()}};
+  for (const auto& b : state_.teaching.blanks) j["teaching"]["blanks"].push_back({b.x, b.y, b.width, b.height});
   j["series_count"] = state_.study ? state_.study->seriesCount() : 0;
   // Text cut by its window's edge: the GUI tests require none.
   j["clipped_text"] = json::array();
@@ -464,8 +473,8 @@ Status Application::runViewStep(const ScriptStep& step, int& exitCode) {
   } else if (n == "compare") {
     state_.compareLevel = v;
   } else if (n == "tab") {
-    if (v != "segment" && v != "tears" && v != "measure" && v != "report")
-      return makeError("tab is segment, tears, measure or report, not '" + v + "'");
+    if (v != "segment" && v != "tears" && v != "measure" && v != "report" && v != "teach")
+      return makeError("tab is segment, tears, measure, report or teach, not '" + v + "'");
     requestedTab_ = v;
   } else if (n == "tool") {
     settle();
@@ -475,8 +484,10 @@ Status Application::runViewStep(const ScriptStep& step, int& exitCode) {
       state_.tool.start(TearTool::Mode::Polyline);
     else if (v == "polygon")
       state_.tool.start(TearTool::Mode::Polygon);
+    else if (v == "blank")  // the Teach tab's blanking rectangle: two clicks
+      state_.teaching.blankTool = true, state_.teaching.corner.reset();
     else
-      return makeError("tool is point, polyline or polygon, not '" + v + "'");
+      return makeError("tool is point, polyline, polygon or blank, not '" + v + "'");
   } else if (n == "click") {
     float x = 0, y = 0;
     if (std::sscanf(v.c_str(), "%f,%f", &x, &y) != 2) return makeError("click takes X,Y (window pixels)");
@@ -493,6 +504,9 @@ Status Application::runViewStep(const ScriptStep& step, int& exitCode) {
   } else if (n == "bench") {
     settle();
     exitCode = runBenchmark(v);
+  } else if (isTeachingStep(n)) {
+    settle();
+    return runTeachingStep(state_, n, v);
   }
   return {};
 }
@@ -569,7 +583,8 @@ bool Application::animating() const {
          processing_.leakJob.running() || processing_.hizJob.running() || processing_.filterJob.running() ||
          state_.pacs.echoJob.running() || state_.pacs.sendJob.running() || state_.pacsBrowser.findJob.running() ||
          state_.pacsBrowser.getJob.running() || ImGui::IsMouseDown(ImGuiMouseButton_Left) ||
-         ImGui::IsMouseDown(ImGuiMouseButton_Right) || ImGui::IsMouseDown(ImGuiMouseButton_Middle);
+         ImGui::IsMouseDown(ImGuiMouseButton_Right) || ImGui::IsMouseDown(ImGuiMouseButton_Middle) ||
+         state_.teaching.job.running() || state_.teaching.deidJob.running();
 }
 
 void Application::loopOnce() {
