@@ -22,6 +22,7 @@ PACKAGES=(
   libssl-dev
   openssl libssl-dev
   zlib1g-dev
+  libx11-dev
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev  # the teaching cine (WebM, VP8 through libvpx)
   ffmpeg                                                       # ffprobe/ffmpeg: the tests' independent decoder
 )

@@ -21,6 +21,8 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "teaching/DisplayProbe.h"
+
 namespace annulo::teaching {
 namespace {
 
@@ -47,7 +49,10 @@ void styleAxis(vtkAxis* axis, const std::string& title) {
 
 bool canRenderPlots() {
   const char* display = std::getenv("DISPLAY");
-  return display && *display;
+  if (!display || !*display) return false;
+  // VTK aborts the process when DISPLAY names a server it cannot reach (a stale
+  // ssh forward): try the connection first and leave the plot out instead.
+  return teaching_detail::canConnectToDisplay(display);
 }
 
 Status writeAreaPlot(const AreaCurve& curve, const std::string& pngPath, PlotSize size) {

@@ -56,8 +56,8 @@ class TeachingGui : public ::testing::Test {
     std::ofstream(file) << script << "screenshot " << png << "\n";
     Picture p;
     p.rc = test::runCommand("XDG_DATA_HOME=" + (dir_ / "xdg").string() + " XDG_CONFIG_HOME=" + (dir_ / "cfg").string() +
-                                " xvfb-run -a -s '-screen 0 1600x1000x24' " + std::string(ANNULO_VIEWER) +
-                                " --size 1400x900 --script " + file + " 2>&1",
+                                " " + test::xvfbRun() + std::string(ANNULO_VIEWER) + " --size 1400x900 --script " +
+                                file + " 2>&1",
                             &p.out);
     auto reader = itk::ImageFileReader<RgbImage>::New();
     reader->SetFileName(png);

@@ -70,8 +70,8 @@ class ViewerUx : public ::testing::Test {
     std::ofstream(file) << script << "screenshot " << png << "\n";
     Picture p;
     p.rc = test::runCommand("XDG_DATA_HOME=" + (dir_ / "xdg").string() + " XDG_CONFIG_HOME=" + (dir_ / "cfg").string() +
-                                " xvfb-run -a -s '-screen 0 1600x1000x24' " + std::string(ANNULO_VIEWER) + " --size " +
-                                size + " --script " + file + " 2>&1",
+                                " " + test::xvfbRun() + std::string(ANNULO_VIEWER) + " --size " + size + " --script " +
+                                file + " 2>&1",
                             &p.out);
     auto reader = itk::ImageFileReader<RgbImage>::New();
     reader->SetFileName(png);
@@ -165,7 +165,7 @@ TEST_F(ViewerUx, AFailedOpenKeepsTheStudyThatIsOpen) {
 
 TEST_F(ViewerUx, IdleCostsLessThanTwoPercentOfACore) {
   std::string out;
-  ASSERT_EQ(test::runCommand("xvfb-run -a -s '-screen 0 1600x1000x24' " + std::string(ANNULO_VIEWER) + " " +
+  ASSERT_EQ(test::runCommand(test::xvfbRun() + std::string(ANNULO_VIEWER) + " " +
                                  (test::sourceDir() / "sample_data").string() + " --bench idle 2>&1",
                              &out),
             0)

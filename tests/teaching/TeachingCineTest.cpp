@@ -178,8 +178,8 @@ TEST(TeachingCaseCli, UnderXvfbTheBundleHasTheLeakAreaPlot) {
   writer->Update();
   const fs::path caseDir = dir.path() / "case";
   std::string out;
-  ASSERT_EQ(test::runCommand("xvfb-run -a -s '-screen 0 1600x1000x24' " + test::cliPath() + " teaching-case '" +
-                                 sessionPath + "' -o '" + caseDir.string() + "' --labels '" + labelsPath + "' 2>&1",
+  ASSERT_EQ(test::runCommand(test::xvfbRun() + test::cliPath() + " teaching-case '" + sessionPath + "' -o '" +
+                                 caseDir.string() + "' --labels '" + labelsPath + "' 2>&1",
                              &out),
             0)
       << out;
