@@ -143,6 +143,10 @@ void Application::drawTaskTabs() {
     drawMeasurePanel(state_);
     ImGui::EndTabItem();
   }
+  if (ImGui::BeginTabItem("Provocation", nullptr, flags("provocation"))) {
+    drawProvocationPanel(state_, provocation_);
+    ImGui::EndTabItem();
+  }
   if (ImGui::BeginTabItem("Report", nullptr, flags("report"))) {
     drawReportPanel(state_);
     ImGui::EndTabItem();
@@ -340,6 +344,7 @@ void Application::writeSidecar(const std::string& path) const {
   for (const auto& v : orientation_) j["orientation"].push_back(v);
   j["layout"] = state_.layout == Layout::View2D ? "2d" : state_.layout == Layout::Mpr ? "mpr" : "3d";
   j["load_error"] = state_.loadError;
+  j["provocation"] = provocationSidecar(provocation_);
   j["series_count"] = state_.study ? state_.study->seriesCount() : 0;
   // Text cut by its window's edge: the GUI tests require none.
   j["clipped_text"] = json::array();
@@ -450,8 +455,8 @@ Status Application::runViewStep(const ScriptStep& step, int& exitCode) {
   } else if (n == "compare") {
     state_.compareLevel = v;
   } else if (n == "tab") {
-    if (v != "segment" && v != "tears" && v != "measure" && v != "report")
-      return makeError("tab is segment, tears, measure or report, not '" + v + "'");
+    if (v != "segment" && v != "tears" && v != "measure" && v != "report" && v != "provocation")
+      return makeError("tab is segment, tears, measure, provocation or report, not '" + v + "'");
     requestedTab_ = v;
   } else if (n == "tool") {
     settle();
