@@ -130,9 +130,16 @@ void levelForm(AppState& st, ProvocationPanel& panel, const ProvocationLevel& cu
   changed |= numberField(panel, st, "volume (mL)", "volume", p.volumeAtPainMl);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("volume injected when the pain was provoked");
   changed |= numberField(panel, st, "total (mL)", "total", p.totalVolumeMl);
-  int pain = p.painScore.value_or(-1);
+  // Dragged in a draft, saved once on release: one undo step per setting.
+  int pain = panel.editing == "pain" ? panel.painDraft : p.painScore.value_or(-1);
   ImGui::SliderInt("pain score", &pain, -1, 10, pain < 0 ? "not scored" : "%d / 10");
   note(panel, "pain");
+  if (ImGui::IsItemActive()) {
+    panel.editing = "pain";
+    panel.painDraft = pain;
+  } else if (panel.editing == "pain") {
+    panel.editing.clear();
+  }
   if (ImGui::IsItemDeactivatedAfterEdit() && pain != p.painScore.value_or(-1)) {
     p.painScore = pain < 0 ? std::nullopt : std::optional<int>(pain);
     changed = true;
@@ -239,7 +246,10 @@ void drawProvocationPanel(AppState& st, ProvocationPanel& panel) {
     panel.shownInvalid = true;
     ImGui::PushStyleColor(ImGuiCol_Text, classColour(ProvocationClass::Invalid));
     ImGui::TextWrapped("INVALID STUDY: a positive level has no valid negative control.");
-    for (const auto& r : study.reasons) ImGui::BulletText("%s", r.c_str());
+    for (const auto& r : study.reasons) {
+      ImGui::Bullet();
+      ImGui::TextWrapped("%s", r.c_str());
+    }
     ImGui::PopStyleColor();
   }
   hint("Every edit is saved at once; undo and redo as for tears.");
@@ -302,7 +312,9 @@ void drawProvocationPanel(AppState& st, ProvocationPanel& panel) {
       hint("no tear marked at this level");
     else
       ImGui::TextWrapped("From %zu tear(s): Dallas grade %d, %s", m.tearIds.size(), m.dallasGrade.value_or(0),
-                         m.leak ? "leak" : "contained");
+                         !m.leakAssessed ? "leak not assessed"
+                         : m.leak        ? "leak"
+                                         : "contained");
     ImGui::Text("Computed:");
     ImGui::SameLine();
     ImGui::TextColored(classColour(a.computed), "%s", token(a.computed));

@@ -22,7 +22,8 @@ struct ProvocationPanel {
   int overrideClass = 1;  // index into provocationClassTokens()
   char overrideReason[256] = {};
   std::map<std::string, std::string> buffers;  // text of the number fields
-  std::string editing;                         // the number field being typed in
+  std::string editing;                         // the field being typed in or dragged
+  int painDraft = -1;                          // the pain slider's value while dragged
   // What the last frame showed, for the screenshot sidecar and the GUI tests.
   struct ShownLevel {
     std::string level, computed, final, derby;

@@ -8,6 +8,7 @@
 #include "Commands.h"
 #include "annulo/annotation/SessionStore.h"
 #include "annulo/dicom/SeriesLoader.h"
+#include "annulo/report/KeyImages.h"
 #include "annulo/report/ProvocationReport.h"
 
 namespace annulo::cli {
@@ -48,21 +49,36 @@ int runReport(const std::vector<std::string>& argv) {
   auto session = loadSession(args->positional[0]);
   if (!session) return fail(session.message());
   ReportContext context;
+  const std::string path = *args->value("-o");
+  std::vector<KeyImage> keyImages;
+  std::string keyNote;
   if (session->sourcePath.empty()) {
     std::cerr << "warning: the session names no source images; patient and study are left blank\n";
+    keyNote = "No key images: the session names no source images.";
   } else {
-    auto loaded = loadSeries(session->sourcePath, LoadOptions{false, 0, {}, nullptr});
+    // Pixels only when there are tears to show on their frames.
+    LoadOptions options;
+    options.readPixels = !session->tears.empty();
+    auto loaded = loadSeries(session->sourcePath, options);
     if (!loaded) return fail(loaded.message());
     if (const Series* s = studySeries(*loaded, *session)) context = reportContextFrom(*s);
+    if (options.readPixels) {
+      auto written = writeKeyImages(session->tears, loaded->series, path);
+      if (!written) return fail(written.message());
+      keyImages = std::move(*written);
+      if (keyImages.empty()) keyNote = "No key images: the tears' frames are not in " + session->sourcePath + ".";
+    }
   }
+  context.keyImages = std::move(keyImages);
+  context.keyImagesNote = keyNote;
   context.readerName = args->value("--reader").value_or("");  // default: the session's (see ProvocationReport.h)
   context.generatedAt = nowIso();
-  const std::string path = *args->value("-o");
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << provocationReportHtml(*session, context);
   out.close();
   if (!out) return fail(path + ": cannot write the report");
-  std::cout << "wrote " << path << " (" << session->provocation.size() << " level(s))\n";
+  std::cout << "wrote " << path << " (" << session->provocation.size() << " level(s), " << context.keyImages.size()
+            << " key image(s))\n";
   return kExitOk;
 }
 

@@ -74,7 +74,7 @@ void scaleBar(DisplayImage& img, double mmPerPixel, double mm) {
 
 Result<std::vector<Snapshot>> writeSnapshots(const std::vector<TearAnnotation>& tears,
                                              const std::vector<Series>& series, const std::optional<LeakLabels>& leak,
-                                             const std::string& caseDir) {
+                                             const std::string& caseDir, double lineScale) {
   std::vector<Snapshot> out;
   std::filesystem::create_directories(std::filesystem::path(caseDir) / "snapshots");
   for (std::size_t n = 0; n < tears.size(); ++n) {
@@ -90,7 +90,7 @@ Result<std::vector<Snapshot>> writeSnapshots(const std::vector<TearAnnotation>& 
         if (img.pixels.empty())
           return makeError("cannot render frame " + std::to_string(slice.frameNumber) + " for " + t.id);
         if (leak && s.multiFrame) blendLeak(img, *leak, slice.frameNumber);
-        drawTear(img, g, img.width / 512.0);
+        drawTear(img, g, lineScale * img.width / 512.0);
         const double mmPerPixel = s.spacing[0] > 0 ? s.spacing[0] : 1.0;
         const double mm = img.width * mmPerPixel > 60 ? 10 : 5;
         scaleBar(img, mmPerPixel, mm);
