@@ -1,6 +1,7 @@
 // annulo-cli report: the one-page provocation report of a session as HTML.
 
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -8,14 +9,17 @@
 #include "Commands.h"
 #include "annulo/annotation/SessionStore.h"
 #include "annulo/dicom/SeriesLoader.h"
+#include "annulo/report/EncapsulatedPdf.h"
 #include "annulo/report/KeyImages.h"
 #include "annulo/report/ProvocationReport.h"
+#include "annulo/report/ReportPdf.h"
 
 namespace annulo::cli {
 namespace {
 
 const char* kUsage =
-    "usage: annulo-cli report SESSION -o REPORT.html [--reader NAME]\n"
+    "usage: annulo-cli report SESSION -o REPORT.html [--reader NAME] [--pdf REPORT.pdf] [--dicom REPORT-pdf.dcm]\n"
+    "  --pdf: printed by headless chromium; --dicom: that PDF as a DICOM Encapsulated PDF in the study\n"
     "  patient and study come from the session's source images (headers only);\n"
     "  the reader defaults to the session's observer\n";
 
@@ -42,7 +46,7 @@ const Series* studySeries(const LoadResult& loaded, const Session& s) {
 }  // namespace
 
 int runReport(const std::vector<std::string>& argv) {
-  auto args = parseArgs(argv, {"-o", "--reader"}, {});
+  auto args = parseArgs(argv, {"-o", "--reader", "--pdf", "--dicom"}, {});
   if (!args) return fail(args.message(), kExitUsage);
   if (args->positional.size() != 1) return fail("expects one SESSION file", kExitUsage);
   if (!args->value("-o")) return fail("-o REPORT.html is required", kExitUsage);
@@ -79,6 +83,18 @@ int runReport(const std::vector<std::string>& argv) {
   if (!out) return fail(path + ": cannot write the report");
   std::cout << "wrote " << path << " (" << session->provocation.size() << " level(s), " << context.keyImages.size()
             << " key image(s))\n";
+  const auto dicom = args->value("--dicom");
+  if (!args->value("--pdf") && !dicom) return kExitOk;
+  const std::string pdf = args->value("--pdf").value_or(*dicom + ".pdf");
+  if (Status s = printHtmlToPdf(path, pdf); !s) return fail(s.message());
+  if (args->value("--pdf")) std::cout << "wrote " << pdf << "\n";
+  if (dicom) {
+    auto written = writeEncapsulatedPdf(pdf, context, session->studyInstanceUid, *dicom);
+    if (!args->value("--pdf")) std::filesystem::remove(pdf);
+    if (!written) return fail(written.message());
+    std::cout << "wrote " << *dicom << " (Encapsulated PDF, " << written->pdfBytes << " bytes, SOP Instance "
+              << written->sopInstanceUid << ")\n";
+  }
   return kExitOk;
 }
 

@@ -14,7 +14,7 @@ Result<std::vector<KeyImage>> writeKeyImages(const std::vector<TearAnnotation>& 
   const fs::path dir = (report.has_parent_path() ? report.parent_path() : fs::path(".")) / folder;
   std::error_code ec;
   fs::remove_all(dir / "snapshots", ec);  // images of an earlier report of the same name
-  // Lines 3x as thick as the teaching case's: the report shows each frame about 5.6 cm wide.
+  // Lines 3x as thick as the teaching case's: the report shows each frame about 4.2 cm wide.
   auto snaps = teaching::writeSnapshots(tears, series, std::nullopt, dir.string(), 3.0);
   if (!snaps) return makeError(reportPath + ": key images: " + snaps.message());
   std::vector<KeyImage> out;

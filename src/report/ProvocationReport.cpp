@@ -167,8 +167,8 @@ figure { margin: 0; border: 1px solid #ccc; padding: 2px; } figcaption { font-we
 section.tears table { font-size: 8.5pt; }
 section.keyimages { display: flex; flex-wrap: wrap; gap: 6px; align-items: flex-start; }
 section.keyimages h2 { width: 100%; }
-section.keyimages figure { margin: 0; width: 5.6cm; break-inside: avoid; }
-section.keyimages img { width: 5.6cm; height: auto; display: block; image-rendering: auto; }
+section.keyimages figure { margin: 0; width: 4.2cm; break-inside: avoid; }
+section.keyimages img { width: 4.2cm; height: auto; display: block; image-rendering: auto; }
 section.keyimages figcaption { font-size: 7.5pt; }
 footer { margin-top: 8px; border-top: 1px solid #999; padding-top: 4px; font-size: 8pt; color: #333; }
 .signature { margin-top: 10px; font-size: 10pt; }
