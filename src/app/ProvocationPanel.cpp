@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 
 #include "annulo/annotation/ProvocationCriteria.h"
 #include "annulo/annotation/Vocabulary.h"
@@ -230,6 +231,51 @@ void levelTable(AppState& st, ProvocationPanel& panel, const StudyAssessment& st
   hint("C concordant, D discordant; * overridden");
 }
 
+// Next to the study's export (SR, SEG, GSPS): provocation-report.html, .pdf, .dcm.
+void reportButton(AppState& st, ProvocationPanel& panel) {
+  if (auto done = panel.reportJob.take()) {
+    if (!*done) {
+      panel.reportMessage = "report: " + done->message();
+    } else {
+      panel.reportMessage = "wrote";
+      for (const auto& f : (*done)->files)
+        if (f.find("-images/") == std::string::npos) panel.reportMessage += " " + f;
+      panel.reportMessage += " (" + std::to_string((*done)->context.keyImages.size()) + " key image(s))";
+    }
+    st.message = panel.reportMessage;
+  }
+  heading("Report for the referring physician");
+  ImGui::BeginDisabled(panel.reportJob.running() || st.settings.reader.empty());
+  if (ImGui::Button(panel.reportJob.running() ? "Printing the report..." : "Save report (HTML, PDF, DICOM PDF)")) {
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::path(st.study->defaultExportPath()).parent_path();
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    ReportRequest r;
+    r.htmlPath = (dir / "provocation-report.html").string();
+    r.pdfPath = (dir / "provocation-report.pdf").string();
+    r.dicomPath = (dir / "provocation-report.dcm").string();
+    r.readerName = st.settings.reader;
+    r.generatedAt = isoTimestampUtc();
+    // The key images need the loaded pixels: drawn here; chromium prints in the background.
+    auto html = writeReportHtml(st.model()->session(), st.study->series(), r, true);
+    if (!html) {
+      panel.reportMessage = st.message = html.message();
+    } else {
+      panel.reportMessage = "printing " + r.pdfPath + " ...";
+      panel.reportJob.start("report", [w = *html, r](JobControl&) mutable -> Result<ReportWritten> {
+        if (Status s = writeReportPdf(w, r); !s) return s.error();
+        return w;
+      });
+    }
+  }
+  note(panel, "report");
+  ImGui::EndDisabled();
+  if (st.settings.reader.empty() && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+    ImGui::SetTooltip("Enter the reader's name (Report tab): it signs the report");
+  if (!panel.reportMessage.empty()) hint(panel.reportMessage);
+}
+
 }  // namespace
 
 void drawProvocationPanel(AppState& st, ProvocationPanel& panel) {
@@ -297,6 +343,7 @@ void drawProvocationPanel(AppState& st, ProvocationPanel& panel) {
   }
   note(panel, "record");
   ImGui::EndDisabled();
+  if (!record.empty()) reportButton(st, panel);
 
   if (!model->findProvocation(panel.selected) && !record.empty()) panel.selected = record.front().level;
   const auto it =

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "AppState.h"
+#include "annulo/report/ReportFiles.h"
 
 namespace annulo::app {
 
@@ -32,6 +33,10 @@ struct ProvocationPanel {
   std::vector<ShownLevel> shown;
   bool shownInvalid = false;
   std::map<std::string, std::array<float, 4>> widgets;  // name -> x, y, width, height (window pixels)
+  // The report for the referring physician: HTML and key images written at once, the
+  // PDF and its DICOM Encapsulated PDF printed in the background (chromium).
+  Job<ReportWritten> reportJob;
+  std::string reportMessage;
 };
 
 void drawProvocationPanel(AppState& state, ProvocationPanel& panel);

@@ -13,6 +13,7 @@
 
 #include "annulo/annotation/SessionStore.h"
 #include "annulo/phantom/Phantom.h"
+#include "sr/SrFixtures.h"
 #include "support/TestSupport.h"
 
 namespace annulo {
@@ -104,7 +105,8 @@ TEST_F(ViewerGuiProvocation, RecordEditByClickAndUndoAreSavedAndShown) {
       "provocation level=L3-L4 opening-psi=11 pain-psi=70 volume-ml=2.5 total-ml=3.0 pain=2 concordance=discordant\n"
       "provocation level=L4-L5 opening-psi=12 pain-psi=34 peak-psi=60 volume-ml=1.8 total-ml=3.0 pain=8 "
       "concordance=concordant side=left\n"
-      "provocation level=L5-S1 opening-psi=9 pain-psi=85 volume-ml=3.0 pain=0 concordance=none\n";
+      "provocation level=L5-S1 opening-psi=9 pain-psi=85 volume-ml=3.0 pain=0 concordance=none\n"
+      "tear level=L4-L5 type=radial grade=3 frame=40 polyline=300,250;330,262;350,280\n";
   // 1. The record through the script: saved, and every level shown with its class.
   const Shot first = run(opening() + record + "screenshot " + png("record") + "\n", {"record"})[0];
   const std::string path = first.side["session"];
@@ -151,6 +153,19 @@ TEST_F(ViewerGuiProvocation, RecordEditByClickAndUndoAreSavedAndShown) {
   EXPECT_GE(*level(before, "L4-L5")->painScore, 2) << "the slider's value was not saved as clicked";
   EXPECT_LE(*level(before, "L4-L5")->painScore, 5) << "the slider's value was not saved as clicked";
   EXPECT_EQ(now.revision, before.revision + 1);
+
+  // 4. Save report: HTML with the tear's key image, PDF and its DICOM object, in the
+  //    study's export folder (the viewer waits for the print job when it closes).
+  const Shot saved =
+      run(opening() + click(first.side["provocation"]["widgets"]["report"]) + "screenshot " + png("saved") + "\n",
+          {"saved"})[0];
+  const std::filesystem::path exports = dir_ / "xdg/annulo/exports" / now.studyInstanceUid;
+  EXPECT_TRUE(std::filesystem::exists(exports / "provocation-report.html")) << exports;
+  EXPECT_TRUE(std::filesystem::exists(exports / "provocation-report.pdf"));
+  EXPECT_TRUE(std::filesystem::exists(exports / "provocation-report.dcm"));
+  EXPECT_TRUE(std::filesystem::exists(exports / "provocation-report-images/snapshots/tear-1.png"))
+      << "the tear's key image";
+  EXPECT_EQ(srtest::dciodvfyErrors((exports / "provocation-report.dcm").string()).size(), 0u);
 }
 
 }  // namespace
