@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "annulo/annotation/ManometryLog.h"
 #include "annulo/annotation/ProvocationCriteria.h"
 #include "annulo/annotation/Vocabulary.h"
 
@@ -152,6 +153,71 @@ void levelForm(AppState& st, ProvocationPanel& panel, const ProvocationLevel& cu
   changed |= textField("contrast", p.contrastAgent);
   ImGui::PopItemWidth();
   if (changed && p != current) save(st, p);
+}
+
+// The pressure-volume curve of the log (volume on x, pressure on y), pain marks (red
+// at or above the positive score), the opening pressure and opening + the limit dashed.
+void pressureVolumePlot(const ProvocationLevel& p) {
+  const ProvocationCriteria& c = defaultProvocationCriteria();
+  double maxV = 4, maxP = 100;
+  for (const auto& r : p.log) maxV = std::max(maxV, r.volumeMl), maxP = std::max(maxP, r.pressurePsi);
+  if (p.openingPsi) maxP = std::max(maxP, *p.openingPsi + c.maxPsiAboveOpening + 10);
+  const float w = ImGui::GetContentRegionAvail().x, h = 110;
+  const ImVec2 o = ImGui::GetCursorScreenPos();
+  const float left = o.x + 30, right = o.x + w - 4, top = o.y + 4, bottom = o.y + h - 16;
+  auto X = [&](double v) { return float(left + v / maxV * (right - left)); };
+  auto Y = [&](double psi) { return float(bottom - psi / maxP * (bottom - top)); };
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRect(ImVec2(left, top), ImVec2(right, bottom), IM_COL32(120, 120, 120, 255));
+  const ImU32 text = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+  dl->AddText(ImVec2(o.x, top), text, (formatValue(maxP)).c_str());
+  dl->AddText(ImVec2(o.x + 8, bottom - 12), text, "0");
+  dl->AddText(ImVec2(right - ImGui::CalcTextSize((formatValue(maxV) + " mL").c_str()).x, bottom + 1), text,
+              (formatValue(maxV) + " mL").c_str());
+  dl->AddText(ImVec2(left + 2, bottom + 1), text, "psi over volume");
+  auto dashed = [&](double psi, ImU32 colour) {
+    for (float x = left; x < right; x += 8)
+      dl->AddLine(ImVec2(x, Y(psi)), ImVec2(std::min(x + 4, right), Y(psi)), colour);
+  };
+  if (p.openingPsi) {
+    dashed(*p.openingPsi, IM_COL32(60, 180, 120, 255));
+    dashed(*p.openingPsi + c.maxPsiAboveOpening, IM_COL32(230, 140, 40, 255));
+  }
+  for (std::size_t i = 1; i < p.log.size(); ++i)
+    dl->AddLine(ImVec2(X(p.log[i - 1].volumeMl), Y(p.log[i - 1].pressurePsi)),
+                ImVec2(X(p.log[i].volumeMl), Y(p.log[i].pressurePsi)), IM_COL32(90, 150, 255, 255), 2);
+  for (const auto& r : p.log)
+    if (r.pain)
+      dl->AddCircleFilled(ImVec2(X(r.volumeMl), Y(r.pressurePsi)), 4,
+                          *r.pain >= c.minPainScore ? IM_COL32(255, 80, 70, 255) : IM_COL32(255, 190, 60, 255));
+  ImGui::Dummy(ImVec2(w, h));
+}
+
+void logSection(AppState& st, ProvocationPanel& panel, const ProvocationLevel& current) {
+  heading("Manometry log");
+  if (current.log.empty()) {
+    hint("No log. Import the manometer's CSV (columns time, volume, pressure or pressure_kpa, pain).");
+  } else {
+    hint(std::to_string(current.log.size()) + " rows; opening (green) and opening + " +
+         formatValue(defaultProvocationCriteria().maxPsiAboveOpening) + " psi (orange) dashed");
+    pressureVolumePlot(current);
+  }
+  ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize("Import CSV").x -
+                          ImGui::GetStyle().FramePadding.x * 2 - ImGui::GetStyle().ItemSpacing.x);
+  ImGui::InputTextWithHint("##logpath", "manometer CSV file", panel.logPath, sizeof panel.logPath);
+  ImGui::SameLine();
+  ImGui::BeginDisabled(panel.logPath[0] == 0);
+  if (ImGui::Button("Import CSV")) {
+    auto rows = readManometryCsv(panel.logPath);
+    if (!rows) {
+      st.message = rows.message();
+    } else {
+      ProvocationLevel p = current;
+      p.log = *rows;
+      save(st, p);
+    }
+  }
+  ImGui::EndDisabled();
 }
 
 void overrideForm(AppState& st, ProvocationPanel& panel, const ProvocationLevel& current) {
@@ -379,6 +445,7 @@ void drawProvocationPanel(AppState& st, ProvocationPanel& panel) {
       ImGui::PopStyleColor();
     }
     if (a.negativeControl) ImGui::TextWrapped("This level is a negative control for an adjacent level.");
+    logSection(st, panel, current);
     overrideForm(st, panel, current);
     if (ImGui::Button("Remove level")) {
       Status s = model->removeProvocation(current.level);

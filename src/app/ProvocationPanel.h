@@ -22,6 +22,7 @@ struct ProvocationPanel {
   std::string newLevel = "L4-L5";
   int overrideClass = 1;  // index into provocationClassTokens()
   char overrideReason[256] = {};
+  char logPath[1024] = {};                     // manometer CSV to import
   std::map<std::string, std::string> buffers;  // text of the number fields
   std::string editing;                         // the field being typed in or dragged
   int painDraft = -1;                          // the pain slider's value while dragged
