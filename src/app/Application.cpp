@@ -144,6 +144,10 @@ void Application::drawTaskTabs() {
     drawMeasurePanel(state_);
     ImGui::EndTabItem();
   }
+  if (ImGui::BeginTabItem("Provocation", nullptr, flags("provocation"))) {
+    drawProvocationPanel(state_, provocation_);
+    ImGui::EndTabItem();
+  }
   if (ImGui::BeginTabItem("Report", nullptr, flags("report"))) {
     drawReportPanel(state_);
     ImGui::EndTabItem();
@@ -362,6 +366,7 @@ void Application::writeSidecar(const std::string& path) const {
                    {"index", state_.teaching.indexHtml},      {"deid", state_.teaching.deidMessage},
                    {"deid_notes", state_.teaching.deidNotes}, {"blanks", json::array()}};
   for (const auto& b : state_.teaching.blanks) j["teaching"]["blanks"].push_back({b.x, b.y, b.width, b.height});
+  j["provocation"] = provocationSidecar(provocation_);
   j["series_count"] = state_.study ? state_.study->seriesCount() : 0;
   // Text cut by its window's edge: the GUI tests require none.
   j["clipped_text"] = json::array();
@@ -473,8 +478,8 @@ Status Application::runViewStep(const ScriptStep& step, int& exitCode) {
   } else if (n == "compare") {
     state_.compareLevel = v;
   } else if (n == "tab") {
-    if (v != "segment" && v != "tears" && v != "measure" && v != "report" && v != "teach")
-      return makeError("tab is segment, tears, measure, report or teach, not '" + v + "'");
+    if (v != "segment" && v != "tears" && v != "measure" && v != "report" && v != "teach" && v != "provocation")
+      return makeError("tab is segment, tears, measure, provocation, report or teach, not '" + v + "'");
     requestedTab_ = v;
   } else if (n == "tool") {
     settle();

@@ -10,6 +10,7 @@
 #include "AppState.h"
 #include "ClippedText.h"
 #include "ProcessingPanel.h"
+#include "ProvocationPanel.h"
 #include "Thumbnails.h"
 #include "VolumeView.h"
 #include "annulo/study/Script.h"
@@ -95,6 +96,7 @@ class Application {
   };
   MprLabels mprLabels_[2];
   Processing processing_;
+  ProvocationPanel provocation_;
   VolumePreset preset_ = VolumePreset::MrT2;
   LabelDisplay labelDisplay_ = LabelDisplay::Surface;
   std::vector<ClippedText> clippedText_;  // found in the frame of the last screenshot

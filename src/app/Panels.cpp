@@ -309,7 +309,7 @@ void drawExport(AppState& st) {
   if (ImGui::InputText("##exportname", name, sizeof name) && name[0])
     st.exportPath = (target.parent_path() / name).string();
   const ExportContents what = st.study->exportContents();  // light: asked every frame
-  const bool seg = what.segmentation, sr = what.tears;
+  const bool seg = what.segmentation, sr = what.tears || what.provocation;
   const bool signedBy = !st.settings.reader.empty();
   ImGui::BeginDisabled((!seg && !sr) || st.exporting.running() || !signedBy);
   const std::string label = std::string("Export ") + (sr ? "SR" : "") + (sr && seg ? " + " : "") + (seg ? "SEG" : "") +

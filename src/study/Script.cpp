@@ -15,6 +15,7 @@
 #include "annulo/processing/Filters.h"
 #include "annulo/sr/LabelMap.h"
 #include "annulo/study/DerivedSeries.h"
+#include "annulo/study/ProvocationSpec.h"
 #include "annulo/study/StudyFolders.h"
 #include "annulo/study/TearSpec.h"
 
@@ -22,10 +23,10 @@ namespace annulo {
 namespace {
 
 const std::set<std::string>& studySteps() {
-  static const std::set<std::string> names = {"open",    "retrieve", "series",   "frame",          "labels",
-                                              "segment", "filter",   "hiz",      "import-reports", "tear",
-                                              "export",  "send-to",  "reader",   "edit-tear",      "remove-tear",
-                                              "refresh", "resolve",  "wait-for", "signal",         "session-folder"};
+  static const std::set<std::string> names = {
+      "open",        "retrieve",       "series",  "frame",    "labels",  "segment",        "filter",
+      "hiz",         "import-reports", "tear",    "export",   "send-to", "reader",         "edit-tear",
+      "remove-tear", "refresh",        "resolve", "wait-for", "signal",  "session-folder", "provocation"};
   return names;
 }
 
@@ -267,6 +268,19 @@ Status signalStep(ScriptContext& c, const ScriptStep& step) {
   return {};
 }
 
+// 'provocation level=L4-L5 opening-psi=12 ...': one level's record (ProvocationSpec.h),
+// replacing that level's record when there is one.
+Status provocationStep(ScriptContext& c, const ScriptStep& step) {
+  if (Status s = needSeries(c, step); !s) return s;
+  auto spec = parseProvocationSpec(step.value);
+  if (!spec) return stepError(step, spec.message());
+  if (spec->level.observer.empty()) spec->level.observer = c.reader;
+  if (Status s = resolveProvocationSpec(*spec, c.study->series()); !s) return stepError(step, s.message());
+  if (Status s = c.study->session()->setProvocation(spec->level); !s) return stepError(step, s.message());
+  c.log.push_back("recorded provocation " + spec->level.level);
+  return {};
+}
+
 Status exportStep(ScriptContext& c, const ScriptStep& step) {
   if (Status s = needSeries(c, step); !s) return s;
   if (step.value.empty()) return stepError(step, "needs the SR's path");
@@ -324,6 +338,7 @@ Status runStudyStep(ScriptContext& c, const ScriptStep& step) {
   if (n == "hiz") return hizStep(c, step);
   if (n == "import-reports") return importStep(c, step);
   if (n == "tear") return tearStep(c, step);
+  if (n == "provocation") return provocationStep(c, step);
   if (n == "export") return exportStep(c, step);
   if (n == "send-to") return sendStep(c, step);
   if (n == "edit-tear") return editTearStep(c, step);

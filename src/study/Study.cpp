@@ -249,6 +249,7 @@ ExportContents Study::exportContents() const {
   ExportContents c;
   if (!model_) return c;
   c.tears = !model_->session().tears.empty();
+  c.provocation = !model_->session().provocation.empty();
   for (const auto& s : loaded_.series)
     if (inSessionStudy(s) && exportableLabels(s)) c.segmentation = true;
   return c;

@@ -97,7 +97,8 @@ void writeSegs(Run& run, SrExportOptions& srOptions) {
 
 void writeSr(Run& run, const SrExportOptions& srOptions) {
   if (run.request.srPath.empty() || run.stop()) return;
-  if (run.in.session.tears.empty() && !run.request.srWithoutTears) return;
+  // The SR carries the tears and the provocation record: either one is worth a report.
+  if (run.in.session.tears.empty() && run.in.session.provocation.empty() && !run.request.srWithoutTears) return;
   auto r = writeWhole(run.request.srPath,
                       [&](const std::string& tmp) { return exportSr(run.in.session, run.in.sources, tmp, srOptions); });
   run.keep(std::move(r), "SR");

@@ -57,10 +57,10 @@ DisplayImage enlarge(const DisplayImage& in, int f) {
   return out;
 }
 
-void drawTear(DisplayImage& img, const TearGeometry& g, double scale) {
+void drawTear(DisplayImage& img, const TearGeometry& g, double scale, double widthScale) {
   // Image pixel centres sit at (i + 0.5) * scale in the enlarged picture.
   auto at = [&](double v) { return (v + 0.5) * scale - 0.5; };
-  const double w = std::max(2.0, std::max(1.0, img.width / 512.0) * 2.0);
+  const double w = std::max(2.0, std::max(1.0, img.width / 512.0) * 2.0) * std::max(1.0, widthScale);
   if (g.points.size() == 1) disc(img, at(g.points[0][0]), at(g.points[0][1]), std::max(3.0, w * 2), kTearColour);
   for (std::size_t i = 1; i < g.points.size(); ++i)
     line(img, at(g.points[i - 1][0]), at(g.points[i - 1][1]), at(g.points[i][0]), at(g.points[i][1]), w, kTearColour);

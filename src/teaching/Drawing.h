@@ -26,7 +26,9 @@ DisplayImage toRgb(const DisplayImage& grey);
 // Nearest-neighbour enlargement by an integer factor (pixels stay honest).
 DisplayImage enlarge(const DisplayImage& rgb, int factor);
 // `g`'s points are image pixels; `scale` = output pixels per image pixel.
-void drawTear(DisplayImage& img, const TearGeometry& g, double scale);
+// `scale`: picture pixels per image pixel; `widthScale` thickens the lines (pictures
+// shown small, e.g. the provocation report's key images).
+void drawTear(DisplayImage& img, const TearGeometry& g, double scale, double widthScale = 1.0);
 // Blends the leak (label 2) of `frame` (1-based), enlarged by `scale` (integer).
 void blendLeak(DisplayImage& img, const LeakLabels& leak, int frame, int scale = 1);
 // A `mm` long bar bottom left at `mmPerPixel` (output pixels), labelled "`mm` mm".

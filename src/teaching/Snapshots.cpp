@@ -51,7 +51,7 @@ std::optional<OnSlice> nearestSlice(const TearGeometry& g, const std::vector<Ser
 
 Result<std::vector<Snapshot>> writeSnapshots(const std::vector<TearAnnotation>& tears,
                                              const std::vector<Series>& series, const std::optional<LeakLabels>& leak,
-                                             const std::string& caseDir) {
+                                             const std::string& caseDir, double lineScale) {
   std::vector<Snapshot> out;
   std::filesystem::create_directories(std::filesystem::path(caseDir) / "snapshots");
   for (std::size_t n = 0; n < tears.size(); ++n) {
@@ -80,7 +80,7 @@ Result<std::vector<Snapshot>> writeSnapshots(const std::vector<TearAnnotation>& 
         const int f = slideScale(grey.width);
         DisplayImage img = enlarge(toRgb(grey), f);
         if (leak && s.multiFrame) blendLeak(img, *leak, slice.frameNumber, f);
-        drawTear(img, mark, f);
+        drawTear(img, mark, f, lineScale);
         const double mmPerPixel = (s.spacing[0] > 0 ? s.spacing[0] : 1.0) / f;
         const double mm = grey.width * (s.spacing[0] > 0 ? s.spacing[0] : 1.0) > 60 ? 10 : 5;
         scaleBar(img, mmPerPixel, mm);

@@ -28,8 +28,9 @@ struct Snapshot {
 int slideScale(int width);
 
 // One PNG per tear with a 2D image reference found in `series` (loaded with pixels).
+// `lineScale` thickens the tear's lines (the provocation report shows the frames small).
 Result<std::vector<Snapshot>> writeSnapshots(const std::vector<TearAnnotation>& tears,
                                              const std::vector<Series>& series, const std::optional<LeakLabels>& leak,
-                                             const std::string& caseDir);
+                                             const std::string& caseDir, double lineScale = 1.0);
 
 }  // namespace annulo::teaching

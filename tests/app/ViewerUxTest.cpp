@@ -124,6 +124,8 @@ TEST_F(ViewerUx, NoTextIsCutOffInAnyLayoutTabOrWindowSize) {
       {"2d tears", reading(40) + "tab tears\n"},
       {"2d measure", reading(40) + "tab measure\n"},
       {"2d report", reading(40) + "tab report\n"},
+      {"2d provocation", reading(40) + "provocation level=L4-L5 opening-psi=12 pain-psi=34 peak-psi=60 volume-ml=1.8 "
+                                       "pain=8 concordance=concordant\ntab provocation\n"},
       {"mpr", reading(40) + mr + "hiz\nlayout mpr\n"},
       {"3d", reading(40) + "layout 3d\n"},
   };

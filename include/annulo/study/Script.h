@@ -1,6 +1,7 @@
 #pragma once
 // A reading as a script: one step per line, named as the viewer's options (without
-// the leading "--"), so teaching material and tests can replay a whole reading:
+// the leading "--"), so teaching material and tests can replay a whole reading
+// (also `provocation level=L4-L5 opening-psi=12 ...`, ProvocationSpec.h):
 //
 //   open sample_data
 //   series 1.2.826.0.1.3680043.8.498.1

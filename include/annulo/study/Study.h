@@ -51,6 +51,7 @@ struct SeriesLabels {
 struct ExportContents {
   bool segmentation = false;  // an acquired series of the session's study has labels
   bool tears = false;
+  bool provocation = false;  // the session holds a provocation record (it goes into the SR)
 };
 
 class Study {
