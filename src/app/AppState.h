@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "OutboxPanel.h"
 #include "PacsBrowser.h"
 #include "PacsPanel.h"
 #include "SliceRenderer.h"
@@ -70,6 +71,7 @@ struct AppState {
   std::vector<std::string> exportedFiles;  // last export, for sending to a PACS
   PacsSendState pacs;                      // the PACS node, and sending exports to it
   PacsBrowserState pacsBrowser;            // query and retrieve from it
+  OutboxViewState outbox;                  // sends waiting, failed or done; retried at start-up and every 30 s
   std::string compareLevel;                // disc shown side by side (annulogram and MRI findings), empty = none
   TearAnnotation draft = newDraft();       // the fields the next tear gets
   std::string selectedTear;

@@ -8,7 +8,7 @@
 //   tear level=L4-L5 type=radial grade=3 frame=40 polyline=300,250;330,262;350,280
 //   reader Smith^Jane               (signs the tears that follow and the SR)
 //   export /tmp/report.dcm          (SR, and -seg.dcm / -pr.dcm beside it)
-//   send-to ORTHANC@localhost:4242
+//   send-to ORTHANC@localhost:4242    (through the outbox; or a DICOMweb URL: STOW-RS)
 //
 // '#' starts a comment; blank lines are skipped. The study-model steps run here, the
 // same calls the viewer's panels and annulo-cli make; steps that draw (layout, size,
