@@ -457,7 +457,7 @@ Status Application::runViewStep(const ScriptStep& step, int& exitCode) {
       return makeError("tab is segment, tears, measure, report, outbox or pacs, not '" + v + "'");
     if (v == "pacs") state_.pacsBrowser.open = true;  // the study panel's PACS section
     if (v == "outbox") state_.outbox.open = true;     // the Report tab's Outbox view
-    requestedTab_ = v == "outbox" ? "report" : v;
+    if (v != "pacs") requestedTab_ = v == "outbox" ? "report" : v;
   } else if (n == "tool") {
     settle();
     if (v == "point")

@@ -40,6 +40,13 @@ std::string shortTime(const std::string& iso) {
   return iso.compare(0, 10, today) == 0 ? iso.substr(11, 8) + " UTC" : iso.substr(0, 10) + " " + iso.substr(11, 5);
 }
 
+// Greyed text that wraps at the panel's edge (paths and reasons are long).
+void disabledWrapped(const std::string& text) {
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::TextWrapped("%s", text.c_str());
+  ImGui::PopStyleColor();
+}
+
 void absorb(OutboxViewState& st, const Result<OutboxSendReport>& r) {
   if (!r) {
     st.status = "retry: " + r.message();
@@ -67,7 +74,7 @@ void drawItem(const OutboxItem& i) {
   std::string line = "to " + (i.nodeName.empty() ? i.node : i.nodeName + " (" + i.node + ")");
   line += ", " + std::to_string(i.attempts) + " attempt" + (i.attempts == 1 ? "" : "s");
   if (!i.lastAttempt.empty()) line += ", last " + shortTime(i.lastAttempt);
-  ImGui::TextDisabled("%s", line.c_str());
+  disabledWrapped(line);
   if (!i.reason.empty() && i.state != OutboxState::Sent) {
     ImGui::PushStyleColor(ImGuiCol_Text, colourOf(i.state));
     ImGui::TextWrapped("%s", i.reason.c_str());
@@ -134,7 +141,7 @@ bool tickOutbox(OutboxViewState& st, double nowMs) {
 void drawOutbox(OutboxViewState& st, double nowMs) {
   const OutboxCounts c = countOutbox(st);
   ImGui::TextWrapped("%zu pending, %zu failed, %zu sent", c.pending, c.failed, c.sent);
-  ImGui::TextDisabled("%s", Outbox::atDefaultLocation().dir().c_str());
+  disabledWrapped(Outbox::atDefaultLocation().dir().string());
   ImGui::BeginDisabled(st.retryJob.running() || c.pending + c.failed == 0);
   if (ImGui::SmallButton(st.retryJob.running() ? "Retrying..." : "Retry now")) startOutboxRetry(st, nowMs, true);
   ImGui::EndDisabled();
@@ -154,7 +161,8 @@ void drawOutbox(OutboxViewState& st, double nowMs) {
   if (!st.status.empty()) ImGui::TextWrapped("%s", st.status.c_str());
   if (!st.listError.empty()) ImGui::TextColored(ImVec4(1, 0.4f, 0.3f, 1), "%s", st.listError.c_str());
   if (c.pending + c.failed > 0)
-    ImGui::TextDisabled("retried every %d s while the back-off allows", int(kOutboxRetryPeriodMs / 1000));
+    disabledWrapped("retried every " + std::to_string(int(kOutboxRetryPeriodMs / 1000)) +
+                    " s while the back-off allows");
   // Newest first: what the reader just sent is at the top.
   for (std::size_t k = st.items.size(); k-- > 0;) {
     ImGui::PushID(int(k));

@@ -303,7 +303,8 @@ void drawExport(AppState& st) {
   ImGui::TextDisabled("folder");
   wrappedPath(target.parent_path().string() + "/");
   // Issue 16: a folder every account can read is no place for patient data.
-  if (const std::string open = worldReadableWarning(target.parent_path()); !open.empty()) {
+  if (std::string open = worldReadableWarning(target.parent_path()); !open.empty()) {
+    if (const auto at = open.find(" is readable"); at != std::string::npos) open = "This folder" + open.substr(at);
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 0.75f, 0.3f, 1));
     ImGui::TextWrapped("%s", open.c_str());
     ImGui::PopStyleColor();

@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <set>
 #include <sstream>
 
 #include "annulo/net/AnyNode.h"
+#include "annulo/net/PrivateFiles.h"
 #include "annulo/processing/Filters.h"
 #include "annulo/sr/LabelMap.h"
 #include "annulo/study/DerivedSeries.h"
@@ -172,6 +174,8 @@ Status exportStep(ScriptContext& c, const ScriptStep& step) {
   if (step.value.empty()) return stepError(step, "needs the SR's path");
   ExportRequest request = siblingExport(step.value);
   request.observerName = c.reader;
+  const std::filesystem::path folder = std::filesystem::absolute(step.value).parent_path();
+  if (const std::string open = worldReadableWarning(folder); !open.empty()) c.log.push_back("warning: " + open);
   c.exported = c.study->exportObjects(request);
   c.log.push_back(c.exported.summary());
   for (const auto& w : c.exported.warnings) c.log.push_back("warning: " + w);  // e.g. signed UNKNOWN^READER

@@ -9,6 +9,7 @@
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -196,6 +197,7 @@ TEST_F(NetViewGui, ASendWhileThePacsIsDownWaitsInTheOutboxAndGoesAtTheNextStart)
   EXPECT_EQ(rc, 1) << "a send that stored nothing is a failed step\n" << out;
   EXPECT_NE(out.find("left in the outbox"), std::string::npos) << out;
   EXPECT_EQ(side["outbox"]["failed"], 2) << out;  // the SR and its presentation state (no segmentation)
+  EXPECT_TRUE(side["clipped_text"].empty()) << "the Outbox view cuts text: " << side["clipped_text"].dump();
   auto items = Outbox::atDefaultLocation().list();
   ASSERT_TRUE(items.ok()) << items.message();
   ASSERT_EQ(items->size(), 2u);
@@ -269,14 +271,19 @@ TEST_F(NetViewGui, TheRunningViewerSendsWhatWasQueuedWithinThirtySeconds) {
   ASSERT_EQ(items->size(), 1u);
   EXPECT_EQ((*items)[0].state, OutboxState::Sent);
   EXPECT_EQ((*items)[0].attempts, 1);
+  EXPECT_EQ(home_.notPrivate(), std::vector<std::string>{});
 }
 
 // Issue 17: the export goes to a DICOMweb archive by STOW-RS, per file, and not
-// through the outbox (the archive answers for each file at once).
-TEST_F(NetViewGui, TheExportGoesToADicomWebArchiveByStow) {
+// through the outbox (the archive answers for each file at once). Issue 16: the
+// export into a folder every account can read is written, with a warning.
+TEST_F(NetViewGui, TheExportGoesToADicomWebArchiveByStowWithAWarningForAnOpenFolder) {
   std::string out;
   nlohmann::json side;
   const fs::path report = dir_ / "out" / "report.dcm";
+  fs::create_directories(report.parent_path());
+  ASSERT_EQ(::chmod(dir_.path().c_str(), 0755), 0);
+  ASSERT_EQ(::chmod(report.parent_path().c_str(), 0755), 0);
   ASSERT_EQ(runScript("open " + sample() + "\nreader Smith^Jane\n" + tear() + "export " + report.string() +
                           "\nsend-to " + web() + "\n",
                       out, side),
@@ -284,6 +291,9 @@ TEST_F(NetViewGui, TheExportGoesToADicomWebArchiveByStow) {
       << out;
   for (const std::string f : {"report.dcm", "report-pr.dcm"})
     EXPECT_NE(out.find("sent " + (dir_ / "out" / f).string() + ": success"), std::string::npos) << out;
+  EXPECT_NE(out.find("warning: " + report.parent_path().string() + " is readable by every user of this machine"),
+            std::string::npos)
+      << out;
   const std::multiset<std::string> want = {sopInstanceUid(report.string()),
                                            sopInstanceUid((dir_ / "out" / "report-pr.dcm").string())};
   EXPECT_EQ(stored(), want) << out << orthanc_.log();
