@@ -341,6 +341,15 @@ void Application::writeSidecar(const std::string& path) const {
   for (const auto& v : orientation_) j["orientation"].push_back(v);
   j["layout"] = state_.layout == Layout::View2D ? "2d" : state_.layout == Layout::Mpr ? "mpr" : "3d";
   j["load_error"] = state_.loadError;
+  j["segmentations"] = json::array();
+  for (const AdoptedSegmentation& a : state_.segmentations) {
+    json segments = json::array();
+    for (const SegmentInfo& s : a.segments) segments.push_back({{"number", s.number}, {"label", s.label}});
+    j["segmentations"].push_back({{"file", std::filesystem::path(a.file).filename().string()},
+                                  {"series_uid", a.seriesInstanceUid},
+                                  {"segments", segments},
+                                  {"error", a.error}});
+  }
   const OutboxCounts box = countOutbox(state_.outbox);
   j["outbox"] = {{"pending", box.pending}, {"failed", box.failed}, {"sent", box.sent}};
   j["series_count"] = state_.study ? state_.study->seriesCount() : 0;
@@ -410,6 +419,7 @@ void Application::syncFromScript(const ScriptContext& c, const ScriptStep& step)
   if (step.name == "retrieve") {
     (void)rememberRecent(state_.study->path());
     state_.recent = loadRecent();
+    state_.segmentations = adoptSegmentations(*state_.study);
     thumbnails_->build(state_.study->loaded());
     state_.seriesIndex = -1;
   }

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "SegmentationList.h"
 #include "ViewDrawing.h"
 #include "annulo/annotation/SessionStore.h"
 #include "annulo/annotation/Vocabulary.h"
@@ -253,6 +254,7 @@ void drawStudyPanel(AppState& st, const Thumbnails& thumbs) {
     ImGui::PopID();
   }
   drawReports(st);
+  drawLoadedSegmentations(st);
   if (!st.study->rejected().empty() &&
       ImGui::CollapsingHeader(("Rejected files (" + std::to_string(st.study->rejected().size()) + ")").c_str())) {
     for (std::size_t i = 0; i < st.study->rejected().size(); ++i) {

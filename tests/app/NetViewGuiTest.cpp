@@ -8,6 +8,9 @@
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <gtest/gtest.h>
+#include <itkImage.h>
+#include <itkImageFileReader.h>
+#include <itkRGBPixel.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -24,7 +27,9 @@
 #include "annulo/net/Store.h"
 #include "annulo/net/UserFolders.h"
 #include "annulo/phantom/Phantom.h"
+#include "annulo/render/ViewTransform.h"
 #include "annulo/study/StudyFolders.h"
+#include "annulo/study/StudySegmentations.h"
 #include "net/PrivateHome.h"
 #include "peers/LocalOrthanc.h"
 #include "support/TestSupport.h"
@@ -300,6 +305,108 @@ TEST_F(NetViewGui, TheExportGoesToADicomWebArchiveByStowWithAWarningForAnOpenFol
   EXPECT_EQ(
       side["outbox"]["pending"].get<int>() + side["outbox"]["failed"].get<int>() + side["outbox"]["sent"].get<int>(), 0)
       << "DICOMweb sends do not go through the outbox";
+}
+
+// Issue 18 part 3 in the viewer: a DICOM SEG that comes with a study is drawn over
+// the series it segments, where its labels are, and named in the list and legend.
+TEST(SegViewGui, ASegInTheFolderIsDrawnOverItsSeriesWhereItsLabelsAre) {
+  if (test::runCommand("command -v xvfb-run > /dev/null") != 0) ANNULO_SKIP_MISSING("xvfb-run");
+  test::PrivateHome home;
+  test::TempDir dir;
+  auto t = readPhantomTruth((test::sourceDir() / "sample_data/truth.json").string());
+  ASSERT_TRUE(t.ok()) << t.message();
+  char seed[64];
+  std::snprintf(seed, sizeof seed, "%.2f,%.2f", t->xa.needleTip[0], t->xa.needleTip[1]);
+  using Image = itk::Image<itk::RGBPixel<std::uint8_t>, 2>;
+  int runs = 0;
+  auto shoot = [&](const std::string& steps, const std::string& dataHome, nlohmann::json& side) {
+    const std::string name = "run" + std::to_string(++runs);
+    const std::string png = (dir / (name + ".png")).string();
+    std::ofstream(dir / (name + ".txt")) << steps << "size 1400x900\nscreenshot " << png << "\n";
+    std::string out;
+    EXPECT_EQ(
+        test::runCommand("XDG_DATA_HOME=" + dataHome + " xvfb-run -a -s '-screen 0 1600x1000x24' " +
+                             std::string(ANNULO_VIEWER) + " --script " + (dir / (name + ".txt")).string() + " 2>&1",
+                         &out),
+        0)
+        << out;
+    auto reader = itk::ImageFileReader<Image>::New();
+    reader->SetFileName(png);
+    reader->Update();
+    side = nlohmann::json::parse(std::ifstream(png + ".json"), nullptr, false);
+    return Image::Pointer(reader->GetOutput());
+  };
+  // Our segmentation of the sample cine, exported as SEG; then the study as another
+  // workstation gets it (images and that SEG, no session), without and with the SEG.
+  const std::string series = "series " + t->xa.seriesInstanceUid + "\nframe 40\n";
+  nlohmann::json side;
+  shoot("open " + (test::sourceDir() / "sample_data").string() + "\n" + series + "segment " + seed + "\nexport " +
+            (dir / "out" / "report.dcm").string() + "\n",
+        (dir / "data1").string(), side);
+  ASSERT_TRUE(fs::exists(dir / "out" / "report-seg.dcm"));
+  fs::copy(test::sourceDir() / "sample_data", dir / "study", fs::copy_options::recursive);
+  const auto bare = shoot("open " + (dir / "study").string() + "\n" + series, (dir / "data2").string(), side);
+  fs::copy_file(dir / "out" / "report-seg.dcm", dir / "study" / "seg.dcm");
+  const auto shown = shoot("open " + (dir / "study").string() + "\n" + series, (dir / "data3").string(), side);
+  ASSERT_EQ(side["segmentations"].size(), 1u) << side.dump();
+  EXPECT_EQ(side["segmentations"][0]["series_uid"], t->xa.seriesInstanceUid);
+  EXPECT_EQ(side["segmentations"][0]["error"], "");
+  std::set<std::string> labels;
+  for (const auto& g : side["segmentations"][0]["segments"]) labels.insert(g["label"].get<std::string>());
+  EXPECT_EQ(labels, (std::set<std::string>{"intradiscal contrast", "contrast leak"})) << side["segmentations"].dump();
+
+  // The SEG's leak voxels on frame 40 (the core reads it the same way), to screen pixels.
+  StudyOptions options;
+  options.sessionFolder = (dir / "sessions").string();
+  auto study = Study::open((dir / "study").string(), options);
+  ASSERT_TRUE(study.ok()) << study.message();
+  (void)adoptSegmentations(**study);
+  const Series* xa = (*study)->findSeries(t->xa.seriesInstanceUid);
+  ASSERT_TRUE(xa && (*study)->labels(*xa) && (*study)->labels(*xa)->labels);
+  const auto& map = *(*study)->labels(*xa)->labels;
+  ViewState view;
+  view.zoom = side["zoom"];
+  view.panX = side["pan"][0];
+  view.panY = side["pan"][1];
+  const ViewGeometry g{side["view"]["width"], side["view"]["height"], side["image"]["columns"], side["image"]["rows"],
+                       side["image"]["pixel_aspect"]};
+  const double x0 = side["view"]["x"], y0 = side["view"]["y"];
+  double voxels = 0, vx = 0, vy = 0;
+  const std::size_t frame = std::size_t(xa->columns) * std::size_t(xa->rows) * 39;
+  for (int r = 0; r < xa->rows; ++r)
+    for (int c = 0; c < xa->columns; ++c)
+      if (map[frame + std::size_t(r) * std::size_t(xa->columns) + std::size_t(c)] == 2) {
+        const Vec2 p = imageToScreen(view, g, {c + 0.5, r + 0.5});
+        voxels += 1;
+        vx += p[0] + x0;
+        vy += p[1] + y0;
+      }
+  ASSERT_GT(voxels, 50);
+  const double area = screenScale(view, g) * screenScale(view, g) * g.pixelAspect;
+  // Leak-orange pixels of the view: (255,140,0) over grey at the overlay opacity.
+  auto orange = [&](const Image::Pointer& im, double& cx, double& cy) {
+    int n = 0;
+    cx = cy = 0;
+    for (int y = int(y0) + 60; y < int(y0 + g.viewHeight); ++y)  // below the legend
+      for (int x = int(x0); x < int(x0 + g.viewWidth); ++x) {
+        const auto p = im->GetPixel({{x, y}});
+        if (p.GetRed() > p.GetGreen() + 40 && p.GetGreen() > p.GetBlue() + 40) {
+          ++n;
+          cx += x;
+          cy += y;
+        }
+      }
+    if (n) cx /= n, cy /= n;
+    return n;
+  };
+  double cx = 0, cy = 0, bx = 0, by = 0;
+  const int drawn = orange(shown, cx, cy), without = orange(bare, bx, by);
+  std::cout << "[ figures ] SEG leak voxels on frame 40: " << voxels << " (" << voxels * area
+            << " screen px expected); leak-orange pixels drawn " << drawn << ", without the SEG " << without << "\n";
+  EXPECT_LT(without, 20);
+  EXPECT_NEAR(drawn, voxels * area, voxels * area * 0.15);
+  EXPECT_NEAR(cx, vx / voxels, 3.0);
+  EXPECT_NEAR(cy, vy / voxels, 3.0);
 }
 
 }  // namespace
