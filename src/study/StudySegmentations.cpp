@@ -20,7 +20,7 @@ std::vector<AdoptedSegmentation> adoptSegmentations(Study& study) {
         a.error = name + ": not shown, the series has labels of its own";
       } else if (auto seg = readSegmentation(file, s); !seg) {
         a.error = seg.message();
-      } else if (Status set = study.setLabels(s, seg->labels); !set) {
+      } else if (Status set = study.setLabels(s, seg->labels, file); !set) {
         a.error = name + ": " + set.message();
       } else {
         a.segments = seg->segments;

@@ -364,6 +364,8 @@ TEST(SegViewGui, ASegInTheFolderIsDrawnOverItsSeriesWhereItsLabelsAre) {
   const Series* xa = (*study)->findSeries(t->xa.seriesInstanceUid);
   ASSERT_TRUE(xa && (*study)->labels(*xa) && (*study)->labels(*xa)->labels);
   const auto& map = *(*study)->labels(*xa)->labels;
+  (*study)->selectSessionFor(*xa);
+  EXPECT_FALSE((*study)->exportContents().segmentation) << "another's SEG is shown, never exported as ours";
   ViewState view;
   view.zoom = side["zoom"];
   view.panX = side["pan"][0];
