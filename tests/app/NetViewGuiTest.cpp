@@ -264,12 +264,14 @@ TEST_F(NetViewGui, TheRunningViewerSendsWhatWasQueuedWithinThirtySeconds) {
       ::waitpid(pid, nullptr, 0);
     }
   } stop{pid};
-  std::this_thread::sleep_for(std::chrono::seconds(4));  // window up, start-up retry done (the outbox was empty)
+  // Window up and its start-up retry done (the outbox was still empty); its next retry
+  // is due 30 s after its start, about 22 s after the item below is queued.
+  std::this_thread::sleep_for(std::chrono::seconds(8));
   const auto queuedAt = std::chrono::steady_clock::now();
   auto item = Outbox::atDefaultLocation().enqueue(sampleFiles().front(), orthanc_.node());
   ASSERT_TRUE(item.ok()) << item.message();
   double seconds = -1;
-  while (std::chrono::steady_clock::now() - queuedAt < std::chrono::seconds(45)) {
+  while (std::chrono::steady_clock::now() - queuedAt < std::chrono::seconds(50)) {
     if (stored().count(item->sopInstanceUid)) {
       seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - queuedAt).count();
       break;
@@ -278,9 +280,12 @@ TEST_F(NetViewGui, TheRunningViewerSendsWhatWasQueuedWithinThirtySeconds) {
   }
   std::ifstream log(dir_ / "viewer.log");
   const std::string viewerLog((std::istreambuf_iterator<char>(log)), {});
-  ASSERT_GE(seconds, 0) << "not sent within 45 s\n" << viewerLog;
+  ASSERT_GE(seconds, 0) << "not sent within 50 s\n" << viewerLog;
   std::cout << "[ figures ] queued item sent by the running viewer after " << seconds << " s\n";
-  EXPECT_LE(seconds, 32.0);
+  // Not at once (nothing was due before the period), and within one period (the
+  // margin is the viewer's start-up time on a loaded machine).
+  EXPECT_GE(seconds, 5.0);
+  EXPECT_LE(seconds, 35.0);
   auto items = Outbox::atDefaultLocation().list();
   ASSERT_TRUE(items.ok());
   ASSERT_EQ(items->size(), 1u);
