@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "OutboxPanel.h"
 #include "PacsBrowser.h"
 #include "PacsPanel.h"
 #include "SliceRenderer.h"
@@ -19,6 +20,7 @@
 #include "annulo/render/ViewTransform.h"
 #include "annulo/render/WindowLevel.h"
 #include "annulo/study/Study.h"
+#include "annulo/study/StudySegmentations.h"
 
 namespace annulo::app {
 
@@ -68,11 +70,13 @@ struct AppState {
   std::string exportMessage;  // the last export's outcome, shown under its button
   std::string exportPath;
   Job<ExportReport> exporting;
-  std::vector<std::string> exportedFiles;  // last export, for sending to a PACS
-  PacsSendState pacs;                      // the PACS node, and sending exports to it
-  PacsBrowserState pacsBrowser;            // query and retrieve from it
-  std::string compareLevel;                // disc shown side by side (annulogram and MRI findings), empty = none
-  TearAnnotation draft = newDraft();       // the fields the next tear gets
+  std::vector<std::string> exportedFiles;          // last export, for sending to a PACS
+  PacsSendState pacs;                              // the PACS node, and sending exports to it
+  PacsBrowserState pacsBrowser;                    // query and retrieve from it
+  std::vector<AdoptedSegmentation> segmentations;  // DICOM SEG objects of the study, drawn as its labels
+  OutboxViewState outbox;                          // sends waiting, failed or done; retried at start-up and every 30 s
+  std::string compareLevel;           // disc shown side by side (annulogram and MRI findings), empty = none
+  TearAnnotation draft = newDraft();  // the fields the next tear gets
   std::string selectedTear;
   bool ghostTears = true;  // tears of nearby cine frames drawn faintly, so they stay in view during playback
   int ghostFrames = 5;

@@ -47,6 +47,7 @@ Application::~Application() {
   state_.opening.stop();
   state_.pacs.stopAll();
   state_.pacsBrowser.stopAll();
+  state_.outbox.stopAll();
   for (auto& v : views_) v.reset();  // GL objects go while the context lives
   volume_.reset();
   thumbnails_.reset();
@@ -367,6 +368,17 @@ void Application::writeSidecar(const std::string& path) const {
                    {"deid_notes", state_.teaching.deidNotes}, {"blanks", json::array()}};
   for (const auto& b : state_.teaching.blanks) j["teaching"]["blanks"].push_back({b.x, b.y, b.width, b.height});
   j["provocation"] = provocationSidecar(provocation_);
+  j["segmentations"] = json::array();
+  for (const AdoptedSegmentation& a : state_.segmentations) {
+    json segments = json::array();
+    for (const SegmentInfo& s : a.segments) segments.push_back({{"number", s.number}, {"label", s.label}});
+    j["segmentations"].push_back({{"file", std::filesystem::path(a.file).filename().string()},
+                                  {"series_uid", a.seriesInstanceUid},
+                                  {"segments", segments},
+                                  {"error", a.error}});
+  }
+  const OutboxCounts box = countOutbox(state_.outbox);
+  j["outbox"] = {{"pending", box.pending}, {"failed", box.failed}, {"sent", box.sent}};
   j["series_count"] = state_.study ? state_.study->seriesCount() : 0;
   // Text cut by its window's edge: the GUI tests require none.
   j["clipped_text"] = json::array();
@@ -435,6 +447,7 @@ void Application::syncFromScript(const ScriptContext& c, const ScriptStep& step)
   if (step.name == "retrieve") {
     (void)rememberRecent(state_.study->path());
     state_.recent = loadRecent();
+    state_.segmentations = adoptSegmentations(*state_.study);
     thumbnails_->build(state_.study->loaded());
     state_.seriesIndex = -1;
   }
@@ -478,9 +491,12 @@ Status Application::runViewStep(const ScriptStep& step, int& exitCode) {
   } else if (n == "compare") {
     state_.compareLevel = v;
   } else if (n == "tab") {
-    if (v != "segment" && v != "tears" && v != "measure" && v != "report" && v != "teach" && v != "provocation")
-      return makeError("tab is segment, tears, measure, provocation, report or teach, not '" + v + "'");
-    requestedTab_ = v;
+    if (v != "segment" && v != "tears" && v != "measure" && v != "report" && v != "teach" && v != "provocation" &&
+        v != "outbox" && v != "pacs")
+      return makeError("tab is segment, tears, measure, provocation, report, teach, outbox or pacs, not '" + v + "'");
+    if (v == "pacs") state_.pacsBrowser.open = true;  // the study panel's PACS section
+    if (v == "outbox") state_.outbox.open = true;     // the Report tab's Outbox view
+    if (v != "pacs") requestedTab_ = v == "outbox" ? "report" : v;
   } else if (n == "tool") {
     settle();
     if (v == "point")
@@ -500,6 +516,7 @@ Status Application::runViewStep(const ScriptStep& step, int& exitCode) {
     click(x, y);
   } else if (n == "screenshot") {
     settle();
+    refreshOutbox(state_.outbox);  // the outbox as on disk now (a send step may just have changed it)
     frame(nowMs());
     clippedText_ = findClippedText(ImGui::GetDrawData());
     const bool ok = writeScreenshot(v);
@@ -571,6 +588,10 @@ int Application::run() {
   state_.recent = loadRecent();
   state_.settings = loadViewerSettings();
   state_.draft.observer = state_.settings.reader;
+  // What earlier sends left in the outbox goes now (on a worker; a script waits for it,
+  // so its own sends never meet an item being retried).
+  tickOutbox(state_.outbox, nowMs());
+  if (!options_.script.empty()) waitForOutboxRetry(state_.outbox);
   // A plain `annulo PATH` opens in the background: the window is there at once.
   const bool justOpen = options_.script.size() == 1 && options_.script[0].name == "open" && !options_.headless;
   if (justOpen)
@@ -587,9 +608,10 @@ bool Application::animating() const {
   return state_.cine.playing || state_.opening.running() || state_.exporting.running() ||
          processing_.leakJob.running() || processing_.hizJob.running() || processing_.filterJob.running() ||
          state_.pacs.echoJob.running() || state_.pacs.sendJob.running() || state_.pacsBrowser.findJob.running() ||
-         state_.pacsBrowser.getJob.running() || ImGui::IsMouseDown(ImGuiMouseButton_Left) ||
-         ImGui::IsMouseDown(ImGuiMouseButton_Right) || ImGui::IsMouseDown(ImGuiMouseButton_Middle) ||
-         state_.teaching.job.running() || state_.teaching.deidJob.running();
+         state_.pacsBrowser.getJob.running() || state_.outbox.retryJob.running() ||
+         ImGui::IsMouseDown(ImGuiMouseButton_Left) || ImGui::IsMouseDown(ImGuiMouseButton_Right) ||
+         ImGui::IsMouseDown(ImGuiMouseButton_Middle) || state_.teaching.job.running() ||
+         state_.teaching.deidJob.running();
 }
 
 void Application::loopOnce() {
@@ -603,6 +625,7 @@ void Application::loopOnce() {
       noteEvent();
     }
   }
+  if (tickOutbox(state_.outbox, nowMs())) noteEvent();  // start-up and 30 s retries, list re-read
   const bool busy = animating();
   if (wasAnimating_ && !busy) noteEvent();  // work just finished: show its result
   wasAnimating_ = busy;

@@ -14,11 +14,13 @@
 namespace {
 
 const char* kUsage =
-    "usage: annulo [PATH | --from-pacs AET@HOST:PORT --study UID] [--screenshot OUT.png] [--series UID] [--frame N] "
+    "usage: annulo [PATH | --from-pacs AET@HOST:PORT|DICOMWEB_URL --study UID] [--screenshot OUT.png] [--series UID] "
+    "[--frame N] "
     "[--layout 2d|mpr|3d] [--size WxH]\n"
     "       [--labels LABELS.nrrd] [--labels-3d surface|overlay|off]\n"
     "       [--import-reports] [--export REPORT.dcm (SR, and -seg.dcm / -pr.dcm beside it)]\n"
-    "       [--send-to AET@HOST:PORT (store what --export wrote)] [--tool point|polyline|polygon --click X,Y ...] "
+    "       [--send-to AET@HOST:PORT|DICOMWEB_URL (store what --export wrote; DICOM through the outbox)] [--tool "
+    "point|polyline|polygon --click X,Y ...] "
     "[--compare LEVEL]\n"
     "       [--segment X,Y (injection point)] [--hiz] [--filter median|diffusion|clahe|unsharp|subtract|mip]\n"
     "       [--script FILE (one step per line: open, series, frame, segment, tear, export, screenshot, ...)]\n"

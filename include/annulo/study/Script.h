@@ -9,7 +9,7 @@
 //   tear level=L4-L5 type=radial grade=3 frame=40 polyline=300,250;330,262;350,280
 //   reader Smith^Jane               (signs the tears that follow and the SR)
 //   export /tmp/report.dcm          (SR, and -seg.dcm / -pr.dcm beside it)
-//   send-to ORTHANC@localhost:4242
+//   send-to ORTHANC@localhost:4242    (through the outbox; or a DICOMweb URL: STOW-RS)
 //   edit-tear T1 grade=4 comment="wider on the second look"
 //   remove-tear T2
 //   refresh                         (take in what other writers saved to the session)
