@@ -112,6 +112,7 @@ MergeResult mergeSessions(const Session& base, const Session& mine, const Sessio
   r.merged.observer = pick(base.observer, mine.observer, theirs.observer);
   // The provocation record as a whole: this writer's when it changed it, else the file's.
   r.merged.provocation = pick(base.provocation, mine.provocation, theirs.provocation);
+  r.merged.discPlanes = pick(base.discPlanes, mine.discPlanes, theirs.discPlanes);
   const Index b = indexOf(base), m = indexOf(mine), t = indexOf(theirs);
   mergeTheirs(b, m, theirs, r);
   mergeMine(base, b, mine, t, r);

@@ -58,6 +58,10 @@ class AnnotationModel {
   Status setProvocation(ProvocationLevel level);
   Status removeProvocation(const std::string& level);
 
+  // The plane a disc is read in, one per level (replaced when set again); saved.
+  const DiscPlane* findDiscPlane(const std::string& level) const;
+  Status setDiscPlane(DiscPlane plane);
+
   bool canUndo() const { return !undo_.empty(); }
   bool canRedo() const { return !redo_.empty(); }
   Status undo();
