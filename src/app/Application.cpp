@@ -470,6 +470,9 @@ Status Application::runViewStep(const ScriptStep& step, int& exitCode) {
     if (std::sscanf(v.c_str(), "%lf,%lf", &a, &b) != 2)
       return makeError("disc-rotate takes ABOUT_LEFT,ABOUT_BACK (deg)");
     return discView_->rotate(state_, a, b);
+  } else if (n == "disc-mark") {
+    if (v != "on" && v != "off") return makeError("disc-mark is on or off, not '" + v + "'");
+    discView_->setTearMode(v == "on");
   } else if (n == "disc-reset") {
     return discView_->reset(state_);
   } else if (n == "labels-3d") {

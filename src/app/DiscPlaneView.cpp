@@ -115,6 +115,9 @@ void DiscPlaneView::drawNative(AppState& st, const Series& s, float w, float h) 
   native_.setSlice(s, std::size_t(st.frame));
   native_.setLabels(nullptr, 0, 0);
   const ViewGeometry g = geometryFor(s.columns, s.rows, s.spacing[1] / s.spacing[0], w, h);
+  nativeGeometry_ = g;
+  nativeX_ = o.x;
+  nativeY_ = o.y;
   ImVec2 corners[4];
   const Vec2 c[4] = {{-0.5, -0.5}, {s.columns - 0.5, -0.5}, {s.columns - 0.5, s.rows - 0.5}, {-0.5, s.rows - 0.5}};
   for (int i = 0; i < 4; ++i) corners[i] = screenOf(g, o.x, o.y, c[i]);
@@ -275,6 +278,14 @@ void DiscPlaneView::drawOblique(AppState& st, const Series& s, const DiscPlane& 
 nlohmann::json DiscPlaneView::sidecar(const AppState& st) const {
   nlohmann::json j;
   j["level"] = st.draft.level;
+  j["native"] = {{"x", nativeX_},
+                 {"y", nativeY_},
+                 {"width", nativeGeometry_.viewWidth},
+                 {"height", nativeGeometry_.viewHeight},
+                 {"columns", nativeGeometry_.imageWidth},
+                 {"rows", nativeGeometry_.imageHeight},
+                 {"pixel_aspect", nativeGeometry_.pixelAspect}};
+  j["tear_mode"] = tearMode_;
   const DiscPlane* p = plane(st);
   if (!p) return j;
   j["tilt_deg"] = tiltDeg(*p);

@@ -33,6 +33,8 @@ class DiscPlaneView {
   // Script step "disc-rotate ABOUT_LEFT_DEG,ABOUT_BACK_DEG" / "disc-reset".
   Status rotate(AppState& st, double aboutLeftDeg, double aboutBackDeg);
   Status reset(AppState& st);
+  // Script step "disc-mark on|off": clicks on the oblique view place tears (key M).
+  void setTearMode(bool on) { tearMode_ = on; }
   // Screenshot sidecar: where the oblique view is, the plane, the clock-face centre.
   nlohmann::json sidecar(const AppState& st) const;
 
@@ -52,7 +54,8 @@ class DiscPlaneView {
   std::vector<Vec2> clicks_;        // margin clicks so far (image pixels)
   bool tearMode_ = false;
   double resliceMs_ = 0;
-  float obliqueX_ = 0, obliqueY_ = 0;
+  float obliqueX_ = 0, obliqueY_ = 0, nativeX_ = 0, nativeY_ = 0;
+  ViewGeometry nativeGeometry_;
   ViewGeometry obliqueGeometry_;
   PlaneGrid grid_;
 };

@@ -30,9 +30,9 @@ const std::set<std::string>& studySteps() {
 }
 
 const std::set<std::string>& viewSteps() {
-  static const std::set<std::string> names = {"layout", "size",       "labels-3d",   "tool",
-                                              "click",  "compare",    "screenshot",  "bench",
-                                              "tab",    "disc-plane", "disc-rotate", "disc-reset"};
+  static const std::set<std::string> names = {"layout",      "size",       "labels-3d", "tool", "click",
+                                              "compare",     "screenshot", "bench",     "tab",  "disc-plane",
+                                              "disc-rotate", "disc-reset", "disc-mark"};
   return names;
 }
 
