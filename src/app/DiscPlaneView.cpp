@@ -29,11 +29,13 @@ DiscPlaneView::DiscPlaneView() = default;
 DiscPlaneView::~DiscPlaneView() = default;
 
 const DiscPlane* DiscPlaneView::plane(const AppState& st) const {
+  if (live_ && live_->level == st.draft.level) return &*live_;
   return st.model() ? st.model()->findDiscPlane(st.draft.level) : nullptr;
 }
 
 Status DiscPlaneView::save(AppState& st, DiscPlane p) {
   if (!st.model()) return makeError("no session: open a study first");
+  live_.reset();
   Status s = st.model()->setDiscPlane(std::move(p));
   st.message = s ? "disc plane " + st.draft.level + " saved" : s.message();
   return s;
@@ -53,10 +55,15 @@ Status DiscPlaneView::place(AppState& st, const std::string& value) {
   return save(st, *p);
 }
 
-Status DiscPlaneView::rotate(AppState& st, double aboutLeftDeg, double aboutBackDeg) {
+Status DiscPlaneView::rotate(AppState& st, double aboutLeftDeg, double aboutBackDeg, bool keep) {
   const DiscPlane* p = plane(st);
   if (!p) return makeError("no disc plane at " + st.draft.level + " to rotate");
-  return save(st, rotated(*p, aboutLeftDeg, aboutBackDeg));
+  DiscPlane next = rotated(*p, aboutLeftDeg, aboutBackDeg);
+  if (!keep) {
+    live_ = next;
+    return {};
+  }
+  return save(st, next);
 }
 
 Status DiscPlaneView::reset(AppState& st) {
@@ -251,8 +258,9 @@ void DiscPlaneView::drawOblique(AppState& st, const Series& s, const DiscPlane& 
   if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Right)) {
     // Drag up/down tilts about the left axis, left/right rolls: 0.25 degree per screen pixel.
     const ImVec2 d = io.MouseDelta;
-    if (d.x != 0 || d.y != 0) (void)rotate(st, -0.25 * d.y, 0.25 * d.x);
+    if (d.x != 0 || d.y != 0) (void)rotate(st, -0.25 * d.y, 0.25 * d.x, false);
   }
+  if (ImGui::IsMouseReleased(ImGuiMouseButton_Right) && live_) (void)save(st, *live_);
   if (ImGui::IsItemClicked(ImGuiMouseButton_Left) && tearMode_ && st.model()) {
     const Vec2 px = screenToImage(ViewState{}, g, {io.MousePos.x - o.x, io.MousePos.y - o.y});
     const Vec3 lps = planePixelToPatient(p, grid_, px[0], px[1]);

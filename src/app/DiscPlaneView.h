@@ -31,7 +31,8 @@ class DiscPlaneView {
   // of the shown frame. Saves the plane in the session.
   Status place(AppState& st, const std::string& value);
   // Script step "disc-rotate ABOUT_LEFT_DEG,ABOUT_BACK_DEG" / "disc-reset".
-  Status rotate(AppState& st, double aboutLeftDeg, double aboutBackDeg);
+  // save = false: the plane moves in this view only (while dragging; saved on release).
+  Status rotate(AppState& st, double aboutLeftDeg, double aboutBackDeg, bool save = true);
   Status reset(AppState& st);
   // Script step "disc-mark on|off": clicks on the oblique view place tears (key M).
   void setTearMode(bool on) { tearMode_ = on; }
@@ -50,6 +51,7 @@ class DiscPlaneView {
   const Series* reslicerSeries_ = nullptr;
   std::vector<std::uint8_t> obliqueLabels_;
   std::uint64_t obliqueVersion_ = 0;
+  std::optional<DiscPlane> live_;   // the plane being dragged, not saved yet
   std::optional<DiscPlane> shown_;  // the plane the oblique image was cut at
   std::vector<Vec2> clicks_;        // margin clicks so far (image pixels)
   bool tearMode_ = false;
