@@ -81,6 +81,10 @@ void DiscPlaneView::handleKeys(AppState& st) {
   if (ImGui::IsKeyPressed(GLFW_KEY_LEFT)) (void)rotate(st, 0, -1);
   if (ImGui::IsKeyPressed(GLFW_KEY_O, false)) (void)reset(st);
   if (ImGui::IsKeyPressed(GLFW_KEY_M, false)) tearMode_ = !tearMode_;
+  if (ImGui::IsKeyPressed(GLFW_KEY_S, false)) {
+    slabMm_ = slabMm_ == 0 ? 5 : slabMm_ == 5 ? 10 : 0;
+    shown_.reset();
+  }
   if (ImGui::IsKeyPressed(GLFW_KEY_N, false) && st.model()) {
     // The next disc (in the session's order) that has a plane.
     const auto& planes = st.model()->session().discPlanes;
@@ -101,7 +105,7 @@ void DiscPlaneView::draw(AppState& st, float w, float h) {
   }
   handleKeys(st);
   const DiscPlane* p = plane(st);
-  ImGui::Text("Disc %s: %s   [Up/Down tilt, Left/Right roll, O orthogonal, N next disc, M mark tear%s]",
+  ImGui::Text("Disc %s: %s   [arrows tilt/roll, O orthogonal, N next disc, M mark tear%s, S slab]",
               st.draft.level.c_str(),
               p ? ("plane tilted " + std::to_string(int(std::lround(tiltDeg(*p)))) + " deg").c_str()
                 : (clicks_.empty() ? "click the anterior margin at mid-height" : "now the posterior margin"),
@@ -186,6 +190,8 @@ void DiscPlaneView::drawOblique(AppState& st, const Series& s, const DiscPlane& 
   if (!shown_ || *shown_ != p) {
     ResliceOptions ro;
     ro.grid = grid_;
+    ro.slabMm = slabMm_;
+    ro.slab = SlabMode::Max;
     const auto t0 = std::chrono::steady_clock::now();
     const ResliceImage img = reslicer_->reslice(p, ro);
     resliceMs_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
@@ -236,7 +242,8 @@ void DiscPlaneView::drawOblique(AppState& st, const Series& s, const DiscPlane& 
   dl->AddText(ImVec2(o.x + 6, o.y + 4), IM_COL32(230, 230, 230, 255),
               ("A    " + p.level + "   L on the right (seen from the feet)").c_str());
   char info[96];
-  std::snprintf(info, sizeof info, "tilt %.0f deg  cut %.1f ms", tiltDeg(p), resliceMs_);
+  std::snprintf(info, sizeof info, "tilt %.0f deg  %s  cut %.1f ms", tiltDeg(p),
+                slabMm_ > 0 ? (std::to_string(int(slabMm_)) + " mm MIP").c_str() : "plane", resliceMs_);
   dl->AddText(ImVec2(o.x + 6, o.y + h - ImGui::GetTextLineHeight() - 4), IM_COL32(200, 200, 200, 255), info);
 
   // Tears within 3 mm of the plane, at their place on it.

@@ -7,7 +7,7 @@
 // tear there (SCOORD3D, patient coordinates) with its clock hour and zone proposed.
 // Keys (over either view): Up/Down tilt the plane about its left axis, Left/Right
 // roll it, O resets it to the orthogonal axial, N goes to the next disc with a plane,
-// M toggles tear mode. Dragging on the oblique view with the right button rotates.
+// M toggles tear mode, S cycles a 5 / 10 mm MIP slab. Dragging on the oblique view with the right button rotates.
 // Planes are kept per level in the session (AnnotationModel::setDiscPlane).
 
 #include <memory>
@@ -55,6 +55,7 @@ class DiscPlaneView {
   std::optional<DiscPlane> shown_;  // the plane the oblique image was cut at
   std::vector<Vec2> clicks_;        // margin clicks so far (image pixels)
   bool tearMode_ = false;
+  double slabMm_ = 0;  // S cycles 0 (a plane), 5, 10 mm maximum-intensity slab
   double resliceMs_ = 0;
   float obliqueX_ = 0, obliqueY_ = 0, nativeX_ = 0, nativeY_ = 0;
   ViewGeometry nativeGeometry_;
