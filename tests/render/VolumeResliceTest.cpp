@@ -266,3 +266,37 @@ TEST(VolumeReslicer, LabelsAreCutNearestNeighbourAndSlabMaxBrightens) {
 
 }  // namespace
 }  // namespace annulo
+
+namespace annulo {
+namespace {
+
+TEST(VolumeReslicer, CubicReproducesALinearRampAwayFromTheEdges) {
+  Phantom ph;
+  ph.columns = 24;
+  ph.rows = 20;
+  ph.slices = 8;
+  ph.origin = {-10, -6, 5};
+  auto f = [](int c, int r, int k) { return 100 + 7 * c + 11 * r + 37 * k; };
+  const Series s = ph.build(f);
+  auto r = VolumeReslicer::create(s);
+  ASSERT_TRUE(r.ok());
+  DiscPlane plane = rotated(DiscPlane{}, 25, 12);
+  plane.centre = ph.patient(11.3, 9.6, 3.4);
+  ResliceOptions o;
+  o.grid = {40, 40, 0.3};
+  o.interpolation = ResliceInterpolation::Cubic;
+  const ResliceImage img = (*r)->reslice(plane, o);
+  int compared = 0;
+  for (int y = 0; y < img.height; ++y)
+    for (int x = 0; x < img.width; ++x) {
+      const Vec3 i = ph.index(planePixelToPatient(plane, o.grid, x, y));
+      if (i[0] < 1 || i[1] < 1 || i[2] < 1 || i[0] > ph.columns - 2 || i[1] > ph.rows - 2 || i[2] > ph.slices - 2)
+        continue;
+      ASSERT_NEAR(img.at(x, y), 100 + 7 * i[0] + 11 * i[1] + 37 * i[2], 0.05) << "pixel " << x << "," << y;
+      ++compared;
+    }
+  EXPECT_GT(compared, 300);
+}
+
+}  // namespace
+}  // namespace annulo
