@@ -295,6 +295,24 @@ Status AnnotationModel::resolveProvocationConflict(const std::string& level, boo
   return commitProvocation(level, c.mine);
 }
 
+const DiscPlane* AnnotationModel::findDiscPlane(const std::string& level) const {
+  for (const auto& p : session_.discPlanes)
+    if (p.level == level) return &p;
+  return nullptr;
+}
+
+Status AnnotationModel::setDiscPlane(DiscPlane plane) {
+  if (plane.level.empty()) return makeError("a disc plane needs its level");
+  Session next = session_;
+  auto it = std::find_if(next.discPlanes.begin(), next.discPlanes.end(),
+                         [&](const DiscPlane& p) { return p.level == plane.level; });
+  if (it != next.discPlanes.end())
+    *it = std::move(plane);
+  else
+    next.discPlanes.push_back(std::move(plane));
+  return commit(std::move(next), {});
+}
+
 Status AnnotationModel::undo() {
   if (undo_.empty()) return makeError("nothing to undo");
   return revert(undo_, redo_, true);

@@ -167,6 +167,7 @@ MergeResult mergeSessions(const Session& base, const Session& mine, const Sessio
   r.merged.studyInstanceUid = pick(base.studyInstanceUid, mine.studyInstanceUid, theirs.studyInstanceUid);
   r.merged.observer = pick(base.observer, mine.observer, theirs.observer);
   mergeProvocation(base, mine, theirs, r);
+  r.merged.discPlanes = pick(base.discPlanes, mine.discPlanes, theirs.discPlanes);
   const Index b = indexOf(base), m = indexOf(mine), t = indexOf(theirs);
   mergeTheirs(b, m, theirs, r);
   mergeMine(base, b, mine, t, r);

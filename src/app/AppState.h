@@ -24,7 +24,7 @@
 
 namespace annulo::app {
 
-enum class Layout { View2D, Mpr, View3D };
+enum class Layout { View2D, Mpr, View3D, DiscPlane };
 
 struct Cine {
   bool playing = false;

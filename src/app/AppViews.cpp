@@ -445,6 +445,8 @@ void Application::drawViews(double now) {
     drawMpr(avail.x, avail.y);
   } else if (state_.layout == Layout::View3D) {
     drawVolume(avail.x, avail.y);
+  } else if (state_.layout == Layout::DiscPlane) {
+    discView_->draw(state_, avail.x, avail.y);
   } else {
     drawSliceView(*views_[0], 0, "view2d", avail.x, ImGui::GetContentRegionAvail().y);
   }

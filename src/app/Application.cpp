@@ -115,6 +115,7 @@ bool Application::initWindow(bool visible) {
   ImGui_ImplOpenGL3_Init("#version 330 core");
   for (auto& v : views_) v = std::make_unique<SliceRenderer>();
   volume_ = std::make_unique<VolumeView>();
+  discView_ = std::make_unique<DiscPlaneView>();
   thumbnails_ = std::make_unique<Thumbnails>();
   for (auto& c : compare_) c = std::make_unique<SliceRenderer>();
   return true;
@@ -180,6 +181,7 @@ void Application::handleKeys(double now) {
   if (pressed(GLFW_KEY_1)) state_.layout = Layout::View2D;
   if (pressed(GLFW_KEY_2)) state_.layout = Layout::Mpr;
   if (pressed(GLFW_KEY_3)) state_.layout = Layout::View3D;
+  if (pressed(GLFW_KEY_4)) state_.layout = Layout::DiscPlane;
   if (!s) return;
   const int n = int(s->sliceCount());
   if (pressed(GLFW_KEY_SPACE)) {
@@ -187,8 +189,11 @@ void Application::handleKeys(double now) {
     state_.cine.startedAtMs = now;
     state_.cine.startOffsetMs = s->slices[std::size_t(state_.frame)].timeMs;
   }
-  if (pressed(GLFW_KEY_RIGHT) || pressed(GLFW_KEY_DOWN)) state_.frame = std::min(n - 1, state_.frame + 1);
-  if (pressed(GLFW_KEY_LEFT) || pressed(GLFW_KEY_UP)) state_.frame = std::max(0, state_.frame - 1);
+  const bool arrowsTurnThePlane = state_.layout == Layout::DiscPlane;  // DiscPlaneView takes them
+  if (!arrowsTurnThePlane && (pressed(GLFW_KEY_RIGHT) || pressed(GLFW_KEY_DOWN)))
+    state_.frame = std::min(n - 1, state_.frame + 1);
+  if (!arrowsTurnThePlane && (pressed(GLFW_KEY_LEFT) || pressed(GLFW_KEY_UP)))
+    state_.frame = std::max(0, state_.frame - 1);
   if (pressed(GLFW_KEY_R)) {
     state_.view = ViewState{};
     state_.window = defaultWindow(*s);
@@ -361,7 +366,11 @@ void Application::writeSidecar(const std::string& path) const {
   }
   j["orientation"] = json::array();
   for (const auto& v : orientation_) j["orientation"].push_back(v);
-  j["layout"] = state_.layout == Layout::View2D ? "2d" : state_.layout == Layout::Mpr ? "mpr" : "3d";
+  j["layout"] = state_.layout == Layout::View2D   ? "2d"
+                : state_.layout == Layout::Mpr    ? "mpr"
+                : state_.layout == Layout::View3D ? "3d"
+                                                  : "disc";
+  if (state_.layout == Layout::DiscPlane) j["disc_plane"] = discView_->sidecar(state_);
   j["load_error"] = state_.loadError;
   j["teaching"] = {{"message", state_.teaching.message},      {"warnings", state_.teaching.warnings},
                    {"index", state_.teaching.indexHtml},      {"deid", state_.teaching.deidMessage},
@@ -477,8 +486,22 @@ Status Application::runViewStep(const ScriptStep& step, int& exitCode) {
       state_.layout = Layout::Mpr;
     else if (v == "3d")
       state_.layout = Layout::View3D;
+    else if (v == "disc")
+      state_.layout = Layout::DiscPlane;
     else
-      return makeError("layout is 2d, mpr or 3d, not '" + v + "'");
+      return makeError("layout is 2d, mpr, 3d or disc, not '" + v + "'");
+  } else if (n == "disc-plane") {
+    return discView_->place(state_, v);
+  } else if (n == "disc-rotate") {
+    double a = 0, b = 0;
+    if (std::sscanf(v.c_str(), "%lf,%lf", &a, &b) != 2)
+      return makeError("disc-rotate takes ABOUT_LEFT,ABOUT_BACK (deg)");
+    return discView_->rotate(state_, a, b);
+  } else if (n == "disc-mark") {
+    if (v != "on" && v != "off") return makeError("disc-mark is on or off, not '" + v + "'");
+    discView_->setTearMode(v == "on");
+  } else if (n == "disc-reset") {
+    return discView_->reset(state_);
   } else if (n == "labels-3d") {
     if (v == "surface")
       labelDisplay_ = LabelDisplay::Surface;

@@ -9,6 +9,7 @@
 
 #include "AppState.h"
 #include "ClippedText.h"
+#include "DiscPlaneView.h"
 #include "ProcessingPanel.h"
 #include "ProvocationPanel.h"
 #include "Thumbnails.h"
@@ -86,6 +87,7 @@ class Application {
   AppState state_;
   std::unique_ptr<SliceRenderer> views_[3];
   std::unique_ptr<VolumeView> volume_;
+  std::unique_ptr<DiscPlaneView> discView_;  // the "disc plane" layout (DiscPlaneView.h)
   std::unique_ptr<Thumbnails> thumbnails_;
   std::unique_ptr<SliceRenderer> compare_[2];
   struct MprLabels {

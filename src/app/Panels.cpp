@@ -588,7 +588,7 @@ void drawHelp(AppState& st) {
                              {"Enter / Esc", "finish / cancel the shape"},
                              {"Ctrl+Z / Ctrl+Y", "undo / redo"},
                              {"Ctrl+Q", "quit"},
-                             {"1 / 2 / 3", "2D / MPR / 3D layout"},
+                             {"1 / 2 / 3 / 4", "2D / MPR / 3D / disc-plane layout"},
                              {"MPR: click a reformat", "move slice and crosshair there"},
                              {"MPR: middle drag", "move the crosshair on the main plane"},
                              {"3D: left drag / wheel", "rotate / zoom (labels: surface or overlay)"},

@@ -62,6 +62,10 @@ class AnnotationModel {
   const std::vector<ProvocationConflict>& provocationConflicts() const { return provocationConflicts_; }
   Status resolveProvocationConflict(const std::string& level, bool keepMine);
 
+  // The plane a disc is read in, one per level (replaced when set again); saved.
+  const DiscPlane* findDiscPlane(const std::string& level) const;
+  Status setDiscPlane(DiscPlane plane);
+
   bool canUndo() const { return !undo_.empty(); }
   bool canRedo() const { return !redo_.empty(); }
   Status undo();
