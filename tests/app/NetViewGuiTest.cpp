@@ -60,8 +60,8 @@ std::vector<std::string> sampleFiles() {
 // inside xvfb-run: under load xvfb-run sometimes fails to clean up its temporary
 // folder and then exits 5 whatever the viewer said.
 int runViewerScript(const std::string& env, const std::string& script, std::string& out) {
-  int rc = test::runCommand(env + " xvfb-run -a -s '-screen 0 1600x1000x24' sh -c '" + std::string(ANNULO_VIEWER) +
-                                " --script " + script + " 2>&1; echo annulo-exit=$?' 2>&1",
+  int rc = test::runCommand(env + " " + test::xvfbRun() + "sh -c '" + std::string(ANNULO_VIEWER) + " --script " +
+                                script + " 2>&1; echo annulo-exit=$?' 2>&1",
                             &out);
   if (const auto at = out.rfind("annulo-exit="); at != std::string::npos)
     rc = std::atoi(out.c_str() + at + std::string("annulo-exit=").size());
@@ -251,8 +251,7 @@ TEST_F(NetViewGui, TheRunningViewerSendsWhatWasQueuedWithinThirtySeconds) {
   if (pid == 0) {
     ::setsid();  // its own process group: the test ends it and its Xvfb, nothing else
     ::execl("/bin/sh", "sh", "-c",
-            ("exec xvfb-run -a -s '-screen 0 1600x1000x24' " + std::string(ANNULO_VIEWER) + " > " +
-             (dir_ / "viewer.log").string() + " 2>&1")
+            ("exec " + test::xvfbRun() + std::string(ANNULO_VIEWER) + " > " + (dir_ / "viewer.log").string() + " 2>&1")
                 .c_str(),
             static_cast<char*>(nullptr));
     ::_exit(127);

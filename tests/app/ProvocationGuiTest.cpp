@@ -62,11 +62,10 @@ class ViewerGuiProvocation : public ::testing::Test {
     const std::string file = (dir_ / "script.txt").string();
     std::ofstream(file) << script;
     std::string out;
-    const int rc =
-        test::runCommand("XDG_DATA_HOME=" + (dir_ / "xdg").string() + " XDG_CONFIG_HOME=" + (dir_ / "cfg").string() +
-                             " xvfb-run -a -s '-screen 0 1600x1000x24' " + std::string(ANNULO_VIEWER) +
-                             " --size 1400x900 --script " + file + " 2>&1",
-                         &out);
+    const int rc = test::runCommand("XDG_DATA_HOME=" + (dir_ / "xdg").string() +
+                                        " XDG_CONFIG_HOME=" + (dir_ / "cfg").string() + " " + test::xvfbRun() +
+                                        std::string(ANNULO_VIEWER) + " --size 1400x900 --script " + file + " 2>&1",
+                                    &out);
     EXPECT_EQ(rc, 0) << out;
     std::vector<Shot> result;
     for (const auto& name : shots) {
