@@ -56,11 +56,11 @@ class DiscPlaneGui : public ::testing::Test {
                           << "\nsize 1400x900\nlayout disc\n"
                           << steps << "screenshot " << png << "\n";
     std::string out;
-    const int rc = test::runCommand(
-        "ANNULO_SESSION_DIR=" + sessions() + " XDG_DATA_HOME=" + (dir_.path() / "xdg").string() +
-            " XDG_CACHE_HOME=" + (dir_.path() / "cache").string() + " xvfb-run -a -s '-screen 0 1600x1000x24' " +
-            std::string(ANNULO_VIEWER) + " --script " + script + " 2>&1",
-        &out);
+    const int rc =
+        test::runCommand("ANNULO_SESSION_DIR=" + sessions() + " XDG_DATA_HOME=" + (dir_.path() / "xdg").string() +
+                             " XDG_CACHE_HOME=" + (dir_.path() / "cache").string() + " " + test::xvfbRun() +
+                             std::string(ANNULO_VIEWER) + " --script " + script + " 2>&1",
+                         &out);
     EXPECT_EQ(rc, 0) << out;
     Shot s;
     auto reader = itk::ImageFileReader<RgbImage>::New();
