@@ -18,6 +18,7 @@
 #include <random>
 
 #include "annulo/dicom/FileIdentity.h"
+#include "annulo/net/Credentials.h"
 #include "annulo/net/PrivateFiles.h"
 #include "net/HttpClient.h"
 #include "net/Multipart.h"
@@ -72,12 +73,29 @@ Result<json> parseJson(const HttpRequest& request, const HttpResponse& response)
   }
 }
 
-HttpRequest request(const DicomWebNode& node, const std::string& method, const std::string& path) {
+// The node's secret, from the credentials file only (issue 16: never the command line).
+Status authenticate(const DicomWebNode& node, HttpRequest& r) {
+  for (const std::string& key : {node.credentialName, hostOf(node.baseUrl)}) {
+    if (key.empty()) continue;
+    auto c = credentialsFor(key);
+    if (!c) return makeError(describe(node) + ": " + c.message());
+    if (!c->found) continue;
+    r.user = c->user;
+    r.password = c->password;
+    r.bearerToken = c->bearerToken;
+    return {};
+  }
+  return {};
+}
+
+Result<HttpRequest> request(const DicomWebNode& node, const std::string& method, const std::string& path) {
   HttpRequest r;
   r.method = method;
   r.url = node.baseUrl + path;
   r.connectTimeoutS = node.connectTimeoutS;
   r.timeoutS = node.timeoutS;
+  r.caFile = node.caFile;
+  if (Status s = authenticate(node, r); !s) return s.error();
   return r;
 }
 
@@ -158,7 +176,9 @@ Result<DicomWebNode> parseDicomWebNode(const std::string& text) {
 std::string describe(const DicomWebNode& node) { return node.baseUrl; }
 
 Result<std::vector<StudyMatch>> qidoFindStudies(const DicomWebNode& node, const StudyQuery& query) {
-  HttpRequest r = request(node, "GET", "/studies" + studyQueryString(query));
+  auto made = request(node, "GET", "/studies" + studyQueryString(query));
+  if (!made) return made.error();
+  HttpRequest r = std::move(*made);
   r.headers.push_back(std::string("Accept: ") + kDicomJson);
   auto response = exchange(r);
   if (!response) return response.error();
@@ -183,9 +203,11 @@ Result<std::vector<StudyMatch>> qidoFindStudies(const DicomWebNode& node, const 
 }
 
 Result<std::vector<SeriesMatch>> qidoFindSeries(const DicomWebNode& node, const std::string& studyInstanceUid) {
-  HttpRequest r = request(node, "GET",
+  auto made = request(node, "GET",
                           "/studies/" + urlEncode(studyInstanceUid) +
                               "/series?includefield=SeriesDescription&includefield=NumberOfSeriesRelatedInstances");
+  if (!made) return made.error();
+  HttpRequest r = std::move(*made);
   r.headers.push_back(std::string("Accept: ") + kDicomJson);
   auto response = exchange(r);
   if (!response) return response.error();
@@ -208,7 +230,9 @@ Result<std::vector<SeriesMatch>> qidoFindSeries(const DicomWebNode& node, const 
 Result<RetrieveReport> wadoRetrieveStudy(const DicomWebNode& node, const std::string& studyInstanceUid,
                                          const std::string& folder, const RetrieveOptions& options) {
   if (Status made = makePrivateDirs(folder); !made) return made.error();
-  HttpRequest r = request(node, "GET", "/studies/" + urlEncode(studyInstanceUid));
+  auto made = request(node, "GET", "/studies/" + urlEncode(studyInstanceUid));
+  if (!made) return made.error();
+  HttpRequest r = std::move(*made);
   // Files as stored ("transfer-syntax=*": no transcoding asked, PS3.18 8.7.3.5.2).
   r.headers.push_back("Accept: multipart/related; type=\"application/dicom\"; transfer-syntax=*");
   auto response = exchange(r);
@@ -271,7 +295,9 @@ Result<StoreReport> stowFiles(const DicomWebNode& node, const std::vector<std::s
   if (!contents.empty()) {
     std::string boundary = randomBoundary();
     std::vector<std::string_view> parts(contents.begin(), contents.end());
-    HttpRequest r = request(node, "POST", "/studies");
+    auto made = request(node, "POST", "/studies");
+    if (!made) return made.error();
+    HttpRequest r = std::move(*made);
     r.headers.push_back("Content-Type: multipart/related; type=\"application/dicom\"; boundary=" + boundary);
     r.headers.push_back(std::string("Accept: ") + kDicomJson);
     r.body = buildMultipart(parts, "application/dicom", boundary);

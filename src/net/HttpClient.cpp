@@ -72,6 +72,8 @@ Result<HttpResponse> send(const HttpRequest& request) {
   char errorText[CURL_ERROR_SIZE] = {0};
   curl_slist* headers = nullptr;
   for (const auto& h : request.headers) headers = curl_slist_append(headers, h.c_str());
+  if (!request.bearerToken.empty())
+    headers = curl_slist_append(headers, ("Authorization: Bearer " + request.bearerToken).c_str());
   // No "Expect: 100-continue" on large bodies: curl would wait up to 1 s for a
   // 100 that many archives (Orthanc among them) never send before the body.
   if (!request.body.empty()) headers = curl_slist_append(headers, "Expect:");
@@ -88,6 +90,16 @@ Result<HttpResponse> send(const HttpRequest& request) {
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &response.body);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, onHeader);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &response);
+  // https: the peer's certificate and host name are verified (curl's default, kept
+  // explicit); a CA the user chose to trust is added, never verification turned off.
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+  if (!request.caFile.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, request.caFile.c_str());
+  if (!request.user.empty()) {
+    curl_easy_setopt(c, CURLOPT_HTTPAUTH, long(CURLAUTH_BASIC));
+    curl_easy_setopt(c, CURLOPT_USERNAME, request.user.c_str());
+    curl_easy_setopt(c, CURLOPT_PASSWORD, request.password.c_str());
+  }
   if (request.method == "POST" || !request.body.empty()) {
     curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body.data());
     curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.size()));

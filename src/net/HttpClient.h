@@ -18,6 +18,10 @@ struct HttpRequest {
   std::string body;
   int connectTimeoutS = 5;
   int timeoutS = 120;
+  // From the credentials file only (Credentials.h); never logged or put in messages.
+  std::string user, password;  // HTTP Basic
+  std::string bearerToken;     // HTTP Bearer
+  std::string caFile;          // trust this CA for https (certificates are always verified)
 };
 
 struct HttpResponse {

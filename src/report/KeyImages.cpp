@@ -14,9 +14,9 @@ Result<std::vector<KeyImage>> writeKeyImages(const std::vector<TearAnnotation>& 
   const fs::path dir = (report.has_parent_path() ? report.parent_path() : fs::path(".")) / folder;
   std::error_code ec;
   fs::remove_all(dir / "snapshots", ec);  // images of an earlier report of the same name
-  // Lines 1.5x as thick as the teaching case's (already drawn for a slide): the report
+  // Lines 2.5x as thick as the teaching case's (drawn for a slide): the report
   // shows each frame about 4.2 cm wide.
-  auto snaps = teaching::writeSnapshots(tears, series, std::nullopt, dir.string(), 1.5);
+  auto snaps = teaching::writeSnapshots(tears, series, std::nullopt, dir.string(), 2.5);
   if (!snaps) return makeError(reportPath + ": key images: " + snaps.message());
   std::vector<KeyImage> out;
   for (const auto& s : *snaps) {

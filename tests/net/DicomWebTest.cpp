@@ -7,6 +7,7 @@
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <chrono>
 #include <fstream>
@@ -166,6 +167,52 @@ TEST_F(OrthancDicomWeb, CliFindGetSendTakeDicomweb) {
 }
 
 // No archive needed below.
+
+// Issue 16: a DICOMweb archive that wants a login gets it from the credentials file
+// (0600, refused otherwise), never from the command line; the secret is in no message.
+TEST(DicomWebCredentials, BasicLoginComesFromThePrivateCredentialsFileOnly) {
+  ASSERT_FALSE(test::orthancBinary().empty()) << "Orthanc is not installed (tools/setup.sh installs it)";
+  ASSERT_TRUE(std::filesystem::exists(kPlugin)) << kPlugin << " missing (tools/setup.sh installs orthanc-dicomweb)";
+  test::TempDir dir;
+  test::LocalOrthanc orthanc(dir / "orthanc", "DICOMWEB");
+  const nlohmann::json settings = {{"Plugins", {kPlugin}},
+                                   {"DicomWeb", {{"Enable", true}, {"Root", "/dicom-web/"}}},
+                                   {"AuthenticationEnabled", true},
+                                   {"RegisteredUsers", {{"reader", "s3cret-pw"}}}};
+  std::string error;
+  ASSERT_TRUE(orthanc.start(test::orthancBinary(), settings, error)) << error;
+  DicomWebNode node;
+  const std::string authority = "127.0.0.1:" + std::to_string(orthanc.httpPort());
+  node.baseUrl = "http://" + authority + "/dicom-web";
+  const std::string creds = (dir / "credentials.json").string();
+  ::setenv("ANNULO_CREDENTIALS", creds.c_str(), 1);
+  auto write = [&](const std::string& password, mode_t mode) {
+    std::ofstream(creds) << nlohmann::json{
+        {"nodes", {{authority, {{"basic", {{"user", "reader"}, {"password", password}}}}}}}}.dump();
+    ::chmod(creds.c_str(), mode);
+  };
+  // No entry: no login, and the archive says 401.
+  auto none = qidoFindStudies(node, {});
+  ASSERT_FALSE(none.ok());
+  EXPECT_NE(none.message().find("HTTP 401"), std::string::npos) << none.message();
+  // The owner-only file's login is used.
+  write("s3cret-pw", 0600);
+  auto found = qidoFindStudies(node, {});
+  EXPECT_TRUE(found.ok()) << found.message();
+  // A wrong password is the archive's 401, and the message does not carry it.
+  write("wrong-pw", 0600);
+  auto wrong = qidoFindStudies(node, {});
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_NE(wrong.message().find("HTTP 401"), std::string::npos) << wrong.message();
+  EXPECT_EQ(wrong.message().find("wrong-pw"), std::string::npos) << wrong.message();
+  // Readable by others: refused before anything is sent, naming the fix.
+  write("s3cret-pw", 0644);
+  auto open = qidoFindStudies(node, {});
+  ASSERT_FALSE(open.ok());
+  EXPECT_NE(open.message().find("chmod"), std::string::npos) << open.message();
+  EXPECT_EQ(open.message().find("s3cret-pw"), std::string::npos) << open.message();
+  ::unsetenv("ANNULO_CREDENTIALS");
+}
 
 TEST(DicomWebDown, NothingListeningIsAnErrorNamingTheHost) {
   DicomWebNode node;

@@ -112,21 +112,26 @@ TEST_F(ReportKeyImages, TearFramesAreDrawnWrittenAndShownInTheReport) {
   EXPECT_NE(html.find("frame 4"), std::string::npos) << "the caption names the frame";
 
   // T1's image: the frame, with the polyline drawn along its segments and nowhere far from it.
+  // The frames are enlarged by a whole factor for print (teaching Snapshots): image
+  // pixel (x, y) is at ((x + 0.5) * f, (y + 0.5) * f).
   const auto t1 = readRgb((dir / files["T1"]).string());
-  ASSERT_EQ(t1->GetLargestPossibleRegion().GetSize()[0], 128u);
-  ASSERT_EQ(t1->GetLargestPossibleRegion().GetSize()[1], 128u);
+  const int w = int(t1->GetLargestPossibleRegion().GetSize()[0]);
+  ASSERT_EQ(w % 128, 0) << w;
+  ASSERT_EQ(int(t1->GetLargestPossibleRegion().GetSize()[1]), w) << "square like its frame";
+  const int f = w / 128;
+  auto px = [f](int v) { return int((v + 0.5) * f); };
   for (const auto& [x, y] : std::vector<std::pair<int, int>>{{30, 40}, {45, 45}, {60, 50}, {75, 65}, {90, 80}})
-    EXPECT_TRUE(tearGreen(at(t1, x, y))) << "no tear line at " << x << "," << y;
+    EXPECT_TRUE(tearGreen(at(t1, px(x), px(y)))) << "no tear line at " << x << "," << y;
   int green = 0;
-  for (int y = 0; y < 128; ++y)
-    for (int x = 0; x < 128; ++x) green += tearGreen(at(t1, x, y)) ? 1 : 0;
-  EXPECT_LT(green, 128 * 128 / 10) << "the whole frame is painted";
-  const Rgb far = at(t1, 110, 10);
+  for (int y = 0; y < w; ++y)
+    for (int x = 0; x < w; ++x) green += tearGreen(at(t1, x, y)) ? 1 : 0;
+  EXPECT_LT(green, w * w / 10) << "the whole frame is painted";
+  const Rgb far = at(t1, px(110), px(110));
   EXPECT_TRUE(far[0] == far[1] && far[1] == far[2]) << "image pixels away from the tear are not grey";
   // T2's image is another frame, with the point drawn at (64,100) and not the polyline.
   const auto t2 = readRgb((dir / files["T2"]).string());
-  EXPECT_TRUE(tearGreen(at(t2, 64, 100)));
-  EXPECT_FALSE(tearGreen(at(t2, 45, 45)));
+  EXPECT_TRUE(tearGreen(at(t2, px(64), px(100))));
+  EXPECT_FALSE(tearGreen(at(t2, px(45), px(45))));
 
   // Rendered: the images load (the tear colour is on the page).
   if (test::runCommand("command -v chromium >/dev/null 2>&1") != 0) ANNULO_SKIP_MISSING("chromium not installed");

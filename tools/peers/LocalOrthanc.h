@@ -65,9 +65,10 @@ class LocalOrthanc {
               {"DicomPort", dicomPort_},
               {"HttpPort", httpPort_},
               {"RemoteAccessAllowed", false},
-              {"AuthenticationEnabled", false},
               {"SaveJobs", false},
               {"StorageCompression", false}});
+    // No login unless the caller asks for one (the DICOMweb credentials test).
+    if (!extra.contains("AuthenticationEnabled")) c["AuthenticationEnabled"] = false;
     // No plugins unless the caller asks for some (e.g. the DICOMweb plugin).
     if (!extra.contains("Plugins")) c["Plugins"] = nlohmann::json::array();
     std::ofstream(dir_ / "orthanc.json") << c.dump(2);

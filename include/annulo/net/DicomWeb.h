@@ -19,6 +19,10 @@ struct DicomWebNode {
   std::string baseUrl;  // service root, e.g. http://host:8042/dicom-web (no trailing '/')
   int connectTimeoutS = 5;
   int timeoutS = 120;  // whole request (a study retrieve can be large)
+  // The credentials file's entry (Credentials.h: HTTP Basic or Bearer) is looked up
+  // by this name, else by the URL's host:port; no entry: no authentication.
+  std::string credentialName;
+  std::string caFile;  // https: also trust this CA (PEM); verification is never off
 };
 
 // "http://host:port/path" or "https://..."; also "dicomweb+http://..." (the
