@@ -204,8 +204,8 @@ Result<std::vector<StudyMatch>> qidoFindStudies(const DicomWebNode& node, const 
 
 Result<std::vector<SeriesMatch>> qidoFindSeries(const DicomWebNode& node, const std::string& studyInstanceUid) {
   auto made = request(node, "GET",
-                          "/studies/" + urlEncode(studyInstanceUid) +
-                              "/series?includefield=SeriesDescription&includefield=NumberOfSeriesRelatedInstances");
+                      "/studies/" + urlEncode(studyInstanceUid) +
+                          "/series?includefield=SeriesDescription&includefield=NumberOfSeriesRelatedInstances");
   if (!made) return made.error();
   HttpRequest r = std::move(*made);
   r.headers.push_back(std::string("Accept: ") + kDicomJson);

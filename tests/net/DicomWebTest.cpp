@@ -187,8 +187,8 @@ TEST(DicomWebCredentials, BasicLoginComesFromThePrivateCredentialsFileOnly) {
   const std::string creds = (dir / "credentials.json").string();
   ::setenv("ANNULO_CREDENTIALS", creds.c_str(), 1);
   auto write = [&](const std::string& password, mode_t mode) {
-    std::ofstream(creds) << nlohmann::json{
-        {"nodes", {{authority, {{"basic", {{"user", "reader"}, {"password", password}}}}}}}}.dump();
+    std::ofstream(creds)
+        << nlohmann::json{{"nodes", {{authority, {{"basic", {{"user", "reader"}, {"password", password}}}}}}}}.dump();
     ::chmod(creds.c_str(), mode);
   };
   // No entry: no login, and the archive says 401.
