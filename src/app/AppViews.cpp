@@ -416,6 +416,13 @@ void Application::drawVolumeLabels(ImVec2 origin, const std::vector<PlacedTear>&
 }
 
 void Application::drawViews(double now) {
+  if (state_.opening.running() && state_.preview) {  // progressive display: the frames decoded so far
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+    if (progressive_->draw(*state_.preview, avail.x, avail.y, now)) {
+      state_.hover.reset();
+      return;
+    }
+  }
   const Series* s = state_.series();
   if (s && state_.cine.playing && s->sliceCount() > 1) {
     std::vector<double> times;

@@ -10,6 +10,7 @@
 #include "AppState.h"
 #include "ClippedText.h"
 #include "ProcessingPanel.h"
+#include "ProgressiveView.h"
 #include "Thumbnails.h"
 #include "VolumeView.h"
 #include "annulo/study/Script.h"
@@ -74,7 +75,8 @@ class Application {
   // One turn of the interactive loop: draws only on input, while work runs, during cine
   // playback or camera motion, and a few frames after; otherwise waits for an event.
   void loopOnce();
-  bool animating() const;
+  // countOpening false: is anything but a running open animating (an open alone redraws at a lower rate).
+  bool animating(bool countOpening = true) const;
   double idleCpuPercent(double seconds);
   int runBenchmark(const std::string& mode);
   template <typename Step>
@@ -85,6 +87,9 @@ class Application {
   AppState state_;
   std::unique_ptr<SliceRenderer> views_[3];
   std::unique_ptr<VolumeView> volume_;
+  std::unique_ptr<ProgressiveView> progressive_;  // the view area while a study loads
+  std::string firstFrameShot_;                    // a script's 'first-frame OUT.png': taken during the next open
+  void takeFirstFrameShot(double openedAtMs);
   std::unique_ptr<Thumbnails> thumbnails_;
   std::unique_ptr<SliceRenderer> compare_[2];
   struct MprLabels {

@@ -26,7 +26,7 @@ const std::set<std::string>& studySteps() {
 
 const std::set<std::string>& viewSteps() {
   static const std::set<std::string> names = {"layout",  "size",       "labels-3d", "tool", "click",
-                                              "compare", "screenshot", "bench",     "tab"};
+                                              "compare", "screenshot", "bench",     "tab",  "first-frame"};
   return names;
 }
 
