@@ -494,9 +494,9 @@ Status Application::runViewStep(const ScriptStep& step, int& exitCode) {
 // The path the Open button takes (background job, then pollOpen): a failed open keeps
 // the study that is open and says why.
 Status Application::openAsTheUserWould(const ScriptStep& step) {
-  const double openedAt = nowMs();
   const bool timed = !firstFrameShot_.empty();
   if (timed) settle();  // the window is up and laid out before the file is chosen
+  const double openedAt = nowMs();
   startOpen(state_, step.value);
   if (timed) takeFirstFrameShot(openedAt);
   while (state_.opening.running() && !pollOpen(state_, [this] { processing_.stopAll(); }))
