@@ -405,7 +405,7 @@ void Application::drawVolumeLabels(ImVec2 origin, const std::vector<PlacedTear>&
   }
   const std::string title = std::string(volume_->cpuRayCast() ? "3D  CPU ray cast (software GL)" : "3D  GPU ray cast") +
                             (volume_->timeStack() ? "  |  cine as a space-time stack" : "") +
-                            (volume_->reduced() ? "  |  rendered at half resolution (large volume)" : "");
+                            (volume_->reduced() ? "  |  block-averaged (large volume)" : "");
   dl->AddText(ImVec2(origin.x + 8, origin.y + 6), IM_COL32(230, 230, 230, 255), title.c_str());
   if (!volume_->labelSurfaces().empty()) {
     std::string legend;
