@@ -20,6 +20,7 @@
 
 #include "ClippedText.h"
 #include "Panels.h"
+#include "SessionChanges.h"
 #include "ShownSeries.h"
 #include "ViewDrawing.h"
 #include "annulo/annotation/Vocabulary.h"
@@ -275,6 +276,7 @@ void Application::frame(double now) {
   drawStatusBar(state_);
   ImGui::End();
   drawHelp(state_);
+  drawSessionConflicts(state_);
   drawCompare();
 
   ImGui::Render();
@@ -336,12 +338,23 @@ void Application::writeSidecar(const std::string& path) const {
             {"frame", state_.frame + 1},
             {"session", state_.study ? state_.study->sessionPath() : ""},
             {"tears", state_.model() ? state_.model()->tears().size() : std::size_t(0)},
+            {"tear_list", json::array()},
+            {"conflicts", json::array()},
             {"reports", json::array()}};
   if (state_.study)
     for (const FoundReport& r : state_.study->reports())
       j["reports"].push_back({{"file", std::filesystem::path(r.path).filename().string()},
                               {"tears", r.report ? r.report->tears.size() : std::size_t(0)},
                               {"error", r.error.empty() ? json(nullptr) : json(true)}});
+  if (const AnnotationModel* m = state_.model()) {  // who wrote what: the session as the viewer holds it
+    for (const auto& t : m->tears())
+      j["tear_list"].push_back({{"id", t.id},
+                                {"grade", t.grade},
+                                {"comment", t.comment},
+                                {"created_by", t.createdBy},
+                                {"modified_by", t.modifiedBy}});
+    for (const auto& c : m->conflicts()) j["conflicts"].push_back(c.id);
+  }
   j["orientation"] = json::array();
   for (const auto& v : orientation_) j["orientation"].push_back(v);
   j["layout"] = state_.layout == Layout::View2D ? "2d" : state_.layout == Layout::Mpr ? "mpr" : "3d";
@@ -409,6 +422,7 @@ bool Application::writeScreenshot(const std::string& path) {
 // What a study step changed, into the view: the series shown, its frame, HIZ candidates.
 void Application::syncFromScript(const ScriptContext& c, const ScriptStep& step) {
   if (step.name == "reader") state_.settings.reader = c.reader;
+  if (step.name == "session-folder") state_.settings.sessionFolder = c.studyOptions.sessionFolder;
   if (!state_.study) return;
   if (step.name == "retrieve") {
     (void)rememberRecent(state_.study->path());
@@ -610,8 +624,7 @@ void Application::loopOnce() {
     lastSessionCheckMs_ = nowMs();
     if (state_.study->refreshSession()) {
       state_.message = "session updated from disk";
-      if (const auto* m = state_.model(); m && !m->lastMerge().addedElsewhere.empty())
-        state_.message += ": " + std::to_string(m->lastMerge().addedElsewhere.size()) + " tear(s) added elsewhere";
+      if (const auto* m = state_.model(); m && !describeMerge(*m).empty()) state_.message += ": " + describeMerge(*m);
       noteEvent();
     }
   }

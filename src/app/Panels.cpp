@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "SessionChanges.h"
 #include "ViewDrawing.h"
 #include "annulo/annotation/SessionStore.h"
 #include "annulo/annotation/Vocabulary.h"
@@ -279,8 +280,23 @@ void drawReader(AppState& st) {
   if (ImGui::InputTextWithHint("##reader", "Family^Given (signs the report)", name, sizeof name)) {
     st.settings.reader = name;
     st.settingsChanged = true;
+    if (st.study) st.study->setReader(st.settings.reader);
   }
   if (st.settings.reader.empty()) ImGui::TextColored(ImVec4(1, 0.75f, 0.3f, 1), "The report needs its reader's name.");
+  // Sessions on a shared drive let several readers work on one study (edits merge).
+  ImGui::TextDisabled("session folder");
+  char folder[512];
+  std::snprintf(folder, sizeof folder, "%s", st.settings.sessionFolder.c_str());
+  ImGui::SetNextItemWidth(-1);
+  if (ImGui::InputTextWithHint("##sessions", "empty: private default", folder, sizeof folder)) {
+    st.settings.sessionFolder = folder;
+    st.settingsChanged = true;
+  }
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip(
+        "Where sessions are kept, e.g. a department's shared drive; used for the studies opened next.\n"
+        "Now: %s",
+        st.study ? st.study->sessionPath().c_str() : "(no study open)");
 }
 
 // Exports what the session holds: the leak SEG, the SR for every reader, GSPS for
@@ -375,6 +391,7 @@ void drawTearPanel(AppState& st) {
         }
       }
     }
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", describeAuthorship(t).c_str());
     if (ImGui::BeginPopupContextItem()) {
       if (ImGui::MenuItem("Delete")) toRemove = t.id;
       ImGui::EndPopup();

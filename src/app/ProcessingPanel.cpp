@@ -38,6 +38,8 @@ void areaPlot(AppState& st, const LeakSegmentation& seg) {
   const ImVec2 p0(o.x + axisLeft, o.y + 4), p1(o.x + size.x - 8, o.y + size.y - axisBottom);
   dl->AddRectFilled(p0, p1, IM_COL32(15, 15, 18, 255));
   double top = 1;
+  bool anySuspect = false;
+  for (const auto& f : seg.perFrame) anySuspect = anySuspect || f.registrationSuspect;
   for (const auto& f : seg.perFrame) top = std::max({top, f.intradiscalAreaMm2, f.leakAreaMm2});
   const double t0 = seg.perFrame.front().timeMs, t1 = std::max(t0 + 1, seg.perFrame.back().timeMs);
   auto x = [&](double t) { return p0.x + float((t - t0) / (t1 - t0)) * (p1.x - p0.x); };
@@ -60,6 +62,15 @@ void areaPlot(AppState& st, const LeakSegmentation& seg) {
   dl->AddText(ImVec2(p0.x + 4, p0.y + 2), axis, "mm2");
   const char* unit = "ms";
   dl->AddText(ImVec2(p1.x - ImGui::CalcTextSize(unit).x - 2, p1.y - ImGui::GetTextLineHeight() - 2), axis, unit);
+  // Frames whose subtraction kept edges of motion the correction did not follow: their
+  // leak is not reported (LeakFrame::registrationSuspect), shaded so the gap is seen.
+  for (int i = 0; i < n && anySuspect; ++i) {
+    const LeakFrame& f = seg.perFrame[std::size_t(i)];
+    if (!f.registrationSuspect) continue;
+    const double half = (t1 - t0) / std::max(1, 2 * (n - 1));
+    dl->AddRectFilled(ImVec2(std::max(p0.x, x(f.timeMs - half)), p0.y),
+                      ImVec2(std::min(p1.x, x(f.timeMs + half)), p1.y), IM_COL32(120, 120, 130, 90));
+  }
   for (int i = 1; i < n; ++i) {
     const LeakFrame &a = seg.perFrame[std::size_t(i - 1)], &b = seg.perFrame[std::size_t(i)];
     dl->AddLine(ImVec2(x(a.timeMs), y(a.intradiscalAreaMm2)), ImVec2(x(b.timeMs), y(b.intradiscalAreaMm2)),
@@ -85,8 +96,9 @@ void areaPlot(AppState& st, const LeakSegmentation& seg) {
       if (std::abs(seg.perFrame[std::size_t(i)].timeMs - t) < std::abs(seg.perFrame[std::size_t(best)].timeMs - t))
         best = i;
     const LeakFrame& h = seg.perFrame[std::size_t(best)];
-    ImGui::SetTooltip("frame %d, %.0f ms\nintradiscal %.1f mm2\nleak %.1f mm2", h.frame, h.timeMs, h.intradiscalAreaMm2,
-                      h.leakAreaMm2);
+    ImGui::SetTooltip("frame %d, %.0f ms\nintradiscal %.1f mm2\nleak %.1f mm2%s", h.frame, h.timeMs,
+                      h.intradiscalAreaMm2, h.leakAreaMm2,
+                      h.registrationSuspect ? "\nmotion not followed: leak not reported" : "");
     if (ImGui::IsMouseDown(ImGuiMouseButton_Left)) {
       st.frame = best;
       st.cine.playing = false;
@@ -97,6 +109,7 @@ void areaPlot(AppState& st, const LeakSegmentation& seg) {
   ImGui::TextColored(ImVec4(1, 0.55f, 0, 1), "leak");
   ImGui::SameLine();
   ImGui::TextDisabled("area (%s)", calibrationName(seg.calibration));
+  if (anySuspect) ImGui::TextColored(ImVec4(0.7f, 0.7f, 0.75f, 1), "grey: motion not followed, leak not reported");
 }
 
 void leakFigures(AppState& st, const LeakSegmentation& seg) {

@@ -34,17 +34,20 @@ void selectSeries(AppState& st, int index) {
 void startOpen(AppState& st, const std::string& path) {
   st.pathInput = path;
   st.openingPath = path;
+  const std::string sessionFolder = st.settings.sessionFolder;  // empty: the default (StudyFolders.h)
   // The first frame shows as soon as it is decoded: wake the UI if it sleeps.
   auto preview = std::make_shared<LoadPreview>([] { glfwPostEmptyEvent(); });
   st.opening.stop();  // the previous open's preview goes with it
   st.preview = preview;
-  st.opening.start("opening " + path, [path, preview](JobControl& control) -> Result<std::unique_ptr<Study>> {
-    StudyOptions o;
-    preview->attach(o.load);
-    o.load.cancel = control.cancelFlag();
-    o.load.progress = [&control](double f) { control.progress(float(f)); };
-    return Study::open(path, o);  // reports are read here too, not on the UI thread
-  });
+  st.opening.start("opening " + path,
+                   [path, sessionFolder, preview](JobControl& control) -> Result<std::unique_ptr<Study>> {
+                     StudyOptions o;
+                     o.sessionFolder = sessionFolder;
+                     preview->attach(o.load);
+                     o.load.cancel = control.cancelFlag();
+                     o.load.progress = [&control](double f) { control.progress(float(f)); };
+                     return Study::open(path, o);  // reports are read here too, not on the UI thread
+                   });
 }
 
 bool pollOpen(AppState& st, const std::function<void()>& beforeReplace) {
@@ -71,6 +74,7 @@ bool pollOpen(AppState& st, const std::function<void()>& beforeReplace) {
 void adoptStudy(AppState& st, std::unique_ptr<Study> study) {
   st.exporting.stop();  // it reads the series of the study that goes
   st.study = std::move(study);
+  if (!st.settings.reader.empty()) st.study->setReader(st.settings.reader);  // signs created_by / modified_by
   st.loadError.clear();
   (void)rememberRecent(st.study->path());  // a recent list that cannot be written costs nothing else
   st.recent = loadRecent();

@@ -28,6 +28,7 @@ ViewerSettings loadViewerSettings() {
   const auto j = nlohmann::json::parse(text.str(), nullptr, false);
   if (!j.is_object()) return s;
   s.reader = j.value("reader", "");
+  s.sessionFolder = j.value("session_folder", "");
   s.leftWidth = j.value("left_width", s.leftWidth);
   s.rightWidth = j.value("right_width", s.rightWidth);
   return s;
@@ -37,8 +38,12 @@ Status saveViewerSettings(const ViewerSettings& s) {
   const std::string path = viewerSettingsPath();
   std::error_code ec;
   std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
-  const std::string text =
-      nlohmann::json{{"reader", s.reader}, {"left_width", s.leftWidth}, {"right_width", s.rightWidth}}.dump(2) + "\n";
+  const std::string text = nlohmann::json{{"reader", s.reader},
+                                          {"session_folder", s.sessionFolder},
+                                          {"left_width", s.leftWidth},
+                                          {"right_width", s.rightWidth}}
+                               .dump(2) +
+                           "\n";
   const std::string tmp = path + ".tmp";
   // 0600 whatever the umask: the reader's name is personal data.
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);

@@ -40,7 +40,11 @@ json leakReportJson(const LeakSegmentation& r, const Series& s) {
                         {"leak_area_mm2", area(f.leakAreaMm2)},
                         {"intradiscal_pixels", f.intradiscalPixels},
                         {"leak_pixels", f.leakPixels},
-                        {"motion_px", json::array({round3(f.motion.dx), round3(f.motion.dy)})}});
+                        {"motion_px", json::array({round3(f.motion.dx), round3(f.motion.dy)})},
+                        // Edges left by motion the correction did not follow: such a
+                        // frame's leak is not reported and does not set the onset.
+                        {"residual_edge_pixels", f.residualEdgePixels},
+                        {"registration_suspect", f.registrationSuspect}});
   }
   json outline = json::array();
   for (const Point2& p : r.discOutline) outline.push_back(point(p));

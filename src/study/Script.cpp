@@ -1,9 +1,13 @@
 #include "annulo/study/Script.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "annulo/net/PacsNode.h"
 #include "annulo/net/Retrieve.h"
@@ -18,9 +22,10 @@ namespace annulo {
 namespace {
 
 const std::set<std::string>& studySteps() {
-  static const std::set<std::string> names = {"open",    "retrieve", "series", "frame",          "labels",
-                                              "segment", "filter",   "hiz",    "import-reports", "tear",
-                                              "export",  "send-to",  "reader"};
+  static const std::set<std::string> names = {"open",    "retrieve", "series",   "frame",          "labels",
+                                              "segment", "filter",   "hiz",      "import-reports", "tear",
+                                              "export",  "send-to",  "reader",   "edit-tear",      "remove-tear",
+                                              "refresh", "resolve",  "wait-for", "signal",         "session-folder"};
   return names;
 }
 
@@ -59,6 +64,7 @@ Status openStep(ScriptContext& c, const ScriptStep& step, const std::string& pat
   if (!study) return stepError(step, study.message());
   if ((*study)->series().empty()) return stepError(step, "no usable image series in " + path);
   c.study = std::move(*study);
+  if (!c.reader.empty()) c.study->setReader(c.reader);
   selectIndex(c, 0);
   c.log.push_back("opened " + path + ": " + std::to_string(c.study->series().size()) + " series");
   return {};
@@ -169,6 +175,97 @@ Status tearStep(ScriptContext& c, const ScriptStep& step) {
   return {};
 }
 
+Status needSession(const ScriptContext& c, const ScriptStep& step) {
+  if (Status s = needSeries(c, step); !s) return s;
+  if (!c.study->session()) return stepError(step, "the study has no session: " + c.study->sessionError());
+  return {};
+}
+
+// "T2 grade=4 comment=\"...\"": the findings of a tear already in the session.
+Status editTearStep(ScriptContext& c, const ScriptStep& step) {
+  if (Status s = needSession(c, step); !s) return s;
+  const auto space = step.value.find(' ');
+  const std::string id = step.value.substr(0, space);
+  const TearAnnotation* found = c.study->session()->find(id);
+  if (!found) return stepError(step, "no tear " + id + " in the session");
+  TearAnnotation tear = *found;
+  if (Status s = applyTearEdit(tear, space == std::string::npos ? "" : step.value.substr(space + 1)); !s)
+    return stepError(step, s.message());
+  if (Status s = c.study->session()->update(tear); !s) {
+    // Met another writer's edit of the same tear: not a failed step but a state the
+    // reader settles with 'resolve' (the file keeps theirs until then).
+    const auto& open = c.study->session()->conflicts();
+    const bool conflict = std::any_of(open.begin(), open.end(), [&](const TearConflict& k) { return k.id == id; });
+    if (!conflict) return stepError(step, s.message());
+    c.log.push_back("conflict on " + id + ": " + s.message());
+    return {};
+  }
+  c.log.push_back("changed " + id);
+  return {};
+}
+
+Status removeTearStep(ScriptContext& c, const ScriptStep& step) {
+  if (Status s = needSession(c, step); !s) return s;
+  if (Status s = c.study->session()->remove(step.value); !s) return stepError(step, s.message());
+  c.log.push_back("removed " + step.value);
+  return {};
+}
+
+// Takes in what other writers saved, as the viewer does every 2 s.
+Status refreshStep(ScriptContext& c, const ScriptStep& step) {
+  if (Status s = needSession(c, step); !s) return s;
+  if (!c.study->refreshSession()) {
+    c.log.push_back("session unchanged on disk");
+    return {};
+  }
+  const MergeResult& m = c.study->session()->lastMerge();
+  c.log.push_back("session refreshed: " + std::to_string(m.addedElsewhere.size()) + " added, " +
+                  std::to_string(m.removedElsewhere.size()) + " removed, " + std::to_string(m.changedElsewhere.size()) +
+                  " changed elsewhere, " + std::to_string(c.study->session()->conflicts().size()) + " conflict(s)");
+  return {};
+}
+
+// "T2 mine|theirs": the reader's choice for a tear changed here and elsewhere.
+Status resolveStep(ScriptContext& c, const ScriptStep& step) {
+  if (Status s = needSession(c, step); !s) return s;
+  std::istringstream in(step.value);
+  std::string id, side;
+  in >> id >> side;
+  if (side != "mine" && side != "theirs") return stepError(step, "needs ID mine|theirs");
+  if (Status s = c.study->session()->resolveConflict(id, side == "mine"); !s) return stepError(step, s.message());
+  c.log.push_back("kept " + side + " for " + id);
+  return {};
+}
+
+// "PATH [SECONDS]": waits until another program has written PATH (default 60 s), so a
+// demonstration or a test can take turns with a second reader or a script.
+Status waitForStep(ScriptContext& c, const ScriptStep& step) {
+  std::istringstream in(step.value);
+  std::string path;
+  double seconds = 60;
+  in >> path >> seconds;
+  if (path.empty()) return stepError(step, "needs a path");
+  const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  std::error_code ec;
+  while (!std::filesystem::exists(path, ec)) {
+    if (std::chrono::steady_clock::now() > until)
+      return stepError(step, path + " did not appear within " + std::to_string(int(seconds)) + " s");
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  c.log.push_back("found " + path);
+  return {};
+}
+
+// "PATH": writes an empty file, for a program waiting on this step with wait-for.
+Status signalStep(ScriptContext& c, const ScriptStep& step) {
+  if (step.value.empty()) return stepError(step, "needs a path");
+  const std::string tmp = step.value + ".part";
+  if (!std::ofstream(tmp) || std::rename(tmp.c_str(), step.value.c_str()) != 0)
+    return stepError(step, "cannot write " + step.value);
+  c.log.push_back("signalled " + step.value);
+  return {};
+}
+
 Status exportStep(ScriptContext& c, const ScriptStep& step) {
   if (Status s = needSeries(c, step); !s) return s;
   if (step.value.empty()) return stepError(step, "needs the SR's path");
@@ -228,8 +325,19 @@ Status runStudyStep(ScriptContext& c, const ScriptStep& step) {
   if (n == "tear") return tearStep(c, step);
   if (n == "export") return exportStep(c, step);
   if (n == "send-to") return sendStep(c, step);
+  if (n == "edit-tear") return editTearStep(c, step);
+  if (n == "remove-tear") return removeTearStep(c, step);
+  if (n == "refresh") return refreshStep(c, step);
+  if (n == "resolve") return resolveStep(c, step);
+  if (n == "wait-for") return waitForStep(c, step);
+  if (n == "signal") return signalStep(c, step);
+  if (n == "session-folder") {  // for the opens that follow, as the viewer's setting
+    c.studyOptions.sessionFolder = step.value;
+    return {};
+  }
   if (n == "reader") {
     c.reader = step.value;
+    if (c.study) c.study->setReader(c.reader);
     return {};
   }
   return stepError(step, "not a study step: it needs the viewer (annulo --script)");

@@ -121,6 +121,11 @@ void Study::selectSession(const std::string& study) {
   restoreLeakRecords();
 }
 
+void Study::setReader(std::string name) {
+  reader_ = std::move(name);
+  if (model_) model_->setWriter(reader_.empty() ? defaultReaderName() : reader_);
+}
+
 std::string Study::leakFolder() const { return fs::path(sessionPath_).replace_extension(".leak").string(); }
 
 void Study::restoreLeakRecords() {

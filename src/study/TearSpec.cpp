@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "annulo/annotation/Vocabulary.h"
@@ -192,6 +193,24 @@ Result<TearSpec> parseTearSpec(const std::string& text) {
   if (spec.tear.geometry.points.empty())
     return makeError("a geometry is required (point=, polyline=, polygon=, point3d=, polyline3d=)");
   return spec;
+}
+
+Status applyTearEdit(TearAnnotation& tear, const std::string& text) {
+  static const std::set<std::string> findings = {"level", "type", "grade",   "clock",   "zone",
+                                                 "leak",  "pain", "comment", "observer"};
+  auto pairs = splitKeyValues(text);
+  if (!pairs) return pairs.error();
+  if (pairs->empty()) return makeError("nothing to change; keys: " + joinTokens({findings.begin(), findings.end()}));
+  TearSpec edited;
+  edited.tear = tear;
+  for (const auto& [k, v] : *pairs) {
+    if (!findings.count(k))
+      return makeError("'" + k + "' cannot be edited (the geometry stays with its image); keys: " +
+                       joinTokens({findings.begin(), findings.end()}));
+    if (Status s = applyPair(k, v, edited); !s) return s;
+  }
+  tear = edited.tear;
+  return {};
 }
 
 // Ties the geometry to the image it was drawn on, and checks it lies on it.

@@ -10,6 +10,7 @@
 
 #include "annulo/dicom/SeriesLoader.h"
 #include "annulo/phantom/Phantom.h"
+#include "annulo/processing/LeakReport.h"
 #include "annulo/processing/LeakSegmenter.h"
 #include "support/TestSupport.h"
 
@@ -125,6 +126,13 @@ TEST(LeakMotionGuard, UnfollowedMotionIsAWarningNotALeak) {
   bool warned = false;
   for (const std::string& w : r->warnings) warned = warned || w.find("residual edges") != std::string::npos;
   EXPECT_TRUE(warned);
+  // The CLI's JSON (annulo-cli segment) carries the flag and the count per frame.
+  const nlohmann::json report = leakReportJson(*r, l->series[0]);
+  ASSERT_EQ(report["per_frame"].size(), r->perFrame.size());
+  for (std::size_t i = 0; i < r->perFrame.size(); ++i) {
+    EXPECT_EQ(report["per_frame"][i]["registration_suspect"], r->perFrame[i].registrationSuspect) << i;
+    EXPECT_EQ(report["per_frame"][i]["residual_edge_pixels"], r->perFrame[i].residualEdgePixels) << i;
+  }
   // Known gap (see the note): frames after the jump here differ from the unaligned mask
   // only in the contrast's polarity and connected to the tip, so the guard does not
   // flag them and the onset still comes early; with motion correction on (the default)

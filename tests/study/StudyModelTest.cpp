@@ -279,6 +279,34 @@ TEST_F(StudyModel, ScriptErrorsNameTheLineAndViewStepsNeedTheViewer) {
   EXPECT_NE(out.find("unknown step 'opne'"), std::string::npos) << out;
 }
 
+TEST_F(StudyModel, ScriptEditsAndRemovesTearsAndNamesWhatCannotBeEdited) {
+  const std::string head = "reader Script^One\nopen " + (test::sourceDir() / "sample_data").string() + "\nseries " +
+                           truth_.xa.seriesInstanceUid + "\n";
+  {
+    std::ofstream(dir_ / "edit.txt") << head << "tear " << kTear1 << "\ntear " << kTear2
+                                     << "\nedit-tear T1 grade=5 comment=\"to the outer third\"\nremove-tear T2\n";
+    std::ofstream(dir_ / "geometry.txt") << head << "edit-tear T1 point=1,2\n";
+    std::ofstream(dir_ / "missing.txt") << head << "edit-tear T9 grade=1\n";
+  }
+  const std::string run = test::cliPath() + " run ";
+  const std::string sessions = " --session-dir " + q(dir_ / "sessions") + " 2>&1";
+  std::string out;
+  ASSERT_EQ(test::runCommand(run + q(dir_ / "edit.txt") + sessions, &out), 0) << out;
+  auto study = openSample();
+  ASSERT_EQ(study->session()->tears().size(), 1u);
+  const TearAnnotation& t = study->session()->tears()[0];
+  EXPECT_EQ(t.id, "T1");
+  EXPECT_EQ(t.grade, 5);
+  EXPECT_EQ(t.comment, "to the outer third");
+  EXPECT_EQ(t.modifiedBy, "Script^One");
+  EXPECT_EQ(t.geometry.points.size(), 3u) << "the geometry stays";
+  EXPECT_EQ(test::runCommand(run + q(dir_ / "geometry.txt") + sessions, &out), 1);
+  EXPECT_NE(out.find("script line 4 (edit-tear): 'point' cannot be edited"), std::string::npos) << out;
+  EXPECT_EQ(test::runCommand(run + q(dir_ / "missing.txt") + sessions, &out), 1);
+  EXPECT_NE(out.find("no tear T9 in the session"), std::string::npos) << out;
+  EXPECT_EQ(openSample()->session()->tears()[0].grade, 5) << "a failed edit changes nothing";
+}
+
 TEST_F(StudyModel, OneFailedObjectCostsTheOthersNothing) {
   auto study = openSample();
   const Series* xa = study->findSeries(truth_.xa.seriesInstanceUid);

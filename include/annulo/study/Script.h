@@ -9,6 +9,13 @@
 //   reader Smith^Jane               (signs the tears that follow and the SR)
 //   export /tmp/report.dcm          (SR, and -seg.dcm / -pr.dcm beside it)
 //   send-to ORTHANC@localhost:4242
+//   edit-tear T1 grade=4 comment="wider on the second look"
+//   remove-tear T2
+//   refresh                         (take in what other writers saved to the session)
+//   resolve T1 mine|theirs          (a tear changed here and elsewhere: whose version stays)
+//   session-folder /mnt/dept/annulo (sessions of the studies opened next: a shared drive)
+//   wait-for /tmp/turn 30           (until another program writes that file: taking turns)
+//   signal /tmp/my-turn-done        (writes that file, for a program waiting with wait-for)
 //
 // '#' starts a comment; blank lines are skipped. The study-model steps run here, the
 // same calls the viewer's panels and annulo-cli make; steps that draw (layout, size,

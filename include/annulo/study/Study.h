@@ -88,7 +88,7 @@ class Study {
   const std::string& sessionStem() const { return sessionStem_; }
   const std::string& sessionError() const { return sessionError_; }
   // The reader who signs new edits (created_by / modified_by); default: defaultReaderName().
-  void setReader(std::string name) { reader_ = std::move(name); }
+  void setReader(std::string name);
   // Takes in what other writers saved to the session file (tears they added or
   // removed; an edit of the same tear on both sides becomes a conflict). Returns
   // false when the file did not change (a cheap check) or could not be read.

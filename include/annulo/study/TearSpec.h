@@ -36,5 +36,9 @@ Result<TearSpec> parseTearSpec(const std::string& text);
 // Ties the geometry to its image (SOP instance, frame) or frame of reference and
 // checks it lies on it; the catheter length and calibrations from the series.
 Status resolveTearSpec(TearSpec& spec, const std::vector<Series>& series);
+// Changes the findings of a tear already marked ("grade=4 comment=\"...\""): level,
+// type, grade, clock, zone, leak, pain, comment, observer. Its geometry stays (it is
+// tied to an image); every key is checked before the tear is touched.
+Status applyTearEdit(TearAnnotation& tear, const std::string& text);
 
 }  // namespace annulo
