@@ -526,7 +526,10 @@ Status Application::openAsTheUserWould(const ScriptStep& step) {
 // Draws frames as the interactive loop does while the open runs (loopOnce), until the first
 // decoded frame is on screen; then writes it (PNG + sidecar) and says when it came.
 void Application::takeFirstFrameShot(double openedAt) {
-  const std::string path = firstFrameShot_;
+  // "OUT.png play": then press Play on the preview and keep drawing until the load ends.
+  std::string path = firstFrameShot_;
+  const bool play = path.size() > 5 && path.compare(path.size() - 5, 5, " play") == 0;
+  if (play) path.resize(path.size() - 5);
   firstFrameShot_.clear();
   while (state_.opening.running() && !progressive_->shown()) {
     frame(nowMs());
@@ -552,6 +555,16 @@ void Application::takeFirstFrameShot(double openedAt) {
   glfwSwapBuffers(window_);
   std::ofstream(path + ".json") << j.dump(2) << "\n";
   if (!ok) std::cerr << "annulo: cannot write " << path << "\n";
+  if (!play) return;
+  progressive_->play(nowMs());
+  while (state_.opening.running()) {  // cine playback over the decoded frames, as the user sees it
+    frame(nowMs());
+    glfwSwapBuffers(window_);
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  std::printf("preview showed %zu frames while loading:", progressive_->shownSlices().size());
+  for (std::size_t k : progressive_->shownSlices()) std::printf(" %zu", k + 1);
+  std::printf("\nafter the load: frame %d, %s\n", state_.frame + 1, state_.cine.playing ? "playing" : "stopped");
 }
 
 int Application::runScript() {

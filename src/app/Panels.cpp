@@ -521,7 +521,8 @@ void drawCineBar(AppState& st, double nowMs) {
 void drawStatusBar(const AppState& st) {
   const Series* s = st.series();
   if (!s) {
-    ImGui::TextUnformatted(st.message.empty() ? "No study open" : st.message.c_str());
+    const std::string loading = st.opening.running() ? "Loading " + st.openingPath : std::string("No study open");
+    ImGui::TextUnformatted(st.message.empty() ? loading.c_str() : st.message.c_str());
     return;
   }
   std::string text = s->series.modality + " " + s->patient.name + "  W/L " + std::to_string(int(st.window.width)) +

@@ -42,6 +42,7 @@ bool ProgressiveView::draw(const LoadPreview& preview, float w, float h, double 
       if (shown_ == kNone) decodedAtFirst_ = progress.decodedCount(0);
       renderer_->setSlice(s, k);
       shown_ = k;
+      shownLog_.push_back(k);
     }
   });
   if (shown_ == kNone) return false;
@@ -56,11 +57,10 @@ bool ProgressiveView::draw(const LoadPreview& preview, float w, float h, double 
     ImGui::SameLine();
     const bool toggle = ImGui::SmallButton(playing_ ? "Pause" : "Play") ||
                         (!ImGui::GetIO().WantTextInput && ImGui::IsKeyPressed(GLFW_KEY_SPACE));
-    if (toggle) {
-      playing_ = !playing_;
-      playStartedMs_ = now;
-      playOffsetMs_ = shown_ < times_.size() ? times_[shown_] : 0;
-    }
+    if (toggle && playing_)
+      playing_ = false;
+    else if (toggle)
+      play(now);
   }
   const float top = ImGui::GetCursorPosY();
   const ImVec2 origin = ImGui::GetCursorScreenPos();
@@ -82,6 +82,13 @@ bool ProgressiveView::draw(const LoadPreview& preview, float w, float h, double 
   dl->AddText(ImVec2(origin.x + 8, origin.y + 6), IM_COL32(230, 230, 230, 255), corner);
   ImGui::Dummy(ImVec2(w, vh));
   return true;
+}
+
+void ProgressiveView::play(double now) {
+  if (!multiFrame_) return;
+  playing_ = true;
+  playStartedMs_ = now;
+  playOffsetMs_ = shown_ < times_.size() ? times_[shown_] : 0;
 }
 
 void ProgressiveView::handOver(AppState& st, double now) const {

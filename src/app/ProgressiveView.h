@@ -25,6 +25,10 @@ class ProgressiveView {
   // of the first series is decoded yet.
   bool draw(const LoadPreview& preview, float w, float h, double nowMs);
   bool playing() const { return playing_; }
+  // Starts playback from the shown frame (the Play button; a script's 'first-frame OUT.png play').
+  void play(double nowMs);
+  // Every slice uploaded for this preview, in order (each one decoded when it was).
+  const std::vector<std::size_t>& shownSlices() const { return shownLog_; }
   // Whether a decoded slice has been drawn for this preview, and which.
   bool shown() const { return shown_ != kNone; }
   std::size_t shownSlice() const { return shown_; }
@@ -47,6 +51,7 @@ class ProgressiveView {
   std::string modality_;
   WindowLevel window_;
   std::size_t wanted_ = 0, shown_ = kNone, decodedAtFirst_ = 0;
+  std::vector<std::size_t> shownLog_;
   bool playing_ = false;
   double playStartedMs_ = 0, playOffsetMs_ = 0;
   float x_ = 0, y_ = 0, w_ = 0, h_ = 0;

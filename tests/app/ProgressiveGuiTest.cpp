@@ -7,6 +7,7 @@
 #include <itkRGBPixel.h>
 
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -57,7 +58,7 @@ TEST(ProgressiveGui, FirstFrameOfACompressedCineIsOnScreenBeforeTheLoadEnds) {
   PhantomOptions o;
   o.writeMr = false;
   o.xaSize = 512;
-  o.xaFrames = 80;
+  o.xaFrames = 160;  // decoding takes long enough on two free cores for playback to advance while it runs
   o.xaBitsAllocated = 16;
   auto truth = writePhantom(o, (dir / "phantom").string());
   ASSERT_TRUE(truth.ok()) << truth.message();
@@ -108,6 +109,24 @@ TEST(ProgressiveGui, FirstFrameOfACompressedCineIsOnScreenBeforeTheLoadEnds) {
   };
   EXPECT_GT(at(shot, 1), at(end, o.xaFrames) + 40) << "the disc is empty of contrast on frame 1, full at the end";
   EXPECT_GT(diffLast, diffFirst);
+
+  // Play pressed on the preview: playback runs over the decoded frames while the rest
+  // decodes, and goes on in the loaded study.
+  std::ofstream(dir / "play.txt") << "size 1400x900\nfirst-frame " << (dir / "play.png").string() << " play\nopen "
+                                  << (dir / "cine").string() << "\n";
+  const int playRc =
+      test::runCommand("XDG_DATA_HOME=" + (dir / "xdg").string() + " XDG_CACHE_HOME=" + (dir / "cache").string() +
+                           " xvfb-run -a -s '-screen 0 1600x1000x24' " + std::string(ANNULO_VIEWER) + " --script " +
+                           (dir / "play.txt").string() + " 2>&1",
+                       &out);
+  ASSERT_EQ(playRc, 0) << out;
+  std::size_t shownCount = 0;
+  const auto at2 = out.find("preview showed ");
+  ASSERT_NE(at2, std::string::npos) << out;
+  ASSERT_EQ(std::sscanf(out.c_str() + at2, "preview showed %zu", &shownCount), 1) << out;
+  EXPECT_GE(shownCount, 2u) << "playback advanced over decoded frames while loading: " << out;
+  EXPECT_NE(out.find("after the load: frame"), std::string::npos) << out;
+  EXPECT_NE(out.find(", playing"), std::string::npos) << "playback goes on in the loaded study: " << out;
 }
 
 }  // namespace
