@@ -155,10 +155,10 @@ void Application::drawTaskTabs() {
 }
 
 // Worker results, polled once per frame; never blocks.
-void Application::pollWork() {
+void Application::pollWork(double now) {
   if (pollOpen(state_, [this] { processing_.stopAll(); })) {
     thumbnails_->build(state_.study->loaded());
-    progressive_->handOver(state_, nowMs());  // the frame shown while loading, and its playback, go on
+    progressive_->handOver(state_, now);  // the frame shown while loading, and its playback, go on
   }
   if (!state_.opening.running()) state_.preview.reset();
   pollProcessing(state_, processing_);
@@ -210,7 +210,7 @@ void Application::handleKeys(double now) {
 
 void Application::frame(double now) {
   orientation_ = {};  // each view drawn this frame fills its own
-  pollWork();
+  pollWork(now);
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
   if (simulatedMouse_) {  // after the backend, which would overwrite it from the real cursor

@@ -59,7 +59,7 @@ class Application {
   std::vector<Marker3D> sceneMarkers(const std::vector<PlacedTear>& tears) const;
   void drawCompare();
   void handleKeys(double nowMs);
-  void pollWork();
+  void pollWork(double nowMs);  // nowMs: the frame's clock (a cine handed over from the preview starts on it)
   void drawTaskTabs();
   bool writeScreenshot(const std::string& path);
   void writeSidecar(const std::string& path) const;
