@@ -22,6 +22,9 @@ PACKAGES=(
   libssl-dev
   openssl libssl-dev
   zlib1g-dev
+  libx11-dev
+  libavformat-dev libavcodec-dev libavutil-dev libswscale-dev  # the teaching cine (WebM, VP8 through libvpx)
+  ffmpeg                                                       # ffprobe/ffmpeg: the tests' independent decoder
 )
 # npm: Debian's package, unless the installed nodejs already brings its own
 # (NodeSource's does, and conflicts with Debian's npm). Test-only: the peer

@@ -195,26 +195,121 @@ const ProvocationLevel* AnnotationModel::findProvocation(const std::string& leve
   return nullptr;
 }
 
+std::optional<ProvocationLevel> AnnotationModel::currentProvocation(const std::string& level) const {
+  if (const ProvocationLevel* p = findProvocation(level)) return *p;
+  return std::nullopt;
+}
+
+namespace {
+
+std::string provocationKey(const std::string& level) { return "provocation:" + level; }
+
+// Replaces, removes or inserts (at `index`, else at the end) the record of `level`.
+void placeProvocation(Session& s, const std::string& level, const std::optional<ProvocationLevel>& p,
+                      std::size_t index) {
+  auto& record = s.provocation;
+  auto it = std::find_if(record.begin(), record.end(), [&](const ProvocationLevel& x) { return x.level == level; });
+  if (it != record.end()) {
+    if (p)
+      *it = *p;
+    else
+      record.erase(it);
+    return;
+  }
+  if (p) record.insert(record.begin() + std::ptrdiff_t(std::min(index, record.size())), *p);
+}
+
+std::size_t indexOf(const Session& s, const std::string& level) {
+  for (std::size_t i = 0; i < s.provocation.size(); ++i)
+    if (s.provocation[i].level == level) return i;
+  return s.provocation.size();
+}
+
+}  // namespace
+
+// Saves the level's new state (empty: removed) and records it for undo.
+Status AnnotationModel::commitProvocation(const std::string& level, std::optional<ProvocationLevel> after) {
+  const std::optional<ProvocationLevel> before = currentProvocation(level);
+  const std::size_t index = indexOf(session_, level);
+  Session next = session_;
+  placeProvocation(next, level, after, index);
+  if (Status s = commit(std::move(next), provocationKey(level)); !s) return s;
+  Change c;
+  c.level = level;
+  c.levelIndex = before ? index : indexOf(session_, level);
+  c.levelBefore = before;
+  c.levelAfter = currentProvocation(level);
+  record(std::move(c));
+  return {};
+}
+
 Status AnnotationModel::setProvocation(ProvocationLevel level) {
   if (Status v = validateProvocation(level); !v) return v;
-  Session next = session_;
-  auto it = std::find_if(next.provocation.begin(), next.provocation.end(),
-                         [&](const ProvocationLevel& p) { return p.level == level.level; });
-  if (level.trackingUid.empty()) level.trackingUid = it != next.provocation.end() ? it->trackingUid : makeUuidUid();
+  const ProvocationLevel* existing = findProvocation(level.level);
+  if (level.trackingUid.empty()) level.trackingUid = existing ? existing->trackingUid : makeUuidUid();
   if (level.observer.empty()) level.observer = session_.observer;
-  if (it != next.provocation.end())
-    *it = std::move(level);
-  else
-    next.provocation.push_back(std::move(level));
-  return commit(std::move(next), {});
+  if (existing && *existing == level) return {};  // nothing changed: no save, no undo step
+  const std::string name = level.level;
+  return commitProvocation(name, std::move(level));
 }
 
 Status AnnotationModel::removeProvocation(const std::string& level) {
+  if (!findProvocation(level)) return makeError("no provocation record for level " + level);
+  return commitProvocation(level, std::nullopt);
+}
+
+// As revert() for tears: puts the level back as it was, unless another writer changed it since.
+Status AnnotationModel::revertProvocation(std::vector<Change>& from, std::vector<Change>& to, bool undoing) {
+  Change c = from.back();
+  const std::optional<ProvocationLevel>& expected = undoing ? c.levelAfter : c.levelBefore;
+  const std::optional<ProvocationLevel>& target = undoing ? c.levelBefore : c.levelAfter;
+  const std::optional<ProvocationLevel> now = currentProvocation(c.level);
+  const char* verb = undoing ? "undo" : "redo";
+  if (now.has_value() != expected.has_value() || (now && *now != *expected)) {
+    from.pop_back();
+    return makeError(std::string("cannot ") + verb + " the edit of the provocation record of " + c.level + ": " +
+                     (now ? "another writer changed it" : "another writer removed it") + " since; left as it is");
+  }
   Session next = session_;
-  auto it = std::find_if(next.provocation.begin(), next.provocation.end(),
-                         [&](const ProvocationLevel& p) { return p.level == level; });
-  if (it == next.provocation.end()) return makeError("no provocation record for level " + level);
-  next.provocation.erase(it);
+  placeProvocation(next, c.level, target, c.levelIndex);
+  bool saved = false;
+  Status s = commit(std::move(next), provocationKey(c.level), &saved);
+  if (!saved) return s;
+  from.pop_back();
+  if (!s) return s;
+  (undoing ? c.levelBefore : c.levelAfter) = currentProvocation(c.level);
+  to.push_back(std::move(c));
+  return {};
+}
+
+Status AnnotationModel::resolveProvocationConflict(const std::string& level, bool keepMine) {
+  auto it = std::find_if(provocationConflicts_.begin(), provocationConflicts_.end(),
+                         [&](const ProvocationConflict& c) { return c.level == level; });
+  if (it == provocationConflicts_.end()) return makeError("no provocation conflict on " + level);
+  const ProvocationConflict c = *it;
+  provocationConflicts_.erase(it);
+  if (!keepMine) {
+    notify();
+    return {};
+  }
+  return commitProvocation(level, c.mine);
+}
+
+const DiscPlane* AnnotationModel::findDiscPlane(const std::string& level) const {
+  for (const auto& p : session_.discPlanes)
+    if (p.level == level) return &p;
+  return nullptr;
+}
+
+Status AnnotationModel::setDiscPlane(DiscPlane plane) {
+  if (plane.level.empty()) return makeError("a disc plane needs its level");
+  Session next = session_;
+  auto it = std::find_if(next.discPlanes.begin(), next.discPlanes.end(),
+                         [&](const DiscPlane& p) { return p.level == plane.level; });
+  if (it != next.discPlanes.end())
+    *it = std::move(plane);
+  else
+    next.discPlanes.push_back(std::move(plane));
   return commit(std::move(next), {});
 }
 
@@ -231,6 +326,7 @@ Status AnnotationModel::redo() {
 // Puts one tear back as it was before (undo) or after (redo) this writer's edit,
 // provided nobody changed it since: undo never reverts another writer's edit.
 Status AnnotationModel::revert(std::vector<Change>& from, std::vector<Change>& to, bool undoing) {
+  if (!from.back().level.empty()) return revertProvocation(from, to, undoing);
   Change c = from.back();
   const std::optional<TearAnnotation>& expected = undoing ? c.after : c.before;
   const std::optional<TearAnnotation>& target = undoing ? c.before : c.after;
@@ -313,6 +409,15 @@ Status AnnotationModel::commit(Session next, const std::string& key, bool* saved
       clash = c.id + (c.theirs ? " was changed by " + who : std::string(" was removed by another writer")) +
               " meanwhile; both versions are kept as a conflict, nothing was overwritten";
     }
+  }
+  for (const ProvocationConflict& c : r.provocationConflicts) {
+    provocationConflicts_.erase(std::remove_if(provocationConflicts_.begin(), provocationConflicts_.end(),
+                                               [&](const ProvocationConflict& o) { return o.level == c.level; }),
+                                provocationConflicts_.end());
+    provocationConflicts_.push_back(c);
+    if (key == provocationKey(c.level))
+      clash = "the provocation record of " + c.level + (c.theirs ? " was changed" : " was removed") +
+              " by another writer meanwhile; both versions are kept as a conflict, nothing was overwritten";
   }
   lastMerge_ = std::move(r);
   notify();

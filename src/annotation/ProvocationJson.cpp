@@ -149,7 +149,9 @@ ordered listEntry(const ProvocationLevel& p, const LevelAssessment& a, const Lev
   e["pain_location"] = p.painLocation;
   e["nucleogram"] = optToken<NucleogramPattern, ordered>(p.nucleogram);
   e["dallas_grade"] = opt<int, ordered>(m.dallasGrade);
-  e["leak"] = m.tearIds.empty() ? ordered(nullptr) : ordered(m.leak ? "leak" : "contained");
+  e["leak"] = m.tearIds.empty() ? ordered(nullptr)
+              : !m.leakAssessed ? ordered("not-assessed")
+                                : ordered(m.leak ? "leak" : "contained");
   e["leak_onset_ms"] = opt<double, ordered>(m.leakOnsetMs);
   e["volume_at_leak_onset_ml"] = opt<double, ordered>(m.volumeAtLeakOnsetMl);
   e["tears"] = m.tearIds;

@@ -124,6 +124,7 @@ LevelMorphology levelMorphology(const ProvocationLevel& p, const std::vector<Tea
     const bool leakArea = t.leakFigures && t.leakFigures->areaMm2 && *t.leakFigures->areaMm2 > 0;
     const bool leakSeen = t.leak != LeakPattern::None && t.leak != LeakPattern::NotAssessed;
     if (leakSeen || leakArea) m.leak = true;
+    if (t.leak != LeakPattern::NotAssessed || t.leakFigures) m.leakAssessed = true;
     if (t.leakFigures && t.leakFigures->onsetMs)
       m.leakOnsetMs = std::min(m.leakOnsetMs.value_or(*t.leakFigures->onsetMs), *t.leakFigures->onsetMs);
   }

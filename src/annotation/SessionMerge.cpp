@@ -96,6 +96,62 @@ void mergeMine(const Session& baseSession, const Index& base, const Session& min
   r.merged.nextId = std::max({next, r.merged.nextId, mine.nextId});
 }
 
+const ProvocationLevel* levelIn(const Session& s, const std::string& level) {
+  for (const auto& p : s.provocation)
+    if (p.level == level) return &p;
+  return nullptr;
+}
+
+// The provocation record per level, with the tears' rules: the file's order first,
+// then levels only this writer holds.
+void mergeProvocation(const Session& base, const Session& mine, const Session& theirs, MergeResult& r) {
+  r.merged.provocation.clear();
+  for (const auto& t : theirs.provocation) {
+    const ProvocationLevel* b = levelIn(base, t.level);
+    const ProvocationLevel* m = levelIn(mine, t.level);
+    if (!b) {
+      if (m && *m != t) r.provocationConflicts.push_back({t.level, *m, t});
+      if (!m) r.provocationElsewhere.push_back(t.level);
+      r.merged.provocation.push_back(t);
+    } else if (!m) {
+      if (t == *b) continue;  // removed here, untouched there
+      r.provocationConflicts.push_back({t.level, std::nullopt, t});
+      r.merged.provocation.push_back(t);
+    } else if (*m == *b) {
+      if (t != *b) r.provocationElsewhere.push_back(t.level);
+      r.merged.provocation.push_back(t);
+    } else if (t == *b || *m == t) {
+      r.merged.provocation.push_back(*m);
+    } else {
+      r.provocationConflicts.push_back({t.level, *m, t});
+      r.merged.provocation.push_back(t);
+    }
+  }
+  for (std::size_t i = 0; i < mine.provocation.size(); ++i) {
+    const ProvocationLevel& m = mine.provocation[i];
+    if (levelIn(theirs, m.level)) continue;
+    if (const ProvocationLevel* b = levelIn(base, m.level)) {
+      if (*b == m)
+        r.provocationElsewhere.push_back(m.level);
+      else
+        r.provocationConflicts.push_back({m.level, m, std::nullopt});
+      continue;
+    }
+    // After the level it follows in this writer's record (an undone removal goes back to its place).
+    auto& merged = r.merged.provocation;
+    auto at = merged.end();
+    for (std::size_t j = i; j-- > 0;) {
+      auto prev = std::find_if(merged.begin(), merged.end(),
+                               [&](const ProvocationLevel& x) { return x.level == mine.provocation[j].level; });
+      if (prev != merged.end()) {
+        at = prev + 1;
+        break;
+      }
+    }
+    merged.insert(at, m);
+  }
+}
+
 }  // namespace
 
 std::string tearKey(const TearAnnotation& tear) {
@@ -110,8 +166,8 @@ MergeResult mergeSessions(const Session& base, const Session& mine, const Sessio
   r.merged.sourcePath = pick(base.sourcePath, mine.sourcePath, theirs.sourcePath);
   r.merged.studyInstanceUid = pick(base.studyInstanceUid, mine.studyInstanceUid, theirs.studyInstanceUid);
   r.merged.observer = pick(base.observer, mine.observer, theirs.observer);
-  // The provocation record as a whole: this writer's when it changed it, else the file's.
-  r.merged.provocation = pick(base.provocation, mine.provocation, theirs.provocation);
+  mergeProvocation(base, mine, theirs, r);
+  r.merged.discPlanes = pick(base.discPlanes, mine.discPlanes, theirs.discPlanes);
   const Index b = indexOf(base), m = indexOf(mine), t = indexOf(theirs);
   mergeTheirs(b, m, theirs, r);
   mergeMine(base, b, mine, t, r);

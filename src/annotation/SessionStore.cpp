@@ -184,6 +184,17 @@ std::string sessionToJson(const Session& s) {
             {"revision", s.revision},
             {"tears", tears},
             {"provocation", detail::provocationToJson(s.provocation)}};
+  if (!s.discPlanes.empty()) {
+    json planes = json::array();
+    for (const auto& p : s.discPlanes)
+      planes.push_back({{"level", p.level},
+                        {"centre", p.centre},
+                        {"left", p.left},
+                        {"back", p.back},
+                        {"normal", p.normal},
+                        {"radius_mm", p.radiusMm}});
+    j["disc_planes"] = planes;
+  }
   return j.dump(1) + "\n";
 }
 
@@ -203,6 +214,17 @@ Result<Session> sessionFromJson(const std::string& text) {
     s.revision = j.value("revision", std::int64_t(0));
     for (const auto& t : j.at("tears")) s.tears.push_back(tearFrom(t));
     s.provocation = detail::provocationFromJson(j);
+    if (j.contains("disc_planes"))
+      for (const auto& p : j.at("disc_planes")) {
+        DiscPlane d;
+        d.level = p.at("level").get<std::string>();
+        d.centre = p.at("centre").get<Vec3>();
+        d.left = p.at("left").get<Vec3>();
+        d.back = p.at("back").get<Vec3>();
+        d.normal = p.at("normal").get<Vec3>();
+        d.radiusMm = p.value("radius_mm", 25.0);
+        s.discPlanes.push_back(std::move(d));
+      }
     return s;
   } catch (const std::exception& e) {
     return makeError(e.what());

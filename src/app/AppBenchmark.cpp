@@ -131,6 +131,24 @@ int Application::runBenchmark(const std::string& mode) {
       std::printf("  with label surfaces as %s (%zu triangles, built in %.0f ms): %.1f fps while rotating\n",
                   labelDisplayName(d), triangles, build, withLabels);
     }
+  } else if (mode == "disc") {
+    // Dragging the disc plane: every redraw turns it by 0.5 degree, so every frame
+    // reslices (VolumeReslicer) and uploads the oblique image, as a right-drag does.
+    state_.layout = Layout::DiscPlane;
+    const double px = std::min(s->spacing[0], s->spacing[1]);
+    const std::string v = state_.draft.level + " " + std::to_string(s->columns * 0.35) + "," +
+                          std::to_string(s->rows * 0.5) + " " + std::to_string(s->columns * 0.65) + "," +
+                          std::to_string(s->rows * 0.5 - 10 / px);
+    if (Status placed = discView_->place(state_, v); !placed) {
+      std::printf("  disc plane: %s\n", placed.message().c_str());
+      return 1;
+    }
+    measure(3, [](int) {});
+    const double fps =
+        measure(60, [&](int i) { (void)discView_->rotate(state_, i % 20 < 10 ? 0.5 : -0.5, 0.2, false); });
+    const double still = measure(30, [](int) {});
+    std::printf("  disc plane drag on %dx%dx%zu: %.1f fps (reslice + upload + UI each redraw), %.1f fps still\n",
+                s->columns, s->rows, s->sliceCount(), fps, still);
   } else if (mode == "idle") {
     const double percent = idleCpuPercent(10.0);
     std::printf("  idle (10 s, no input, the interactive loop): %.2f %% of one core\n", percent);

@@ -9,9 +9,11 @@
 #include <vector>
 
 #include "LoadPreview.h"
+#include "OutboxPanel.h"
 #include "PacsBrowser.h"
 #include "PacsPanel.h"
 #include "SliceRenderer.h"
+#include "TeachingPanel.h"
 #include "ViewerSettings.h"
 #include "annulo/annotation/AnnotationModel.h"
 #include "annulo/render/Measurement.h"
@@ -19,10 +21,11 @@
 #include "annulo/render/ViewTransform.h"
 #include "annulo/render/WindowLevel.h"
 #include "annulo/study/Study.h"
+#include "annulo/study/StudySegmentations.h"
 
 namespace annulo::app {
 
-enum class Layout { View2D, Mpr, View3D };
+enum class Layout { View2D, Mpr, View3D, DiscPlane };
 
 struct Cine {
   bool playing = false;
@@ -69,14 +72,17 @@ struct AppState {
   std::string exportMessage;  // the last export's outcome, shown under its button
   std::string exportPath;
   Job<ExportReport> exporting;
-  std::vector<std::string> exportedFiles;  // last export, for sending to a PACS
-  PacsSendState pacs;                      // the PACS node, and sending exports to it
-  PacsBrowserState pacsBrowser;            // query and retrieve from it
-  std::string compareLevel;                // disc shown side by side (annulogram and MRI findings), empty = none
-  TearAnnotation draft = newDraft();       // the fields the next tear gets
+  std::vector<std::string> exportedFiles;          // last export, for sending to a PACS
+  PacsSendState pacs;                              // the PACS node, and sending exports to it
+  PacsBrowserState pacsBrowser;                    // query and retrieve from it
+  std::vector<AdoptedSegmentation> segmentations;  // DICOM SEG objects of the study, drawn as its labels
+  OutboxViewState outbox;                          // sends waiting, failed or done; retried at start-up and every 30 s
+  std::string compareLevel;           // disc shown side by side (annulogram and MRI findings), empty = none
+  TearAnnotation draft = newDraft();  // the fields the next tear gets
   std::string selectedTear;
   bool ghostTears = true;  // tears of nearby cine frames drawn faintly, so they stay in view during playback
   int ghostFrames = 5;
+  TeachingState teaching;  // the Teach tab: teaching case job, blanking rectangles
 
   std::optional<Vec2> hover;  // image coordinates under the cursor
   std::string message;

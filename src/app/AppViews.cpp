@@ -49,7 +49,9 @@ void Application::drawSliceView(SliceRenderer& r, int viewIndex, const char* id,
     if (viewIndex == 0) {
       state_.hover = image;
       if (io.MouseWheel != 0) state_.view = zoomAbout(state_.view, g, screen, std::pow(1.15, io.MouseWheel));
-      if (ImGui::IsMouseClicked(ImGuiMouseButton_Left) && processing_.pick != Pick::None) {
+      if (ImGui::IsMouseClicked(ImGuiMouseButton_Left) && teachingClick(state_, image)) {
+        // a corner of a blanking rectangle (Teach tab)
+      } else if (ImGui::IsMouseClicked(ImGuiMouseButton_Left) && processing_.pick != Pick::None) {
         processingClick(processing_, image);
       } else if (ImGui::IsMouseClicked(ImGuiMouseButton_Left) && state_.measure.active()) {
         if (auto m = state_.measure.click(image)) commitMeasurement(state_, *m);
@@ -71,7 +73,7 @@ void Application::drawSliceView(SliceRenderer& r, int viewIndex, const char* id,
     state_.window = dragWindow(state_.window, io.MouseDelta.x, io.MouseDelta.y, range);
   }
   if (viewIndex == 0 && ImGui::IsItemActive() && !state_.tool.active() && !state_.measure.active() &&
-      processing_.pick == Pick::None && ImGui::IsMouseDragging(ImGuiMouseButton_Left)) {
+      !state_.teaching.blankTool && processing_.pick == Pick::None && ImGui::IsMouseDragging(ImGuiMouseButton_Left)) {
     state_.view.panX += io.MouseDelta.x;
     state_.view.panY += io.MouseDelta.y;
   }
@@ -104,6 +106,7 @@ void Application::drawSliceView(SliceRenderer& r, int viewIndex, const char* id,
     drawProcessingOverlay(state_, processing_, view, g, origin, dl, labels);
     drawTears(state_, view, g, origin, dl, labels);  // on top of the automatic results
     drawMeasurements(state_, view, g, origin, dl);
+    drawTeachingOverlay(state_, view, g, origin, dl);
     drawLegend(state_, origin, w, dl);
     if (state_.layout == Layout::Mpr) {
       const Vec2 a = imageToScreen(view, g, {double(state_.crossColumn), -0.5});
@@ -449,6 +452,8 @@ void Application::drawViews(double now) {
     drawMpr(avail.x, avail.y);
   } else if (state_.layout == Layout::View3D) {
     drawVolume(avail.x, avail.y);
+  } else if (state_.layout == Layout::DiscPlane) {
+    discView_->draw(state_, avail.x, avail.y);
   } else {
     drawSliceView(*views_[0], 0, "view2d", avail.x, ImGui::GetContentRegionAvail().y);
   }

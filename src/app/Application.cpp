@@ -47,6 +47,7 @@ Application::~Application() {
   state_.opening.stop();
   state_.pacs.stopAll();
   state_.pacsBrowser.stopAll();
+  state_.outbox.stopAll();
   for (auto& v : views_) v.reset();  // GL objects go while the context lives
   volume_.reset();
   progressive_.reset();
@@ -116,6 +117,7 @@ bool Application::initWindow(bool visible) {
   for (auto& v : views_) v = std::make_unique<SliceRenderer>();
   volume_ = std::make_unique<VolumeView>();
   progressive_ = std::make_unique<ProgressiveView>();
+  discView_ = std::make_unique<DiscPlaneView>();
   thumbnails_ = std::make_unique<Thumbnails>();
   for (auto& c : compare_) c = std::make_unique<SliceRenderer>();
   return true;
@@ -146,8 +148,16 @@ void Application::drawTaskTabs() {
     drawMeasurePanel(state_);
     ImGui::EndTabItem();
   }
+  if (ImGui::BeginTabItem("Provocation", nullptr, flags("provocation"))) {
+    drawProvocationPanel(state_, provocation_);
+    ImGui::EndTabItem();
+  }
   if (ImGui::BeginTabItem("Report", nullptr, flags("report"))) {
     drawReportPanel(state_);
+    ImGui::EndTabItem();
+  }
+  if (ImGui::BeginTabItem("Teach", nullptr, flags("teach"))) {
+    drawTeachingPanel(state_);
     ImGui::EndTabItem();
   }
   ImGui::EndTabBar();
@@ -163,6 +173,7 @@ void Application::pollWork(double now) {
   if (!state_.opening.running()) state_.preview.reset();
   pollProcessing(state_, processing_);
   pollExport(state_);
+  pollTeaching(state_);
 }
 
 void Application::handleKeys(double now) {
@@ -176,6 +187,7 @@ void Application::handleKeys(double now) {
   if (pressed(GLFW_KEY_1)) state_.layout = Layout::View2D;
   if (pressed(GLFW_KEY_2)) state_.layout = Layout::Mpr;
   if (pressed(GLFW_KEY_3)) state_.layout = Layout::View3D;
+  if (pressed(GLFW_KEY_4)) state_.layout = Layout::DiscPlane;
   if (!s) return;
   const int n = int(s->sliceCount());
   if (pressed(GLFW_KEY_SPACE)) {
@@ -183,8 +195,11 @@ void Application::handleKeys(double now) {
     state_.cine.startedAtMs = now;
     state_.cine.startOffsetMs = s->slices[std::size_t(state_.frame)].timeMs;
   }
-  if (pressed(GLFW_KEY_RIGHT) || pressed(GLFW_KEY_DOWN)) state_.frame = std::min(n - 1, state_.frame + 1);
-  if (pressed(GLFW_KEY_LEFT) || pressed(GLFW_KEY_UP)) state_.frame = std::max(0, state_.frame - 1);
+  const bool arrowsTurnThePlane = state_.layout == Layout::DiscPlane;  // DiscPlaneView takes them
+  if (!arrowsTurnThePlane && (pressed(GLFW_KEY_RIGHT) || pressed(GLFW_KEY_DOWN)))
+    state_.frame = std::min(n - 1, state_.frame + 1);
+  if (!arrowsTurnThePlane && (pressed(GLFW_KEY_LEFT) || pressed(GLFW_KEY_UP)))
+    state_.frame = std::max(0, state_.frame - 1);
   if (pressed(GLFW_KEY_R)) {
     state_.view = ViewState{};
     state_.window = defaultWindow(*s);
@@ -357,8 +372,28 @@ void Application::writeSidecar(const std::string& path) const {
   }
   j["orientation"] = json::array();
   for (const auto& v : orientation_) j["orientation"].push_back(v);
-  j["layout"] = state_.layout == Layout::View2D ? "2d" : state_.layout == Layout::Mpr ? "mpr" : "3d";
+  j["layout"] = state_.layout == Layout::View2D   ? "2d"
+                : state_.layout == Layout::Mpr    ? "mpr"
+                : state_.layout == Layout::View3D ? "3d"
+                                                  : "disc";
+  if (state_.layout == Layout::DiscPlane) j["disc_plane"] = discView_->sidecar(state_);
   j["load_error"] = state_.loadError;
+  j["teaching"] = {{"message", state_.teaching.message},      {"warnings", state_.teaching.warnings},
+                   {"index", state_.teaching.indexHtml},      {"deid", state_.teaching.deidMessage},
+                   {"deid_notes", state_.teaching.deidNotes}, {"blanks", json::array()}};
+  for (const auto& b : state_.teaching.blanks) j["teaching"]["blanks"].push_back({b.x, b.y, b.width, b.height});
+  j["provocation"] = provocationSidecar(provocation_);
+  j["segmentations"] = json::array();
+  for (const AdoptedSegmentation& a : state_.segmentations) {
+    json segments = json::array();
+    for (const SegmentInfo& s : a.segments) segments.push_back({{"number", s.number}, {"label", s.label}});
+    j["segmentations"].push_back({{"file", std::filesystem::path(a.file).filename().string()},
+                                  {"series_uid", a.seriesInstanceUid},
+                                  {"segments", segments},
+                                  {"error", a.error}});
+  }
+  const OutboxCounts box = countOutbox(state_.outbox);
+  j["outbox"] = {{"pending", box.pending}, {"failed", box.failed}, {"sent", box.sent}};
   j["series_count"] = state_.study ? state_.study->seriesCount() : 0;
   // Text cut by its window's edge: the GUI tests require none.
   j["clipped_text"] = json::array();
@@ -427,6 +462,7 @@ void Application::syncFromScript(const ScriptContext& c, const ScriptStep& step)
   if (step.name == "retrieve") {
     (void)rememberRecent(state_.study->path());
     state_.recent = loadRecent();
+    state_.segmentations = adoptSegmentations(*state_.study);
     thumbnails_->build(state_.study->loaded());
     state_.seriesIndex = -1;
   }
@@ -456,8 +492,22 @@ Status Application::runViewStep(const ScriptStep& step, int& exitCode) {
       state_.layout = Layout::Mpr;
     else if (v == "3d")
       state_.layout = Layout::View3D;
+    else if (v == "disc")
+      state_.layout = Layout::DiscPlane;
     else
-      return makeError("layout is 2d, mpr or 3d, not '" + v + "'");
+      return makeError("layout is 2d, mpr, 3d or disc, not '" + v + "'");
+  } else if (n == "disc-plane") {
+    return discView_->place(state_, v);
+  } else if (n == "disc-rotate") {
+    double a = 0, b = 0;
+    if (std::sscanf(v.c_str(), "%lf,%lf", &a, &b) != 2)
+      return makeError("disc-rotate takes ABOUT_LEFT,ABOUT_BACK (deg)");
+    return discView_->rotate(state_, a, b);
+  } else if (n == "disc-mark") {
+    if (v != "on" && v != "off") return makeError("disc-mark is on or off, not '" + v + "'");
+    discView_->setTearMode(v == "on");
+  } else if (n == "disc-reset") {
+    return discView_->reset(state_);
   } else if (n == "labels-3d") {
     if (v == "surface")
       labelDisplay_ = LabelDisplay::Surface;
@@ -470,9 +520,12 @@ Status Application::runViewStep(const ScriptStep& step, int& exitCode) {
   } else if (n == "compare") {
     state_.compareLevel = v;
   } else if (n == "tab") {
-    if (v != "segment" && v != "tears" && v != "measure" && v != "report")
-      return makeError("tab is segment, tears, measure or report, not '" + v + "'");
-    requestedTab_ = v;
+    if (v != "segment" && v != "tears" && v != "measure" && v != "report" && v != "teach" && v != "provocation" &&
+        v != "outbox" && v != "pacs")
+      return makeError("tab is segment, tears, measure, provocation, report, teach, outbox or pacs, not '" + v + "'");
+    if (v == "pacs") state_.pacsBrowser.open = true;  // the study panel's PACS section
+    if (v == "outbox") state_.outbox.open = true;     // the Report tab's Outbox view
+    if (v != "pacs") requestedTab_ = v == "outbox" ? "report" : v;
   } else if (n == "tool") {
     settle();
     if (v == "point")
@@ -481,8 +534,10 @@ Status Application::runViewStep(const ScriptStep& step, int& exitCode) {
       state_.tool.start(TearTool::Mode::Polyline);
     else if (v == "polygon")
       state_.tool.start(TearTool::Mode::Polygon);
+    else if (v == "blank")  // the Teach tab's blanking rectangle: two clicks
+      state_.teaching.blankTool = true, state_.teaching.corner.reset();
     else
-      return makeError("tool is point, polyline or polygon, not '" + v + "'");
+      return makeError("tool is point, polyline, polygon or blank, not '" + v + "'");
   } else if (n == "click") {
     float x = 0, y = 0;
     if (std::sscanf(v.c_str(), "%f,%f", &x, &y) != 2) return makeError("click takes X,Y (window pixels)");
@@ -490,6 +545,7 @@ Status Application::runViewStep(const ScriptStep& step, int& exitCode) {
     click(x, y);
   } else if (n == "screenshot") {
     settle();
+    refreshOutbox(state_.outbox);  // the outbox as on disk now (a send step may just have changed it)
     frame(nowMs());
     clippedText_ = findClippedText(ImGui::GetDrawData());
     const bool ok = writeScreenshot(v);
@@ -501,6 +557,9 @@ Status Application::runViewStep(const ScriptStep& step, int& exitCode) {
   } else if (n == "bench") {
     settle();
     exitCode = runBenchmark(v);
+  } else if (isTeachingStep(n)) {
+    settle();
+    return runTeachingStep(state_, n, v);
   }
   return {};
 }
@@ -551,11 +610,15 @@ void Application::takeFirstFrameShot(double openedAt) {
   std::printf("first frame on screen after %.0f ms (frame %zu; %zu of %zu frames decoded when it was drawn)\n", ms,
               progressive_->shownSlice() + 1, progressive_->decodedWhenFirstShown(), state_.preview->total());
   std::fflush(stdout);
-  const bool ok = writeScreenshot(path);
+  if (!play) {
+    const bool ok = writeScreenshot(path);
+    glfwSwapBuffers(window_);
+    std::ofstream(path + ".json") << j.dump(2) << "\n";
+    if (!ok) std::cerr << "annulo: cannot write " << path << "\n";
+    return;
+  }
+  // Play at once (writing the PNG could outlast a short load): no picture in this mode.
   glfwSwapBuffers(window_);
-  std::ofstream(path + ".json") << j.dump(2) << "\n";
-  if (!ok) std::cerr << "annulo: cannot write " << path << "\n";
-  if (!play) return;
   progressive_->play(nowMs());
   while (state_.opening.running()) {  // cine playback over the decoded frames, as the user sees it
     frame(nowMs());
@@ -609,6 +672,10 @@ int Application::run() {
   state_.recent = loadRecent();
   state_.settings = loadViewerSettings();
   state_.draft.observer = state_.settings.reader;
+  // What earlier sends left in the outbox goes now (on a worker; a script waits for it,
+  // so its own sends never meet an item being retried).
+  tickOutbox(state_.outbox, nowMs());
+  if (!options_.script.empty()) waitForOutboxRetry(state_.outbox);
   // A plain `annulo PATH` opens in the background: the window is there at once.
   const bool justOpen = options_.script.size() == 1 && options_.script[0].name == "open" && !options_.headless;
   if (justOpen)
@@ -626,8 +693,10 @@ bool Application::animating(bool countOpening) const {
          (state_.opening.running() && progressive_->playing()) || state_.exporting.running() ||
          processing_.leakJob.running() || processing_.hizJob.running() || processing_.filterJob.running() ||
          state_.pacs.echoJob.running() || state_.pacs.sendJob.running() || state_.pacsBrowser.findJob.running() ||
-         state_.pacsBrowser.getJob.running() || ImGui::IsMouseDown(ImGuiMouseButton_Left) ||
-         ImGui::IsMouseDown(ImGuiMouseButton_Right) || ImGui::IsMouseDown(ImGuiMouseButton_Middle);
+         state_.pacsBrowser.getJob.running() || state_.outbox.retryJob.running() ||
+         ImGui::IsMouseDown(ImGuiMouseButton_Left) || ImGui::IsMouseDown(ImGuiMouseButton_Right) ||
+         ImGui::IsMouseDown(ImGuiMouseButton_Middle) || state_.teaching.job.running() ||
+         state_.teaching.deidJob.running();
 }
 
 void Application::loopOnce() {
@@ -641,6 +710,7 @@ void Application::loopOnce() {
       noteEvent();
     }
   }
+  if (tickOutbox(state_.outbox, nowMs())) noteEvent();  // start-up and 30 s retries, list re-read
   const bool busy = animating();
   if (wasAnimating_ && !busy) noteEvent();  // work just finished: show its result
   wasAnimating_ = busy;

@@ -9,8 +9,10 @@
 
 #include "AppState.h"
 #include "ClippedText.h"
+#include "DiscPlaneView.h"
 #include "ProcessingPanel.h"
 #include "ProgressiveView.h"
+#include "ProvocationPanel.h"
 #include "Thumbnails.h"
 #include "VolumeView.h"
 #include "annulo/study/Script.h"
@@ -90,6 +92,7 @@ class Application {
   std::unique_ptr<ProgressiveView> progressive_;  // the view area while a study loads
   std::string firstFrameShot_;                    // a script's 'first-frame OUT.png': taken during the next open
   void takeFirstFrameShot(double openedAtMs);
+  std::unique_ptr<DiscPlaneView> discView_;  // the "disc plane" layout (DiscPlaneView.h)
   std::unique_ptr<Thumbnails> thumbnails_;
   std::unique_ptr<SliceRenderer> compare_[2];
   struct MprLabels {
@@ -100,6 +103,7 @@ class Application {
   };
   MprLabels mprLabels_[2];
   Processing processing_;
+  ProvocationPanel provocation_;
   VolumePreset preset_ = VolumePreset::MrT2;
   LabelDisplay labelDisplay_ = LabelDisplay::Surface;
   std::vector<ClippedText> clippedText_;  // found in the frame of the last screenshot

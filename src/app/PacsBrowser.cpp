@@ -13,27 +13,29 @@ namespace {
 
 bool busy(const PacsBrowserState& st) { return st.findJob.running() || st.getJob.running(); }
 
-void startFind(PacsBrowserState& st, const PacsNode& node) {
+void startFind(PacsBrowserState& st, const Result<AnyNode>& node) {
   StudyQuery q;
   q.patientId = st.patientId;
   q.patientName = st.patientName;
   q.modality = st.modality;
   st.error.clear();
   st.status.clear();
+  if (!node) return (void)(st.error = node.message());
   if (st.dates[0])
     if (Status s = parseDateRange(st.dates, q); !s) return (void)(st.error = s.message());
-  st.findJob.start("find", [node, q](JobControl&) { return findStudies(node, q); });
+  st.findJob.start("find", [n = *node, q](JobControl&) { return findStudiesOn(n, q); });
 }
 
-void startRetrieve(PacsBrowserState& st, const PacsNode& node, const std::string& studyUid) {
+void startRetrieve(PacsBrowserState& st, const Result<AnyNode>& node, const std::string& studyUid) {
+  if (!node) return (void)(st.error = node.message());
   st.folder = retrieveFolder(studyUid);
   st.error.clear();
   st.status = "retrieving " + studyUid;
-  st.getJob.start("retrieve", [node, studyUid, folder = st.folder](JobControl& control) {
+  st.getJob.start("retrieve", [n = *node, studyUid, folder = st.folder](JobControl& control) {
     RetrieveOptions o;
     o.progress = control.progressSlot();
     o.cancel = control.cancelFlag();
-    return retrieveStudy(node, studyUid, folder, o);
+    return retrieveStudyFrom(n, studyUid, folder, o);  // C-GET or WADO-RS
   });
 }
 
@@ -71,7 +73,7 @@ void drawQuery(PacsBrowserState& st, PacsSendState& node) {
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("YYYYMMDD, or a range FROM-TO (either side may be empty)");
   ImGui::InputText("Modality", st.modality, sizeof st.modality);
   ImGui::BeginDisabled(busy(st));
-  if (ImGui::Button(st.findJob.running() ? "Searching..." : "Find studies")) startFind(st, pacsNodeFrom(node));
+  if (ImGui::Button(st.findJob.running() ? "Searching..." : "Find studies")) startFind(st, anyNodeFrom(node));
   ImGui::EndDisabled();
 }
 
@@ -85,7 +87,7 @@ void drawMatches(PacsBrowserState& st, PacsSendState& node) {
                        m.studyDescription.c_str());
     if (m.numberOfInstances >= 0) ImGui::TextDisabled("%d instance(s)", m.numberOfInstances);
     ImGui::BeginDisabled(busy(st));
-    if (ImGui::SmallButton("Retrieve and open")) startRetrieve(st, pacsNodeFrom(node), m.studyInstanceUid);
+    if (ImGui::SmallButton("Retrieve and open")) startRetrieve(st, anyNodeFrom(node), m.studyInstanceUid);
     ImGui::EndDisabled();
     ImGui::PopID();
   }

@@ -1,7 +1,8 @@
 #pragma once
 // Opening a study from a PACS: query (patient, dates, modality), pick a study,
-// retrieve it with C-GET into a local cache folder on a worker thread (progress,
-// Cancel), then open that folder like any other.
+// retrieve it (C-GET, or QIDO-RS / WADO-RS from a DICOMweb node) into a local
+// cache folder on a worker thread (progress, Cancel), then open that folder like
+// any other.
 
 #include <optional>
 #include <string>
@@ -28,6 +29,7 @@ struct PacsBrowserState {
   }
   std::string folder;  // where the running retrieve writes
   std::string status, error;
+  bool open = false;  // a script's 'tab pacs' unfolds the section
 };
 
 // Draws the section (node fields shared with the export's Send); returns the

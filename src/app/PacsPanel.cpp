@@ -2,45 +2,51 @@
 
 #include <imgui.h>
 
-#include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "annulo/net/Outbox.h"
+#include "annulo/net/PrivateFiles.h"
+#include "annulo/net/UserFolders.h"
 
 namespace annulo::app {
 namespace {
 
 bool busy(const PacsSendState& st) { return st.echoJob.running() || st.sendJob.running(); }
+bool web(const PacsSendState& st) { return st.protocol == 1; }
 
 void copyTo(char* dst, std::size_t size, const std::string& src) { std::snprintf(dst, size, "%s", src.c_str()); }
 
 // Validates, remembers the node, and hands it to a worker.
-bool prepare(PacsSendState& st, PacsNode& node) {
-  node = pacsNodeFrom(st);
+bool prepare(PacsSendState& st, AnyNode& node) {
   st.error.clear();
   st.status.clear();
-  if (auto s = validate(node); !s) return st.error = s.message(), false;
-  if (auto s = savePacsNode(node); !s) st.error = "node not saved: " + s.message();
+  auto n = anyNodeFrom(st);
+  if (!n) return st.error = n.message(), false;
+  node = *n;
+  if (auto s = savePacsNode(st); !s) st.error = "node not saved: " + s.message();
   return true;
 }
 
 void startEcho(PacsSendState& st) {
-  PacsNode node;
-  if (!prepare(st, node)) return;
-  st.echoJob.start("echo", [node](JobControl&) { return echo(node); });
+  AnyNode node;
+  if (!prepare(st, node) || !node.dimse) return;
+  st.echoJob.start("echo", [n = *node.dimse](JobControl&) { return echo(n); });
 }
 
 void startSend(PacsSendState& st, const std::vector<std::string>& files) {
-  PacsNode node;
+  AnyNode node;
   if (!prepare(st, node)) return;
   st.lastFiles.clear();
+  st.lastOutbox.clear();
   st.sendJob.start("send", [node, files](JobControl& control) {
     StoreOptions o;
     o.progress = control.progressSlot();
     o.cancel = control.cancelFlag();
-    return storeFiles(node, files, o);
+    return sendFilesTo(node, files, Outbox::atDefaultLocation(), o);
   });
 }
 
@@ -59,17 +65,25 @@ void pollSend(PacsSendState& st) {
   if (!done) return;
   auto& r = *done;
   if (!r) return (void)(st.error = r.message());
-  st.lastFiles = r->files;
-  st.status = std::to_string(r->stored) + " of " + std::to_string(r->files.size()) + " file(s) stored";
-  if (r->warnings) st.status += " (" + std::to_string(r->warnings) + " with warnings)";
-  if (r->cancelled) st.status += ", cancelled";
-  if (r->notStored) st.error = std::to_string(r->notStored) + " file(s) not stored: see the list";
+  const StoreReport& s = r->report;
+  st.lastFiles = s.files;
+  st.lastOutbox = r->outboxState;
+  st.sentToOutbox = r->leftInOutbox > 0;
+  st.status = std::to_string(s.stored) + " of " + std::to_string(s.files.size()) + " file(s) stored";
+  if (s.warnings) st.status += " (" + std::to_string(s.warnings) + " with warnings)";
+  if (s.cancelled) st.status += ", cancelled";
+  if (s.notStored) st.error = std::to_string(s.notStored) + " file(s) not stored: see the list";
+  if (r->leftInOutbox)
+    st.error += (st.error.empty() ? "" : "; ") + std::to_string(r->leftInOutbox) +
+                " kept in the outbox: retried at start-up, every 30 s and by Retry now";
 }
 
 void drawButtons(PacsSendState& st, const std::vector<std::string>& files) {
   ImGui::BeginDisabled(busy(st));
-  if (ImGui::Button("Echo")) startEcho(st);
-  ImGui::SameLine();
+  if (!web(st)) {  // DICOMweb has no echo
+    if (ImGui::Button("Echo")) startEcho(st);
+    ImGui::SameLine();
+  }
   ImGui::BeginDisabled(files.empty());
   const std::string label = "Send " + std::to_string(files.size()) + " file(s)";
   if (ImGui::Button(label.c_str())) startSend(st, files);
@@ -87,23 +101,24 @@ void drawProgress(PacsSendState& st) {
 
 void drawResults(const PacsSendState& st) {
   if (!st.status.empty()) ImGui::TextWrapped("%s", st.status.c_str());
-  if (!st.error.empty()) ImGui::TextColored(ImVec4(1.0f, 0.4f, 0.4f, 1.0f), "%s", st.error.c_str());
+  if (!st.error.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.4f, 0.4f, 1.0f));
+    ImGui::TextWrapped("%s", st.error.c_str());
+    ImGui::PopStyleColor();
+  }
   if (st.lastFiles.empty() || !ImGui::TreeNode("Files")) return;
-  for (const auto& f : st.lastFiles) {
+  for (std::size_t i = 0; i < st.lastFiles.size(); ++i) {
+    const FileStoreResult& f = st.lastFiles[i];
     const bool good = f.outcome == StoreOutcome::Success || f.outcome == StoreOutcome::Warning;
     const ImVec4 colour = good ? ImVec4(0.6f, 1.0f, 0.6f, 1.0f) : ImVec4(1.0f, 0.4f, 0.4f, 1.0f);
     const std::string name = std::filesystem::path(f.path).filename().string();
-    ImGui::TextColored(colour, "%s  %s", outcomeName(f.outcome), name.c_str());
+    const std::string box =
+        i < st.lastOutbox.size() && !st.lastOutbox[i].empty() ? " (outbox: " + st.lastOutbox[i] + ")" : "";
+    ImGui::TextColored(colour, "%s  %s%s", outcomeName(f.outcome), name.c_str(), box.c_str());
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip("%s\n%s\n%s", f.path.c_str(), f.sopInstanceUid.c_str(), f.message.c_str());
   }
   ImGui::TreePop();
-}
-
-std::filesystem::path configDir() {
-  if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg) return std::filesystem::path(xdg) / "annulo";
-  const char* home = std::getenv("HOME");
-  return std::filesystem::path(home && *home ? home : ".") / ".config" / "annulo";
 }
 
 }  // namespace
@@ -117,59 +132,85 @@ PacsNode pacsNodeFrom(const PacsSendState& st) {
   return n;
 }
 
+Result<AnyNode> anyNodeFrom(const PacsSendState& st) {
+  AnyNode n;
+  if (web(st)) {
+    auto w = parseDicomWebNode(st.url);
+    if (!w) return w.error();
+    n.web = *w;
+    return n;
+  }
+  PacsNode d = pacsNodeFrom(st);
+  if (auto s = validate(d); !s) return s.error();
+  n.dimse = d;
+  return n;
+}
+
 void ensurePacsNodeLoaded(PacsSendState& st) {
   if (st.loaded) return;
   st.loaded = true;
-  auto n = loadPacsNode();
-  if (!n) return;  // first run: the defaults stay
-  copyTo(st.calledAe, sizeof st.calledAe, n->calledAe);
-  copyTo(st.host, sizeof st.host, n->host);
-  copyTo(st.callingAe, sizeof st.callingAe, n->callingAe);
-  st.port = n->port;
+  (void)loadPacsNode(st);  // first run: the defaults stay
 }
 
 void drawPacsNodeFields(PacsSendState& st) {
   ensurePacsNodeLoaded(st);
   ImGui::BeginDisabled(busy(st));
-  ImGui::InputText("Called AE", st.calledAe, sizeof st.calledAe);
-  ImGui::InputText("Host", st.host, sizeof st.host);
-  ImGui::InputInt("Port", &st.port, 0);
-  ImGui::InputText("Our AE", st.callingAe, sizeof st.callingAe);
+  ImGui::RadioButton("DICOM", &st.protocol, 0);
+  ImGui::SameLine();
+  ImGui::RadioButton("DICOMweb", &st.protocol, 1);
+  if (web(st)) {
+    ImGui::InputText("URL", st.url, sizeof st.url);
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("The DICOMweb service root (QIDO-RS, WADO-RS, STOW-RS), e.g. http://pacs:8042/dicom-web");
+  } else {
+    ImGui::InputText("Called AE", st.calledAe, sizeof st.calledAe);
+    ImGui::InputText("Host", st.host, sizeof st.host);
+    ImGui::InputInt("Port", &st.port, 0);
+    ImGui::InputText("Our AE", st.callingAe, sizeof st.callingAe);
+  }
   ImGui::EndDisabled();
 }
 
-std::string pacsConfigPath() { return (configDir() / "pacs.json").string(); }
+std::string pacsConfigPath() { return (annuloConfigDir() / "pacs.json").string(); }
 
-Result<PacsNode> loadPacsNode() {
+Status loadPacsNode(PacsSendState& st) {
   const std::string path = pacsConfigPath();
   std::ifstream in(path);
   if (!in) return makeError(path + ": no saved PACS node");
-  const auto j = nlohmann::json::parse(in, nullptr, false);
+  std::stringstream text;
+  text << in.rdbuf();
+  const auto j = nlohmann::json::parse(text.str(), nullptr, false);
   if (!j.is_object()) return makeError(path + ": not a JSON object");
-  PacsNode n;
   try {
+    PacsNode n = pacsNodeFrom(st);
     n.calledAe = j.value("called_ae", n.calledAe);
     n.host = j.value("host", n.host);
     n.port = j.value("port", n.port);
     n.callingAe = j.value("calling_ae", n.callingAe);
+    if (auto s = validate(n); !s) return makeError(path + ": " + s.message());
+    copyTo(st.calledAe, sizeof st.calledAe, n.calledAe);
+    copyTo(st.host, sizeof st.host, n.host);
+    copyTo(st.callingAe, sizeof st.callingAe, n.callingAe);
+    st.port = n.port;
+    copyTo(st.url, sizeof st.url, j.value("url", std::string(st.url)));
+    st.protocol = j.value("protocol", std::string("dimse")) == "dicomweb" ? 1 : 0;
   } catch (const nlohmann::json::exception& e) {
     return makeError(path + ": " + e.what());
   }
-  if (auto s = validate(n); !s) return makeError(path + ": " + s.message());
-  return n;
+  return {};
 }
 
-Status savePacsNode(const PacsNode& node) {
+Status savePacsNode(const PacsSendState& st) {
   const std::filesystem::path path = pacsConfigPath();
-  std::error_code ec;
-  std::filesystem::create_directories(path.parent_path(), ec);
-  if (ec) return makeError("cannot create " + path.parent_path().string() + ": " + ec.message());
-  const nlohmann::json j = {
-      {"called_ae", node.calledAe}, {"host", node.host}, {"port", node.port}, {"calling_ae", node.callingAe}};
-  std::ofstream out(path);
-  out << j.dump(2) << "\n";
-  if (!out) return makeError("cannot write " + path.string());
-  return Status::success();
+  if (Status s = makePrivateDirs(path.parent_path()); !s) return s;
+  const PacsNode node = pacsNodeFrom(st);
+  const nlohmann::json j = {{"protocol", web(st) ? "dicomweb" : "dimse"},
+                            {"called_ae", node.calledAe},
+                            {"host", node.host},
+                            {"port", node.port},
+                            {"calling_ae", node.callingAe},
+                            {"url", st.url}};
+  return writePrivateFile(path, j.dump(2) + "\n");
 }
 
 void drawPacsSend(PacsSendState& st, const std::vector<std::string>& files) {

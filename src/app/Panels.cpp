@@ -9,10 +9,12 @@
 #include <filesystem>
 #include <fstream>
 
+#include "SegmentationList.h"
 #include "SessionChanges.h"
 #include "ViewDrawing.h"
 #include "annulo/annotation/SessionStore.h"
 #include "annulo/annotation/Vocabulary.h"
+#include "annulo/net/PrivateFiles.h"
 #include "annulo/render/CineClock.h"
 #include "annulo/sr/SrExport.h"
 
@@ -205,6 +207,8 @@ void drawStudyPanel(AppState& st, const Thumbnails& thumbs) {
   for (std::size_t i = 0; i < st.loadRejected.size() && i < 20; ++i)
     ImGui::TextWrapped("  %s: %s", std::filesystem::path(st.loadRejected[i].path).filename().c_str(),
                        st.loadRejected[i].reason.c_str());
+  if (st.pacsBrowser.open) ImGui::SetNextItemOpen(true);
+  st.pacsBrowser.open = false;
   if (ImGui::CollapsingHeader("PACS")) {
     ImGui::PushID("pacs-browser");
     if (auto folder = drawPacsBrowser(st.pacsBrowser, st.pacs)) {
@@ -255,6 +259,7 @@ void drawStudyPanel(AppState& st, const Thumbnails& thumbs) {
     ImGui::PopID();
   }
   drawReports(st);
+  drawLoadedSegmentations(st);
   if (!st.study->rejected().empty() &&
       ImGui::CollapsingHeader(("Rejected files (" + std::to_string(st.study->rejected().size()) + ")").c_str())) {
     for (std::size_t i = 0; i < st.study->rejected().size(); ++i) {
@@ -270,6 +275,18 @@ void drawStudyPanel(AppState& st, const Thumbnails& thumbs) {
 }
 
 namespace {
+
+// What earlier sends left to do: folded unless something failed or a script asked.
+void drawOutboxSection(AppState& st) {
+  const OutboxCounts c = countOutbox(st.outbox);
+  if (st.outbox.open || st.pacs.sentToOutbox) ImGui::SetNextItemOpen(true);
+  st.outbox.open = st.pacs.sentToOutbox = false;
+  const std::string title = "Outbox (" + std::to_string(c.pending) + " pending, " + std::to_string(c.failed) +
+                            " failed, " + std::to_string(c.sent) + " sent)###outbox";
+  if (!ImGui::TreeNode(title.c_str())) return;
+  drawOutbox(st.outbox, nowMs());
+  ImGui::TreePop();
+}
 
 // Who reads: the name signs every tear and the SR's person observer (TID 1002).
 void drawReader(AppState& st) {
@@ -307,13 +324,20 @@ void drawExport(AppState& st) {
   const std::filesystem::path target(st.exportPath);
   ImGui::TextDisabled("folder");
   wrappedPath(target.parent_path().string() + "/");
+  // Issue 16: a folder every account can read is no place for patient data.
+  if (std::string open = worldReadableWarning(target.parent_path()); !open.empty()) {
+    if (const auto at = open.find(" is readable"); at != std::string::npos) open = "This folder" + open.substr(at);
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 0.75f, 0.3f, 1));
+    ImGui::TextWrapped("%s", open.c_str());
+    ImGui::PopStyleColor();
+  }
   char name[256];
   std::snprintf(name, sizeof name, "%s", target.filename().c_str());
   ImGui::SetNextItemWidth(-1);
   if (ImGui::InputText("##exportname", name, sizeof name) && name[0])
     st.exportPath = (target.parent_path() / name).string();
   const ExportContents what = st.study->exportContents();  // light: asked every frame
-  const bool seg = what.segmentation, sr = what.tears;
+  const bool seg = what.segmentation, sr = what.tears || what.provocation;
   const bool signedBy = !st.settings.reader.empty();
   ImGui::BeginDisabled((!seg && !sr) || st.exporting.running() || !signedBy);
   const std::string label = std::string("Export ") + (sr ? "SR" : "") + (sr && seg ? " + " : "") + (seg ? "SEG" : "") +
@@ -344,6 +368,7 @@ void drawExport(AppState& st) {
     drawPacsSend(st.pacs, st.exportedFiles);
     ImGui::TreePop();
   }
+  drawOutboxSection(st);
 }
 
 }  // namespace
@@ -443,6 +468,7 @@ void drawMeasurePanel(AppState& st) {
 void drawReportPanel(AppState& st) {
   if (!st.model()) {
     ImGui::TextWrapped("Open a study to report.");
+    drawOutboxSection(st);
     return;
   }
   drawReader(st);
@@ -567,7 +593,7 @@ void drawHelp(AppState& st) {
                              {"Enter / Esc", "finish / cancel the shape"},
                              {"Ctrl+Z / Ctrl+Y", "undo / redo"},
                              {"Ctrl+Q", "quit"},
-                             {"1 / 2 / 3", "2D / MPR / 3D layout"},
+                             {"1 / 2 / 3 / 4", "2D / MPR / 3D / disc-plane layout"},
                              {"MPR: click a reformat", "move slice and crosshair there"},
                              {"MPR: middle drag", "move the crosshair on the main plane"},
                              {"3D: left drag / wheel", "rotate / zoom (labels: surface or overlay)"},

@@ -9,6 +9,7 @@
 #include <iterator>
 
 #include "Panels.h"
+#include "SegmentationList.h"
 #include "ShownSeries.h"
 #include "ViewDrawing.h"
 #include "annulo/processing/FilterParameters.h"
@@ -436,7 +437,10 @@ void drawLegend(const AppState& st, ImVec2 origin, float viewWidth, ImDrawList* 
   const Series* s = st.series();
   if (!s || !st.study) return;
   std::vector<std::pair<ImU32, std::string>> rows;
-  if (st.overlay.show && !st.labels().empty()) {
+  const AdoptedSegmentation* seg = st.study->leak(*s) ? nullptr : shownSegmentation(st);
+  if (st.overlay.show && !st.labels().empty() && seg) {
+    for (const SegmentInfo& g : seg->segments) rows.emplace_back(segmentColour(g.number), g.label);
+  } else if (st.overlay.show && !st.labels().empty()) {
     rows.emplace_back(IM_COL32(51, 153, 255, 255), "intradiscal contrast");
     rows.emplace_back(IM_COL32(255, 140, 0, 255), "contrast leak");
   }

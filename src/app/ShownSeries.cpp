@@ -78,6 +78,7 @@ void adoptStudy(AppState& st, std::unique_ptr<Study> study) {
   st.loadError.clear();
   (void)rememberRecent(st.study->path());  // a recent list that cannot be written costs nothing else
   st.recent = loadRecent();
+  st.segmentations = adoptSegmentations(*st.study);  // SEG objects that came with it, drawn as labels
   st.seriesIndex = -1;
   selectSeries(st, st.study->series().empty() ? -1 : 0);
 }

@@ -1,14 +1,12 @@
 #include "ViewerSettings.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+
+#include "annulo/net/PrivateFiles.h"
 
 namespace annulo::app {
 
@@ -36,22 +34,15 @@ ViewerSettings loadViewerSettings() {
 
 Status saveViewerSettings(const ViewerSettings& s) {
   const std::string path = viewerSettingsPath();
-  std::error_code ec;
-  std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+  // 0700 / 0600 whatever the umask: the reader's name is personal data.
+  if (Status made = makePrivateDirs(std::filesystem::path(path).parent_path()); !made) return made;
   const std::string text = nlohmann::json{{"reader", s.reader},
                                           {"session_folder", s.sessionFolder},
                                           {"left_width", s.leftWidth},
                                           {"right_width", s.rightWidth}}
                                .dump(2) +
                            "\n";
-  const std::string tmp = path + ".tmp";
-  // 0600 whatever the umask: the reader's name is personal data.
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  if (fd < 0) return makeError("cannot write " + tmp);
-  const bool ok = ::write(fd, text.data(), text.size()) == ssize_t(text.size()) && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) return makeError("cannot write " + path);
-  return {};
+  return writePrivateFile(path, text);
 }
 
 }  // namespace annulo::app

@@ -14,18 +14,21 @@
 namespace {
 
 const char* kUsage =
-    "usage: annulo [PATH | --from-pacs AET@HOST:PORT --study UID] [--screenshot OUT.png] [--series UID] [--frame N] "
+    "usage: annulo [PATH | --from-pacs AET@HOST:PORT|DICOMWEB_URL --study UID] [--screenshot OUT.png] [--series UID] "
+    "[--frame N] "
     "[--layout 2d|mpr|3d] [--size WxH]\n"
     "       [--labels LABELS.nrrd] [--labels-3d surface|overlay|off]\n"
     "       [--import-reports] [--export REPORT.dcm (SR, and -seg.dcm / -pr.dcm beside it)]\n"
-    "       [--send-to AET@HOST:PORT (store what --export wrote)] [--tool point|polyline|polygon --click X,Y ...] "
+    "       [--send-to AET@HOST:PORT|DICOMWEB_URL (store what --export wrote; DICOM through the outbox)] [--tool "
+    "point|polyline|polygon --click X,Y ...] "
     "[--compare LEVEL]\n"
     "       [--segment X,Y (injection point)] [--hiz] [--filter median|diffusion|clahe|unsharp|subtract|mip]\n"
     "       [--script FILE (one step per line: open, series, frame, segment, tear, export, screenshot, ...)]\n"
     "  PATH: a DICOM file, folder or DICOMDIR. --screenshot renders the whole UI once and exits\n"
     "  (and writes OUT.png.json with where the image view was); --tool/--click simulate mouse\n"
     "  input before the screenshot (window coordinates).\n"
-    "  --bench cine|wl|volume prints frame rates (cine playback with overlay, window/level, 3D);\n"
+    "  --bench cine|wl|volume|disc prints frame rates (cine playback with overlay, window/level, 3D,\n"
+    "    dragging the disc plane);\n"
     "  --bench soak:MINUTES loops the cine and prints RSS every minute.\n";
 
 using annulo::ScriptStep;

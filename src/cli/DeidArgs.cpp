@@ -2,33 +2,19 @@
 
 #include "DeidArgs.h"
 
-#include <openssl/rand.h>
-
-#include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <iterator>
+
+#include "annulo/deid/DeidKey.h"
 
 namespace annulo::cli {
 namespace {
 
-// The key file holds the secret; a missing one is created with 32 random bytes,
-// so the next run with the same file gives the same UIDs.
+// The key file holds the secret (see DeidKey.h); a new one is announced.
 Result<std::string> readKey(const std::string& path) {
-  if (!std::filesystem::exists(path)) {
-    unsigned char random[32];
-    if (RAND_bytes(random, sizeof random) != 1) return makeError("no random bytes for a new key");
-    std::ofstream out(path, std::ios::binary);
-    out.write(reinterpret_cast<const char*>(random), sizeof random);
-    if (!out) return makeError(path + ": cannot write a new key file");
-    std::cerr << "annulo-cli: wrote a new key to " << path << " (keep it secret, keep it safe)\n";
-    return std::string(reinterpret_cast<const char*>(random), sizeof random);
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::string key((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (!in.good() && !in.eof()) return makeError(path + ": cannot read the key file");
-  if (key.size() < 16) return makeError(path + ": a key needs at least 16 bytes");
-  return key;
+  auto file = deid::loadOrCreateKey(path);
+  if (!file) return file.error();
+  if (file->created) std::cerr << "annulo-cli: wrote a new key to " << path << " (keep it secret, keep it safe)\n";
+  return file->key;
 }
 
 Status applyKeep(const std::string& what, deid::DeidOptions& o) {

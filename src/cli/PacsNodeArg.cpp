@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "annulo/net/AnyNode.h"
 #include "annulo/net/Credentials.h"
 #include "annulo/net/UserFolders.h"
 
@@ -72,16 +73,7 @@ Result<PacsNode> nodeFromArgs(const std::string& text, const Args& args) {
   return node;
 }
 
-OutboxNodeResolver nodeResolverFromConfig() {
-  return [](const OutboxItem& item) -> Result<PacsNode> {
-    if (!item.nodeName.empty()) {
-      auto config = loadDefaultNodeConfig();
-      if (!config) return config.error();
-      if (const ConfiguredNode* n = config->find(item.nodeName)) return n->node;
-    }
-    return nodeOfItem(item);
-  };
-}
+OutboxNodeResolver nodeResolverFromConfig() { return configuredNodeResolver(); }
 
 void quietNetworkLog() { OFLog::configure(OFLogger::FATAL_LOG_LEVEL); }
 

@@ -16,6 +16,7 @@
 #include "annulo/annotation/SessionStore.h"
 #include "annulo/annotation/Vocabulary.h"
 #include "annulo/dicom/SeriesLoader.h"
+#include "annulo/study/ProvocationSpec.h"
 
 namespace annulo::cli {
 namespace {
@@ -64,100 +65,6 @@ Status coded(const std::string& key, const std::string& v, std::optional<E> (*pa
              const std::vector<std::string>& accepted, std::optional<E>& out) {
   out = parse(v);
   if (!out) return makeError("unknown " + key + " '" + v + "'; accepted: " + joinTokens(accepted));
-  return {};
-}
-
-struct AddRequest {
-  ProvocationLevel level;
-  std::vector<int> frames;
-  std::string seriesUid;
-};
-
-// Pressure keys: name-psi or name-kpa (stored in psi).
-Status pressure(const std::string& k, const std::string& v, ProvocationLevel& p, bool& handled) {
-  static const std::pair<const char*, std::optional<double> ProvocationLevel::*> kKeys[] = {
-      {"opening", &ProvocationLevel::openingPsi},
-      {"pain", &ProvocationLevel::painPsi},
-      {"peak", &ProvocationLevel::peakPsi}};
-  for (const auto& [name, field] : kKeys) {
-    const std::string base = name;
-    if (k != base + "-psi" && k != base + "-kpa") continue;
-    handled = true;
-    auto n = number(k, v);
-    if (!n) return n.error();
-    p.*field = k == base + "-psi" ? *n : kpaToPsi(*n);
-  }
-  return {};
-}
-
-Status applyAdd(const std::string& k, const std::string& v, AddRequest& r) {
-  ProvocationLevel& p = r.level;
-  bool handled = false;
-  if (Status s = pressure(k, v, p, handled); !s || handled) return s;
-  if (k == "level") {
-    auto l = parseDiscLevel(v);
-    if (!l) return makeError("unknown level '" + v + "'; accepted: " + joinTokens(discLevels()));
-    p.level = *l;
-  } else if (k == "side") {
-    return coded(k, v, parseInjectionSide, {"left", "right"}, p.side);
-  } else if (k == "approach") {
-    p.approach = v;
-  } else if (k == "volume-ml" || k == "total-ml") {
-    auto n = number(k, v);
-    if (!n) return n.error();
-    (k == "volume-ml" ? p.volumeAtPainMl : p.totalVolumeMl) = *n;
-  } else if (k == "contrast") {
-    p.contrastAgent = v;
-  } else if (k == "pain") {
-    auto n = integer(k, v, 0, 10);
-    if (!n) return n.error();
-    p.painScore = *n;
-  } else if (k == "concordance") {
-    return coded(k, v, parseConcordance, concordanceTokens(), p.concordance);
-  } else if (k == "location") {
-    p.painLocation = v;
-  } else if (k == "nucleogram") {
-    return coded(k, v, parseNucleogram, nucleogramTokens(), p.nucleogram);
-  } else if (k == "frames") {
-    auto n = parseNumbers(v, ',');
-    if (!n) return n.error();
-    for (double f : *n) {
-      if (f != std::floor(f) || f < 1) return makeError("frames are 1-based integers, got '" + v + "'");
-      r.frames.push_back(int(f));
-    }
-  } else if (k == "series") {
-    r.seriesUid = v;
-  } else if (k == "observer") {
-    p.observer = v;
-  } else {
-    return makeError("unknown key '" + k +
-                     "'; accepted: level, side, approach, opening-psi, pain-psi, peak-psi, opening-kpa, pain-kpa, "
-                     "peak-kpa, volume-ml, total-ml, contrast, pain, concordance, location, nucleogram, frames, "
-                     "series, observer");
-  }
-  return {};
-}
-
-Result<const Series*> pickSeries(const LoadResult& loaded, const std::string& uid) {
-  for (const auto& s : loaded.series)
-    if (uid.empty() ? s.series.modality == "XA" : s.series.instanceUid == uid) return &s;
-  if (!uid.empty()) return makeError("no series " + uid + " in the source");
-  if (loaded.series.size() == 1) return &loaded.series[0];
-  return makeError("the source holds several series and none is XA; choose one with series=UID");
-}
-
-// The injection's frames become image references of the chosen series.
-Status resolveFrames(AddRequest& r, const LoadResult& loaded) {
-  auto picked = pickSeries(loaded, r.seriesUid);
-  if (!picked) return picked.error();
-  const Series& s = **picked;
-  for (int f : r.frames) {
-    if (std::size_t(f) > s.sliceCount())
-      return makeError("frame " + std::to_string(f) + " out of range 1.." + std::to_string(s.sliceCount()));
-    const SliceInfo& slice = s.slices[std::size_t(f - 1)];
-    r.level.images.push_back({slice.sopClassUid, slice.sopInstanceUid, s.series.instanceUid, s.study.instanceUid,
-                              s.multiFrame ? slice.frameNumber : 0});
-  }
   return {};
 }
 
@@ -293,28 +200,23 @@ int runProvocation(const std::vector<std::string>& argv) {
   const std::string observer = args->value("--observer").value_or(model.session().observer);
 
   // Every --add is parsed and checked before the first is saved.
-  std::vector<AddRequest> requests;
+  std::vector<ProvocationSpec> requests;
   for (const std::string& add : args->all("--add")) {
-    auto pairs = splitKeyValues(add);
-    if (!pairs) return fail(pairs.message(), kExitUsage);
-    AddRequest req;
-    req.level.observedAt = nowIso();
-    req.level.observer = observer;
-    for (const auto& [k, v] : *pairs)
-      if (Status s = applyAdd(k, v, req); !s) return fail(s.message(), kExitUsage);
-    if (req.level.level.empty()) return fail("level=... is required", kExitUsage);
-    if (model.findProvocation(req.level.level))
-      return fail(req.level.level + " is already recorded (use --remove " + req.level.level + " first)");
-    if (Status s = validateProvocation(req.level); !s) return fail(s.message(), kExitUsage);
-    if (!req.frames.empty()) {
+    auto req = parseProvocationSpec(add);
+    if (!req) return fail(req.message(), kExitUsage);
+    req->level.observedAt = nowIso();
+    if (req->level.observer.empty()) req->level.observer = observer;
+    if (model.findProvocation(req->level.level))
+      return fail(req->level.level + " is already recorded (use --remove " + req->level.level + " first)");
+    if (!req->frames.empty()) {
       if (!source) {
         auto r = loadSeries(model.session().sourcePath, LoadOptions{false, 0, {}, nullptr});
         if (!r) return fail(r.message());
         source = std::move(*r);
       }
-      if (Status s = resolveFrames(req, *source); !s) return fail(s.message());
+      if (Status s = resolveProvocationSpec(*req, source->series); !s) return fail(s.message());
     }
-    requests.push_back(std::move(req));
+    requests.push_back(std::move(*req));
   }
   if (auto level = args->value("--remove")) {
     if (Status s = model.removeProvocation(parseDiscLevel(*level).value_or(*level)); !s) return fail(s.message());

@@ -1,20 +1,20 @@
 // annulo-cli report: the one-page provocation report of a session as HTML.
 
 #include <ctime>
-#include <fstream>
 #include <iostream>
 
 #include "CliArgs.h"
 #include "Commands.h"
 #include "annulo/annotation/SessionStore.h"
 #include "annulo/dicom/SeriesLoader.h"
-#include "annulo/report/ProvocationReport.h"
+#include "annulo/report/ReportFiles.h"
 
 namespace annulo::cli {
 namespace {
 
 const char* kUsage =
-    "usage: annulo-cli report SESSION -o REPORT.html [--reader NAME]\n"
+    "usage: annulo-cli report SESSION -o REPORT.html [--reader NAME] [--pdf REPORT.pdf] [--dicom REPORT-pdf.dcm]\n"
+    "  --pdf: printed by headless chromium; --dicom: that PDF as a DICOM Encapsulated PDF in the study\n"
     "  patient and study come from the session's source images (headers only);\n"
     "  the reader defaults to the session's observer\n";
 
@@ -31,38 +31,41 @@ std::string nowIso() {
   return buf;
 }
 
-// The series of the session's study (else the first): its header names the patient.
-const Series* studySeries(const LoadResult& loaded, const Session& s) {
-  for (const auto& series : loaded.series)
-    if (series.study.instanceUid == s.studyInstanceUid) return &series;
-  return loaded.series.empty() ? nullptr : &loaded.series.front();
-}
-
 }  // namespace
 
 int runReport(const std::vector<std::string>& argv) {
-  auto args = parseArgs(argv, {"-o", "--reader"}, {});
+  auto args = parseArgs(argv, {"-o", "--reader", "--pdf", "--dicom"}, {});
   if (!args) return fail(args.message(), kExitUsage);
   if (args->positional.size() != 1) return fail("expects one SESSION file", kExitUsage);
   if (!args->value("-o")) return fail("-o REPORT.html is required", kExitUsage);
   auto session = loadSession(args->positional[0]);
   if (!session) return fail(session.message());
-  ReportContext context;
+  ReportRequest request;
+  request.htmlPath = *args->value("-o");
+  request.pdfPath = args->value("--pdf").value_or("");
+  request.dicomPath = args->value("--dicom").value_or("");
+  request.readerName = args->value("--reader").value_or("");  // default: the session's (see ProvocationReport.h)
+  request.generatedAt = nowIso();
+  LoadResult loaded;
+  // Pixels only when there are tears to show on their frames.
+  LoadOptions options;
+  options.readPixels = !session->tears.empty();
   if (session->sourcePath.empty()) {
     std::cerr << "warning: the session names no source images; patient and study are left blank\n";
   } else {
-    auto loaded = loadSeries(session->sourcePath, LoadOptions{false, 0, {}, nullptr});
-    if (!loaded) return fail(loaded.message());
-    if (const Series* s = studySeries(*loaded, *session)) context = reportContextFrom(*s);
+    auto r = loadSeries(session->sourcePath, options);
+    if (!r) return fail(r.message());
+    loaded = std::move(*r);
   }
-  context.readerName = args->value("--reader").value_or("");  // default: the session's (see ProvocationReport.h)
-  context.generatedAt = nowIso();
-  const std::string path = *args->value("-o");
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << provocationReportHtml(*session, context);
-  out.close();
-  if (!out) return fail(path + ": cannot write the report");
-  std::cout << "wrote " << path << " (" << session->provocation.size() << " level(s))\n";
+  auto written = writeReportHtml(*session, loaded.series, request, options.readPixels);
+  if (!written) return fail(written.message());
+  std::cout << "wrote " << request.htmlPath << " (" << session->provocation.size() << " level(s), "
+            << written->context.keyImages.size() << " key image(s))\n";
+  if (Status s = writeReportPdf(*written, request); !s) return fail(s.message());
+  if (!request.pdfPath.empty()) std::cout << "wrote " << request.pdfPath << "\n";
+  if (written->dicom)
+    std::cout << "wrote " << request.dicomPath << " (Encapsulated PDF, " << written->dicom->pdfBytes
+              << " bytes, SOP Instance " << written->dicom->sopInstanceUid << ")\n";
   return kExitOk;
 }
 

@@ -4,12 +4,12 @@
 
 #include <iomanip>
 #include <iostream>
-#include <map>
 #include <nlohmann/json.hpp>
 
 #include "Commands.h"
 #include "PacsNodeArg.h"
 #include "annulo/dicom/FileCollector.h"
+#include "annulo/net/AnyNode.h"
 #include "annulo/net/DicomWeb.h"
 #include "annulo/net/Outbox.h"
 #include "annulo/net/Store.h"
@@ -60,69 +60,6 @@ Result<std::vector<std::string>> gather(const std::vector<std::string>& paths) {
     for (const auto& r : c->rejected) files.push_back(r.path);  // reported per file by storeFiles
   }
   return files;
-}
-
-struct SendOutcome {
-  StoreReport report;                    // per file, in the order given (path: the file given)
-  std::vector<std::string> outboxState;  // parallel: "sent", "failed", "pending" or "" (never queued)
-  std::size_t leftInOutbox = 0;
-};
-
-FileStoreResult notQueued(const std::string& path, const std::string& why) {
-  FileStoreResult r;
-  r.path = path;
-  r.outcome = StoreOutcome::NotDicom;
-  r.message = why;
-  return r;
-}
-
-// Queue every file, send what was queued, and report per file given.
-SendOutcome sendThroughOutbox(const std::vector<std::string>& files, const PacsNode& node,
-                              const std::string& nodeName) {
-  const Outbox box = Outbox::atDefaultLocation();
-  SendOutcome out;
-  std::vector<std::string> ids(files.size());
-  out.report.files.resize(files.size());
-  out.outboxState.resize(files.size());
-  for (std::size_t i = 0; i < files.size(); ++i) {
-    auto item = box.enqueue(files[i], node, nodeName);
-    if (item)
-      ids[i] = item->id;
-    else
-      out.report.files[i] = notQueued(files[i], item.message());
-  }
-  std::vector<std::string> queued;
-  for (const auto& id : ids)
-    if (!id.empty()) queued.push_back(id);
-  const OutboxSendReport sent = box.send(queued);
-  std::map<std::string, std::size_t> byId;
-  for (std::size_t k = 0; k < sent.items.size(); ++k) byId[sent.items[k].id] = k;
-  for (std::size_t i = 0; i < files.size(); ++i) {
-    if (ids[i].empty()) continue;
-    auto it = byId.find(ids[i]);
-    FileStoreResult& r = out.report.files[i];
-    if (it == byId.end()) {
-      r = notQueued(files[i], "being sent by another process");
-      r.outcome = StoreOutcome::Failure;
-      out.outboxState[i] = "pending";
-    } else {
-      r = sent.results[it->second];
-      out.outboxState[i] = outboxStateName(sent.items[it->second].state);
-    }
-    r.path = files[i];
-    if (out.outboxState[i] != "sent") ++out.leftInOutbox;
-  }
-  for (const auto& f : out.report.files) {
-    if (f.outcome == StoreOutcome::Success || f.outcome == StoreOutcome::Warning) {
-      ++out.report.stored;
-      out.report.bytesSent += f.bytes;
-      if (f.outcome == StoreOutcome::Warning) ++out.report.warnings;
-    } else {
-      ++out.report.notStored;
-    }
-  }
-  out.report.seconds = sent.seconds;
-  return out;
 }
 
 // STOW-RS: the DICOMweb peer answers per file at once (no outbox: HTTP has no
@@ -189,7 +126,8 @@ int runSend(const std::vector<std::string>& argv) {
     std::cerr << "annulo-cli send: no files to send\n";
     return kExitFailure;
   }
-  const SendOutcome sent = sendThroughOutbox(*files, *node, nodeNameOf(*args->value("--to")));
+  const SendReport sent =
+      sendThroughOutbox(Outbox::atDefaultLocation(), *files, *node, nodeNameOf(*args->value("--to")));
   const StoreReport& report = sent.report;
   if (args->has("--json")) {
     nlohmann::json j = {{"peer", describe(*node)},

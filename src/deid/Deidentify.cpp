@@ -339,7 +339,20 @@ Result<DeidReport> deidentify(const std::string& input, const std::string& outpu
     report.files.push_back({input, "", "a DICOMDIR indexes patient names and IDs; it is not copied", {}});
   CaseRun run(options, report);
   run.plan(planned);
-  for (const auto& p : planned) report.files.push_back(run.run(p, outRoot, singleFile));
+  for (std::size_t i = 0; i < planned.size(); ++i) {
+    if (options.cancel && options.cancel->load()) {
+      for (const auto& f : report.files)
+        if (!f.output.empty()) fs::remove(f.output, ec);
+      return makeError(output + ": de-identification cancelled");
+    }
+    report.files.push_back(run.run(planned[i], outRoot, singleFile));
+    if (options.progress) {
+      const float done = float(i + 1) / float(planned.size());
+      float seen = options.progress->load();
+      while (done > seen && !options.progress->compare_exchange_weak(seen, done)) {
+      }
+    }
+  }
   return report;
 }
 

@@ -18,6 +18,7 @@
 #include <random>
 
 #include "annulo/dicom/FileIdentity.h"
+#include "annulo/net/PrivateFiles.h"
 #include "net/HttpClient.h"
 #include "net/Multipart.h"
 
@@ -129,9 +130,8 @@ Status storePart(std::string_view bytes, const std::string& folder, RetrieveRepo
                      " bytes is not a DICOM file with a SOP Instance UID" +
                      (c.bad() ? std::string(" (") + c.text() + ")" : ""));
   const std::string path = (std::filesystem::path(folder) / (std::string(uid.c_str()) + ".dcm")).string();
-  std::ofstream out(path, std::ios::binary);
-  out.write(bytes.data(), std::streamsize(bytes.size()));
-  if (!out) return makeError("cannot write " + path);
+  // 0600 under a hidden name, renamed when whole: patient data, and never half a file.
+  if (Status s = writePrivateFile(path, std::string(bytes)); !s) return s;
   report.files.push_back(path);
   report.bytes += bytes.size();
   return {};
@@ -207,9 +207,7 @@ Result<std::vector<SeriesMatch>> qidoFindSeries(const DicomWebNode& node, const 
 
 Result<RetrieveReport> wadoRetrieveStudy(const DicomWebNode& node, const std::string& studyInstanceUid,
                                          const std::string& folder, const RetrieveOptions& options) {
-  std::error_code ec;
-  std::filesystem::create_directories(folder, ec);
-  if (ec) return makeError("cannot create " + folder + ": " + ec.message());
+  if (Status made = makePrivateDirs(folder); !made) return made.error();
   HttpRequest r = request(node, "GET", "/studies/" + urlEncode(studyInstanceUid));
   // Files as stored ("transfer-syntax=*": no transcoding asked, PS3.18 8.7.3.5.2).
   r.headers.push_back("Accept: multipart/related; type=\"application/dicom\"; transfer-syntax=*");

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 namespace annulo {
@@ -147,6 +148,26 @@ Status copyPrivateFile(const fs::path& from, const fs::path& to) {
     return s;
   }
   return commitTemp(*temp, to);
+}
+
+std::string worldReadableWarning(const fs::path& folder) {
+  std::error_code ec;
+  const fs::path abs = fs::absolute(folder, ec).lexically_normal();
+  struct stat st {};
+  if (ec || ::stat(abs.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return {};
+  if ((st.st_mode & S_IROTH) == 0 || (st.st_mode & S_IXOTH) == 0) return {};
+  for (fs::path p = abs.parent_path(); !p.empty(); p = p.parent_path()) {
+    struct stat up {};
+    if (::stat(p.c_str(), &up) == 0 && (up.st_mode & S_IXOTH) == 0) return {};  // a parent keeps others out
+    if (p == p.root_path()) break;
+  }
+  char mode[8];
+  std::snprintf(mode, sizeof mode, "%04o", unsigned(st.st_mode & 07777));
+  std::string shown = abs.string();
+  while (shown.size() > 1 && shown.back() == '/') shown.pop_back();
+  return shown + " is readable by every user of this machine (mode " + mode +
+         "): exported objects carry the patient's name and ID; choose a private folder or remove others' access "
+         "(chmod o-rwx)";
 }
 
 }  // namespace annulo

@@ -77,6 +77,7 @@ std::string levelTable(const Session& s, const StudyAssessment& study) {
       << cell(p.painScore ? std::to_string(*p.painScore) + "/10" : "")
       << cell(p.concordance ? token(*p.concordance) : "") << cell(m.dallasGrade ? std::to_string(*m.dallasGrade) : "")
       << cell(m.tearIds.empty() ? ""
+              : !m.leakAssessed ? "not assessed"
               : m.leak          ? "leak"
                                 : "contained")
       << cell(p.nucleogram ? token(*p.nucleogram) : "") << "<td class=\"" << classCss(a.computed) << "\">"
@@ -114,6 +115,21 @@ std::string tears(const Session& s) {
   return t.str();
 }
 
+// The frames the tears were marked on, with the tears drawn, under the tears table.
+std::string keyImages(const Session& s, const ReportContext& c) {
+  if (s.tears.empty()) return {};
+  std::ostringstream k;
+  k << "<section class=\"keyimages\"><h2>Key images</h2>";
+  if (c.keyImages.empty())
+    k << "<p>" << escapeHtml(c.keyImagesNote.empty() ? "No key images." : c.keyImagesNote) << "</p>";
+  for (const auto& image : c.keyImages)
+    k << "<figure data-tear=\"" << escapeHtml(image.tearId) << "\"><img src=\"" << escapeHtml(image.file) << "\" alt=\""
+      << escapeHtml(image.caption) << "\"><figcaption>" << escapeHtml(image.tearId) << " &middot; "
+      << escapeHtml(image.caption) << "</figcaption></figure>";
+  k << "</section>\n";
+  return k.str();
+}
+
 std::string conclusions(const StudyAssessment& study) {
   std::ostringstream c;
   c << "<section class=\"conclusion\"><h2>Conclusion</h2><ul>";
@@ -149,6 +165,11 @@ td.indeterminate { color: #555; font-style: italic; }
 section.curves { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 6px; }
 figure { margin: 0; border: 1px solid #ccc; padding: 2px; } figcaption { font-weight: bold; font-size: 8.5pt; }
 section.tears table { font-size: 8.5pt; }
+section.keyimages { display: flex; flex-wrap: wrap; gap: 6px; align-items: flex-start; }
+section.keyimages h2 { width: 100%; }
+section.keyimages figure { margin: 0; width: 4.2cm; break-inside: avoid; }
+section.keyimages img { width: 4.2cm; height: auto; display: block; image-rendering: auto; }
+section.keyimages figcaption { font-size: 7.5pt; }
 footer { margin-top: 8px; border-top: 1px solid #999; padding-top: 4px; font-size: 8pt; color: #333; }
 .signature { margin-top: 10px; font-size: 10pt; }
 </style>
@@ -263,7 +284,8 @@ std::string provocationReportHtml(const Session& session, const ReportContext& c
     h << "</div>\n";
   }
   if (session.provocation.empty()) h << "<p>No provocation record in this session.</p>\n";
-  h << levelTable(session, study) << curves(session, criteria) << tears(session) << conclusions(study);
+  h << levelTable(session, study) << curves(session, criteria) << tears(session) << keyImages(session, context)
+    << conclusions(study);
   h << "<footer>Classification computed by " << escapeHtml(criteria.name) << " (" << escapeHtml(criteria.version)
     << "): positive = concordant pain &ge; " << criteria.minPainScore << "/10 at &lt; "
     << formatValue(criteria.maxPsiAboveOpening) << " psi above opening with &le; " << formatValue(criteria.maxVolumeMl)

@@ -31,9 +31,10 @@ inline constexpr const char* kSoftwareVersion = "0.1.0";
 void writeEquipment(DcmItem& dataset);
 
 // Series Number of a derived object: the source series' number x 100 + 90 + role
-// (1 SR, 2 SEG, 3 GSPS), so objects of different sources and kinds differ and
-// sort after their source (PS3.3 C.7.3.1: Series Number identifies the series).
-enum class DerivedRole { Report = 1, Segmentation = 2, PresentationState = 3 };
+// (1 SR, 2 SEG, 3 GSPS, 4 the report as Encapsulated PDF), so objects of different
+// sources and kinds differ and sort after their source (PS3.3 C.7.3.1: Series Number
+// identifies the series).
+enum class DerivedRole { Report = 1, Segmentation = 2, PresentationState = 3, Document = 4 };
 std::string derivedSeriesNumber(int sourceSeriesNumber, DerivedRole role);
 
 // Writes the file (explicit VR little endian, meta header from the dataset).

@@ -103,7 +103,7 @@ bool addRecordedValues(ContentBuilder& b, const ProvocationLevel& p) {
 
 bool addMorphology(ContentBuilder& b, const LevelMorphology& m) {
   if (m.dallasGrade && !addCode(b, kContains, "concept.dallas-grade", coded(gradeKey(*m.dallasGrade)))) return false;
-  if (!m.tearIds.empty() &&
+  if (m.leakAssessed &&
       !addCode(b, kContains, "concept.containment", coded(m.leak ? "containment.leak" : "containment.contained")))
     return false;
   return addOptionalNum(b, "concept.leak-onset-time", m.leakOnsetMs, "unit.ms") &&

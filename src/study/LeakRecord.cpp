@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "annulo/net/PrivateFiles.h"
 #include "annulo/study/StudyFolders.h"
 
 namespace annulo {
@@ -183,23 +184,13 @@ void removeLeakRecord(const Series& s, const std::string& folder) {
 }
 
 Status saveLeakRecord(const LeakSegmentation& leak, const Series& s, const std::string& folder) {
-  std::error_code ec;
-  fs::create_directories(folder, ec);
-  if (ec) return makeError("cannot create " + folder + ": " + ec.message());
+  // Patient data: the folder 0700 when made here, both files 0600 (PrivateFiles.h).
+  if (Status st = makePrivateDirs(folder); !st) return st;
   const std::string base = stem(s, folder);
   // The labels first, the JSON last: a reader that finds the JSON finds its labels.
   if (Status st = writeRoi(leak, base + ".tmp.nrrd"); !st) return st;
-  fs::rename(base + ".tmp.nrrd", base + ".nrrd", ec);
-  if (ec) return makeError("cannot write " + base + ".nrrd: " + ec.message());
-  {
-    std::ofstream out(base + ".json.tmp", std::ios::trunc);
-    out << toJson(leak, s).dump(1) << "\n";
-    out.flush();
-    if (!out) return makeError("cannot write " + base + ".json.tmp");
-  }
-  fs::rename(base + ".json.tmp", base + ".json", ec);
-  if (ec) return makeError("cannot write " + base + ".json: " + ec.message());
-  return {};
+  if (Status st = commitTemp(base + ".tmp.nrrd", base + ".nrrd"); !st) return st;
+  return writePrivateFile(base + ".json", toJson(leak, s).dump(1) + "\n");
 }
 
 Result<std::shared_ptr<const LeakSegmentation>> loadLeakRecord(const Series& s, const std::string& folder) {

@@ -9,12 +9,12 @@
 #include <sstream>
 #include <thread>
 
-#include "annulo/net/PacsNode.h"
-#include "annulo/net/Retrieve.h"
-#include "annulo/net/Store.h"
+#include "annulo/net/AnyNode.h"
+#include "annulo/net/PrivateFiles.h"
 #include "annulo/processing/Filters.h"
 #include "annulo/sr/LabelMap.h"
 #include "annulo/study/DerivedSeries.h"
+#include "annulo/study/ProvocationSpec.h"
 #include "annulo/study/StudyFolders.h"
 #include "annulo/study/TearSpec.h"
 
@@ -22,16 +22,18 @@ namespace annulo {
 namespace {
 
 const std::set<std::string>& studySteps() {
-  static const std::set<std::string> names = {"open",    "retrieve", "series",   "frame",          "labels",
-                                              "segment", "filter",   "hiz",      "import-reports", "tear",
-                                              "export",  "send-to",  "reader",   "edit-tear",      "remove-tear",
-                                              "refresh", "resolve",  "wait-for", "signal",         "session-folder"};
+  static const std::set<std::string> names = {
+      "open",        "retrieve",       "series",  "frame",    "labels",  "segment",        "filter",
+      "hiz",         "import-reports", "tear",    "export",   "send-to", "reader",         "edit-tear",
+      "remove-tear", "refresh",        "resolve", "wait-for", "signal",  "session-folder", "provocation"};
   return names;
 }
 
 const std::set<std::string>& viewSteps() {
-  static const std::set<std::string> names = {"layout",  "size",       "labels-3d", "tool", "click",
-                                              "compare", "screenshot", "bench",     "tab",  "first-frame"};
+  static const std::set<std::string> names = {
+      "layout",     "size",        "labels-3d",  "tool",           "click",         "compare",
+      "screenshot", "bench",       "tab",        "teaching-blank", "teaching-case", "deidentify",
+      "disc-plane", "disc-rotate", "disc-reset", "disc-mark",      "first-frame"};
   return names;
 }
 
@@ -75,11 +77,11 @@ Status retrieveStep(ScriptContext& c, const ScriptStep& step) {
   std::istringstream in(step.value);
   std::string nodeText, uid;
   in >> nodeText >> uid;
-  auto node = parsePacsNode(nodeText);
+  auto node = parseAnyNode(nodeText);
   if (!node) return stepError(step, node.message());
-  if (uid.empty()) return stepError(step, "needs AET@HOST:PORT STUDY_UID");
+  if (uid.empty()) return stepError(step, "needs AET@HOST:PORT (or a DICOMweb URL) and STUDY_UID");
   const std::string folder = retrieveFolder(uid);
-  auto r = retrieveStudy(*node, uid, folder);
+  auto r = retrieveStudyFrom(*node, uid, folder);
   if (!r) return stepError(step, r.message());
   if (r->files.empty()) return stepError(step, "nothing arrived for study " + uid);
   c.log.push_back("retrieved " + std::to_string(r->files.size()) + " instance(s) into " + folder);
@@ -266,27 +268,47 @@ Status signalStep(ScriptContext& c, const ScriptStep& step) {
   return {};
 }
 
+// 'provocation level=L4-L5 opening-psi=12 ...': one level's record (ProvocationSpec.h),
+// replacing that level's record when there is one.
+Status provocationStep(ScriptContext& c, const ScriptStep& step) {
+  if (Status s = needSeries(c, step); !s) return s;
+  auto spec = parseProvocationSpec(step.value);
+  if (!spec) return stepError(step, spec.message());
+  if (spec->level.observer.empty()) spec->level.observer = c.reader;
+  if (Status s = resolveProvocationSpec(*spec, c.study->series()); !s) return stepError(step, s.message());
+  if (Status s = c.study->session()->setProvocation(spec->level); !s) return stepError(step, s.message());
+  c.log.push_back("recorded provocation " + spec->level.level);
+  return {};
+}
+
 Status exportStep(ScriptContext& c, const ScriptStep& step) {
   if (Status s = needSeries(c, step); !s) return s;
   if (step.value.empty()) return stepError(step, "needs the SR's path");
   ExportRequest request = siblingExport(step.value);
   request.observerName = c.reader;
+  const std::filesystem::path folder = std::filesystem::absolute(step.value).parent_path();
+  if (const std::string open = worldReadableWarning(folder); !open.empty()) c.log.push_back("warning: " + open);
   c.exported = c.study->exportObjects(request);
   c.log.push_back(c.exported.summary());
+  for (const auto& w : c.exported.warnings) c.log.push_back("warning: " + w);  // e.g. signed UNKNOWN^READER
   if (!c.exported.ok()) return stepError(step, c.exported.summary());
   return {};
 }
 
 Status sendStep(ScriptContext& c, const ScriptStep& step) {
-  auto node = parsePacsNode(step.value);
+  auto node = parseAnyNode(step.value);
   if (!node) return stepError(step, node.message());
   if (c.exported.written.empty()) return stepError(step, "nothing exported to send (an 'export' step comes first)");
-  auto r = storeFiles(*node, c.exported.files());
+  // DIMSE through the outbox (what fails stays there for a retry), DICOMweb by STOW-RS.
+  auto r = sendFilesTo(*node, c.exported.files(), Outbox::atDefaultLocation());
   if (!r) return stepError(step, r.message());
-  for (const auto& f : r->files)
+  for (const auto& f : r->report.files)
     c.log.push_back("sent " + f.path + ": " + outcomeName(f.outcome) +
                     (f.message.empty() ? "" : " (" + f.message + ")"));
-  if (!r->ok()) return stepError(step, "not every object was stored");
+  if (r->leftInOutbox)
+    c.log.push_back(std::to_string(r->leftInOutbox) + " object(s) left in the outbox " +
+                    Outbox::atDefaultLocation().dir().string() + " for a retry");
+  if (!r->report.ok()) return stepError(step, "not every object was stored");
   return {};
 }
 
@@ -323,6 +345,7 @@ Status runStudyStep(ScriptContext& c, const ScriptStep& step) {
   if (n == "hiz") return hizStep(c, step);
   if (n == "import-reports") return importStep(c, step);
   if (n == "tear") return tearStep(c, step);
+  if (n == "provocation") return provocationStep(c, step);
   if (n == "export") return exportStep(c, step);
   if (n == "send-to") return sendStep(c, step);
   if (n == "edit-tear") return editTearStep(c, step);

@@ -166,12 +166,13 @@ Status Study::adoptLeak(const Series& s, std::shared_ptr<const LeakSegmentation>
   return saveLeakRecord(*leak, s, leakFolder());
 }
 
-Status Study::setLabels(const Series& s, const LabelMap& map) {
+Status Study::setLabels(const Series& s, const LabelMap& map, const std::string& importedFrom) {
   if (map.columns != s.columns || map.rows != s.rows || map.frames != int(s.sliceCount()))
     return makeError("label map is " + std::to_string(map.columns) + "x" + std::to_string(map.rows) + "x" +
                      std::to_string(map.frames) + ", the series is " + std::to_string(s.columns) + "x" +
                      std::to_string(s.rows) + "x" + std::to_string(s.sliceCount()));
   labels_[&s] = makeLabels(std::make_shared<const std::vector<std::uint8_t>>(map.labels), nullptr, nextVersion_++);
+  labels_[&s].importedFrom = importedFrom;
   return {};
 }
 
@@ -230,7 +231,7 @@ bool Study::inSessionStudy(const Series& s) const {
 
 const SeriesLabels* Study::exportableLabels(const Series& s) const {
   const SeriesLabels* l = labels(s);
-  return l && l->labels && l->labels->size() == voxels(s) && l->any ? l : nullptr;
+  return l && l->labels && l->labels->size() == voxels(s) && l->any && l->importedFrom.empty() ? l : nullptr;
 }
 
 ExportInput Study::exportInput() const {
@@ -249,6 +250,7 @@ ExportContents Study::exportContents() const {
   ExportContents c;
   if (!model_) return c;
   c.tears = !model_->session().tears.empty();
+  c.provocation = !model_->session().provocation.empty();
   for (const auto& s : loaded_.series)
     if (inSessionStudy(s) && exportableLabels(s)) c.segmentation = true;
   return c;

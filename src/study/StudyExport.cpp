@@ -4,6 +4,9 @@
 #include <filesystem>
 #include <functional>
 
+#include "annulo/net/PrivateFiles.h"
+#include "annulo/study/StudyFolders.h"
+
 namespace annulo {
 namespace {
 
@@ -33,21 +36,40 @@ std::size_t tearsOn(const Session& session, const Series& s) {
   return count;
 }
 
+bool insideExportFolder(const std::string& path) {
+  const fs::path root = fs::path(exportFolder()).lexically_normal();
+  const fs::path p = fs::absolute(path).lexically_normal();
+  auto r = root.begin(), q = p.begin();
+  for (; r != root.end() && !r->empty(); ++r, ++q)
+    if (q == p.end() || *q != *r) return false;
+  return true;
+}
+
 // Writes one object under a temporary name, renamed over `path` when complete.
 using Writer = std::function<Result<ExportedObject>(const std::string& tmpPath)>;
 Result<ExportedObject> writeWhole(const std::string& path, const Writer& write) {
   const std::string tmp = path + ".partial";
   std::error_code ec;
-  if (!fs::path(path).parent_path().empty()) fs::create_directories(fs::path(path).parent_path(), ec);
+  // Annulo's own export folder is private (0700 folders, 0600 files, issue 16); files
+  // in a folder of the user's choosing follow the user's umask (the viewer warns when
+  // that folder is world-readable: worldReadableWarning).
+  // Folders the export makes are 0700 wherever they are.
+  const bool own = insideExportFolder(path);
+  if (const fs::path parent = fs::path(path).parent_path(); !parent.empty())
+    if (Status s = makePrivateDirs(parent); !s) return s.error();
   auto object = write(tmp);
   if (!object) {
     fs::remove(tmp, ec);
     return object;
   }
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    return makeError("cannot rename " + tmp + " to " + path + ": " + ec.message());
+  if (own) {
+    if (Status s = commitTemp(tmp, path); !s) return s.error();
+  } else {
+    fs::rename(tmp, path, ec);
+    if (ec) {
+      fs::remove(tmp, ec);
+      return makeError("cannot rename " + tmp + " to " + path + ": " + ec.message());
+    }
   }
   object->path = path;
   return object;
@@ -97,7 +119,8 @@ void writeSegs(Run& run, SrExportOptions& srOptions) {
 
 void writeSr(Run& run, const SrExportOptions& srOptions) {
   if (run.request.srPath.empty() || run.stop()) return;
-  if (run.in.session.tears.empty() && !run.request.srWithoutTears) return;
+  // The SR carries the tears and the provocation record: either one is worth a report.
+  if (run.in.session.tears.empty() && run.in.session.provocation.empty() && !run.request.srWithoutTears) return;
   auto r = writeWhole(run.request.srPath,
                       [&](const std::string& tmp) { return exportSr(run.in.session, run.in.sources, tmp, srOptions); });
   run.keep(std::move(r), "SR");

@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "annulo/net/PrivateFiles.h"
+
 namespace annulo {
 namespace {
 
@@ -63,11 +65,12 @@ Status rememberRecent(const std::string& path) {
   auto list = loadRecent();
   list.erase(std::remove(list.begin(), list.end(), path), list.end());
   list.insert(list.begin(), path);
-  std::error_code ec;
-  std::filesystem::create_directories(recentFile().parent_path(), ec);
-  std::ofstream out(recentFile(), std::ios::trunc);
-  for (std::size_t i = 0; i < list.size() && i < kRecentCount; ++i) out << list[i] << "\n";
-  if (!out) return makeError("cannot write the recent list " + recentFile().string());
+  // Paths name patients' studies: the folder 0700 (when made here) and the file 0600.
+  if (Status s = makePrivateDirs(recentFile().parent_path()); !s) return s;
+  std::string text;
+  for (std::size_t i = 0; i < list.size() && i < kRecentCount; ++i) text += list[i] + "\n";
+  if (Status s = writePrivateFile(recentFile(), text); !s)
+    return makeError("cannot write the recent list " + recentFile().string() + ": " + s.message());
   return {};
 }
 

@@ -20,7 +20,7 @@ std::size_t tearsOn(const Session& session, const Series& s) {
 }  // namespace
 
 Result<CaseReportFiles> writeCaseReports(const Session& session, const std::vector<Series>& series,
-                                         const std::optional<std::string>& labelsPath, const std::string& folder) {
+                                         const LabelMap* labels, const std::string& folder) {
   CaseReportFiles files;
   std::vector<const Series*> sources;
   const Series* drawn = nullptr;
@@ -29,14 +29,12 @@ Result<CaseReportFiles> writeCaseReports(const Session& session, const std::vect
     if (tearsOn(session, s) > (drawn ? tearsOn(session, *drawn) : 0)) drawn = &s;
   }
   SrExportOptions options;
-  if (labelsPath) {
-    auto map = readLabelMap(*labelsPath);
-    if (!map) return map.error();
+  if (labels) {
     const Series* target = nullptr;
     for (const auto& s : series)
-      if (s.columns == map->columns && s.rows == map->rows && int(s.slices.size()) == map->frames) target = &s;
-    if (!target) return makeError(*labelsPath + ": no series of the study has the label map's size");
-    auto seg = exportSeg(*target, map->labels, folder + "/seg.dcm");
+      if (s.columns == labels->columns && s.rows == labels->rows && int(s.slices.size()) == labels->frames) target = &s;
+    if (!target) return makeError("no annotated series has the label map's size");
+    auto seg = exportSeg(*target, labels->labels, folder + "/seg.dcm");
     if (!seg) return seg.error();
     files.seg = seg->path;
     options.segSopInstanceUid = seg->sopInstanceUid;

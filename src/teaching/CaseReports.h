@@ -9,6 +9,7 @@
 #include "annulo/annotation/AnnotationModel.h"
 #include "annulo/base/Result.h"
 #include "annulo/dicom/Series.h"
+#include "annulo/sr/LabelMap.h"
 
 namespace annulo::teaching {
 
@@ -17,7 +18,8 @@ struct CaseReportFiles {
   std::vector<std::string> warnings;
 };
 
+// `labels` (optional) become a SEG of the series of their size.
 Result<CaseReportFiles> writeCaseReports(const Session& session, const std::vector<Series>& series,
-                                         const std::optional<std::string>& labelsPath, const std::string& folder);
+                                         const LabelMap* labels, const std::string& folder);
 
 }  // namespace annulo::teaching

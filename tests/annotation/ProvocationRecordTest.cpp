@@ -92,9 +92,9 @@ TEST(ProvocationRecord, ModelValidatesSavesAndKeepsTrackingUid) {
   bad = fullLevel();
   bad.volumeAtPainMl = 4;
   EXPECT_FALSE(model.setProvocation(bad).ok());
-  // Undo is per writer and per tear (SessionMerge.h); a provocation edit stays, saved.
-  EXPECT_FALSE(model.undo().ok());
-  EXPECT_EQ(model.findProvocation("L4-L5")->painScore, 9);
+  // A refused edit is no undo step: undo reverts the last saved one (pain 9 -> 8).
+  ASSERT_TRUE(model.undo().ok());
+  EXPECT_EQ(model.findProvocation("L4-L5")->painScore, 8);
 }
 
 TEST(ProvocationRecord, MorphologyComesFromTheTearsOfTheLevel) {

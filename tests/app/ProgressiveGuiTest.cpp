@@ -72,11 +72,10 @@ TEST(ProgressiveGui, FirstFrameOfACompressedCineIsOnScreenBeforeTheLoadEnds) {
                                     << (dir / "cine").string() << "\nframe 1\nscreenshot " << frame1.string()
                                     << "\nframe " << o.xaFrames << "\nscreenshot " << last.string() << "\n";
   std::string out;
-  const int rc =
-      test::runCommand("XDG_DATA_HOME=" + (dir / "xdg").string() + " XDG_CACHE_HOME=" + (dir / "cache").string() +
-                           " xvfb-run -a -s '-screen 0 1600x1000x24' " + std::string(ANNULO_VIEWER) + " --script " +
-                           (dir / "script.txt").string() + " 2>&1",
-                       &out);
+  const int rc = test::runCommand(
+      "XDG_DATA_HOME=" + (dir / "xdg").string() + " XDG_CACHE_HOME=" + (dir / "cache").string() + " " +
+          test::xvfbRun() + std::string(ANNULO_VIEWER) + " --script " + (dir / "script.txt").string() + " 2>&1",
+      &out);
   ASSERT_EQ(rc, 0) << out;
   ASSERT_NE(out.find("first frame on screen after"), std::string::npos) << out;
   const Shot shot = Shot::read(first), one = Shot::read(frame1), end = Shot::read(last);
@@ -114,11 +113,10 @@ TEST(ProgressiveGui, FirstFrameOfACompressedCineIsOnScreenBeforeTheLoadEnds) {
   // decodes, and goes on in the loaded study.
   std::ofstream(dir / "play.txt") << "size 1400x900\nfirst-frame " << (dir / "play.png").string() << " play\nopen "
                                   << (dir / "cine").string() << "\n";
-  const int playRc =
-      test::runCommand("XDG_DATA_HOME=" + (dir / "xdg").string() + " XDG_CACHE_HOME=" + (dir / "cache").string() +
-                           " xvfb-run -a -s '-screen 0 1600x1000x24' " + std::string(ANNULO_VIEWER) + " --script " +
-                           (dir / "play.txt").string() + " 2>&1",
-                       &out);
+  const int playRc = test::runCommand(
+      "XDG_DATA_HOME=" + (dir / "xdg").string() + " XDG_CACHE_HOME=" + (dir / "cache").string() + " " +
+          test::xvfbRun() + std::string(ANNULO_VIEWER) + " --script " + (dir / "play.txt").string() + " 2>&1",
+      &out);
   ASSERT_EQ(playRc, 0) << out;
   std::size_t shownCount = 0;
   const auto at2 = out.find("preview showed ");

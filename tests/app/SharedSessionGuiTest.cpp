@@ -51,8 +51,8 @@ class SharedSessionGui : public ::testing::Test {
   std::future<std::pair<int, std::string>> startViewer(const std::string& name, const std::string& script) {
     const fs::path file = dir_ / (name + ".txt");
     std::ofstream(file) << script;
-    const std::string command = env() + "xvfb-run -a -s '-screen 0 1600x1000x24' " + std::string(ANNULO_VIEWER) +
-                                " --script '" + file.string() + "' 2>&1";
+    const std::string command =
+        env() + test::xvfbRun() + std::string(ANNULO_VIEWER) + " --script '" + file.string() + "' 2>&1";
     return std::async(std::launch::async, [command] {
       std::string out;
       const int rc = test::runCommand(command, &out);
@@ -148,7 +148,7 @@ TEST_F(SharedSessionGui, TwoViewersEditingDifferentTearsKeepBothEdits) {
   auto one = startViewer("one", opening("Viewer^One") + "signal " + at("open1") + "\nwait-for " + at("go1") +
                                     "\nedit-tear T1 grade=4\nsignal " + at("edited1") + "\nwait-for " + at("go3") +
                                     "\nrefresh\nscreenshot " + at("one.png") + "\n");
-  ASSERT_TRUE(waitFor(dir_ / "open1"));  // one X server at a time: xvfb-run -a races for a display
+  ASSERT_TRUE(waitFor(dir_ / "open1"));  // both open before either edits
   auto two = startViewer("two", opening("Viewer^Two") + "signal " + at("open2") + "\nwait-for " + at("go2") +
                                     "\nedit-tear T2 comment=\"seen by two\"\nscreenshot " + at("two.png") + "\n");
   ASSERT_TRUE(waitFor(dir_ / "open2"));

@@ -89,7 +89,7 @@ class ViewerGui : public ::testing::Test {
     std::string out;
     const int rc =
         test::runCommand("XDG_DATA_HOME=" + (dir_ / "xdg").string() + " XDG_CACHE_HOME=" + (dir_ / "cache").string() +
-                             " xvfb-run -a -s '-screen 0 1600x1000x24' " + std::string(ANNULO_VIEWER) + " " + path +
+                             " " + test::xvfbRun() + std::string(ANNULO_VIEWER) + " " + path +
                              " --size 1400x900 --screenshot " + png + " " + args + " 2>&1",
                          &out);
     EXPECT_EQ(rc, 0) << out;
@@ -603,10 +603,10 @@ TEST_F(ViewerGui, ExportedReportSegAndPresentationStateReachThePacs) {
   std::string out;
   const std::string png = (dir_ / "shot.png").string();
   const int rc =
-      test::runCommand("XDG_DATA_HOME=" + (dir_ / "xdg").string() + " xvfb-run -a -s '-screen 0 1600x1000x24' " +
-                           std::string(ANNULO_VIEWER) + " " + (test::sourceDir() / "sample_data").string() +
-                           " --size 1400x900 --screenshot " + png + " " + clickPoint({300.0, 250.0}, 40) +
-                           " --segment " + seed + " --export " + report + " --send-to " + pacs.nodeText() + " 2>&1",
+      test::runCommand("XDG_DATA_HOME=" + (dir_ / "xdg").string() + " " + test::xvfbRun() + std::string(ANNULO_VIEWER) +
+                           " " + (test::sourceDir() / "sample_data").string() + " --size 1400x900 --screenshot " + png +
+                           " " + clickPoint({300.0, 250.0}, 40) + " --segment " + seed + " --export " + report +
+                           " --send-to " + pacs.nodeText() + " 2>&1",
                        &out);
   ASSERT_EQ(rc, 0) << out;
   std::multiset<std::string> sent;

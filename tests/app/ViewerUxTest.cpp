@@ -70,8 +70,8 @@ class ViewerUx : public ::testing::Test {
     std::ofstream(file) << script << "screenshot " << png << "\n";
     Picture p;
     p.rc = test::runCommand("XDG_DATA_HOME=" + (dir_ / "xdg").string() + " XDG_CONFIG_HOME=" + (dir_ / "cfg").string() +
-                                " xvfb-run -a -s '-screen 0 1600x1000x24' " + std::string(ANNULO_VIEWER) + " --size " +
-                                size + " --script " + file + " 2>&1",
+                                " " + test::xvfbRun() + std::string(ANNULO_VIEWER) + " --size " + size + " --script " +
+                                file + " 2>&1",
                             &p.out);
     auto reader = itk::ImageFileReader<RgbImage>::New();
     reader->SetFileName(png);
@@ -124,6 +124,8 @@ TEST_F(ViewerUx, NoTextIsCutOffInAnyLayoutTabOrWindowSize) {
       {"2d tears", reading(40) + "tab tears\n"},
       {"2d measure", reading(40) + "tab measure\n"},
       {"2d report", reading(40) + "tab report\n"},
+      {"2d provocation", reading(40) + "provocation level=L4-L5 opening-psi=12 pain-psi=34 peak-psi=60 volume-ml=1.8 "
+                                       "pain=8 concordance=concordant\ntab provocation\n"},
       {"mpr", reading(40) + mr + "hiz\nlayout mpr\n"},
       {"3d", reading(40) + "layout 3d\n"},
   };
@@ -165,7 +167,7 @@ TEST_F(ViewerUx, AFailedOpenKeepsTheStudyThatIsOpen) {
 
 TEST_F(ViewerUx, IdleCostsLessThanTwoPercentOfACore) {
   std::string out;
-  ASSERT_EQ(test::runCommand("xvfb-run -a -s '-screen 0 1600x1000x24' " + std::string(ANNULO_VIEWER) + " " +
+  ASSERT_EQ(test::runCommand(test::xvfbRun() + std::string(ANNULO_VIEWER) + " " +
                                  (test::sourceDir() / "sample_data").string() + " --bench idle 2>&1",
                              &out),
             0)

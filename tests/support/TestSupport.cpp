@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <random>
@@ -13,6 +14,12 @@ namespace annulo::test {
 std::filesystem::path samplesDir() { return ANNULO_SAMPLES_DIR; }
 std::filesystem::path sample(const std::string& relative) { return samplesDir() / relative; }
 std::filesystem::path sourceDir() { return ANNULO_SOURCE_DIR; }
+std::string xvfbRun() {
+  static std::atomic<unsigned> calls{0};
+  const unsigned n = 100 + (unsigned(::getpid()) * 37u + calls++ * 11u) % 4000u;
+  return "xvfb-run -a -n " + std::to_string(n) + " -s '-screen 0 1600x1000x24' ";
+}
+
 std::string cliPath() { return ANNULO_CLI; }
 
 TempDir::TempDir() {

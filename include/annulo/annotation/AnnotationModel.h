@@ -53,10 +53,18 @@ class AnnotationModel {
 
   // The provocation record, one entry per level: setProvocation() adds the
   // level or replaces the entry of the same level (tracking UID kept or made);
-  // validated (validateProvocation) and saved like every edit.
+  // validated (validateProvocation), saved and undoable like every tear edit; with
+  // a sync hook merged per level (SessionMerge.h).
   const ProvocationLevel* findProvocation(const std::string& level) const;
   Status setProvocation(ProvocationLevel level);
   Status removeProvocation(const std::string& level);
+  // Edits of a level another writer changed meanwhile; both versions kept, the file has theirs.
+  const std::vector<ProvocationConflict>& provocationConflicts() const { return provocationConflicts_; }
+  Status resolveProvocationConflict(const std::string& level, bool keepMine);
+
+  // The plane a disc is read in, one per level (replaced when set again); saved.
+  const DiscPlane* findDiscPlane(const std::string& level) const;
+  Status setDiscPlane(DiscPlane plane);
 
   bool canUndo() const { return !undo_.empty(); }
   bool canRedo() const { return !redo_.empty(); }
@@ -82,14 +90,21 @@ class AnnotationModel {
   std::map<std::string, std::vector<const TearAnnotation*>> byDisc() const;
 
  private:
-  // One edit of one tear, as undo needs it: the tear before and after (empty when absent).
+  // One edit of one tear, as undo needs it: the tear before and after (empty when absent);
+  // or, when `level` is set, of that level's provocation record.
   struct Change {
     std::string key;
     std::optional<TearAnnotation> before, after;
+    std::string level;
+    std::optional<ProvocationLevel> levelBefore, levelAfter;
+    std::size_t levelIndex = 0;  // its place in the record, where undo puts a removed level back
   };
   Status commit(Session next, const std::string& key, bool* saved = nullptr);
   void record(Change change);
   Status revert(std::vector<Change>& from, std::vector<Change>& to, bool undoing);
+  Status revertProvocation(std::vector<Change>& from, std::vector<Change>& to, bool undoing);
+  Status commitProvocation(const std::string& level, std::optional<ProvocationLevel> after);
+  std::optional<ProvocationLevel> currentProvocation(const std::string& level) const;
   std::optional<TearAnnotation> current(const std::string& key) const;
   void notify();
 
@@ -99,6 +114,7 @@ class AnnotationModel {
   std::string writer_;
   std::vector<Change> undo_, redo_;
   std::vector<TearConflict> conflicts_;
+  std::vector<ProvocationConflict> provocationConflicts_;
   MergeResult lastMerge_;
   std::map<int, Observer> observers_;
   int nextObserver_ = 1;

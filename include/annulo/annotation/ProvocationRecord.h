@@ -89,8 +89,11 @@ Status validateProvocation(const ProvocationLevel& p);
 struct LevelMorphology {
   std::vector<std::string> tearIds;  // tears marked at this level
   std::vector<std::string> tearTrackingUids;
-  std::optional<int> dallasGrade;     // highest modified Dallas grade of those tears
-  bool leak = false;                  // any tear with a leak pattern or leak area
+  std::optional<int> dallasGrade;  // highest modified Dallas grade of those tears
+  bool leak = false;               // any tear with a leak pattern or leak area
+  // Any tear with its leak pattern assessed (none included) or with leak figures. Without
+  // one, neither "leak" nor "contained" is claimed: a "not assessed" tear says nothing.
+  bool leakAssessed = false;
   std::optional<double> leakOnsetMs;  // earliest leak onset of those tears
   // Volume injected at the leak onset, interpolated in the manometry log
   // (log time 0 is taken as the start of the cine: see docs/PROVOCATION.md).

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "annulo/annotation/DiscPlane.h"
 #include "annulo/annotation/ProvocationRecord.h"
 #include "annulo/annotation/TearAnnotation.h"
 
@@ -19,7 +20,10 @@ struct Session {
   std::string observer;          // default observer for new tears
   std::vector<TearAnnotation> tears;
   std::vector<ProvocationLevel> provocation;  // one per injected disc level (ProvocationRecord.h)
-  int nextId = 1;                             // ids are never reused, even after a removal
+  // The plane each disc was read in (DiscPlane.h), one per level, so the next reader
+  // sees the same cut; JSON "disc_planes" (absent in older files).
+  std::vector<DiscPlane> discPlanes;
+  int nextId = 1;  // ids are never reused, even after a removal
   // Raised by one on every write, so a reader can tell the file changed under it;
   // 0 for files written before revisions existed.
   std::int64_t revision = 0;

@@ -13,6 +13,10 @@
 //   chooses (AnnotationModel::resolveConflict). Nothing is overwritten silently.
 // - tears this writer added since base whose id another writer allocated in the
 //   meantime get the next free id (ids stay unique; next_id never goes back).
+//
+// The provocation record merges per disc level by the same rules (one record per
+// level, matched by level): two readers recording different levels both keep theirs;
+// the same level changed on both sides is a ProvocationConflict (the file keeps theirs).
 
 #include <functional>
 #include <map>
@@ -31,6 +35,12 @@ struct TearConflict {
   std::optional<TearAnnotation> theirs;  // empty: another writer deleted it
 };
 
+struct ProvocationConflict {
+  std::string level;
+  std::optional<ProvocationLevel> mine;    // empty: this writer removed it
+  std::optional<ProvocationLevel> theirs;  // empty: another writer removed it
+};
+
 struct MergeResult {
   Session merged;
   std::vector<TearConflict> conflicts;
@@ -38,6 +48,8 @@ struct MergeResult {
   std::vector<std::string> removedElsewhere;      // ids of tears other writers removed
   std::vector<std::string> changedElsewhere;      // ids of tears other writers changed (no conflict)
   std::map<std::string, std::string> renumbered;  // my id -> id on disk, for my new tears
+  std::vector<ProvocationConflict> provocationConflicts;
+  std::vector<std::string> provocationElsewhere;  // levels other writers added, changed or removed
 };
 
 // The identity merges use: the Tracking UID, or the id for tears without one.

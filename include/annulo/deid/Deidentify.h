@@ -4,6 +4,7 @@
 // teaching file needs. Every file is either written de-identified or refused with
 // its reason; nothing is copied through.
 
+#include <atomic>
 #include <map>
 #include <string>
 #include <vector>
@@ -33,6 +34,11 @@ struct DeidOptions {
   // Rectangles blanked in every frame of XA/RF/US/SC/OT images; those images are
   // written as a derived series (new UIDs, DERIVED, DerivationDescription).
   std::vector<BlankRect> blanks;
+  // Optional, for a background job: checked before each file (a cancelled run removes
+  // what it wrote and returns the error "... de-identification cancelled"); the
+  // fraction of files done, only raised.
+  const std::atomic<bool>* cancel = nullptr;
+  std::atomic<float>* progress = nullptr;
 };
 
 struct FileOutcome {

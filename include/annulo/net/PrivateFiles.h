@@ -27,6 +27,13 @@ Status commitTemp(const std::filesystem::path& temp, const std::filesystem::path
 Status writePrivateFile(const std::filesystem::path& path, const std::string& bytes);
 Status copyPrivateFile(const std::filesystem::path& from, const std::filesystem::path& to);
 
+// The warning a user should see before patient data is written into `folder`:
+// empty unless the folder exists and every other account on this machine can list
+// and open it (it and each of its parents searchable by others, it readable by
+// others), e.g. "/srv/share is readable by every user of this machine (mode 0755)".
+// A folder that does not exist yet is made 0700 by makePrivateDirs: no warning.
+std::string worldReadableWarning(const std::filesystem::path& folder);
+
 // True for the names createPrivateTemp() makes.
 bool isPrivateTemp(const std::filesystem::path& path);
 

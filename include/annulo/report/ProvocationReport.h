@@ -8,6 +8,7 @@
 // browser prints it to PDF.
 
 #include <string>
+#include <vector>
 
 #include "annulo/annotation/AnnotationModel.h"
 #include "annulo/annotation/ProvocationCriteria.h"
@@ -15,12 +16,21 @@
 
 namespace annulo {
 
+// A key image: a frame a tear was marked on, with the tear drawn (KeyImages.h).
+struct KeyImage {
+  std::string tearId, level;
+  std::string file;     // PNG, relative to the report (as the <img src>)
+  std::string caption;  // level, type, grade, frame, scale bar
+};
+
 struct ReportContext {
   PatientInfo patient;
   StudyInfo study;
   std::string institution;
-  std::string readerName;   // who signs; empty: the session's observer, else the levels' observer
-  std::string generatedAt;  // ISO 8601, shown in the footer
+  std::string readerName;           // who signs; empty: the session's observer, else the levels' observer
+  std::string generatedAt;          // ISO 8601, shown in the footer
+  std::vector<KeyImage> keyImages;  // shown under the tears; none: the section says why
+  std::string keyImagesNote;        // why there are none (e.g. the source images are not loadable)
 };
 
 // Patient, study and institution from a loaded series (DICOM Patient / General

@@ -1,6 +1,7 @@
 #pragma once
 // A reading as a script: one step per line, named as the viewer's options (without
-// the leading "--"), so teaching material and tests can replay a whole reading:
+// the leading "--"), so teaching material and tests can replay a whole reading
+// (also `provocation level=L4-L5 opening-psi=12 ...`, ProvocationSpec.h):
 //
 //   open sample_data
 //   series 1.2.826.0.1.3680043.8.498.1
@@ -8,7 +9,7 @@
 //   tear level=L4-L5 type=radial grade=3 frame=40 polyline=300,250;330,262;350,280
 //   reader Smith^Jane               (signs the tears that follow and the SR)
 //   export /tmp/report.dcm          (SR, and -seg.dcm / -pr.dcm beside it)
-//   send-to ORTHANC@localhost:4242
+//   send-to ORTHANC@localhost:4242    (through the outbox; or a DICOMweb URL: STOW-RS)
 //   edit-tear T1 grade=4 comment="wider on the second look"
 //   remove-tear T2
 //   refresh                         (take in what other writers saved to the session)

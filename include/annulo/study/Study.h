@@ -45,12 +45,16 @@ struct SeriesLabels {
   std::shared_ptr<const LeakSegmentation> leak;  // when the labels come from a segmentation
   std::uint64_t version = 0;                     // raised on every change (views re-upload)
   bool any = false;                              // some voxel labelled (computed once, when set)
+  // A DICOM SEG read with the study (StudySegmentations.h): drawn, never exported as
+  // ours (its segments are not our intradiscal/leak labels).
+  std::string importedFrom;
 };
 
 // What an export would write, without copying the session (the viewer asks every frame).
 struct ExportContents {
   bool segmentation = false;  // an acquired series of the session's study has labels
   bool tears = false;
+  bool provocation = false;  // the session holds a provocation record (it goes into the SR)
 };
 
 class Study {
@@ -102,7 +106,8 @@ class Study {
   // session (a failure to record is returned; the labels are kept in memory anyway).
   Status adoptLeak(const Series& s, std::shared_ptr<const LeakSegmentation> leak);
   // A label map from a file: the series must be columns x rows x frames of it.
-  Status setLabels(const Series& s, const LabelMap& map);
+  // `importedFrom` names a DICOM SEG whose labels are shown but not exported.
+  Status setLabels(const Series& s, const LabelMap& map, const std::string& importedFrom = {});
   // The series a loose label map belongs to: same size, preferring one the tears reference.
   const Series* seriesForLabelMap(const LabelMap& map) const;
   void clearLabels(const Series& s);
