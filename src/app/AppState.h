@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "LoadPreview.h"
 #include "OutboxPanel.h"
 #include "PacsBrowser.h"
 #include "PacsPanel.h"
@@ -49,6 +50,7 @@ struct AppState {
   // open keeps the study that is open and lists the files it could not use.
   Job<std::unique_ptr<Study>> opening;
   std::string openingPath;
+  std::shared_ptr<LoadPreview> preview;  // what the running open has decoded so far (progressive display)
   std::string loadError;
   std::vector<RejectedFile> loadRejected;
   int seriesIndex = -1;

@@ -408,7 +408,7 @@ void Application::drawVolumeLabels(ImVec2 origin, const std::vector<PlacedTear>&
   }
   const std::string title = std::string(volume_->cpuRayCast() ? "3D  CPU ray cast (software GL)" : "3D  GPU ray cast") +
                             (volume_->timeStack() ? "  |  cine as a space-time stack" : "") +
-                            (volume_->reduced() ? "  |  rendered at half resolution (large volume)" : "");
+                            (volume_->reduced() ? "  |  block-averaged (large volume)" : "");
   dl->AddText(ImVec2(origin.x + 8, origin.y + 6), IM_COL32(230, 230, 230, 255), title.c_str());
   if (!volume_->labelSurfaces().empty()) {
     std::string legend;
@@ -419,6 +419,13 @@ void Application::drawVolumeLabels(ImVec2 origin, const std::vector<PlacedTear>&
 }
 
 void Application::drawViews(double now) {
+  if (state_.opening.running() && state_.preview) {  // progressive display: the frames decoded so far
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+    if (progressive_->draw(*state_.preview, avail.x, avail.y, now)) {
+      state_.hover.reset();
+      return;
+    }
+  }
   const Series* s = state_.series();
   if (s && state_.cine.playing && s->sliceCount() > 1) {
     std::vector<double> times;

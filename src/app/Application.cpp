@@ -50,6 +50,7 @@ Application::~Application() {
   state_.outbox.stopAll();
   for (auto& v : views_) v.reset();  // GL objects go while the context lives
   volume_.reset();
+  progressive_.reset();
   thumbnails_.reset();
   for (auto& c : compare_) c.reset();
   if (window_) {
@@ -115,6 +116,7 @@ bool Application::initWindow(bool visible) {
   ImGui_ImplOpenGL3_Init("#version 330 core");
   for (auto& v : views_) v = std::make_unique<SliceRenderer>();
   volume_ = std::make_unique<VolumeView>();
+  progressive_ = std::make_unique<ProgressiveView>();
   discView_ = std::make_unique<DiscPlaneView>();
   thumbnails_ = std::make_unique<Thumbnails>();
   for (auto& c : compare_) c = std::make_unique<SliceRenderer>();
@@ -163,8 +165,12 @@ void Application::drawTaskTabs() {
 }
 
 // Worker results, polled once per frame; never blocks.
-void Application::pollWork() {
-  if (pollOpen(state_, [this] { processing_.stopAll(); })) thumbnails_->build(state_.study->loaded());
+void Application::pollWork(double now) {
+  if (pollOpen(state_, [this] { processing_.stopAll(); })) {
+    thumbnails_->build(state_.study->loaded());
+    progressive_->handOver(state_, now);  // the frame shown while loading, and its playback, go on
+  }
+  if (!state_.opening.running()) state_.preview.reset();
   pollProcessing(state_, processing_);
   pollExport(state_);
   pollTeaching(state_);
@@ -219,7 +225,7 @@ void Application::handleKeys(double now) {
 
 void Application::frame(double now) {
   orientation_ = {};  // each view drawn this frame fills its own
-  pollWork();
+  pollWork(now);
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
   if (simulatedMouse_) {  // after the backend, which would overwrite it from the real cursor
@@ -546,6 +552,8 @@ Status Application::runViewStep(const ScriptStep& step, int& exitCode) {
     glfwSwapBuffers(window_);
     writeSidecar(v + ".json");
     if (!ok) return makeError("cannot write the screenshot " + v);
+  } else if (n == "first-frame") {
+    firstFrameShot_ = v;  // see openAsTheUserWould
   } else if (n == "bench") {
     settle();
     exitCode = runBenchmark(v);
@@ -559,14 +567,67 @@ Status Application::runViewStep(const ScriptStep& step, int& exitCode) {
 // The path the Open button takes (background job, then pollOpen): a failed open keeps
 // the study that is open and says why.
 Status Application::openAsTheUserWould(const ScriptStep& step) {
+  const bool timed = !firstFrameShot_.empty();
+  if (timed) settle();  // the window is up and laid out before the file is chosen
+  const double openedAt = nowMs();
   startOpen(state_, step.value);
+  if (timed) takeFirstFrameShot(openedAt);
   while (state_.opening.running() && !pollOpen(state_, [this] { processing_.stopAll(); }))
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  if (timed) std::printf("load finished after %.0f ms\n", nowMs() - openedAt);
   if (!state_.loadError.empty())
     return makeError("script line " + std::to_string(step.line) + " (open): " + state_.loadError);
   thumbnails_->build(state_.study->loaded());
   std::cout << "opened " << state_.study->path() << ": " << state_.study->series().size() << " series\n";
   return {};
+}
+
+// Draws frames as the interactive loop does while the open runs (loopOnce), until the first
+// decoded frame is on screen; then writes it (PNG + sidecar) and says when it came.
+void Application::takeFirstFrameShot(double openedAt) {
+  // "OUT.png play": then press Play on the preview and keep drawing until the load ends.
+  std::string path = firstFrameShot_;
+  const bool play = path.size() > 5 && path.compare(path.size() - 5, 5, " play") == 0;
+  if (play) path.resize(path.size() - 5);
+  firstFrameShot_.clear();
+  while (state_.opening.running() && !progressive_->shown()) {
+    frame(nowMs());
+    if (progressive_->shown()) break;
+    glfwSwapBuffers(window_);
+    glfwWaitEventsTimeout(0.05);  // as the interactive loop while loading: the first frame wakes it
+  }
+  if (!progressive_->shown() || !state_.preview) {
+    std::cerr << "annulo: first-frame: the load ended before a frame was shown\n";
+    return;
+  }
+  glFinish();
+  const double ms = nowMs() - openedAt;
+  using nlohmann::json;
+  json j = progressive_->describe(*state_.preview);  // the count of decoded frames now, before the file is written
+  j["first_frame_ms"] = ms;
+  j["decoded_when_drawn"] = progressive_->decodedWhenFirstShown();
+  j["loading"]["running"] = state_.opening.running();
+  std::printf("first frame on screen after %.0f ms (frame %zu; %zu of %zu frames decoded when it was drawn)\n", ms,
+              progressive_->shownSlice() + 1, progressive_->decodedWhenFirstShown(), state_.preview->total());
+  std::fflush(stdout);
+  if (!play) {
+    const bool ok = writeScreenshot(path);
+    glfwSwapBuffers(window_);
+    std::ofstream(path + ".json") << j.dump(2) << "\n";
+    if (!ok) std::cerr << "annulo: cannot write " << path << "\n";
+    return;
+  }
+  // Play at once (writing the PNG could outlast a short load): no picture in this mode.
+  glfwSwapBuffers(window_);
+  progressive_->play(nowMs());
+  while (state_.opening.running()) {  // cine playback over the decoded frames, as the user sees it
+    frame(nowMs());
+    glfwSwapBuffers(window_);
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  std::printf("preview showed %zu frames while loading:", progressive_->shownSlices().size());
+  for (std::size_t k : progressive_->shownSlices()) std::printf(" %zu", k + 1);
+  std::printf("\nafter the load: frame %d, %s\n", state_.frame + 1, state_.cine.playing ? "playing" : "stopped");
 }
 
 int Application::runScript() {
@@ -627,8 +688,9 @@ int Application::run() {
   return 0;
 }
 
-bool Application::animating() const {
-  return state_.cine.playing || state_.opening.running() || state_.exporting.running() ||
+bool Application::animating(bool countOpening) const {
+  return state_.cine.playing || (countOpening && state_.opening.running()) ||
+         (state_.opening.running() && progressive_->playing()) || state_.exporting.running() ||
          processing_.leakJob.running() || processing_.hizJob.running() || processing_.filterJob.running() ||
          state_.pacs.echoJob.running() || state_.pacs.sendJob.running() || state_.pacsBrowser.findJob.running() ||
          state_.pacsBrowser.getJob.running() || state_.outbox.retryJob.running() ||
@@ -652,7 +714,11 @@ void Application::loopOnce() {
   const bool busy = animating();
   if (wasAnimating_ && !busy) noteEvent();  // work just finished: show its result
   wasAnimating_ = busy;
-  if (busy || redrawFrames_ > 0) {
+  if (busy && state_.opening.running() && !animating(false)) {
+    // Only loading: the bar and the decoded frames at ~20 Hz leave the cores to the
+    // decoders; the first frame wakes the loop at once (LoadPreview's wake).
+    glfwWaitEventsTimeout(0.05);
+  } else if (busy || redrawFrames_ > 0) {
     glfwPollEvents();
   } else {
     // Nothing moves: sleep until an event (or a second, to stay responsive to a

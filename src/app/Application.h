@@ -11,6 +11,7 @@
 #include "ClippedText.h"
 #include "DiscPlaneView.h"
 #include "ProcessingPanel.h"
+#include "ProgressiveView.h"
 #include "ProvocationPanel.h"
 #include "Thumbnails.h"
 #include "VolumeView.h"
@@ -60,7 +61,7 @@ class Application {
   std::vector<Marker3D> sceneMarkers(const std::vector<PlacedTear>& tears) const;
   void drawCompare();
   void handleKeys(double nowMs);
-  void pollWork();
+  void pollWork(double nowMs);  // nowMs: the frame's clock (a cine handed over from the preview starts on it)
   void drawTaskTabs();
   bool writeScreenshot(const std::string& path);
   void writeSidecar(const std::string& path) const;
@@ -76,7 +77,8 @@ class Application {
   // One turn of the interactive loop: draws only on input, while work runs, during cine
   // playback or camera motion, and a few frames after; otherwise waits for an event.
   void loopOnce();
-  bool animating() const;
+  // countOpening false: is anything but a running open animating (an open alone redraws at a lower rate).
+  bool animating(bool countOpening = true) const;
   double idleCpuPercent(double seconds);
   int runBenchmark(const std::string& mode);
   template <typename Step>
@@ -87,6 +89,9 @@ class Application {
   AppState state_;
   std::unique_ptr<SliceRenderer> views_[3];
   std::unique_ptr<VolumeView> volume_;
+  std::unique_ptr<ProgressiveView> progressive_;  // the view area while a study loads
+  std::string firstFrameShot_;                    // a script's 'first-frame OUT.png': taken during the next open
+  void takeFirstFrameShot(double openedAtMs);
   std::unique_ptr<DiscPlaneView> discView_;  // the "disc plane" layout (DiscPlaneView.h)
   std::unique_ptr<Thumbnails> thumbnails_;
   std::unique_ptr<SliceRenderer> compare_[2];

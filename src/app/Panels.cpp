@@ -192,7 +192,11 @@ void drawStudyPanel(AppState& st, const Thumbnails& thumbs) {
   ImGui::SameLine();
   if (ImGui::Button("Open")) startOpen(st, st.pathInput);
   if (st.opening.running()) {
-    ImGui::ProgressBar(st.opening.progress(), ImVec2(-1, 0), "loading...");
+    // The bar counts frames once the loader knows them (progressive display, LoadPreview.h).
+    const std::size_t total = st.preview ? st.preview->total() : 0;
+    const std::string label = total ? std::to_string(st.preview->decoded()) + "/" + std::to_string(total) + " frames"
+                                    : std::string("loading...");
+    ImGui::ProgressBar(st.opening.progress(), ImVec2(-1, 0), label.c_str());
     if (ImGui::Button("Cancel")) st.opening.cancel();
   }
   if (!st.loadError.empty()) {
@@ -543,7 +547,8 @@ void drawCineBar(AppState& st, double nowMs) {
 void drawStatusBar(const AppState& st) {
   const Series* s = st.series();
   if (!s) {
-    ImGui::TextUnformatted(st.message.empty() ? "No study open" : st.message.c_str());
+    const std::string loading = st.opening.running() ? "Loading " + st.openingPath : std::string("No study open");
+    ImGui::TextUnformatted(st.message.empty() ? loading.c_str() : st.message.c_str());
     return;
   }
   std::string text = s->series.modality + " " + s->patient.name + "  W/L " + std::to_string(int(st.window.width)) +

@@ -1,5 +1,8 @@
 #include "ShownSeries.h"
 
+#define GLFW_INCLUDE_NONE
+#include <GLFW/glfw3.h>
+
 #include "annulo/study/StudyFolders.h"
 
 namespace annulo::app {
@@ -32,13 +35,19 @@ void startOpen(AppState& st, const std::string& path) {
   st.pathInput = path;
   st.openingPath = path;
   const std::string sessionFolder = st.settings.sessionFolder;  // empty: the default (StudyFolders.h)
-  st.opening.start("opening " + path, [path, sessionFolder](JobControl& control) -> Result<std::unique_ptr<Study>> {
-    StudyOptions o;
-    o.sessionFolder = sessionFolder;
-    o.load.cancel = control.cancelFlag();
-    o.load.progress = [&control](double f) { control.progress(float(f)); };
-    return Study::open(path, o);  // reports are read here too, not on the UI thread
-  });
+  // The first frame shows as soon as it is decoded: wake the UI if it sleeps.
+  auto preview = std::make_shared<LoadPreview>([] { glfwPostEmptyEvent(); });
+  st.opening.stop();  // the previous open's preview goes with it
+  st.preview = preview;
+  st.opening.start("opening " + path,
+                   [path, sessionFolder, preview](JobControl& control) -> Result<std::unique_ptr<Study>> {
+                     StudyOptions o;
+                     o.sessionFolder = sessionFolder;
+                     preview->attach(o.load);
+                     o.load.cancel = control.cancelFlag();
+                     o.load.progress = [&control](double f) { control.progress(float(f)); };
+                     return Study::open(path, o);  // reports are read here too, not on the UI thread
+                   });
 }
 
 bool pollOpen(AppState& st, const std::function<void()>& beforeReplace) {

@@ -6,6 +6,7 @@
 #include <vtkCellArray.h>
 #include <vtkColorTransferFunction.h>
 #include <vtkGenericOpenGLRenderWindow.h>
+#include <vtkImageData.h>
 #include <vtkImageImport.h>
 #include <vtkImageShrink3D.h>
 #include <vtkMatrix4x4.h>
@@ -28,6 +29,7 @@
 #include <cstring>
 
 #include "annulo/render/LabelSurface.h"
+#include "annulo/render/VolumeReduction.h"
 
 namespace annulo::app {
 
@@ -74,18 +76,24 @@ VolumeView::VolumeView() {
 VolumeView::~VolumeView() = default;
 
 // Above ~32 M voxels (a 1024^2 x 120 cine is 126 M) the CPU ray caster drops below
-// 10 fps: it renders a 2x2 in-plane average instead; labels and markers stay exact.
+// 10 fps, and its input plus shading gradients (3 bytes a voxel) would be a second
+// large copy of a long cine: it renders a block average instead (VolumeReduction.h:
+// speed and memory budgets); labels and markers stay exact.
 void VolumeView::chooseInput() {
   if (!series_) return;
-  const double voxels = double(series_->columns) * series_->rows * double(series_->sliceCount());
-  reduced_ = cpu_ && voxels > 32e6;
+  const VolumeReduction r = cpu_ ? volumeReductionFor(std::size_t(series_->columns), std::size_t(series_->rows),
+                                                      series_->sliceCount(), bytesPerSample(series_->sampleType))
+                                 : VolumeReduction{};
+  reduced_ = r.reduced();
   if (reduced_) {
     shrink_->SetInputConnection(import_->GetOutputPort());
-    shrink_->SetShrinkFactors(2, 2, 1);
+    shrink_->SetShrinkFactors(r.inPlane, r.inPlane, r.depth);
     shrink_->AveragingOn();
     mapper_->SetInputConnection(shrink_->GetOutputPort());
   } else {
     mapper_->SetInputConnection(import_->GetOutputPort());
+    shrink_->RemoveAllInputConnections(0);  // its output (the last reduced copy) goes
+    shrink_->GetOutput()->Initialize();
   }
 }
 

@@ -87,7 +87,7 @@ class VolumeView {
   bool cpuRayCast() const { return cpu_; }
   const Series* series() const { return series_; }
   bool timeStack() const { return timeStack_; }
-  bool reduced() const { return reduced_; }  // rendered from a 2x2 in-plane average
+  bool reduced() const { return reduced_; }  // rendered from a block average (VolumeReduction.h)
   const std::vector<LabelSurfaceInfo>& labelSurfaces() const { return surfaceInfo_; }
   double lastSurfaceBuildMs() const { return surfaceBuildMs_; }
 

@@ -132,7 +132,7 @@ bool toSteps(const Flags& f, annulo::app::LaunchOptions& o) {
     }
   }
   for (const auto& step : s)
-    if (step.name == "screenshot" || step.name == "bench") o.headless = true;
+    if (step.name == "screenshot" || step.name == "bench" || step.name == "first-frame") o.headless = true;
   return true;
 }
 

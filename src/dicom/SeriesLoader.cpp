@@ -189,9 +189,22 @@ Result<LoadResult> loadSeries(const std::string& path, const LoadOptions& option
     const auto maps = mapCompressedFiles(stacks, headers, threads);
     auto jobs = splitJobs(planReads(stacks), headers, maps, threads);
     const std::size_t shownFirst = showFirstSlicesFirst(jobs, stacks);
+    // Whatever way the decoding ends (done, cancelled, an exception), the early
+    // reader is told before the slices move or the Series leave.
+    struct EndNotice {
+      const std::function<void()>* ended = nullptr;
+      ~EndNotice() {
+        if (ended && *ended) (*ended)();
+      }
+      void now() {
+        if (ended && *ended) (*ended)();
+        ended = nullptr;
+      }
+    } endNotice;
     if (options.onSeriesReady) {
       std::vector<const Series*> ready;
       for (const auto& st : stacks) ready.push_back(&st.meta);
+      endNotice.ended = &options.onDecodingEnded;
       options.onSeriesReady(ready);
     }
     std::vector<std::string> errors(jobs.size());
@@ -219,6 +232,7 @@ Result<LoadResult> loadSeries(const std::string& path, const LoadOptions& option
     };
     parallelFor(shownFirst, threads, decode);
     parallelFor(jobs.size() - shownFirst, threads, [&](std::size_t i) { decode(shownFirst + i); });
+    endNotice.now();
     if (cancelled(options)) return makeError("loading cancelled");
     // A file with any frame that failed leaves the series whole (its first
     // error is the reason), even when other threads decoded its other frames.

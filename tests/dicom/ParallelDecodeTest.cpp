@@ -12,6 +12,7 @@
 #include <dcmtk/dcmdata/dcxfer.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cstring>
 #include <fstream>
 #include <mutex>
@@ -340,6 +341,53 @@ TEST(ProgressiveLoad, CompressedCineFramesAreFinalWhenReportedAndTheFirstComesFi
     EXPECT_EQ(seen.reports[k], 1) << "frame " << k + 1;
     EXPECT_EQ(seen.sumAtReport[k], checksum(s.sliceData(k), s.sliceBytes())) << "frame " << k + 1;
     EXPECT_TRUE(seen.progress->isDecoded(0, k));
+  }
+}
+
+// The viewer reads the early Series until onDecodingEnded: it must come once,
+// after the last frame was reported and while the early Series still hold every
+// slice at the buffer that is returned; also when the load is cancelled.
+TEST(ProgressiveLoad, DecodingEndedComesOnceAfterTheLastFrameWhileTheEarlySeriesStillHold) {
+  test::TempDir dir;
+  const fs::path plain = writeCine(dir, 16);
+  const fs::path enc = dir / "jpll.dcm";
+  ASSERT_EQ(test::runCommand("dcmcjpeg +e1 " + plain.string() + " " + enc.string()), 0);
+  for (const bool cancel : {false, true}) {
+    SCOPED_TRACE(cancel ? "cancelled" : "whole");
+    std::atomic<bool> stop{false};
+    std::mutex m;
+    std::vector<const Series*> ready;
+    std::size_t reported = 0, reportedAtEnd = 0, slicesAtEnd = 0;
+    const void* bufferAtEnd = nullptr;
+    int ended = 0;
+    LoadOptions o;
+    o.threads = 2;
+    o.cancel = &stop;
+    o.onSeriesReady = [&](const std::vector<const Series*>& s) { ready = s; };
+    o.onFramesDecoded = [&](const FramesDecoded& f) {
+      std::lock_guard<std::mutex> lock(m);
+      reported += f.count;
+      if (cancel) stop = true;
+    };
+    o.onDecodingEnded = [&] {
+      std::lock_guard<std::mutex> lock(m);
+      ++ended;
+      reportedAtEnd = reported;
+      slicesAtEnd = ready.empty() ? 0 : ready[0]->sliceCount();
+      bufferAtEnd = ready.empty() ? nullptr : ready[0]->sliceData(0);
+    };
+    auto r = loadSeries(enc.string(), o);
+    EXPECT_EQ(ended, 1);
+    EXPECT_EQ(reportedAtEnd, reported) << "no frame reported after the end";
+    EXPECT_EQ(slicesAtEnd, 9u);
+    if (cancel) {
+      EXPECT_FALSE(r.ok());
+      EXPECT_LT(reported, 9u);
+    } else {
+      ASSERT_TRUE(r.ok()) << r.message();
+      EXPECT_EQ(reported, 9u);
+      EXPECT_EQ(bufferAtEnd, static_cast<const void*>(r->series[0].sliceData(0)));
+    }
   }
 }
 

@@ -32,6 +32,13 @@ struct LoadOptions {
   // middle slice) is decoded first.
   std::function<void(const std::vector<const Series*>&)> onSeriesReady;
   std::function<void(const FramesDecoded&)> onFramesDecoded;
+  // Called once on the calling thread when no slice will be written any more
+  // (all decoded, or the load cancelled or failed), before failed files' slices
+  // are moved down and before the Series leave for the result: after it returns,
+  // the list given to onSeriesReady must not be read again. Called whenever
+  // onSeriesReady was, so a reader can stop safely (e.g. take a lock here that
+  // the reader holds while it reads).
+  std::function<void()> onDecodingEnded;
 };
 
 struct LoadResult {

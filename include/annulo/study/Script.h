@@ -20,7 +20,7 @@
 //
 // '#' starts a comment; blank lines are skipped. The study-model steps run here, the
 // same calls the viewer's panels and annulo-cli make; steps that draw (layout, size,
-// tool, click, compare, labels-3d, screenshot, bench) belong to the viewer, which
+// tool, click, compare, labels-3d, screenshot, bench, first-frame) belong to the viewer, which
 // runs them itself (annulo --script FILE). `annulo-cli run FILE` runs the others.
 
 #include <memory>
