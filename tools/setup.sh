@@ -13,6 +13,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev googletest
   dicom3tools
   xvfb xauth
+  xdotool
   clang-format
   python3-pydicom python3-numpy
   orthanc curl

@@ -23,6 +23,7 @@
 #include "SessionChanges.h"
 #include "ShownSeries.h"
 #include "ViewDrawing.h"
+#include "WindowGone.h"
 #include "annulo/annotation/Vocabulary.h"
 #include "annulo/dicom/DisplayImage.h"
 #include "annulo/render/CineClock.h"
@@ -684,7 +685,8 @@ int Application::run() {
     const int code = runScript();
     if (options_.headless) return code;
   }
-  while (!glfwWindowShouldClose(window_)) loopOnce();
+  while (!glfwWindowShouldClose(window_) && !windowWasLost()) loopOnce();
+  if (windowWasLost()) std::cerr << "annulo: the window was closed from outside; every edit was already saved\n";
   return 0;
 }
 
@@ -700,6 +702,7 @@ bool Application::animating(bool countOpening) const {
 }
 
 void Application::loopOnce() {
+  watchForLostWindow();
   // What other writers (a script, a colleague, a second window) saved to this study's
   // session: checked about every 2 s and when the window regains focus.
   if (state_.study && nowMs() - lastSessionCheckMs_ > 2000) {
@@ -727,6 +730,10 @@ void Application::loopOnce() {
     if (redrawFrames_ == 0) return;
   }
   if (!busy) --redrawFrames_;
+  // The window went while we waited for events (its size then reads as -1).
+  int w = 0, h = 0;
+  glfwGetWindowSize(window_, &w, &h);
+  if (windowWasLost() || w <= 0 || h <= 0) return;
   frame(nowMs());
   glfwSwapBuffers(window_);
 }

@@ -165,6 +165,28 @@ TEST_F(ViewerUx, AFailedOpenKeepsTheStudyThatIsOpen) {
   EXPECT_NE(all.find("sample_data"), std::string::npos);
 }
 
+// Issue 12: a window destroyed from outside (xdotool windowclose; a session killing the
+// window without WM_DELETE_WINDOW) ends the viewer cleanly instead of Xlib's
+// "X Error of failed request: BadWindow/BadDrawable" and exit(1).
+TEST_F(ViewerUx, AWindowClosedFromOutsideEndsTheViewerCleanly) {
+  ANNULO_REQUIRE_TOOL("xdotool");
+  const std::string script = (dir_ / "close.sh").string();
+  std::ofstream(script) << "XDG_DATA_HOME=" << (dir_ / "xdg").string() << " XDG_CONFIG_HOME=" << (dir_ / "cfg").string()
+                        << " " << ANNULO_VIEWER << " " << (test::sourceDir() / "sample_data").string() << " &\n"
+                        << "p=$!\n"
+                        << "for i in $(seq 200); do w=$(xdotool search --name '[Aa]nnulo' | head -1); "
+                           "[ -n \"$w\" ] && break; sleep 0.05; done\n"
+                        << "sleep 1\n"  // the study is open and frames are drawn
+                        << "xdotool windowclose \"$w\"\n"
+                        << "wait $p\n"
+                        << "echo \"viewer exit $?\"\n";
+  std::string out;
+  ASSERT_EQ(test::runCommand(test::xvfbRun() + "sh " + script + " 2>&1", &out), 0) << out;
+  EXPECT_NE(out.find("viewer exit 0"), std::string::npos) << out;
+  EXPECT_EQ(out.find("X Error"), std::string::npos) << out;
+  EXPECT_NE(out.find("closed from outside"), std::string::npos) << out;
+}
+
 TEST_F(ViewerUx, IdleCostsLessThanTwoPercentOfACore) {
   std::string out;
   ASSERT_EQ(test::runCommand(test::xvfbRun() + std::string(ANNULO_VIEWER) + " " +
