@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <random>
 
 namespace annulo::test {
@@ -14,10 +15,25 @@ namespace annulo::test {
 std::filesystem::path samplesDir() { return ANNULO_SAMPLES_DIR; }
 std::filesystem::path sample(const std::string& relative) { return samplesDir() / relative; }
 std::filesystem::path sourceDir() { return ANNULO_SOURCE_DIR; }
+// Each xvfb-run gets its own auth file in a folder of this process (removed at exit):
+// with -f, xvfb-run makes no temporary folder of its own, whose removal failed now and
+// then under load (xvfb-run then exits 5 whatever the program returned).
+struct XauthFolder {
+  std::filesystem::path path = std::filesystem::temp_directory_path() / ("annulo-xauth-" + std::to_string(::getpid()));
+  XauthFolder() { std::filesystem::create_directories(path); }
+  ~XauthFolder() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+};
+
 std::string xvfbRun() {
+  static XauthFolder folder;
   static std::atomic<unsigned> calls{0};
-  const unsigned n = 100 + (unsigned(::getpid()) * 37u + calls++ * 11u) % 4000u;
-  return "xvfb-run -a -n " + std::to_string(n) + " -s '-screen 0 1600x1000x24' ";
+  const unsigned call = calls++;
+  const unsigned n = 100 + (unsigned(::getpid()) * 37u + call * 11u) % 4000u;
+  const std::string auth = (folder.path / ("auth-" + std::to_string(call))).string();
+  return "xvfb-run -a -n " + std::to_string(n) + " -f " + auth + " -s '-screen 0 1600x1000x24' ";
 }
 
 std::string cliPath() { return ANNULO_CLI; }

@@ -29,9 +29,10 @@ class TempDir {
 // Runs a shell command, returns its exit status and captures stdout (+stderr if asked).
 int runCommand(const std::string& command, std::string* output = nullptr);
 std::string cliPath();
-// "xvfb-run -a -n N -s '-screen 0 1600x1000x24' ": each call starts its search for a
-// free display elsewhere, so test processes started at once (ctest -j) do not race
-// for the same one (one of them then fails: "Xvfb failed to start", exit 5).
+// "xvfb-run -a -n N -f AUTH -s '-screen 0 1600x1000x24' ": each call starts its search
+// for a free display elsewhere, so test processes started at once (ctest -j) do not
+// race for the same one ("Xvfb failed to start"), and brings its own auth file, so
+// xvfb-run has no temporary folder to remove (that failed under load: exit 5).
 std::string xvfbRun();
 
 // ANNULO_REQUIRE_ALL=1 (set in CI): every missing prerequisite (tool, sample,
