@@ -24,6 +24,7 @@
 #include <vtkVolume.h>
 #include <vtkVolumeProperty.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -161,7 +162,11 @@ void VolumeView::setSeries(const Series& s) {
   cam->SetViewAngle(saved->second.angle);
 }
 
-void VolumeView::resetCamera() {
+// The fit depends on the view's aspect (ResetCamera fits the bounding sphere into the
+// narrower field of view), so it waits for render(), which knows the size.
+void VolumeView::resetCamera() { cameraFitPending_ = true; }
+
+void VolumeView::fitCamera() {
   renderer_->ResetCamera();
   // DICOM row 0 is the top of the image; VTK's y axis points up.
   vtkCamera* cam = renderer_->GetActiveCamera();
@@ -169,7 +174,10 @@ void VolumeView::resetCamera() {
   cam->Azimuth(30);
   cam->Elevation(15);
   renderer_->ResetCamera();
-  cam->Dolly(1.35);  // ResetCamera fits the bounding sphere: the box's corners need less margin
+  // ResetCamera fits the bounding sphere: the box's corners need less margin, but in a
+  // view narrower than tall the sphere is fitted to the width, with no margin to spare.
+  const double aspect = height_ > 0 ? double(width_) / height_ : 1.0;
+  cam->Dolly(1.0 + 0.35 * std::clamp(aspect * aspect, 0.0, 1.0));
 }
 
 std::array<double, 9> VolumeView::viewRotation() const {
@@ -357,6 +365,10 @@ unsigned VolumeView::render(int w, int h) {
   window_->SetSize(w, h);
   width_ = w;
   height_ = h;
+  if (cameraFitPending_) {
+    fitCamera();
+    cameraFitPending_ = false;
+  }
   // While the camera moves the ray caster may coarsen its sampling to keep up;
   // the next still frame is rendered at full quality.
   window_->SetDesiredUpdateRate(interacting_ ? 15.0 : 0.0001);

@@ -125,7 +125,8 @@ class VolumeView {
 
   int width_ = 0, height_ = 0;
   bool initialised_ = false;
-  bool cpu_ = true;  // until the first render names the GL renderer: assume software
+  bool cameraFitPending_ = false;  // fitted at the next render, once the view size is known
+  bool cpu_ = true;                // until the first render names the GL renderer: assume software
   bool interacting_ = false;
   // Each series keeps its own camera: switching back shows it as it was left, and a
   // series shown for the first time starts from the default view.
@@ -134,6 +135,7 @@ class VolumeView {
   };
   std::map<const Series*, CameraPose> cameras_;
   void resetCamera();
+  void fitCamera();
 };
 
 }  // namespace annulo::app
