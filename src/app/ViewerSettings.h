@@ -10,7 +10,7 @@
 namespace annulo::app {
 
 struct ViewerSettings {
-  std::string reader;  // DICOM PN order: Family^Given
+  std::string reader;                       // DICOM PN order: Family^Given
   float leftWidth = 300, rightWidth = 410;  // 410: the six task tabs fit unshortened
   // Where sessions live; empty: $ANNULO_SESSION_DIR, else the private default
   // (StudyFolders.h). A department's shared drive lets readers work on one study.
