@@ -15,21 +15,6 @@ FileStoreResult notQueued(const std::string& path, const std::string& why) {
   return r;
 }
 
-void countOutcomes(StoreReport& report) {
-  report.stored = report.warnings = report.notStored = 0;
-  report.bytesSent = 0;
-  for (const auto& f : report.files) {
-    if (f.outcome == StoreOutcome::Success || f.outcome == StoreOutcome::Warning) {
-      ++report.stored;
-      report.bytesSent += f.bytes;
-      if (f.outcome == StoreOutcome::Warning) ++report.warnings;
-    } else {
-      ++report.notStored;
-      if (f.outcome == StoreOutcome::Cancelled) report.cancelled = true;
-    }
-  }
-}
-
 }  // namespace
 
 Result<AnyNode> parseAnyNode(const std::string& text, const std::string& callingAe) {
@@ -99,7 +84,7 @@ SendReport sendThroughOutbox(const Outbox& outbox, const std::vector<std::string
     r.path = files[i];
     if (out.outboxState[i] != "sent") ++out.leftInOutbox;
   }
-  countOutcomes(out.report);
+  countStoreOutcomes(out.report);
   out.report.seconds = sent.seconds;
   return out;
 }

@@ -193,19 +193,6 @@ std::optional<Error> sendBatch(const PacsNode& node, const std::vector<Candidate
   return std::nullopt;
 }
 
-void tally(StoreReport& report) {
-  for (const auto& f : report.files) {
-    if (f.outcome == StoreOutcome::Success || f.outcome == StoreOutcome::Warning) {
-      ++report.stored;
-      report.bytesSent += f.bytes;
-      if (f.outcome == StoreOutcome::Warning) ++report.warnings;
-    } else {
-      ++report.notStored;
-    }
-    if (f.outcome == StoreOutcome::Cancelled) report.cancelled = true;
-  }
-}
-
 }  // namespace
 
 const char* outcomeName(StoreOutcome outcome) {
@@ -224,6 +211,22 @@ const char* outcomeName(StoreOutcome outcome) {
       return "cancelled";
   }
   return "failure";
+}
+
+void countStoreOutcomes(StoreReport& report) {
+  report.stored = report.warnings = report.notStored = 0;
+  report.bytesSent = 0;
+  report.cancelled = false;
+  for (const auto& f : report.files) {
+    if (f.outcome == StoreOutcome::Success || f.outcome == StoreOutcome::Warning) {
+      ++report.stored;
+      report.bytesSent += f.bytes;
+      if (f.outcome == StoreOutcome::Warning) ++report.warnings;
+    } else {
+      ++report.notStored;
+    }
+    if (f.outcome == StoreOutcome::Cancelled) report.cancelled = true;
+  }
 }
 
 Result<StoreReport> storeFiles(const PacsNode& node, const std::vector<std::string>& files,
@@ -263,7 +266,7 @@ Result<StoreReport> storeFiles(const PacsNode& node, const std::vector<std::stri
   // Nothing reached the PACS because it could not be reached: that is the error,
   // not a list of identical per-file failures.
   if (firstError && !anySent) return *firstError;
-  tally(report);
+  countStoreOutcomes(report);
   report.seconds = msSince(start) / 1000.0;
   return report;
 }

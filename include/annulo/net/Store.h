@@ -50,6 +50,10 @@ struct StoreReport {
   bool ok() const { return notStored == 0 && !cancelled; }
 };
 
+// (Re)counts stored / warnings / notStored / bytesSent / cancelled from `files`: the one
+// tally for every way of sending (DIMSE, DICOMweb, the outbox).
+void countStoreOutcomes(StoreReport& report);
+
 // Errors only when nothing could be sent at all (no files, or the association
 // failed: refused, unknown host, rejected...); per-file trouble is in the report.
 Result<StoreReport> storeFiles(const PacsNode& node, const std::vector<std::string>& files,
