@@ -25,8 +25,11 @@ namespace {
 // ends, then the final one.
 template <typename Work>
 auto recordProgress(std::atomic<float>& progress, Work work, std::vector<float>& seen) {
+  // The value before the work starts is recorded first: a single fast pass (the MIP)
+  // could end before the first poll, and then only its final 1 was seen.
+  float last = progress.load(std::memory_order_relaxed);
+  seen.push_back(last);
   auto task = std::async(std::launch::async, work);
-  float last = -1;
   while (task.wait_for(std::chrono::microseconds(50)) != std::future_status::ready) {
     const float v = progress.load(std::memory_order_relaxed);
     if (v != last) seen.push_back(last = v);
