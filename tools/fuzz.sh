@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing of one target with libFuzzer (clang from Debian):
 #   tools/fuzz.sh TARGET SECONDS [extra libFuzzer flags]
-# TARGET: file | folder | sr | session | labelmap (tests/fuzz/FuzzTargets.cpp).
+# TARGET: file | folder | sr | session | labelmap | deid (tests/fuzz/FuzzTargets.cpp).
 # Builds build-fuzz/ with -fsanitize=fuzzer,address,undefined (the core too,
 # so coverage and sanitizers see our code), seeds the corpus from
 # tests/data/fuzz/TARGET/, sample_data and ../shared/dicom-samples (small files
@@ -17,10 +17,10 @@ TARGET=${1:?usage: tools/fuzz.sh TARGET SECONDS [libFuzzer flags]}
 SECONDS_TO_RUN=${2:?usage: tools/fuzz.sh TARGET SECONDS [libFuzzer flags]}
 shift 2
 case "$TARGET" in
-  file|folder|sr) DICT=tools/fuzz/dicom.dict ;;
+  file|folder|sr|deid) DICT=tools/fuzz/dicom.dict ;;
   session) DICT=tools/fuzz/json.dict ;;
   labelmap) DICT=tools/fuzz/nrrd.dict ;;
-  *) echo "fuzz.sh: unknown target '$TARGET' (file, folder, sr, session, labelmap)" >&2; exit 2 ;;
+  *) echo "fuzz.sh: unknown target '$TARGET' (file, folder, sr, session, labelmap, deid)" >&2; exit 2 ;;
 esac
 
 bash tools/setup.sh
@@ -52,7 +52,7 @@ small_dicom() {  # DICOM files under $1 up to $2 bytes
   find "$1" -type f -size -"$2"c ! -name '*.tsv' ! -name '*.md' ! -name '*.json' ! -name '*.txt' -print0
 }
 case "$TARGET" in
-  file)
+  file|deid)
     small_dicom "$SAMPLES" 32768 | xargs -0 -r -I{} sh -c 'cp -f "{}" "$0/$(echo "{}" | md5sum | cut -c1-12).dcm"' "$SEEDS"
     ;;
   sr)

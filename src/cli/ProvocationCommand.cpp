@@ -46,102 +46,24 @@ std::string nowIso() {
   return buf;
 }
 
-Result<double> number(const std::string& key, const std::string& v) {
-  auto n = parseNumbers(v, ',');
-  if (!n || n->size() != 1 || !std::isfinite((*n)[0])) return makeError(key + " must be a number, got '" + v + "'");
-  return (*n)[0];
-}
-
-Result<int> integer(const std::string& key, const std::string& v, int lo, int hi) {
-  auto n = number(key, v);
-  if (!n || *n != std::floor(*n) || *n < lo || *n > hi)
-    return makeError(key + " must be an integer " + std::to_string(lo) + "-" + std::to_string(hi) + ", got '" + v +
-                     "'");
-  return int(*n);
-}
-
-template <typename E>
-Status coded(const std::string& key, const std::string& v, std::optional<E> (*parse)(const std::string&),
-             const std::vector<std::string>& accepted, std::optional<E>& out) {
-  out = parse(v);
-  if (!out) return makeError("unknown " + key + " '" + v + "'; accepted: " + joinTokens(accepted));
-  return {};
-}
-
-Result<std::string> levelOf(const std::vector<std::pair<std::string, std::string>>& pairs) {
-  for (const auto& [k, v] : pairs)
-    if (k == "level") {
-      if (auto l = parseDiscLevel(v)) return *l;
-      return makeError("unknown level '" + v + "'; accepted: " + joinTokens(discLevels()));
-    }
-  return makeError("level=... is required");
-}
-
+// --row and --override change a level that --add (or an earlier run) recorded.
 Status applyRow(const std::string& text, AnnotationModel& model) {
-  auto pairs = splitKeyValues(text);
-  if (!pairs) return pairs.error();
-  auto level = levelOf(*pairs);
-  if (!level) return level.error();
-  const ProvocationLevel* existing = model.findProvocation(*level);
-  if (!existing) return makeError("no provocation record for " + *level + " (add it with --add first)");
+  auto spec = parseManometryRowSpec(text);
+  if (!spec) return spec.error();
+  const ProvocationLevel* existing = model.findProvocation(spec->level);
+  if (!existing) return makeError("no provocation record for " + spec->level + " (add it with --add first)");
   ProvocationLevel p = *existing;
-  ManometryRow row;
-  for (const auto& [k, v] : *pairs) {
-    if (k == "level") continue;
-    if (k == "pain") {
-      auto n = integer(k, v, 0, 10);
-      if (!n) return n.error();
-      row.pain = *n;
-      continue;
-    }
-    auto n = number(k, v);
-    if (!n) return n.error();
-    if (k == "time")
-      row.timeS = *n;
-    else if (k == "volume-ml")
-      row.volumeMl = *n;
-    else if (k == "psi")
-      row.pressurePsi = *n;
-    else if (k == "kpa")
-      row.pressurePsi = kpaToPsi(*n);
-    else
-      return makeError("unknown key '" + k + "' in --row; accepted: level, time, volume-ml, psi, kpa, pain");
-  }
-  p.log.push_back(row);
+  p.log.push_back(spec->row);
   return model.setProvocation(p);
 }
 
 Status applyOverride(const std::string& text, AnnotationModel& model, const std::string& observer) {
-  auto pairs = splitKeyValues(text);
-  if (!pairs) return pairs.error();
-  auto level = levelOf(*pairs);
-  if (!level) return level.error();
-  const ProvocationLevel* existing = model.findProvocation(*level);
-  if (!existing) return makeError("no provocation record for " + *level);
+  auto spec = parseProvocationOverrideSpec(text, observer, nowIso());
+  if (!spec) return spec.error();
+  const ProvocationLevel* existing = model.findProvocation(spec->level);
+  if (!existing) return makeError("no provocation record for " + spec->level);
   ProvocationLevel p = *existing;
-  ProvocationOverride o;
-  o.by = observer;
-  o.at = nowIso();
-  std::optional<ProvocationClass> cls;
-  for (const auto& [k, v] : *pairs) {
-    if (k == "level") continue;
-    if (k == "classification") {
-      if (Status s = coded(k, v, parseProvocationClass, provocationClassTokens(), cls); !s) return s;
-    } else if (k == "reason") {
-      o.reason = v;
-    } else if (k == "by") {
-      o.by = v;
-    } else if (k == "clear") {
-      p.override_.reset();
-      return model.setProvocation(p);
-    } else {
-      return makeError("unknown key '" + k + "' in --override; accepted: level, classification, reason, by, clear");
-    }
-  }
-  if (!cls) return makeError("--override needs classification=" + joinTokens(provocationClassTokens()));
-  if (o.reason.empty()) return makeError("--override needs reason=\"...\" (both results are kept)");
-  o.classification = *cls;
-  p.override_ = o;
+  p.override_ = spec->override_;
   return model.setProvocation(p);
 }
 
@@ -229,7 +151,7 @@ int runProvocation(const std::vector<std::string>& argv) {
   if (withLog) {
     auto pairs = splitKeyValues(*args->value("--log"));
     if (!pairs) return fail(pairs.message(), kExitUsage);
-    auto level = levelOf(*pairs);
+    auto level = levelOfPairs(*pairs);
     if (!level) return fail(level.message(), kExitUsage);
     auto rows = readManometryCsv(args->positional[1]);
     if (!rows) return fail(rows.message());

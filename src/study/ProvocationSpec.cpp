@@ -100,7 +100,78 @@ Status apply(const std::string& k, const std::string& v, ProvocationSpec& r) {
   return {};
 }
 
+Status applyRowKey(const std::string& k, const std::string& v, ManometryRow& row) {
+  if (k == "pain") {
+    auto n = integer(k, v, 0, 10);
+    if (!n) return n.error();
+    row.pain = *n;
+    return {};
+  }
+  auto n = number(k, v);
+  if (!n) return n.error();
+  if (k == "time")
+    row.timeS = *n;
+  else if (k == "volume-ml")
+    row.volumeMl = *n;
+  else if (k == "psi")
+    row.pressurePsi = *n;
+  else if (k == "kpa")
+    row.pressurePsi = kpaToPsi(*n);
+  else
+    return makeError("unknown key '" + k + "' in --row; accepted: level, time, volume-ml, psi, kpa, pain");
+  return {};
+}
+
 }  // namespace
+
+Result<std::string> levelOfPairs(const std::vector<std::pair<std::string, std::string>>& pairs) {
+  for (const auto& [k, v] : pairs)
+    if (k == "level") {
+      if (auto l = parseDiscLevel(v)) return *l;
+      return makeError("unknown level '" + v + "'; accepted: " + joinTokens(discLevels()));
+    }
+  return makeError("level=... is required");
+}
+
+Result<ManometryRowSpec> parseManometryRowSpec(const std::string& text) {
+  auto pairs = splitKeyValues(text);
+  if (!pairs) return pairs.error();
+  auto level = levelOfPairs(*pairs);
+  if (!level) return level.error();
+  ManometryRowSpec spec{*level, {}};
+  for (const auto& [k, v] : *pairs)
+    if (k != "level")
+      if (Status s = applyRowKey(k, v, spec.row); !s) return s.error();
+  return spec;
+}
+
+Result<ProvocationOverrideSpec> parseProvocationOverrideSpec(const std::string& text, const std::string& by,
+                                                             const std::string& at) {
+  auto pairs = splitKeyValues(text);
+  if (!pairs) return pairs.error();
+  auto level = levelOfPairs(*pairs);
+  if (!level) return level.error();
+  ProvocationOverride o{ProvocationClass::Negative, "", by, at};
+  std::optional<ProvocationClass> cls;
+  for (const auto& [k, v] : *pairs) {
+    if (k == "level") continue;
+    if (k == "classification") {
+      if (Status s = coded(k, v, parseProvocationClass, provocationClassTokens(), cls); !s) return s.error();
+    } else if (k == "reason") {
+      o.reason = v;
+    } else if (k == "by") {
+      o.by = v;
+    } else if (k == "clear") {
+      return ProvocationOverrideSpec{*level, std::nullopt};
+    } else {
+      return makeError("unknown key '" + k + "' in --override; accepted: level, classification, reason, by, clear");
+    }
+  }
+  if (!cls) return makeError("--override needs classification=" + joinTokens(provocationClassTokens()));
+  if (o.reason.empty()) return makeError("--override needs reason=\"...\" (both results are kept)");
+  o.classification = *cls;
+  return ProvocationOverrideSpec{*level, o};
+}
 
 Result<ProvocationSpec> parseProvocationSpec(const std::string& text) {
   auto pairs = splitKeyValues(text);

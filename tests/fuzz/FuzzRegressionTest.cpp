@@ -47,7 +47,8 @@ TEST_P(FuzzRegression, EveryInputReturnsQuickly) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Targets, FuzzRegression, ::testing::Values("file", "folder", "sr", "session", "labelmap"),
+INSTANTIATE_TEST_SUITE_P(Targets, FuzzRegression,
+                         ::testing::Values("file", "folder", "sr", "session", "labelmap", "deid"),
                          [](const auto& info) { return info.param; });
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "fuzz/FuzzTargets.h"
 
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -7,6 +9,7 @@
 #include <fstream>
 
 #include "annulo/annotation/SessionStore.h"
+#include "annulo/deid/Deidentify.h"
 #include "annulo/dicom/DisplayImage.h"
 #include "annulo/dicom/FileIdentity.h"
 #include "annulo/dicom/SeriesLoader.h"
@@ -116,6 +119,32 @@ int labelMapTarget(const std::uint8_t* data, std::size_t size) {
   return 0;
 }
 
+// A file through the de-identifier (basic profile, keyed UIDs, dates shifted,
+// descriptors cleaned, a blanked corner): written or refused, never a crash. What
+// it writes must re-read in DCMTK and say that the patient's identity is removed.
+int deidTarget(const std::uint8_t* data, std::size_t size) {
+  const fs::path in = scratch() / "deid-input.dcm";
+  const fs::path out = scratch() / "deid-output.dcm";
+  std::error_code ec;
+  fs::remove(out, ec);
+  writeBytes(in, data, size);
+  deid::DeidOptions o;
+  o.key = "fuzz";
+  o.retainModifiedDates = true;
+  o.cleanDescriptors = true;
+  o.blanks = {{0, 0, 8, 8}};
+  auto report = deid::deidentify(in.string(), out.string(), o);
+  if (!report) return 0;
+  for (const auto& f : report->files) {
+    if (f.output.empty()) continue;
+    DcmFileFormat ff;
+    OFString removed;
+    if (ff.loadFile(f.output.c_str()).bad()) abort();
+    if (ff.getDataset()->findAndGetOFString(DCM_PatientIdentityRemoved, removed).bad() || removed != "YES") abort();
+  }
+  return 0;
+}
+
 }  // namespace
 
 const std::vector<Target>& targets() {
@@ -125,6 +154,7 @@ const std::vector<Target>& targets() {
       {"sr", srTarget, "SR import (our reader) on any dataset"},
       {"session", sessionTarget, "session file loader, and a save/load round trip of what loads"},
       {"labelmap", labelMapTarget, "NRRD label-map reader"},
+      {"deid", deidTarget, "de-identifier (basic profile + options, blanking) on one file; output re-read"},
   };
   return all;
 }

@@ -20,7 +20,7 @@ struct Target {
   const char* description;
 };
 
-// file, folder, sr, session, labelmap.
+// file, folder, sr, session, labelmap, deid.
 const std::vector<Target>& targets();
 const Target* findTarget(const std::string& name);
 

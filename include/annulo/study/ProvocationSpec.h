@@ -7,6 +7,7 @@
 //       volume-ml total-ml contrast pain concordance location nucleogram frames series observer
 // Unknown keys and values list what is accepted.
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,5 +27,24 @@ struct ProvocationSpec {
 Result<ProvocationSpec> parseProvocationSpec(const std::string& text);
 // The injection's frames become image references of the chosen series.
 Status resolveProvocationSpec(ProvocationSpec& spec, const std::vector<Series>& series);
+
+// One manometry row: "level=L4-L5 time=10 volume-ml=0.5 psi=20 pain=2" (or kpa=).
+struct ManometryRowSpec {
+  std::string level;
+  ManometryRow row;
+};
+Result<ManometryRowSpec> parseManometryRowSpec(const std::string& text);
+
+// The reader's classification over the computed one:
+// "level=L4-L5 classification=negative reason=\"...\" [by=NAME]", or "level=L4-L5 clear".
+struct ProvocationOverrideSpec {
+  std::string level;
+  std::optional<ProvocationOverride> override_;  // empty: clear the override
+};
+// `by` and `at` sign the override unless the text names another reader (by=).
+Result<ProvocationOverrideSpec> parseProvocationOverrideSpec(const std::string& text, const std::string& by,
+                                                             const std::string& at);
+// "level=L4-L5" among key=value pairs: the one level a --log/--row/--override names.
+Result<std::string> levelOfPairs(const std::vector<std::pair<std::string, std::string>>& pairs);
 
 }  // namespace annulo
