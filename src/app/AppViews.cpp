@@ -390,7 +390,7 @@ void Application::drawViews(double now) {
   } else if (state_.layout == Layout::View3D) {
     drawVolume(avail.x, avail.y);
   } else if (state_.layout == Layout::DiscPlane) {
-    discView_->draw(state_, avail.x, avail.y);
+    discView_->draw(state_, avail.x, avail.y, processing_.hizSeries == s ? &processing_.hiz : nullptr);
   } else {
     drawSliceView(*views_[0], 0, "view2d", avail.x, ImGui::GetContentRegionAvail().y);
   }

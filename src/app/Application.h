@@ -120,6 +120,7 @@ class Application {
   const Series* mprSeries_ = nullptr;
   MprCut mprCuts_[2];
   std::optional<MprDrag> mprDrag_;
+  bool mprInteractive_ = false;        // the benchmark's drag: cut as while a handle is held
   std::vector<MprHandle> mprHandles_;  // drawn last frame (window pixels), for the sidecar
   Vec3 crosshairMm(const Series& s) const;
   std::array<DiscPlane, 2> mprPlanes(const Series& s) const;

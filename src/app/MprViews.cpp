@@ -20,6 +20,7 @@
 namespace annulo::app {
 namespace {
 
+constexpr int kInteractivePixels = 320;
 constexpr float kHandleRadius = 6, kGrabDistance = 10, kLineGrab = 5;
 const ImU32 kPlaneColour[3] = {IM_COL32(255, 80, 80, 200), IM_COL32(80, 160, 255, 200), IM_COL32(255, 220, 80, 170)};
 
@@ -103,10 +104,15 @@ void Application::updateReformats(const Series& s) {
   const bool haveLabels = state_.labels().size() == std::size_t(s.columns) * std::size_t(s.rows) * s.sliceCount();
   for (int i = 0; i < 2; ++i) {
     MprCut& cut = mprCuts_[i];
-    const FittedPlane fit = fitToVolume(s, *mprReslicer_, planes[std::size_t(i)]);
+    // While a plane turns, at most kInteractivePixels a side: a cut across the rows of a
+    // large stack misses the cache at every sample (about 40 ms for 700x300 on one core);
+    // the full cut follows on release.
+    const bool interactive = mprDrag_.has_value() || mprInteractive_;
+    const FittedPlane fit =
+        fitToVolume(s, *mprReslicer_, planes[std::size_t(i)], interactive ? kInteractivePixels : 1024);
     const bool moved = !cut.plane || *cut.plane != fit.plane || cut.slabMm != state_.mprSlabMm ||
                        cut.mip != state_.mprSlabMip || cut.grid.width != fit.grid.width ||
-                       cut.grid.height != fit.grid.height;
+                       cut.grid.height != fit.grid.height || cut.grid.pixelMm != fit.grid.pixelMm;
     if (moved) {
       ResliceOptions o;
       o.grid = fit.grid;
