@@ -241,7 +241,7 @@ void DiscPlaneView::drawOblique(AppState& st, const Series& s, const DiscPlane& 
       dl->AddLine(at(a), at(b), zone, 1.0f);
     }
   dl->AddText(ImVec2(o.x + 6, o.y + 4), IM_COL32(230, 230, 230, 255),
-              ("A    " + p.level + "   L on the right (seen from the feet)").c_str());
+              ("A   " + p.level + "   from the feet, L right").c_str());
   char info[96];
   std::snprintf(info, sizeof info, "tilt %.0f deg  %s  cut %.1f ms", tiltDeg(p),
                 slabMm_ > 0 ? (std::to_string(int(slabMm_)) + " mm MIP").c_str() : "plane", resliceMs_);

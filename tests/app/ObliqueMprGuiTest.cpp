@@ -27,6 +27,8 @@ using RgbImage = itk::Image<Rgb, 2>;
 
 constexpr double kPi = 3.14159265358979323846;
 constexpr int kSize = 128, kSlices = 40;
+// Screen grey of the disc (1000) and the background (100) under the default window: ~200 and ~100.
+constexpr double kBright = 170, kDark = 130;
 constexpr double kPixel = 0.6, kSliceMm = 2.0, kTurnDeg = 30, kRadius = 20, kHalfThick = 1.5;
 
 Vec3 patientOf(double c, double r, double k) { return {c * kPixel, r * kPixel, k * kSliceMm}; }
@@ -128,8 +130,8 @@ TEST_F(ObliqueMprGui, DraggingTheHandleThirtyDegreesLaysTheReformatInTheTiltedDi
   EXPECT_NEAR(top[0], c[0], 0.5) << "fixed-column line: vertical on the axial";
   // Before: the disc's plane crosses the reformat in a stripe; 12 mm beside the centre is background.
   const Vec3 left0 = before.side["reformats"][0]["left"];
-  EXPECT_GT(before.greyAt(0, kCentre), 200);
-  EXPECT_LT(before.greyAt(0, along(kCentre, left0, 12)), 60) << "no disc beside the stripe before the drag";
+  EXPECT_GT(before.greyAt(0, kCentre), kBright);
+  EXPECT_LT(before.greyAt(0, along(kCentre, left0, 12)), kDark) << "no disc beside the stripe before the drag";
 
   // Drag the handle 30 degrees clockwise round the crosshair (on screen: x right, y down).
   const double a = kTurnDeg * kPi / 180;
@@ -147,8 +149,8 @@ TEST_F(ObliqueMprGui, DraggingTheHandleThirtyDegreesLaysTheReformatInTheTiltedDi
   const Vec3 left = r0["left"], back = r0["back"];
   for (const Vec3& d : {left, back})
     for (double sgn : {-1.0, 1.0}) {
-      EXPECT_GT(after.greyAt(0, along(kCentre, d, sgn * 0.75 * kRadius)), 200) << "inside the disc";
-      EXPECT_LT(after.greyAt(0, along(kCentre, d, sgn * 1.3 * kRadius)), 60) << "outside the disc";
+      EXPECT_GT(after.greyAt(0, along(kCentre, d, sgn * 0.75 * kRadius)), kBright) << "inside the disc";
+      EXPECT_LT(after.greyAt(0, along(kCentre, d, sgn * 1.3 * kRadius)), kDark) << "outside the disc";
     }
   // Its area: the bright screen pixels of the reformat, in mm^2, those of a circle of radius 20 mm.
   const double sx = r0["width"].get<double>(), sy = r0["height"].get<double>();
@@ -159,7 +161,7 @@ TEST_F(ObliqueMprGui, DraggingTheHandleThirtyDegreesLaysTheReformatInTheTiltedDi
     for (int x = int(r0["x"].get<double>()); x < int(r0["x"].get<double>() + sx); ++x) {
       const Rgb q = after.image->GetPixel({{x, y}});
       const bool grey = std::abs(q.GetRed() - q.GetGreen()) < 16 && std::abs(q.GetGreen() - q.GetBlue()) < 16;
-      bright += grey && after.grey(x, y) > 150 ? 1 : 0;
+      bright += grey && after.grey(x, y) > (kBright + kDark) / 2 ? 1 : 0;
     }
   EXPECT_NEAR(bright * mmPerScreen * mmPerScreen, kPi * kRadius * kRadius, 0.12 * kPi * kRadius * kRadius);
 
@@ -179,8 +181,8 @@ TEST_F(ObliqueMprGui, ThickSlabMipReachesTheDiscFromAParallelPlane) {
   const Vec3 left = plane.side["reformats"][1]["left"];  // +x on the fixed-row cut
   // 3 mm beside the disc's line along x: outside the 1.5 mm half thickness, inside the 5 mm half slab.
   const Vec3 p = along(kCentre, left, 3 / std::fabs(dot(left, kNormal)));
-  EXPECT_LT(plane.greyAt(1, p), 60);
-  EXPECT_GT(slab.greyAt(1, p), 200);
+  EXPECT_LT(plane.greyAt(1, p), kDark);
+  EXPECT_GT(slab.greyAt(1, p), kBright);
 }
 
 }  // namespace
