@@ -79,14 +79,14 @@ double tiltDeg(const DiscPlane& plane) {
 
 Vec3 planePixelToPatient(const DiscPlane& plane, const PlaneGrid& grid, double x, double y) {
   const double u = (x - (grid.width - 1) / 2.0) * grid.pixelMm;
-  const double v = (y - (grid.height - 1) / 2.0) * grid.pixelMm;
+  const double v = (y - (grid.height - 1) / 2.0) * grid.yMm();
   return add(add(plane.centre, plane.left, u), plane.back, v);
 }
 
 Vec2 patientToPlanePixel(const DiscPlane& plane, const PlaneGrid& grid, const Vec3& p) {
   const Vec3 d = add(p, plane.centre, -1);
   return {dot(d, plane.left) / grid.pixelMm + (grid.width - 1) / 2.0,
-          dot(d, plane.back) / grid.pixelMm + (grid.height - 1) / 2.0};
+          dot(d, plane.back) / grid.yMm() + (grid.height - 1) / 2.0};
 }
 
 double distanceFromPlane(const DiscPlane& plane, const Vec3& p) { return dot(add(p, plane.centre, -1), plane.normal); }

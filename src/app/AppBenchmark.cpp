@@ -149,6 +149,33 @@ int Application::runBenchmark(const std::string& mode) {
     const double still = measure(30, [](int) {});
     std::printf("  disc plane drag on %dx%dx%zu: %.1f fps (reslice + upload + UI each redraw), %.1f fps still\n",
                 s->columns, s->rows, s->sliceCount(), fps, still);
+  } else if (mode == "mpr") {
+    // Dragging a reformat's handle: every redraw turns reformat 0 by 0.5 degree about the
+    // slice normal, so every frame reslices (VolumeReslicer) and uploads it, as a drag does.
+    state_.layout = Layout::Mpr;
+    measure(3, [](int) {});
+    const Vec3 c = crosshairMm(*s);
+    const std::array<DiscPlane, 2> base = orthogonalReformats(*s, c);
+    auto turn = [&](int i) {
+      std::array<DiscPlane, 2> p = base;
+      p[0] = turnedAbout(base[0], nativePlane(*s).normal, c, 20 + 0.5 * (i % 40));
+      state_.mprPlanes = p;
+    };
+    mprInteractive_ = true;
+    const double fps = measure(60, turn);
+    const int dragW = mprCuts_[0].grid.width, dragH = mprCuts_[0].grid.height;
+    const double dragMs = mprCuts_[0].ms;
+    state_.mprSlabMm = 10;
+    const double slab = measure(30, turn);
+    state_.mprSlabMm = 0;
+    mprInteractive_ = false;
+    const double full = measure(10, turn);
+    const double still = measure(30, [](int) {});
+    std::printf(
+        "  MPR drag on %dx%dx%zu: %.1f fps (reslice %dx%d in %.1f ms + upload + UI), %.1f fps with a 10 mm "
+        "MIP slab; full-size cut %dx%d in %.1f ms: %.1f fps; %.1f fps still\n",
+        s->columns, s->rows, s->sliceCount(), fps, dragW, dragH, dragMs, slab, mprCuts_[0].grid.width,
+        mprCuts_[0].grid.height, mprCuts_[0].ms, full, still);
   } else if (mode == "idle") {
     const double percent = idleCpuPercent(10.0);
     std::printf("  idle (10 s, no input, the interactive loop): %.2f %% of one core\n", percent);

@@ -2,6 +2,7 @@
 // Everything the viewer shows, in one place; panels are free functions over it
 // (immediate-mode UI keeps no second copy of state).
 
+#include <array>
 #include <deque>
 #include <memory>
 #include <optional>
@@ -63,6 +64,11 @@ struct AppState {
 
   // MPR crosshair (column, row, slice) in the volume.
   int crossColumn = 0, crossRow = 0;
+  // The MPR reformats' orientation once a line was dragged (render/ObliqueMpr.h; their
+  // centres follow the crosshair); empty: the orthogonal cuts. O resets.
+  std::optional<std::array<DiscPlane, 2>> mprPlanes;
+  double mprSlabMm = 0;    // thick slab over both reformats (0: a plane)
+  bool mprSlabMip = true;  // maximum intensity, else mean
 
   TearTool tool;
   MeasureTool measure;

@@ -30,12 +30,10 @@ void Application::drawSliceView(SliceRenderer& r, int viewIndex, const char* id,
     ImGui::EndChild();
     return;
   }
-  const double aspect =
-      viewIndex == 0 ? s->spacing[1] / s->spacing[0] : s->spacing[2] / s->spacing[viewIndex == 1 ? 0 : 1];
-  const ViewGeometry g = geometryFor(r.width(), r.height(), aspect, w, h);
+  // The reformats of the MPR layout are drawn by drawReformat (MprViews.cpp).
+  const ViewGeometry g = geometryFor(r.width(), r.height(), s->spacing[1] / s->spacing[0], w, h);
   const ViewState view = viewIndex == 0 ? state_.view : ViewState{};
   if (viewIndex == 0) viewGeometry_ = g;
-  if (viewIndex > 0) reformatViews_[viewIndex - 1] = {origin.x, origin.y, g};
   ImVec2 corners[4];
   const Vec2 c[4] = {
       {-0.5, -0.5}, {r.width() - 0.5, -0.5}, {r.width() - 0.5, r.height() - 0.5}, {-0.5, r.height() - 0.5}};
@@ -43,7 +41,11 @@ void Application::drawSliceView(SliceRenderer& r, int viewIndex, const char* id,
   r.draw(dl, corners, state_.window, state_.overlay);
   ImGui::InvisibleButton("canvas", ImVec2(w, h), ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
   const ImGuiIO& io = ImGui::GetIO();
-  if (ImGui::IsItemHovered()) {
+  // MPR: the reformats' lines; a press on a handle turns a plane instead of clicking the image.
+  const bool turning = viewIndex == 0 && state_.layout == Layout::Mpr && s->hasPatientGeometry && s->sliceCount() > 1 &&
+                       mprOnNative(*s, view, g, origin, ImGui::GetWindowDrawList(),
+                                   ImGui::IsItemHovered() && ImGui::IsMouseClicked(ImGuiMouseButton_Left));
+  if (ImGui::IsItemHovered() && !turning) {
     const Vec2 screen{io.MousePos.x - origin.x, io.MousePos.y - origin.y};
     const Vec2 image = screenToImage(view, g, screen);
     if (viewIndex == 0) {
@@ -60,34 +62,16 @@ void Application::drawSliceView(SliceRenderer& r, int viewIndex, const char* id,
       }
       if (ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left))
         if (auto shape = state_.tool.finish()) commitShape(state_, *shape);
-    } else if (ImGui::IsMouseDown(ImGuiMouseButton_Left)) {
-      // Clicking a reformat moves the crosshair: column/row and slice.
-      const int slice = int(s->sliceCount()) - 1 - int(std::lround(image[1]));
-      state_.frame = std::clamp(slice, 0, int(s->sliceCount()) - 1);
-      (viewIndex == 1 ? state_.crossColumn : state_.crossRow) =
-          std::clamp(int(std::lround(image[0])), 0, (viewIndex == 1 ? s->columns : s->rows) - 1);
     }
   }
   if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Right)) {
     const double range = state_.window.width * 2;
     state_.window = dragWindow(state_.window, io.MouseDelta.x, io.MouseDelta.y, range);
   }
-  if (viewIndex == 0 && ImGui::IsItemActive() && !state_.tool.active() && !state_.measure.active() &&
+  if (viewIndex == 0 && !turning && ImGui::IsItemActive() && !state_.tool.active() && !state_.measure.active() &&
       !state_.teaching.blankTool && processing_.pick == Pick::None && ImGui::IsMouseDragging(ImGuiMouseButton_Left)) {
     state_.view.panX += io.MouseDelta.x;
     state_.view.panY += io.MouseDelta.y;
-  }
-  if (viewIndex != 0) {
-    // Where the other planes cut this reformat: the current slice and the crosshair.
-    const double sliceRow = double(int(s->sliceCount()) - 1 - state_.frame);
-    const double across = viewIndex == 1 ? state_.crossRow : state_.crossColumn;
-    dl->AddLine(toIm(imageToScreen(view, g, {-0.5, sliceRow}), origin),
-                toIm(imageToScreen(view, g, {r.width() - 0.5, sliceRow}), origin), IM_COL32(255, 220, 80, 160));
-    dl->AddLine(toIm(imageToScreen(view, g, {across, -0.5}), origin),
-                toIm(imageToScreen(view, g, {across, r.height() - 0.5}), origin),
-                viewIndex == 1 ? IM_COL32(80, 160, 255, 160) : IM_COL32(255, 80, 80, 160));
-    drawTearsOnReformat(state_, viewIndex, view, g, origin, dl);
-    drawHizOnReformat(state_, processing_, viewIndex, view, g, origin, dl);
   }
   // Orientation letters on every edge: the 2D image from its geometry (or, for a
   // projection, its Patient Orientation); a reformat from the volume's axes.
@@ -95,11 +79,6 @@ void Application::drawSliceView(SliceRenderer& r, int viewIndex, const char* id,
     if (auto axes = imageAxes(*s))
       orientation_[0] =
           drawOrientationLetters(dl, origin, w, h, view, g, axes->first, axes->second, s->spacing[0], s->spacing[1]);
-  } else if (s->hasPatientGeometry) {
-    const Vec3& across = s->direction[viewIndex == 1 ? 1 : 0];
-    const Vec3 down{-s->direction[2][0], -s->direction[2][1], -s->direction[2][2]};  // highest slice at the top
-    orientation_[viewIndex] = drawOrientationLetters(dl, origin, w, h, view, g, across, down,
-                                                     s->spacing[viewIndex == 1 ? 1 : 0], s->spacing[2]);
   }
   if (viewIndex == 0) {
     LabelPlacer labels;
@@ -109,12 +88,6 @@ void Application::drawSliceView(SliceRenderer& r, int viewIndex, const char* id,
     drawTeachingOverlay(state_, view, g, origin, dl);
     drawLegend(state_, origin, w, dl);
     if (state_.layout == Layout::Mpr) {
-      const Vec2 a = imageToScreen(view, g, {double(state_.crossColumn), -0.5});
-      const Vec2 b = imageToScreen(view, g, {double(state_.crossColumn), s->rows - 0.5});
-      const Vec2 c2 = imageToScreen(view, g, {-0.5, double(state_.crossRow)});
-      const Vec2 d = imageToScreen(view, g, {s->columns - 0.5, double(state_.crossRow)});
-      dl->AddLine(toIm(a, origin), toIm(b, origin), IM_COL32(255, 80, 80, 160));
-      dl->AddLine(toIm(c2, origin), toIm(d, origin), IM_COL32(80, 160, 255, 160));
       if (ImGui::IsItemHovered() && ImGui::IsMouseDown(ImGuiMouseButton_Middle) && state_.hover) {
         state_.crossColumn = std::clamp(int(std::lround((*state_.hover)[0])), 0, s->columns - 1);
         state_.crossRow = std::clamp(int(std::lround((*state_.hover)[1])), 0, s->rows - 1);
@@ -136,42 +109,6 @@ void Application::drawSliceView(SliceRenderer& r, int viewIndex, const char* id,
     dl->AddText(ImVec2(origin.x + 8, origin.y + 6), IM_COL32(230, 230, 230, 255), corner);
   }
   ImGui::EndChild();
-}
-
-// The label map cut like reformat `i` (0: fixed column, 1: fixed row), recut only
-// when the labels or the crosshair move.
-void Application::setReformatLabels(int i, const Series& s, int index, int width, int height) {
-  MprLabels& m = mprLabels_[i];
-  const std::array<std::uint64_t, 2> key{state_.labelsVersion(), std::uint64_t(index)};
-  if (key != m.key || m.series != &s) {
-    m.labels = reformatLabels(s, state_.labels(), i == 1, index);
-    m.key = key;
-    m.series = &s;
-    ++m.version;
-  }
-  views_[i + 1]->setLabels(m.labels.empty() ? nullptr : m.labels.data(), width, height, m.version);
-}
-
-void Application::drawMpr(float w, float h) {
-  const Series* s = state_.series();
-  if (!s || !s->hasPatientGeometry || s->sliceCount() < 2) {
-    ImGui::TextWrapped("MPR needs a volume (a series of parallel slices with positions); showing 2D.");
-    drawSliceView(*views_[0], 0, "view2d", w, h - ImGui::GetTextLineHeightWithSpacing() * 2);
-    return;
-  }
-  int rw = 0, rh = 0;
-  auto col = reformat(*s, false, state_.crossColumn, rw, rh);
-  views_[1]->setImage(col, rw, rh, s->invertDisplay);
-  setReformatLabels(0, *s, state_.crossColumn, rw, rh);
-  auto row = reformat(*s, true, state_.crossRow, rw, rh);
-  views_[2]->setImage(row, rw, rh, s->invertDisplay);
-  setReformatLabels(1, *s, state_.crossRow, rw, rh);
-  drawSliceView(*views_[0], 0, "mpr0", w / 2, h);
-  ImGui::SameLine();
-  ImGui::BeginGroup();
-  drawSliceView(*views_[1], 1, "mpr1", w / 2 - 8, h / 2 - 4);
-  drawSliceView(*views_[2], 2, "mpr2", w / 2 - 8, h / 2 - 4);
-  ImGui::EndGroup();
 }
 
 // The annulogram tear and the MRI finding of one disc, next to each other.
@@ -453,7 +390,7 @@ void Application::drawViews(double now) {
   } else if (state_.layout == Layout::View3D) {
     drawVolume(avail.x, avail.y);
   } else if (state_.layout == Layout::DiscPlane) {
-    discView_->draw(state_, avail.x, avail.y);
+    discView_->draw(state_, avail.x, avail.y, processing_.hizSeries == s ? &processing_.hiz : nullptr);
   } else {
     drawSliceView(*views_[0], 0, "view2d", avail.x, ImGui::GetContentRegionAvail().y);
   }

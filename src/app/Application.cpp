@@ -319,6 +319,23 @@ void Application::click(float x, float y) {
   simulatedMouse_.reset();
 }
 
+// A press, a move in `steps` frames and a release, through ImGui's mouse state.
+void Application::drag(float x0, float y0, float x1, float y1, int steps) {
+  simulatedMouse_ = std::array<float, 2>{x0, y0};
+  simulatedDown_ = false;
+  renderFrame();
+  simulatedDown_ = true;
+  renderFrame();
+  for (int i = 1; i <= steps; ++i) {
+    const float t = float(i) / float(steps);
+    simulatedMouse_ = std::array<float, 2>{x0 + (x1 - x0) * t, y0 + (y1 - y0) * t};
+    renderFrame();
+  }
+  simulatedDown_ = false;
+  renderFrame();
+  simulatedMouse_.reset();
+}
+
 // A shape whose clicks have all been given becomes a tear (Enter in the UI).
 void Application::finishShape() {
   if (auto shape = state_.tool.finish()) commitShape(state_, *shape);
@@ -400,22 +417,7 @@ void Application::writeSidecar(const std::string& path) const {
   j["clipped_text"] = json::array();
   for (const ClippedText& c : clippedText_)
     j["clipped_text"].push_back({{"window", c.window}, {"x", c.x}, {"y", c.y}, {"text", c.text}});
-  if (state_.layout == Layout::Mpr) {
-    // The reformats: image x = row (fixed column) or column (fixed row), image y = slice counted from the top.
-    j["crosshair"] = {state_.crossColumn, state_.crossRow};
-    j["reformats"] = json::array();
-    for (int i = 0; i < 2; ++i) {
-      const PlacedView& v = reformatViews_[i];
-      j["reformats"].push_back({{"fixed", i == 0 ? "column" : "row"},
-                                {"x", v.x},
-                                {"y", v.y},
-                                {"width", v.g.viewWidth},
-                                {"height", v.g.viewHeight},
-                                {"columns", v.g.imageWidth},
-                                {"rows", v.g.imageHeight},
-                                {"pixel_aspect", v.g.pixelAspect}});
-    }
-  }
+  if (state_.layout == Layout::Mpr) j.update(mprSidecar());  // reformats: planes, grids, handles
   if (state_.layout == Layout::View3D) {
     // Where the 3D view drew each tear and label surface (window pixels), what the surfaces
     // hold, and the camera, so a test can project points itself.
@@ -544,6 +546,29 @@ Status Application::runViewStep(const ScriptStep& step, int& exitCode) {
     if (std::sscanf(v.c_str(), "%f,%f", &x, &y) != 2) return makeError("click takes X,Y (window pixels)");
     settle();
     click(x, y);
+  } else if (n == "drag") {
+    // "drag X1,Y1 X2,Y2 [STEPS]": press at the first point, move to the second, release.
+    float x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+    int steps = 10;
+    if (std::sscanf(v.c_str(), "%f,%f %f,%f %d", &x0, &y0, &x1, &y1, &steps) < 4)
+      return makeError("drag takes X1,Y1 X2,Y2 [STEPS] (window pixels)");
+    settle();
+    drag(x0, y0, x1, y1, std::max(1, steps));
+  } else if (n == "mpr-slab") {
+    // "mpr-slab mip|mean MM" or "mpr-slab off": the thick slab of the MPR reformats.
+    char mode[16] = {};
+    double mm = 0;
+    if (v == "off") {
+      state_.mprSlabMm = 0;
+    } else if (std::sscanf(v.c_str(), "%15s %lf", mode, &mm) == 2 &&
+               (std::string(mode) == "mip" || std::string(mode) == "mean") && mm >= 0) {
+      state_.mprSlabMip = std::string(mode) == "mip";
+      state_.mprSlabMm = mm;
+    } else {
+      return makeError("mpr-slab takes mip MM, mean MM or off");
+    }
+  } else if (n == "mpr-reset") {
+    state_.mprPlanes.reset();
   } else if (n == "screenshot") {
     settle();
     refreshOutbox(state_.outbox);  // the outbox as on disk now (a send step may just have changed it)

@@ -15,6 +15,7 @@
 #include "ProvocationPanel.h"
 #include "Thumbnails.h"
 #include "VolumeView.h"
+#include "annulo/render/ObliqueMpr.h"
 #include "annulo/study/Script.h"
 
 struct GLFWwindow;
@@ -49,7 +50,6 @@ class Application {
   void drawViews(double nowMs);
   void drawSliceView(SliceRenderer& r, int viewIndex, const char* id, float w, float h);
   void drawMpr(float w, float h);
-  void setReformatLabels(int i, const Series& s, int index, int width, int height);
   void drawVolume(float w, float h);
   void drawOrientationMarker(const Series& s, ImVec2 origin, ImVec2 size);
   struct PlacedTear {
@@ -72,6 +72,7 @@ class Application {
   void syncFromScript(const ScriptContext& context, const ScriptStep& step);
   void settle();
   void click(float x, float y);
+  void drag(float x0, float y0, float x1, float y1, int steps);
   void finishShape();
   void renderFrame();
   // One turn of the interactive loop: draws only on input, while work runs, during cine
@@ -95,13 +96,44 @@ class Application {
   std::unique_ptr<DiscPlaneView> discView_;  // the "disc plane" layout (DiscPlaneView.h)
   std::unique_ptr<Thumbnails> thumbnails_;
   std::unique_ptr<SliceRenderer> compare_[2];
-  struct MprLabels {
-    std::vector<std::uint8_t> labels;                // the label map cut like one reformat
-    std::array<std::uint64_t, 2> key{~0ull, ~0ull};  // (labels version, crosshair index) it was cut for
-    const Series* series = nullptr;
-    std::uint64_t version = 0;  // for the renderer's upload
+  // The MPR layout (MprViews.cpp): reformats cut by VolumeReslicer along planes a drag turns.
+  struct ViewPlane;
+  struct MprCut {
+    std::optional<DiscPlane> plane;  // what the shown image was cut along
+    PlaneGrid grid;
+    double slabMm = -1;
+    bool mip = true;
+    double ms = 0;                     // the last cut's time
+    std::vector<std::uint8_t> labels;  // the label map cut along the plane
+    std::uint64_t labelsKey = ~0ull, labelsUpload = 0;
   };
-  MprLabels mprLabels_[2];
+  struct MprDrag {
+    int view = 0, plane = 0;  // where the handle was grabbed, which reformat turns
+    Vec3 axis{}, pivot{}, from{};
+    std::array<DiscPlane, 2> start;
+  };
+  struct MprHandle {
+    int view, plane;
+    float x, y;
+  };
+  std::unique_ptr<VolumeReslicer> mprReslicer_;
+  const Series* mprSeries_ = nullptr;
+  MprCut mprCuts_[2];
+  std::optional<MprDrag> mprDrag_;
+  bool mprInteractive_ = false;        // the benchmark's drag: cut as while a handle is held
+  std::vector<MprHandle> mprHandles_;  // drawn last frame (window pixels), for the sidecar
+  Vec3 crosshairMm(const Series& s) const;
+  std::array<DiscPlane, 2> mprPlanes(const Series& s) const;
+  DiscPlane nativePlane(const Series& s) const;
+  void updateReformats(const Series& s);
+  void drawMprControls();
+  void drawReformat(const Series& s, int i, const char* id, float w, float h);
+  void drawMprLines(const Series& s, int self, const ViewPlane& v, ImDrawList* dl, bool pressed);
+  void dragMprPlane(int self, const ViewPlane& v);
+  void drawFindingsOnPlane(const Series& s, const ViewPlane& v, ImDrawList* dl) const;
+  bool mprOnNative(const Series& s, const ViewState& view, const ViewGeometry& g, ImVec2 origin, ImDrawList* dl,
+                   bool pressed);
+  nlohmann::json mprSidecar() const;
   Processing processing_;
   ProvocationPanel provocation_;
   VolumePreset preset_ = VolumePreset::MrT2;

@@ -97,7 +97,9 @@ void DiscPlaneView::handleKeys(AppState& st) {
   }
 }
 
-void DiscPlaneView::draw(AppState& st, float w, float h) {
+void DiscPlaneView::draw(AppState& st, float w, float h, const std::vector<HizCandidate>* hiz) {
+  hiz_ = hiz;
+  shownHiz_.clear();
   const Series* s = st.series();
   if (!s || !s->hasPatientGeometry || s->sliceCount() < 2 || s->isColor()) {
     ImGui::TextWrapped("The disc plane needs a grey volume (parallel slices with positions).");
@@ -105,8 +107,7 @@ void DiscPlaneView::draw(AppState& st, float w, float h) {
   }
   handleKeys(st);
   const DiscPlane* p = plane(st);
-  ImGui::Text("Disc %s: %s   [arrows tilt/roll, O orthogonal, N next disc, M mark tear%s, S slab]",
-              st.draft.level.c_str(),
+  ImGui::Text("Disc %s: %s   [arrows tilt, O orthogonal, N next, M mark%s, S slab]", st.draft.level.c_str(),
               p ? ("plane tilted " + std::to_string(int(std::lround(tiltDeg(*p)))) + " deg").c_str()
                 : (clicks_.empty() ? "click the anterior margin at mid-height" : "now the posterior margin"),
               tearMode_ ? ": ON" : "");
@@ -240,7 +241,7 @@ void DiscPlaneView::drawOblique(AppState& st, const Series& s, const DiscPlane& 
       dl->AddLine(at(a), at(b), zone, 1.0f);
     }
   dl->AddText(ImVec2(o.x + 6, o.y + 4), IM_COL32(230, 230, 230, 255),
-              ("A    " + p.level + "   L on the right (seen from the feet)").c_str());
+              ("A   " + p.level + "   from the feet, L right").c_str());
   char info[96];
   std::snprintf(info, sizeof info, "tilt %.0f deg  %s  cut %.1f ms", tiltDeg(p),
                 slabMm_ > 0 ? (std::to_string(int(slabMm_)) + " mm MIP").c_str() : "plane", resliceMs_);
@@ -259,6 +260,8 @@ void DiscPlaneView::drawOblique(AppState& st, const Series& s, const DiscPlane& 
       const std::string label = t.id + (t.clock ? " " + std::to_string(*t.clock) + "h" : "");
       dl->AddText(ImVec2(m.x + 9, m.y - 7), col, label.c_str());
     }
+
+  drawHiz(p, at, dl);
 
   ImGui::InvisibleButton("canvas", ImVec2(w, h), ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
   const ImGuiIO& io = ImGui::GetIO();
@@ -290,6 +293,26 @@ void DiscPlaneView::drawOblique(AppState& st, const Series& s, const DiscPlane& 
   ImGui::EndChild();
 }
 
+// HIZ candidates within reach of the plane (3 mm, or half the slab: what the cut
+// shows), at their place on it, with the clock hour the plane gives them.
+void DiscPlaneView::drawHiz(const DiscPlane& p, const std::function<ImVec2(const Vec3&)>& at, ImDrawList* dl) {
+  if (!hiz_) return;
+  const double reach = std::max(3.0, slabMm_ / 2);
+  for (const HizCandidate& c : *hiz_) {
+    const Vec3 q{c.positionMm[0], c.positionMm[1], c.positionMm[2]};
+    const double d = distanceFromPlane(p, q);
+    if (std::fabs(d) > reach) continue;
+    const ImVec2 m = at(q);
+    const int hour = clockOnPlane(p, q).value_or(0);
+    const float r = float(std::max(7.0, c.radiusMm / grid_.pixelMm * obliqueGeometry_.viewWidth / grid_.width * 1.6));
+    dl->AddCircle(m, r, IM_COL32(0, 0, 0, 200), 24, 4.0f);
+    dl->AddCircle(m, r, IM_COL32(255, 255, 0, 255), 24, 2.0f);
+    const std::string label = "HIZ" + (hour ? " " + std::to_string(hour) + "h" : std::string());
+    haloText(dl, ImVec2(m.x + r + 3, m.y + r - 4), IM_COL32(255, 255, 0, 255), label.c_str(), nullptr);
+    shownHiz_.push_back({m.x, m.y, hour, d});
+  }
+}
+
 nlohmann::json DiscPlaneView::sidecar(const AppState& st) const {
   nlohmann::json j;
   j["level"] = st.draft.level;
@@ -319,6 +342,9 @@ nlohmann::json DiscPlaneView::sidecar(const AppState& st) const {
   j["clock_centre"] = {obliqueX_ + c[0], obliqueY_ + c[1]};
   const Vec2 six = imageToScreen(ViewState{}, obliqueGeometry_, patientToPlanePixel(*p, grid_, clockPoint(*p, 6)));
   j["clock_six"] = {obliqueX_ + six[0], obliqueY_ + six[1]};
+  j["hiz"] = nlohmann::json::array();
+  for (const ShownHiz& h : shownHiz_)
+    j["hiz"].push_back({{"x", h.x}, {"y", h.y}, {"clock", h.clock}, {"distance_mm", h.distanceMm}});
   return j;
 }
 

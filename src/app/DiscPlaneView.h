@@ -10,6 +10,7 @@
 // M toggles tear mode, S cycles a 5 / 10 mm MIP slab. Dragging on the oblique view with the right button rotates.
 // Planes are kept per level in the session (AnnotationModel::setDiscPlane).
 
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -18,6 +19,7 @@
 
 #include "AppState.h"
 #include "SliceRenderer.h"
+#include "annulo/processing/HizDetector.h"
 #include "annulo/render/VolumeReslicer.h"
 
 namespace annulo::app {
@@ -26,7 +28,9 @@ class DiscPlaneView {
  public:
   DiscPlaneView();
   ~DiscPlaneView();
-  void draw(AppState& st, float w, float h);
+  // hiz: the HIZ candidates of the shown series (nullptr: none searched); those within
+  // the plane's reach (3 mm, or half the slab) are drawn with their clock hour.
+  void draw(AppState& st, float w, float h, const std::vector<HizCandidate>* hiz = nullptr);
   // Script step "disc-plane LEVEL X1,Y1 X2,Y2": the two margin clicks in image pixels
   // of the shown frame. Saves the plane in the session.
   Status place(AppState& st, const std::string& value);
@@ -43,6 +47,7 @@ class DiscPlaneView {
   const DiscPlane* plane(const AppState& st) const;
   void drawNative(AppState& st, const Series& s, float w, float h);
   void drawOblique(AppState& st, const Series& s, const DiscPlane& p, float w, float h);
+  void drawHiz(const DiscPlane& p, const std::function<ImVec2(const Vec3&)>& at, ImDrawList* dl);
   void handleKeys(AppState& st);
   Status save(AppState& st, DiscPlane p);
 
@@ -61,6 +66,13 @@ class DiscPlaneView {
   ViewGeometry nativeGeometry_;
   ViewGeometry obliqueGeometry_;
   PlaneGrid grid_;
+  const std::vector<HizCandidate>* hiz_ = nullptr;  // this frame's, from draw()
+  struct ShownHiz {
+    float x, y;
+    int clock;
+    double distanceMm;
+  };
+  std::vector<ShownHiz> shownHiz_;  // drawn last frame (window pixels), for the sidecar
 };
 
 }  // namespace annulo::app

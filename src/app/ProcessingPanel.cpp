@@ -500,19 +500,4 @@ void drawProcessingOverlay(const AppState& st, const Processing& p, const ViewSt
       }
 }
 
-void drawHizOnReformat(const AppState& st, const Processing& p, int viewIndex, const ViewState& view,
-                       const ViewGeometry& g, ImVec2 origin, ImDrawList* dl) {
-  const Series* s = st.series();
-  if (!s || p.hizSeries != s) return;
-  const int n = int(s->sliceCount());
-  const double fixed = viewIndex == 1 ? st.crossColumn : st.crossRow;
-  for (const auto& c : p.hiz) {
-    if (std::abs((viewIndex == 1 ? c.pixel[0] : c.pixel[1]) - fixed) > 1.5) continue;
-    const double x = viewIndex == 1 ? c.pixel[1] : c.pixel[0];
-    const ImVec2 m = toIm(imageToScreen(view, g, {x, double(n - 1 - (c.slice - 1))}), origin);
-    dl->AddCircle(m, 8, IM_COL32(255, 255, 0, 255), 20, 2);
-    dl->AddText(ImVec2(m.x + 10, m.y - 7), IM_COL32(255, 255, 0, 255), "HIZ");
-  }
-}
-
 }  // namespace annulo::app

@@ -63,9 +63,4 @@ void drawProcessingOverlay(const AppState& st, const Processing& p, const ViewSt
 // What the colours on the shown image mean: overlay, automatic leak paths, tears by level.
 void drawLegend(const AppState& st, ImVec2 origin, float viewWidth, ImDrawList* dl);
 
-// HIZ candidates within a voxel and a half of an MPR reformat's plane (viewIndex 1:
-// fixed column, 2: fixed row), as drawTearsOnReformat does for tears.
-void drawHizOnReformat(const AppState& st, const Processing& p, int viewIndex, const ViewState& view,
-                       const ViewGeometry& g, ImVec2 origin, ImDrawList* dl);
-
 }  // namespace annulo::app

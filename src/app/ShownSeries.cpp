@@ -21,6 +21,7 @@ void selectSeries(AppState& st, int index) {
   st.frame = s->multiFrame ? 0 : int(s->sliceCount() / 2);
   st.crossColumn = s->columns / 2;
   st.crossRow = s->rows / 2;
+  st.mprPlanes.reset();
   const AnnotationModel* before = st.model();
   st.study->selectSessionFor(*s);
   if (st.model() != before) {  // another study's session: its own export path and selection

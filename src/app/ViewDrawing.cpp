@@ -142,36 +142,6 @@ void drawTears(const AppState& st, const ViewState& view, const ViewGeometry& g,
   if (pending.size() > 1) dl->AddPolyline(pending.data(), int(pending.size()), IM_COL32(80, 200, 255, 255), 0, 1.5f);
 }
 
-std::vector<std::uint8_t> reformatLabels(const Series& s, const std::vector<std::uint8_t>& labels, bool fixedRow,
-                                         int index) {
-  const int n = int(s.sliceCount()), width = fixedRow ? s.columns : s.rows;
-  const std::size_t frame = std::size_t(s.columns) * std::size_t(s.rows);
-  if (labels.size() < frame * std::size_t(n)) return {};
-  std::vector<std::uint8_t> out(std::size_t(width) * std::size_t(n));
-  for (int k = 0; k < n; ++k)
-    for (int i = 0; i < width; ++i) {
-      const std::size_t idx = fixedRow ? std::size_t(index) * std::size_t(s.columns) + std::size_t(i)
-                                       : std::size_t(i) * std::size_t(s.columns) + std::size_t(index);
-      out[std::size_t(n - 1 - k) * std::size_t(width) + std::size_t(i)] = labels[frame * std::size_t(k) + idx];
-    }
-  return out;
-}
-
-std::vector<float> reformat(const Series& s, bool fixedRow, int index, int& width, int& height) {
-  const int n = int(s.sliceCount());
-  width = fixedRow ? s.columns : s.rows;
-  height = n;
-  std::vector<float> out(std::size_t(width) * std::size_t(height));
-  for (int k = 0; k < n; ++k)
-    for (int i = 0; i < width; ++i) {
-      const std::size_t idx = fixedRow ? std::size_t(index) * std::size_t(s.columns) + std::size_t(i)
-                                       : std::size_t(i) * std::size_t(s.columns) + std::size_t(index);
-      // Highest slice at the top, as radiologists read reformats.
-      out[std::size_t(n - 1 - k) * std::size_t(width) + std::size_t(i)] = float(s.modalityValue(std::size_t(k), idx));
-    }
-  return out;
-}
-
 void commitShape(AppState& st, TearGeometry g) {
   const Series* s = st.series();
   if (!s || !st.model()) return;
@@ -282,30 +252,6 @@ std::vector<Vec3> tearVoxels(const Series& s, const TearAnnotation& t) {
       break;
     }
   return out;
-}
-
-void drawTearsOnReformat(const AppState& st, int viewIndex, const ViewState& view, const ViewGeometry& g, ImVec2 origin,
-                         ImDrawList* dl) {
-  const Series* s = st.series();
-  if (!s || !st.model() || !s->hasPatientGeometry) return;
-  const int n = int(s->sliceCount());
-  const double fixed = viewIndex == 1 ? st.crossColumn : st.crossRow;
-  for (const auto& t : st.model()->tears()) {
-    std::vector<ImVec2> pts;
-    for (const Vec3& v : tearVoxels(*s, t)) {
-      // Within a pixel and a half of the reformat's plane: close enough to be seen on it.
-      if (std::abs((viewIndex == 1 ? v[0] : v[1]) - fixed) > 1.5) continue;
-      const double x = viewIndex == 1 ? v[1] : v[0];
-      pts.push_back(toIm(imageToScreen(view, g, {x, double(n - 1) - v[2]}), origin));
-    }
-    if (pts.empty()) continue;
-    const ImU32 colour = tearColour(t.level, 1.0f);
-    for (const auto& p : pts) {
-      dl->AddCircle(p, 5, IM_COL32(0, 0, 0, 220), 12, 4.5f);
-      dl->AddCircle(p, 5, colour, 12, t.id == st.selectedTear ? 3.0f : 2.0f);
-    }
-    haloText(dl, ImVec2(pts[0].x + 8, pts[0].y - 16), colour, (t.id + " " + t.level).c_str(), nullptr);
-  }
 }
 
 }  // namespace annulo::app

@@ -50,12 +50,6 @@ void commitShape(AppState& st, TearGeometry g);
 // A ruler or angle stays on its frame; a catheter path belongs to the selected tear.
 void commitMeasurement(AppState& st, const Measurement& m);
 
-// Reformat through the volume: a fixed row (coronal-like) or column (sagittal-like).
-std::vector<float> reformat(const Series& s, bool fixedRow, int index, int& width, int& height);
-// The label map cut the same way (empty when labels do not cover the series).
-std::vector<std::uint8_t> reformatLabels(const Series& s, const std::vector<std::uint8_t>& labels, bool fixedRow,
-                                         int index);
-
 // Where a tear lies: its series, slice and pixel. 3D points are projected
 // onto the series that shares their frame of reference.
 struct TearPlace {
@@ -67,8 +61,5 @@ std::optional<TearPlace> placeOf(const LoadResult& study, const TearAnnotation& 
 
 // A tear's points as (column, row, slice) of volume `s`, empty when it does not lie in it.
 std::vector<Vec3> tearVoxels(const Series& s, const TearAnnotation& t);
-// Tears near the plane of an MPR reformat (viewIndex 1: fixed column, 2: fixed row).
-void drawTearsOnReformat(const AppState& st, int viewIndex, const ViewState& view, const ViewGeometry& g, ImVec2 origin,
-                         ImDrawList* dl);
 
 }  // namespace annulo::app

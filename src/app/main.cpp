@@ -27,8 +27,8 @@ const char* kUsage =
     "  PATH: a DICOM file, folder or DICOMDIR. --screenshot renders the whole UI once and exits\n"
     "  (and writes OUT.png.json with where the image view was); --tool/--click simulate mouse\n"
     "  input before the screenshot (window coordinates).\n"
-    "  --bench cine|wl|volume|disc prints frame rates (cine playback with overlay, window/level, 3D,\n"
-    "    dragging the disc plane);\n"
+    "  --bench cine|wl|volume|disc|mpr prints frame rates (cine playback with overlay, window/level, 3D,\n"
+    "    dragging the disc plane, dragging an MPR reformat's line);\n"
     "  --bench soak:MINUTES loops the cine and prints RSS every minute.\n";
 
 using annulo::ScriptStep;

@@ -86,8 +86,8 @@ struct VolumeReslicer::Impl {
     }
     r->SetResliceAxes(axes);
     r->SetOutputDimensionality(2);
-    r->SetOutputSpacing(grid.pixelMm, grid.pixelMm, 1.0);
-    r->SetOutputOrigin(-(grid.width - 1) / 2.0 * grid.pixelMm, -(grid.height - 1) / 2.0 * grid.pixelMm, 0);
+    r->SetOutputSpacing(grid.pixelMm, grid.yMm(), 1.0);
+    r->SetOutputOrigin(-(grid.width - 1) / 2.0 * grid.pixelMm, -(grid.height - 1) / 2.0 * grid.yMm(), 0);
     r->SetOutputExtent(0, grid.width - 1, 0, grid.height - 1, 0, 0);
     if (slabMm > 0) {
       // Slab samples one plane per output-spacing step (1 mm) across the thickness.
@@ -198,6 +198,12 @@ std::vector<std::uint8_t> VolumeReslicer::resliceLabels(const std::vector<std::u
 }
 
 Vec3 VolumeReslicer::patientToIndex(const Vec3& p) const { return impl_->indexOf(p); }
+
+double VolumeReslicer::samplingStepMm(const Vec3& u) const {
+  const Vec3 d = impl_->direction(u);
+  const double n = std::sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
+  return n > 0 ? 1 / n : 1;
+}
 
 const void* VolumeReslicer::vtkScalarPointer() const { return impl_->image->GetScalarPointer(); }
 

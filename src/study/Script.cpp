@@ -31,9 +31,9 @@ const std::set<std::string>& studySteps() {
 
 const std::set<std::string>& viewSteps() {
   static const std::set<std::string> names = {
-      "layout",     "size",        "labels-3d",  "tool",           "click",         "compare",
-      "screenshot", "bench",       "tab",        "teaching-blank", "teaching-case", "deidentify",
-      "disc-plane", "disc-rotate", "disc-reset", "disc-mark",      "first-frame"};
+      "layout",     "size",      "labels-3d",      "tool",          "click",      "compare",    "screenshot",
+      "bench",      "tab",       "teaching-blank", "teaching-case", "deidentify", "disc-plane", "disc-rotate",
+      "disc-reset", "disc-mark", "first-frame",    "drag",          "mpr-slab",   "mpr-reset"};
   return names;
 }
 

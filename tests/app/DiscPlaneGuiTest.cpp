@@ -138,5 +138,46 @@ TEST_F(DiscPlaneGui, TwoClicksLayThePlaneTheHizSitsAtSixAndThePlaneIsRestored) {
       << "the tear lies at the HIZ in the patient";
 }
 
+TEST_F(DiscPlaneGui, HizCandidateIsDrawnOnThePlaneAtItsClockHour) {
+  // The HIZ search, then the plane laid through the HIZ at the posterior margin: the
+  // candidate lies on the plane, at 6 o'clock, and is drawn there (a yellow ring).
+  const MrTruth& mr = truth_.mr;
+  const Shot empty = run("hiz-empty", "hiz\n");
+  const Vec2 a = empty.native({mr.hizPixel[0] - 30, mr.hizPixel[1] + 6.5});
+  const Vec2 p = empty.native({mr.hizPixel[0], mr.hizPixel[1]});
+  char steps[160];
+  std::snprintf(steps, sizeof steps, "hiz\nclick %.1f,%.1f\nclick %.1f,%.1f\n", a[0], a[1], p[0], p[1]);
+  const Shot laid = run("hiz-laid", steps);
+  const auto& d = laid.side["disc_plane"];
+  ASSERT_TRUE(d.contains("hiz")) << d.dump();
+  ASSERT_GE(d["hiz"].size(), 1u) << "the true HIZ lies on its plane";
+  // The candidate nearest the 6 o'clock mark: at 6 o'clock, a few pixels from the mark.
+  const double sx = d["clock_six"][0], sy = d["clock_six"][1];
+  const nlohmann::json* best = nullptr;
+  for (const auto& h : d["hiz"])
+    if (!best || std::hypot(h["x"].get<double>() - sx, h["y"].get<double>() - sy) <
+                     std::hypot((*best)["x"].get<double>() - sx, (*best)["y"].get<double>() - sy))
+      best = &h;
+  EXPECT_EQ((*best)["clock"], 6);
+  EXPECT_LT(std::fabs((*best)["distance_mm"].get<double>()), 3.0);
+  const double hx = (*best)["x"], hy = (*best)["y"];
+  EXPECT_LT(std::hypot(hx - sx, hy - sy), 12) << "drawn where the HIZ is on the clock face";
+  // The ring is drawn: yellow pixels around the candidate, none there without the search.
+  auto yellowAround = [&](const Shot& s) {
+    int n = 0;
+    for (int dy = -20; dy <= 20; ++dy)
+      for (int dx = -20; dx <= 20; ++dx) {
+        const auto q = s.image->GetPixel({{itk::IndexValueType(hx + dx), itk::IndexValueType(hy + dy)}});
+        n += q.GetRed() > 200 && q.GetGreen() > 200 && q.GetBlue() < 90;
+      }
+    return n;
+  };
+  std::snprintf(steps, sizeof steps, "click %.1f,%.1f\nclick %.1f,%.1f\n", a[0], a[1], p[0], p[1]);
+  const Shot plain = run("hiz-plain", steps);
+  EXPECT_GE(yellowAround(laid), 20);
+  EXPECT_LT(yellowAround(plain), 5);
+  EXPECT_TRUE(laid.side["clipped_text"].empty()) << laid.side["clipped_text"].dump();
+}
+
 }  // namespace
 }  // namespace annulo

@@ -51,11 +51,14 @@ DiscPlane orthogonal(const DiscPlane& plane);
 double tiltDeg(const DiscPlane& plane);
 
 // A pixel grid on the plane: width x height pixels of pixelMm, centred on the centre
-// (pixel (width-1)/2, (height-1)/2), x along left, y along back.
+// (pixel (width-1)/2, (height-1)/2), x along left, y along back. pixelMmY > 0 gives
+// rectangular pixels (an MPR reformat keeps the slice spacing down its rows).
 struct PlaneGrid {
   int width = 256;
   int height = 256;
   double pixelMm = 0.5;
+  double pixelMmY = 0;  // 0: square pixels of pixelMm
+  double yMm() const { return pixelMmY > 0 ? pixelMmY : pixelMm; }
 };
 Vec3 planePixelToPatient(const DiscPlane& plane, const PlaneGrid& grid, double x, double y);
 Vec2 patientToPlanePixel(const DiscPlane& plane, const PlaneGrid& grid, const Vec3& p);

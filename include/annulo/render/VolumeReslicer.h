@@ -48,6 +48,10 @@ class VolumeReslicer {
 
   // Voxel index (column, row, slice; continuous) of a patient point.
   Vec3 patientToIndex(const Vec3& p) const;
+  // Millimetres between neighbouring samples along the unit vector u: the step that
+  // moves one voxel in index space (1 / |index change per mm|). Along a volume axis
+  // it is that axis' spacing; obliquely it lies between the spacings.
+  double samplingStepMm(const Vec3& u) const;
   // The buffer VTK reads (for the zero-copy check).
   const void* vtkScalarPointer() const;
 
