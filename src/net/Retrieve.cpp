@@ -123,11 +123,11 @@ Status handleStoreRequest(Session& s, T_ASC_PresentationContextID id, T_DIMSE_C_
     DIC_UL bytes = 0, pdvs = 0;
     cond = DIMSE_ignoreDataSet(s.assoc.get(), DIMSE_NONBLOCKING, s.assoc.node().dimseTimeoutS, &bytes, &pdvs);
   }
-  if (cond.bad()) {
+  if (temp && (cond.bad() || !written)) {
     std::error_code ec;
-    if (temp) std::filesystem::remove(*temp, ec);
-    return s.assoc.dimseError("receiving a C-STORE sub-operation", cond);
+    std::filesystem::remove(*temp, ec);
   }
+  if (cond.bad()) return s.assoc.dimseError("receiving a C-STORE sub-operation", cond);
   if (written) s.commits.add(*temp, s.folder / (std::string(req.AffectedSOPInstanceUID) + ".dcm"));
   T_DIMSE_C_StoreRSP rsp{};
   rsp.MessageIDBeingRespondedTo = req.MessageID;
