@@ -7,8 +7,12 @@
 
 #include "CliArgs.h"
 #include "Commands.h"
+#include "Dispatch.h"
 
 namespace {
+
+constexpr const char* kTools = "annulo-cli-tools";
+constexpr const char* kRender = "annulo-cli-render";
 
 void usage(std::ostream& out) {
   out << "usage: annulo-cli COMMAND [options]\n"
@@ -65,48 +69,37 @@ int main(int argc, char** argv) {
   }
   const std::string command = argv[1];
   const std::vector<std::string> rest(argv + 2, argv + argc);
-  static const std::map<std::string, int (*)(const std::vector<std::string>&)> commands = {
-      {"info", runInfo},
-      {"stats", runStats},
-      {"export-png", runExportPng},
-      {"make-phantom", runMakePhantom},
-      {"annotate", runAnnotate},
-      {"export-sr", runExportSr},
-      {"show-sr", runShowSr},
-      {"segment", runSegment},
-      {"segment-report", runSegmentReport},
-      {"filter", runFilter},
-      {"hiz", runHiz},
-      {"echo", runEcho},
-      {"send", runSend},
-      {"find", runFind},
-      {"get", runGet},
-      {"run", runScriptFile},
-      {"provocation", runProvocation},
-      {"report", runReport},
-      {"deidentify", runDeidentify},
-      {"teaching-case", runTeachingCase}};
-  static const std::map<std::string, int (*)(const std::vector<std::string>&)> pacsCommands = {
-      {"outbox", runOutbox}, {"forget", runForget}, {"listen", runListen}};
+  // Run here: what needs only the loader (Dispatch.h).
+  static const CommandTable local = {{"info", runInfo}, {"stats", runStats}};
+  // Run by a sibling executable (same arguments, same output and exit status).
+  static const std::map<std::string, const char*> delegated = {{"export-png", kTools},
+                                                               {"make-phantom", kTools},
+                                                               {"annotate", kTools},
+                                                               {"export-sr", kTools},
+                                                               {"show-sr", kTools},
+                                                               {"segment", kTools},
+                                                               {"segment-report", kTools},
+                                                               {"filter", kTools},
+                                                               {"hiz", kTools},
+                                                               {"echo", kTools},
+                                                               {"send", kTools},
+                                                               {"find", kTools},
+                                                               {"get", kTools},
+                                                               {"run", kTools},
+                                                               {"provocation", kTools},
+                                                               {"report", kRender},
+                                                               {"deidentify", kTools},
+                                                               {"teaching-case", kRender},
+                                                               {"outbox", kTools},
+                                                               {"forget", kTools},
+                                                               {"listen", kTools}};
   if (command == "-h" || command == "--help" || command == "help") {
     usage(std::cout);
     return kExitOk;
   }
-  // The outbox/forget commands live in their own table so that merges of new
-  // commands above stay one-line edits.
-  auto it = commands.find(command);
-  auto run = it != commands.end() ? it->second : nullptr;
-  if (!run)
-    if (auto p = pacsCommands.find(command); p != pacsCommands.end()) run = p->second;
-  if (!run) {
-    std::cerr << "annulo-cli: unknown command '" << command << "'\n";
-    usage(std::cerr);
-    return kExitUsage;
-  }
-  try {
-    return run(rest);
-  } catch (const std::exception& e) {
-    std::cerr << "annulo-cli " << command << ": " << e.what() << "\n";
-    return kExitFailure;
-  }
+  if (auto it = local.find(command); it != local.end()) return runGuarded(command, it->second, rest);
+  if (auto it = delegated.find(command); it != delegated.end()) return execSibling(it->second, command, rest);
+  std::cerr << "annulo-cli: unknown command '" << command << "'\n";
+  usage(std::cerr);
+  return kExitUsage;
 }

@@ -117,7 +117,10 @@ Result<std::unique_ptr<Association>> Association::open(const PacsNode& node,
   }
 
   T_ASC_Parameters* params = nullptr;
-  cond = ASC_createAssociationParameters(&params, ASC_DEFAULTMAXPDU);
+  // The largest PDU we take (DCMTK's maximum, 128 KiB; its default is 16 KiB): a
+  // C-GET brings whole cines over this association, and each PDU costs a read, a
+  // header parse and a copy on both sides (PS3.8 9.3.1: the receiver sets it).
+  cond = ASC_createAssociationParameters(&params, ASC_MAXIMUMPDUSIZE);
   if (cond.bad()) return makeError(std::string("cannot create association parameters: ") + cond.text());
   const std::string peer = address(node);
   ASC_setAPTitles(params, node.callingAe.c_str(), node.calledAe.c_str(), nullptr);

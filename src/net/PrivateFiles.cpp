@@ -41,13 +41,13 @@ Status writeAll(int fd, const char* data, std::size_t size, const fs::path& path
   return Status::success();
 }
 
+}  // namespace
+
 // A rename is durable only once the folder entry is on disk too.
 void syncFolder(const fs::path& dir) {
   Fd d(::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (d.get() >= 0) (void)::fsync(d.get());
 }
-
-}  // namespace
 
 Status makePrivateDirs(const fs::path& dir) {
   if (dir.empty()) return Status::success();
@@ -92,7 +92,7 @@ Result<fs::path> createPrivateTemp(const fs::path& finalPath) {
   return makeError("cannot create a temporary file beside " + finalPath.string());
 }
 
-Status commitTemp(const fs::path& temp, const fs::path& finalPath) {
+Status commitTemp(const fs::path& temp, const fs::path& finalPath, bool syncTheFolder) {
   Fd fd(::open(temp.c_str(), O_RDWR | O_CLOEXEC));
   if (fd.get() < 0 || ::fsync(fd.get()) != 0) {
     const std::string why = sysError();
@@ -106,7 +106,7 @@ Status commitTemp(const fs::path& temp, const fs::path& finalPath) {
     ::unlink(temp.c_str());
     return makeError("cannot move " + temp.string() + " to " + finalPath.string() + ": " + why);
   }
-  syncFolder(finalPath.parent_path());
+  if (syncTheFolder) syncFolder(finalPath.parent_path());
   return Status::success();
 }
 

@@ -2,6 +2,7 @@
 
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcostrmf.h>
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/ofstd/ofstd.h>
 
@@ -83,33 +84,54 @@ struct Session {
   const RetrieveOptions& options;
   T_ASC_PresentationContextID getContext;
   DIC_US getMessageId;
+  BackgroundCommits& commits;
   bool cancelSent = false;
 };
 
-// Stores one incoming instance as folder/<SOPInstanceUID>.dcm; the status goes back to the PACS.
-DIC_US storeIncoming(Session& s, const T_DIMSE_C_StoreRQ& req, DcmDataset* received) {
-  auto path = writeIncoming(s.folder, req.AffectedSOPInstanceUID, received);
-  if (!path) {
-    s.report.failures.push_back(path.message());
-    return STATUS_STORE_Refused_OutOfResources;
+// The data set straight from the association into `temp`, meta header first, its
+// bytes as the PACS sent them: no parse into memory and no re-encoding (what
+// DCMTK's storescp --bit-preserving does; getscu parses and re-writes). `id` is the
+// command's context: the data set must come on the same one.
+OFCondition receiveIntoFile(Session& s, T_ASC_PresentationContextID id, const T_DIMSE_C_StoreRQ& req,
+                            const std::filesystem::path& temp, bool& written) {
+  DcmOutputFileStream* out = nullptr;
+  OFCondition cond = DIMSE_createFilestream(temp.c_str(), &req, s.assoc.get(), id, OFTrue, &out);
+  written = cond.good();
+  if (!written) {
+    s.report.failures.push_back(temp.string() + ": cannot create: " + cond.text());
+    DIC_UL bytes = 0, pdvs = 0;
+    cond = DIMSE_ignoreDataSet(s.assoc.get(), DIMSE_NONBLOCKING, s.assoc.node().dimseTimeoutS, &bytes, &pdvs);
+  } else {
+    cond = DIMSE_receiveDataSetInFile(s.assoc.get(), DIMSE_NONBLOCKING, s.assoc.node().dimseTimeoutS, &id, out, nullptr,
+                                      nullptr);
   }
-  std::error_code ec;
-  s.report.bytes += std::filesystem::file_size(*path, ec);
-  s.report.files.push_back(*path);
-  return STATUS_Success;
+  delete out;
+  return cond;
 }
 
+// One incoming instance: streamed to a private temporary file, answered as soon as
+// it is written; the fsync and rename to folder/<SOPInstanceUID>.dcm happen on the
+// commit thread meanwhile (a failed commit is reported at the end).
 Status handleStoreRequest(Session& s, T_ASC_PresentationContextID id, T_DIMSE_C_StoreRQ& req) {
-  DcmDataset* received = nullptr;
-  OFCondition cond = DIMSE_receiveDataSetInMemory(s.assoc.get(), DIMSE_NONBLOCKING, s.assoc.node().dimseTimeoutS, &id,
-                                                  &received, nullptr, nullptr);
-  if (cond.bad()) {
-    delete received;
-    return s.assoc.dimseError("receiving a C-STORE sub-operation", cond);
+  auto temp = createIncomingTemp(s.folder, req.AffectedSOPInstanceUID);
+  bool written = false;
+  OFCondition cond;
+  if (temp) {
+    cond = receiveIntoFile(s, id, req, *temp, written);
+  } else {
+    s.report.failures.push_back(temp.message());
+    DIC_UL bytes = 0, pdvs = 0;
+    cond = DIMSE_ignoreDataSet(s.assoc.get(), DIMSE_NONBLOCKING, s.assoc.node().dimseTimeoutS, &bytes, &pdvs);
   }
+  if (temp && (cond.bad() || !written)) {
+    std::error_code ec;
+    std::filesystem::remove(*temp, ec);
+  }
+  if (cond.bad()) return s.assoc.dimseError("receiving a C-STORE sub-operation", cond);
+  if (written) s.commits.add(*temp, s.folder / (std::string(req.AffectedSOPInstanceUID) + ".dcm"));
   T_DIMSE_C_StoreRSP rsp{};
   rsp.MessageIDBeingRespondedTo = req.MessageID;
-  rsp.DimseStatus = storeIncoming(s, req, received);
+  rsp.DimseStatus = written ? STATUS_Success : STATUS_STORE_Refused_OutOfResources;
   rsp.DataSetType = DIMSE_DATASET_NULL;
   OFStandard::strlcpy(rsp.AffectedSOPClassUID, req.AffectedSOPClassUID, sizeof rsp.AffectedSOPClassUID);
   OFStandard::strlcpy(rsp.AffectedSOPInstanceUID, req.AffectedSOPInstanceUID, sizeof rsp.AffectedSOPInstanceUID);
@@ -117,6 +139,19 @@ Status handleStoreRequest(Session& s, T_ASC_PresentationContextID id, T_DIMSE_C_
   cond = DIMSE_sendStoreResponse(s.assoc.get(), id, &req, &rsp, nullptr);
   if (cond.bad()) return s.assoc.dimseError("answering a C-STORE sub-operation", cond);
   return Status::success();
+}
+
+// The committed files into the report, in arrival order.
+void collectCommits(BackgroundCommits& commits, RetrieveReport& report) {
+  for (auto& c : commits.finish()) {
+    if (c.path.empty()) {
+      report.failures.push_back(std::move(c.error));
+      continue;
+    }
+    std::error_code ec;
+    report.bytes += std::filesystem::file_size(c.path, ec);
+    report.files.push_back(std::move(c.path));
+  }
 }
 
 // Returns true when this was the final C-GET response.
@@ -220,10 +255,12 @@ Result<RetrieveReport> retrieveStudy(const PacsNode& node, const std::string& st
     return makeError(describe(node) + " does not offer C-GET (Study Root GET model not accepted)");
   }
   RetrieveReport report;
-  Session s{a, folder, report, options, getContext, a.get()->nextMsgID++};
+  BackgroundCommits commits;
+  Session s{a, folder, report, options, getContext, a.get()->nextMsgID++, commits};
   if (options.progress) options.progress->store(0.0f, std::memory_order_relaxed);
   Status st = sendGetRequest(s, studyInstanceUid);
   if (st) st = runSession(s);
+  collectCommits(commits, report);  // what arrived stays on disk, also after an error
   if (!st) {
     a.markBroken();
     return st.error();

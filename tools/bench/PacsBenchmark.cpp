@@ -4,6 +4,7 @@
 //
 // usage: annulo-bench-pacs [--to AET@HOST:PORT] [--data DIR=sample_data] [--big-frames N=120]
 //                          [--big-size N=1024] [--mr-slices N=300] [--runs N=5] [--orthanc PATH=/usr/sbin/Orthanc]
+//                          [--keep]  (the retrieved files stay; the folder is printed)
 //
 // Without --to it starts a private Orthanc on free loopback ports (storage in a
 // temp folder, OverwriteInstances on so every run really writes). Data sets: the
@@ -57,6 +58,12 @@ std::uint64_t totalBytes(const std::vector<std::string>& files) {
   std::uint64_t n = 0;
   for (const auto& f : files) n += fs::file_size(f);
   return n;
+}
+
+// --keep: the retrieved files stay (e.g. for dciodvfy); set in main().
+bool& keepFiles() {
+  static bool keep = false;
+  return keep;
 }
 
 Figures runOurs(const PacsNode& node, const std::vector<std::string>& files) {
@@ -181,7 +188,7 @@ void benchGet(const std::string& label, const PacsNode& node, const std::string&
       runs, [&](int i) { return getOurs(node, study, base / ("annulo-" + std::to_string(i)), files.size()); },
       [&](int i) { return getDcmtk(node, study, base / ("getscu-" + std::to_string(i)), files.size()); });
   std::error_code ec;
-  fs::remove_all(base, ec);
+  if (!keepFiles()) fs::remove_all(base, ec);
   const auto bytes = totalBytes(files);
   std::cout << "C-GET " << label << ": " << files.size() << " instance(s), " << std::fixed << std::setprecision(1)
             << double(bytes) / 1e6 << " MB, median of " << runs << ", alternating order\n";
@@ -210,6 +217,7 @@ std::string arg(int argc, char** argv, const std::string& key, const std::string
 
 int main(int argc, char** argv) {
   const int runs = std::stoi(arg(argc, argv, "--runs", "5"));
+  keepFiles() = std::find(argv + 1, argv + argc, std::string("--keep")) != argv + argc;
   const int bigFrames = std::stoi(arg(argc, argv, "--big-frames", "120"));
   const int mrSlices = std::stoi(arg(argc, argv, "--mr-slices", "300"));
   const int bigSize = std::stoi(arg(argc, argv, "--big-size", "1024"));
@@ -282,6 +290,9 @@ int main(int argc, char** argv) {
   }
   orthanc.reset();
   std::error_code ec;
-  fs::remove_all(scratch, ec);
+  if (keepFiles())
+    std::cout << "files kept in " << scratch.string() << "\n";
+  else
+    fs::remove_all(scratch, ec);
   return 0;
 }

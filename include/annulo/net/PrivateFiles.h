@@ -20,8 +20,13 @@ Status makePrivateDirs(const std::filesystem::path& dir);
 Result<std::filesystem::path> createPrivateTemp(const std::filesystem::path& finalPath);
 
 // fsync()s `temp`, renames it to `finalPath` and fsync()s the folder. On error the
-// temporary file is removed.
-Status commitTemp(const std::filesystem::path& temp, const std::filesystem::path& finalPath);
+// temporary file is removed. A caller committing many files into one folder may
+// pass syncFolder = false and call syncFolder() once after the last: the file
+// itself is on disk before its rename either way.
+Status commitTemp(const std::filesystem::path& temp, const std::filesystem::path& finalPath, bool syncFolder = true);
+
+// Makes the renames into `dir` durable (fsync of the folder).
+void syncFolder(const std::filesystem::path& dir);
 
 // Atomic private writes: the file appears complete with mode 0600, or not at all.
 Status writePrivateFile(const std::filesystem::path& path, const std::string& bytes);
