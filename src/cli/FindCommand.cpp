@@ -35,9 +35,10 @@ nlohmann::json matchJson(const StudyMatch& m) {
       {"modalities", m.modalities},      {"instances", m.numberOfInstances},  {"series", m.numberOfSeries}};
 }
 
-int listSeries(const PacsNode& node, const std::string& studyUid, bool json) {
+// Series-level C-FIND, or QIDO-RS {base}/studies/{uid}/series: the same matches.
+int listSeries(const AnyNode& node, const std::string& studyUid, bool json) {
   if (studyUid.empty()) return usageError("--series needs --study-uid UID");
-  auto series = findSeries(node, studyUid);
+  auto series = node.web ? qidoFindSeries(*node.web, studyUid) : findSeries(*node.dimse, studyUid);
   if (!series) {
     std::cerr << "annulo-cli find: " << series.message() << "\n";
     return kExitFailure;
@@ -82,8 +83,7 @@ int runFind(const std::vector<std::string>& argv) {
   node = any->dimse, webNode = any->web;
   peer = webNode ? describe(*webNode) : describe(*node);
   if (args->has("--series")) {
-    if (!node) return usageError("--series is a C-FIND (DIMSE) query: give a DICOM node");
-    return listSeries(*node, args->value("--study-uid").value_or(""), args->has("--json"));
+    return listSeries(*any, args->value("--study-uid").value_or(""), args->has("--json"));
   }
   StudyQuery q;
   q.patientId = args->value("--patient-id").value_or("");

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <thread>
 
 #include "annulo/dicom/FileCollector.h"
@@ -186,6 +187,13 @@ TEST_F(HttpsDicomWeb, CliFindGetSendTakeTheNodeByNameAndTheCaFileOption) {
   j = nlohmann::json::parse(out, nullptr, false);
   ASSERT_EQ(j["studies"].size(), 1u) << out;
   EXPECT_EQ(j["studies"][0]["instances"], 16) << out;
+  // Series level by QIDO-RS: the MR series and the XA just sent.
+  ASSERT_EQ(runCommand(cli + " find --on web --study-uid " + study_ + " --series --json 2>&1", &out), 0) << out;
+  j = nlohmann::json::parse(out, nullptr, false);
+  ASSERT_TRUE(j.is_object()) << out;
+  std::multiset<std::string> modalities;
+  for (const auto& s : j["series"]) modalities.insert(s.value("modality", ""));
+  EXPECT_EQ(modalities, (std::multiset<std::string>{"MR", "XA"})) << out;
 }
 
 #ifdef ANNULO_VIEWER
