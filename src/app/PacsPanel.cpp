@@ -133,10 +133,14 @@ PacsNode pacsNodeFrom(const PacsSendState& st) {
 }
 
 Result<AnyNode> anyNodeFrom(const PacsSendState& st) {
+  if (!st.nodeName.empty()) return resolveAnyNode(st.nodeName, st.nodes);
   AnyNode n;
   if (web(st)) {
     auto w = parseDicomWebNode(st.url);
     if (!w) return w.error();
+    w->caFile = st.caFile;
+    if (!w->caFile.empty() && !std::filesystem::is_regular_file(w->caFile))
+      return makeError("CA file " + w->caFile + ": no such file");
     n.web = *w;
     return n;
   }
@@ -149,12 +153,74 @@ Result<AnyNode> anyNodeFrom(const PacsSendState& st) {
 void ensurePacsNodeLoaded(PacsSendState& st) {
   if (st.loaded) return;
   st.loaded = true;
+  if (auto c = loadDefaultNodeConfig())
+    st.nodes = std::move(*c);
+  else
+    st.nodesError = c.message();
   (void)loadPacsNode(st);  // first run: the defaults stay
+  if (!st.nodeName.empty()) showConfiguredNode(st, st.nodeName);
 }
+
+void showConfiguredNode(PacsSendState& st, const std::string& name) {
+  const ConfiguredNode* n = st.nodes.find(name);
+  st.nodeName = n ? name : std::string();
+  if (!n) return;
+  st.protocol = n->protocol == "dicomweb" ? 1 : 0;
+  copyTo(st.url, sizeof st.url, n->url);
+  copyTo(st.caFile, sizeof st.caFile, n->caFile);
+  copyTo(st.calledAe, sizeof st.calledAe, n->node.calledAe);
+  copyTo(st.host, sizeof st.host, n->node.host);
+  copyTo(st.callingAe, sizeof st.callingAe, n->node.callingAe);
+  st.port = n->node.port;
+}
+
+namespace {
+
+// The configured nodes by name, or "typed below" for the fields as edited.
+void drawNodeChoice(PacsSendState& st) {
+  if (!st.nodesError.empty()) ImGui::TextColored(ImVec4(1.0f, 0.4f, 0.4f, 1.0f), "%s", st.nodesError.c_str());
+  if (st.nodes.nodes.empty()) return;
+  const std::string current = st.nodeName.empty() ? std::string("(typed below)") : st.nodeName;
+  if (ImGui::BeginCombo("Node", current.c_str())) {
+    if (ImGui::Selectable("(typed below)", st.nodeName.empty())) st.nodeName.clear();
+    for (const auto& n : st.nodes.nodes) {
+      const std::string label = n.name + "  (" + (n.protocol == "dicomweb" ? n.url : describe(n.node)) + ")";
+      if (ImGui::Selectable(label.c_str(), n.name == st.nodeName)) showConfiguredNode(st, n.name);
+    }
+    ImGui::EndCombo();
+  }
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Nodes of %s: used as configured there (TLS, CA, login from the credentials file)",
+                      st.nodes.source.string().c_str());
+}
+
+// https trust, visible: which CA the server is verified against, and where the login comes from.
+void drawWebTrust(PacsSendState& st) {
+  ImGui::InputText("CA file", st.caFile, sizeof st.caFile);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip(
+        "https: verify the server against this CA (PEM) instead of the system's CAs.\n"
+        "Certificates are always verified; empty: the system's CAs.");
+  const std::string url = st.url;
+  const bool https = url.rfind("https", 0) == 0 || url.find("+https") != std::string::npos;
+  const std::string ca = std::filesystem::path(st.caFile).filename().string();
+  const std::string trust = !https         ? "plain http: not encrypted"
+                            : st.caFile[0] ? "https: server verified against " + ca
+                                           : "https: server verified against the system's CAs";
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::TextWrapped("%s", trust.c_str());
+  const std::string login = st.nodeName.empty() ? "the server's host:port" : "\"" + st.nodeName + "\"";
+  ImGui::TextWrapped("Login: credentials entry %s", login.c_str());
+  ImGui::PopStyleColor();
+}
+
+}  // namespace
 
 void drawPacsNodeFields(PacsSendState& st) {
   ensurePacsNodeLoaded(st);
   ImGui::BeginDisabled(busy(st));
+  drawNodeChoice(st);
+  ImGui::BeginDisabled(!st.nodeName.empty());  // a configured node is shown, edited in nodes.json
   ImGui::RadioButton("DICOM", &st.protocol, 0);
   ImGui::SameLine();
   ImGui::RadioButton("DICOMweb", &st.protocol, 1);
@@ -162,12 +228,14 @@ void drawPacsNodeFields(PacsSendState& st) {
     ImGui::InputText("URL", st.url, sizeof st.url);
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip("The DICOMweb service root (QIDO-RS, WADO-RS, STOW-RS), e.g. http://pacs:8042/dicom-web");
+    drawWebTrust(st);
   } else {
     ImGui::InputText("Called AE", st.calledAe, sizeof st.calledAe);
     ImGui::InputText("Host", st.host, sizeof st.host);
     ImGui::InputInt("Port", &st.port, 0);
     ImGui::InputText("Our AE", st.callingAe, sizeof st.callingAe);
   }
+  ImGui::EndDisabled();
   ImGui::EndDisabled();
 }
 
@@ -194,6 +262,8 @@ Status loadPacsNode(PacsSendState& st) {
     st.port = n.port;
     copyTo(st.url, sizeof st.url, j.value("url", std::string(st.url)));
     st.protocol = j.value("protocol", std::string("dimse")) == "dicomweb" ? 1 : 0;
+    copyTo(st.caFile, sizeof st.caFile, j.value("ca_file", std::string(st.caFile)));
+    st.nodeName = j.value("node", std::string());
   } catch (const nlohmann::json::exception& e) {
     return makeError(path + ": " + e.what());
   }
@@ -209,7 +279,9 @@ Status savePacsNode(const PacsSendState& st) {
                             {"host", node.host},
                             {"port", node.port},
                             {"calling_ae", node.callingAe},
-                            {"url", st.url}};
+                            {"url", st.url},
+                            {"ca_file", st.caFile},
+                            {"node", st.nodeName}};
   return writePrivateFile(path, j.dump(2) + "\n");
 }
 

@@ -11,6 +11,7 @@
 #include "annulo/base/Result.h"
 #include "annulo/net/AnyNode.h"
 #include "annulo/net/Echo.h"
+#include "annulo/net/NodeConfig.h"
 #include "annulo/net/PacsNode.h"
 #include "annulo/study/Job.h"
 
@@ -24,7 +25,13 @@ struct PacsSendState {
   int port = 4242;
   char callingAe[17] = "ANNULO";
   char url[512] = "http://localhost:8042/dicom-web";
-  bool loaded = false;  // node read from pacs.json on the first draw
+  char caFile[512] = "";  // https: the CA to verify the server against (empty: the system's CAs)
+  // A node of the node configuration (nodes.json) chosen by name: used as configured
+  // (TLS, CA, its credentials entry); empty: the fields as typed.
+  std::string nodeName;
+  NodeConfig nodes;        // read with pacs.json
+  std::string nodesError;  // nodes.json could not be read
+  bool loaded = false;     // node read from pacs.json on the first draw
 
   Job<EchoReport> echoJob;
   Job<SendReport> sendJob;
@@ -51,6 +58,8 @@ Status savePacsNode(const PacsSendState& st);
 PacsNode pacsNodeFrom(const PacsSendState& st);
 Result<AnyNode> anyNodeFrom(const PacsSendState& st);
 void ensurePacsNodeLoaded(PacsSendState& st);
+// Chooses the configured node `name` (fills the fields to show it); unknown: the typed fields.
+void showConfiguredNode(PacsSendState& st, const std::string& name);
 void drawPacsNodeFields(PacsSendState& st);
 
 // Draws the panel contents (call inside an ImGui window) and polls the worker.

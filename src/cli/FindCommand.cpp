@@ -12,7 +12,7 @@ namespace annulo::cli {
 namespace {
 
 const char* kUsage =
-    "usage: annulo-cli find --on AET@HOST:PORT | --dicomweb URL [--patient-id X] [--patient-name X] [--modality XA]\n"
+    "usage: annulo-cli find --on PEER | --dicomweb URL [--patient-id X] [--patient-name X] [--modality XA]\n"
     "                       [--date FROM-TO] [--accession X] [--study-uid UID] [--json]\n"
     "  --date  YYYYMMDD-YYYYMMDD; either side may be empty; --patient-name takes * and ?\n"
     "       annulo-cli find --on PEER --study-uid UID --series [--json]   the series of one study\n";
@@ -35,9 +35,10 @@ nlohmann::json matchJson(const StudyMatch& m) {
       {"modalities", m.modalities},      {"instances", m.numberOfInstances},  {"series", m.numberOfSeries}};
 }
 
-int listSeries(const PacsNode& node, const std::string& studyUid, bool json) {
+// Series-level C-FIND, or QIDO-RS {base}/studies/{uid}/series: the same matches.
+int listSeries(const AnyNode& node, const std::string& studyUid, bool json) {
   if (studyUid.empty()) return usageError("--series needs --study-uid UID");
-  auto series = findSeries(node, studyUid);
+  auto series = node.web ? qidoFindSeries(*node.web, studyUid) : findSeries(*node.dimse, studyUid);
   if (!series) {
     std::cerr << "annulo-cli find: " << series.message() << "\n";
     return kExitFailure;
@@ -75,18 +76,14 @@ int runFind(const std::vector<std::string>& argv) {
   std::string peer;
   std::optional<PacsNode> node;
   std::optional<DicomWebNode> webNode;
-  if (web) {
-    auto n = parseDicomWebNode(*web);
-    if (!n) return usageError(n.message());
-    webNode = *n, peer = describe(*n);
-  } else {
-    auto n = nodeFromArgs(*args->value("--on"), *args);
-    if (!n) return usageError(n.message());
-    node = *n, peer = describe(*n);
-  }
+  // --on takes a configured DICOMweb node by name too; --dicomweb a URL or such a name.
+  auto any = anyNodeFromArgs(web ? *web : *args->value("--on"), *args);
+  if (!any) return usageError(any.message());
+  if (web && !any->web) return usageError("--dicomweb needs a URL or a configured dicomweb node");
+  node = any->dimse, webNode = any->web;
+  peer = webNode ? describe(*webNode) : describe(*node);
   if (args->has("--series")) {
-    if (!node) return usageError("--series is a C-FIND (DIMSE) query: use --on");
-    return listSeries(*node, args->value("--study-uid").value_or(""), args->has("--json"));
+    return listSeries(*any, args->value("--study-uid").value_or(""), args->has("--json"));
   }
   StudyQuery q;
   q.patientId = args->value("--patient-id").value_or("");

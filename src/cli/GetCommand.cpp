@@ -21,7 +21,8 @@ const char* kUsage =
     "  -o DIR    default ~/.cache/annulo/retrieved/STUDY_UID (XDG_CACHE_HOME honoured), private (0700/0600)\n"
     "  --series  that series only (see find --series)\n"
     "  --move    C-MOVE to our storage SCP instead of C-GET (also when the node configuration says\n"
-    "            \"retrieve\": \"move\"); the SCP listens on --port (default: the configuration's local port)\n";
+    "            \"retrieve\": \"move\"); the SCP listens on --port (default: the configuration's local port),\n"
+    "            with DICOM TLS when \"local\" has \"tls\" (the PACS then sends with TLS)\n";
 
 int usageError(const std::string& why) {
   std::cerr << "annulo-cli get: " << why << "\n" << kUsage << kNodeOptionsUsage;
@@ -31,7 +32,7 @@ int usageError(const std::string& why) {
 Result<RetrieveReport> retrieve(const PacsNode& node, const Args& args, const std::string& folder) {
   auto config = nodeConfigFromArgs(args);
   if (!config) return config.error();
-  const ConfiguredNode* named = config->find(nodeNameOf(*args.value("--from")));
+  const ConfiguredNode* named = args.value("--from") ? config->find(nodeNameOf(*args.value("--from"))) : nullptr;
   const bool move = args.has("--move") || (named && named->retrieve == RetrieveMethod::Move);
   RetrieveOptions ro;
   ro.seriesInstanceUid = args.value("--series").value_or("");
@@ -40,6 +41,7 @@ Result<RetrieveReport> retrieve(const PacsNode& node, const Args& args, const st
   mo.retrieve = ro;
   mo.bindAddress = config->local.bindAddress;
   mo.port = config->local.port;
+  mo.scpTls = config->local.tls;  // the PACS sends to us with TLS when it is set up so (UseDicomTls)
   if (auto p = args.value("--port")) {
     auto n = parseNumbers(*p, ',');
     if (!n || n->size() != 1 || (*n)[0] < 1 || (*n)[0] > 65535) return makeError("--port needs a port 1..65535");
@@ -62,16 +64,17 @@ int runGet(const std::vector<std::string>& argv) {
   const std::string folder = args->value("-o").value_or((retrievedDir() / args->positional[0]).string());
   std::string peer;
   Result<RetrieveReport> r = makeError("no peer");
-  if (web) {
-    auto webNode = parseDicomWebNode(*web);
-    if (!webNode) return usageError(webNode.message());
-    peer = describe(*webNode);
-    r = wadoRetrieveStudy(*webNode, args->positional[0], folder);
+  // --from takes a configured DICOMweb node by name too; --dicomweb a URL or such a name.
+  auto any = anyNodeFromArgs(web ? *web : *args->value("--from"), *args);
+  if (!any) return usageError(any.message());
+  if (web && !any->web) return usageError("--dicomweb needs a URL or a configured dicomweb node");
+  if (any->web) {
+    if (args->has("--move") || args->value("--series")) return usageError("--move and --series are DIMSE only");
+    peer = describe(*any->web);
+    r = wadoRetrieveStudy(*any->web, args->positional[0], folder);
   } else {
-    auto node = nodeFromArgs(*args->value("--from"), *args);
-    if (!node) return usageError(node.message());
-    peer = describe(*node);
-    r = retrieve(*node, *args, folder);
+    peer = describe(*any->dimse);
+    r = retrieve(*any->dimse, *args, folder);
   }
   if (!r) {
     std::cerr << "annulo-cli get: " << r.message() << "\n";

@@ -8,6 +8,7 @@
 
 #include "Commands.h"
 #include "PacsNodeArg.h"
+#include "annulo/net/Credentials.h"
 #include "annulo/net/StorageScp.h"
 #include "annulo/net/UserFolders.h"
 
@@ -18,7 +19,9 @@ const char* kUsage =
     "usage: annulo-cli listen [-o DIR] [--port N] [--bind ADDR] [--ae AE] [--peer AE[@HOST]]... [--seconds N]\n"
     "  defaults from the node configuration: our AE, port and bind address (127.0.0.1) under \"local\", and as\n"
     "  peers every node with \"incoming\": {\"allowed\": true} (its AE title, and its host with \"check_host\")\n"
-    "  -o DIR  default ~/.cache/annulo/received (private); runs until Ctrl-C or --seconds\n";
+    "  -o DIR  default ~/.cache/annulo/received (private); runs until Ctrl-C or --seconds\n"
+    "  --tls --tls-cert FILE --tls-key FILE [--tls-ca FILE]  DICOM TLS (default: \"local\": {\"tls\": ...}); with\n"
+    "          --tls-ca only peers showing a certificate that CA signed get in; plain DICOM is refused\n";
 
 std::atomic<bool> interrupted{false};
 
@@ -34,11 +37,28 @@ Result<int> wholeNumber(const std::string& text, const char* what, int lo, int h
   return int((*n)[0]);
 }
 
+// The SCP's TLS: "local" "tls" of the node configuration, the options on top.
+Result<TlsSettings> scpTls(const Args& args, const NodeConfig& config, const std::string& aeTitle) {
+  TlsSettings t = config.local.tls;
+  if (args.has("--tls") || args.value("--tls-cert")) t.enabled = true;
+  if (auto f = args.value("--tls-cert")) t.certFile = *f;
+  if (auto f = args.value("--tls-key")) t.keyFile = *f;
+  if (auto f = args.value("--tls-ca")) t.caFile = *f;
+  if (t.enabled && !t.keyFile.empty()) {  // a key passphrase only ever from the credentials file
+    auto secret = credentialsFor(aeTitle);
+    if (!secret) return secret.error();
+    t.keyPassword = secret->keyPassword;
+  }
+  return t;
+}
+
 }  // namespace
 
 int runListen(const std::vector<std::string>& argv) {
   quietNetworkLog();
-  auto args = parseArgs(argv, {"-o", "--port", "--bind", "--ae", "--peer", "--seconds", "--nodes"}, {}, {"--peer"});
+  auto args = parseArgs(
+      argv, {"-o", "--port", "--bind", "--ae", "--peer", "--seconds", "--nodes", "--tls-cert", "--tls-key", "--tls-ca"},
+      {"--tls"}, {"--peer"});
   if (!args) return usageError(args.message());
   if (!args->positional.empty()) return usageError("unexpected argument '" + args->positional[0] + "'");
   auto config = nodeConfigFromArgs(*args);
@@ -47,6 +67,9 @@ int runListen(const std::vector<std::string>& argv) {
   c.aeTitle = args->value("--ae").value_or(config->local.aeTitle);
   c.bindAddress = args->value("--bind").value_or(config->local.bindAddress);
   c.port = config->local.port;
+  auto tls = scpTls(*args, *config, c.aeTitle);
+  if (!tls) return usageError(tls.message());
+  c.tls = *tls;
   if (auto p = args->value("--port")) {
     auto n = wholeNumber(*p, "--port", 0, 65535);
     if (!n) return usageError(n.message());

@@ -73,6 +73,28 @@ Result<PacsNode> nodeFromArgs(const std::string& text, const Args& args) {
   return node;
 }
 
+Result<AnyNode> anyNodeFromArgs(const std::string& text, const Args& args) {
+  auto config = nodeConfigFromArgs(args);
+  if (!config) return config.error();
+  const ConfiguredNode* named = config->find(text);
+  const auto ca = args.value("--ca-file");
+  if (!looksLikeDicomWeb(text) && !(named && named->protocol == "dicomweb")) {
+    if (ca) return makeError("--ca-file is for https (DICOMweb); DICOM TLS takes --tls-ca");
+    auto dimse = nodeFromArgs(text, args);
+    if (!dimse) return dimse.error();
+    AnyNode n;
+    n.dimse = *dimse;
+    return n;
+  }
+  auto n = resolveAnyNode(text, *config);
+  if (!n) return n;
+  if (ca) {
+    if (!std::filesystem::is_regular_file(*ca)) return makeError("--ca-file " + *ca + ": no such file");
+    n->web->caFile = *ca;
+  }
+  return n;
+}
+
 OutboxNodeResolver nodeResolverFromConfig() { return configuredNodeResolver(); }
 
 void quietNetworkLog() { OFLog::configure(OFLogger::FATAL_LOG_LEVEL); }

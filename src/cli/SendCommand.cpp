@@ -64,12 +64,8 @@ Result<std::vector<std::string>> gather(const std::vector<std::string>& paths) {
 
 // STOW-RS: the DICOMweb peer answers per file at once (no outbox: HTTP has no
 // association to lose mid-way; a failure is reported per file and nothing is kept).
-int sendOverDicomWeb(const std::string& url, const Args& args) {
-  auto web = parseDicomWebNode(url);
-  if (!web) {
-    std::cerr << "annulo-cli send: " << web.message() << "\n";
-    return kExitUsage;
-  }
+int sendOverDicomWeb(const DicomWebNode& node, const Args& args) {
+  const DicomWebNode* web = &node;
   auto files = gather(args.positional);
   if (!files || files->empty()) {
     std::cerr << "annulo-cli send: " << (files ? "no files to send" : files.message()) << "\n";
@@ -111,12 +107,16 @@ int runSend(const std::vector<std::string>& argv) {
               << kUsage << kNodeOptionsUsage;
     return kExitUsage;
   }
-  if (const auto web = args->value("--dicomweb")) return sendOverDicomWeb(*web, *args);
-  auto node = nodeFromArgs(*args->value("--to"), *args);
-  if (!node) {
-    std::cerr << "annulo-cli send: " << node.message() << "\n";
+  // --to takes a configured DICOMweb node by name too; --dicomweb a URL or such a name.
+  const auto web = args->value("--dicomweb");
+  auto any = anyNodeFromArgs(web ? *web : *args->value("--to"), *args);
+  if (any && web && !any->web) any = makeError("--dicomweb needs a URL or a configured dicomweb node");
+  if (!any) {
+    std::cerr << "annulo-cli send: " << any.message() << "\n";
     return kExitUsage;
   }
+  if (any->web) return sendOverDicomWeb(*any->web, *args);
+  const auto node = any->dimse;
   auto files = gather(args->positional);
   if (!files) {
     std::cerr << "annulo-cli send: " << files.message() << "\n";

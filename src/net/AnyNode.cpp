@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "annulo/net/Credentials.h"
 #include "annulo/net/NodeConfig.h"
 
 namespace annulo {
@@ -31,6 +32,40 @@ Result<AnyNode> parseAnyNode(const std::string& text, const std::string& calling
   if (auto s = validate(*dimse); !s) return s.error();
   n.dimse = *dimse;
   return n;
+}
+
+Result<DicomWebNode> webNodeOf(const ConfiguredNode& node, const NodeConfig& config) {
+  auto web = parseDicomWebNode(node.url);
+  if (!web) return makeError("node '" + node.name + "': " + web.message());
+  web->caFile = node.caFile;
+  web->credentialName = node.name;
+  web->connectTimeoutS = config.connectTimeoutS;
+  return web;
+}
+
+Result<AnyNode> resolveAnyNode(const std::string& text, const NodeConfig& config) {
+  const ConfiguredNode* named = config.find(text);
+  if (!named) return parseAnyNode(text, config.local.aeTitle);
+  AnyNode n;
+  if (named->protocol == "dicomweb") {
+    auto web = webNodeOf(*named, config);
+    if (!web) return web.error();
+    n.web = *web;
+  } else {
+    n.dimse = named->node;
+    if (n.dimse->tls.enabled && !n.dimse->tls.keyFile.empty()) {
+      auto secret = credentialsFor(named->name);
+      if (!secret) return secret.error();
+      n.dimse->tls.keyPassword = secret->keyPassword;
+    }
+  }
+  return n;
+}
+
+Result<AnyNode> resolveAnyNode(const std::string& text) {
+  auto config = loadDefaultNodeConfig();
+  if (!config) return config.error();
+  return resolveAnyNode(text, *config);
 }
 
 std::string describe(const AnyNode& node) {

@@ -91,7 +91,8 @@ Result<HttpResponse> send(const HttpRequest& request) {
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, onHeader);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &response);
   // https: the peer's certificate and host name are verified (curl's default, kept
-  // explicit); a CA the user chose to trust is added, never verification turned off.
+  // explicit). A CA file the user chose replaces the system's CAs for this request
+  // (a hospital's own CA); verification is never turned off.
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
   if (!request.caFile.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, request.caFile.c_str());
@@ -108,8 +109,14 @@ Result<HttpResponse> send(const HttpRequest& request) {
   const CURLcode rc = curl_easy_perform(c);
   response.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (rc != CURLE_OK)
-    return makeError(request.method + " " + request.url + ": cannot reach " + hostOf(request.url) + ": " +
-                     (errorText[0] ? errorText : curl_easy_strerror(rc)));
+    return makeError(
+        request.method + " " + request.url + ": cannot reach " + hostOf(request.url) + ": " +
+        (errorText[0] ? errorText : curl_easy_strerror(rc)) +
+        (rc == CURLE_PEER_FAILED_VERIFICATION
+             ? std::string(request.caFile.empty() ? " (the server's certificate is not signed by a CA we "
+                                                    "trust: give its CA with --ca-file or \"ca\" in nodes.json)"
+                                                  : " (not signed by the CA in " + request.caFile + ")")
+             : std::string()));
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
   return response;
 }

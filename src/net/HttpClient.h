@@ -21,7 +21,7 @@ struct HttpRequest {
   // From the credentials file only (Credentials.h); never logged or put in messages.
   std::string user, password;  // HTTP Basic
   std::string bearerToken;     // HTTP Bearer
-  std::string caFile;          // trust this CA for https (certificates are always verified)
+  std::string caFile;          // https: trust this CA (instead of the system's); certificates are always verified
 };
 
 struct HttpResponse {

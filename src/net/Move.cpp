@@ -70,6 +70,7 @@ Result<RetrieveReport> moveStudy(const PacsNode& node, const std::string& studyI
   sc.peers = {{node.calledAe, ""}};
   sc.folder = folder;
   sc.dimseTimeoutS = node.dimseTimeoutS;
+  sc.tls = options.scpTls;
   auto scp = StorageScp::start(sc);
   if (!scp) return scp.error();
 

@@ -4,6 +4,7 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 
+#include "annulo/net/DicomWeb.h"
 #include "annulo/net/UserFolders.h"
 
 namespace annulo {
@@ -39,6 +40,7 @@ Result<ConfiguredNode> readNode(const json& j, const NodeConfig& c, const std::f
   n.node.dimseTimeoutS = c.dimseTimeoutS;
   n.protocol = j.value("protocol", "dimse");
   n.url = j.value("url", "");
+  n.caFile = resolvePath(j.value("ca", ""), base);
   const std::string retrieve = j.value("retrieve", "get");
   if (retrieve != "get" && retrieve != "move")
     return makeError("node '" + n.name + "': \"retrieve\" is '" + retrieve + "', not get or move");
@@ -55,6 +57,8 @@ Result<ConfiguredNode> readNode(const json& j, const NodeConfig& c, const std::f
   plain.tls.enabled = false;
   if (n.protocol == "dimse")
     if (auto s = validate(plain); !s) return makeError("node '" + n.name + "': " + s.message());
+  if (n.protocol == "dicomweb" && !looksLikeDicomWeb(n.url))
+    return makeError("node '" + n.name + "': a dicomweb node needs \"url\": \"http(s)://host:port/root\"");
   return n;
 }
 
@@ -79,6 +83,7 @@ Result<NodeConfig> parseNodeConfig(const std::string& text, const std::filesyste
       c.local.aeTitle = l.value("ae_title", c.local.aeTitle);
       c.local.port = l.value("port", c.local.port);
       c.local.bindAddress = l.value("bind", c.local.bindAddress);
+      if (l.contains("tls")) c.local.tls = readTls(l.at("tls"), base);
     }
     if (j.contains("timeouts")) {
       const json& t = j.at("timeouts");

@@ -17,6 +17,7 @@
 #include "annulo/net/Retrieve.h"
 #include "net/Association.h"
 #include "net/IncomingFile.h"
+#include "net/TlsLayer.h"
 
 namespace annulo {
 
@@ -95,19 +96,45 @@ OFCondition acceptContexts(T_ASC_Parameters* params) {
                                                          int(ts.size()));
 }
 
+// Our side of DICOM TLS: our certificate is required; peers are verified when a CA is given.
+Result<std::shared_ptr<DcmTLSTransportLayer>> scpTlsLayer(const StorageScpConfig& c) {
+  const std::string who = "storage SCP " + c.aeTitle;
+  if (c.tls.certFile.empty() || c.tls.keyFile.empty())
+    return makeError("TLS for " + who + ": needs our certificate and its private key (PEM)");
+  TlsSettings t = c.tls;
+  t.verifyPeer = t.verifyPeer && !t.caFile.empty();
+  auto layer = makeTlsLayer(t, NET_ACCEPTOR, who);
+  if (!layer) return layer.error();
+  return std::shared_ptr<DcmTLSTransportLayer>(std::move(*layer));
+}
+
+// DUL's own handshake error, or the OpenSSL layer's ("TLS error: wrong version number").
+bool isTlsFailure(const OFCondition& cond) {
+  return (cond.module() == OFM_dcmnet && cond.code() == DULC_TLSERROR) || cond.module() == OFM_dcmtls ||
+         std::string(cond.text()).rfind("TLS error", 0) == 0;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<StorageScp>> StorageScp::start(StorageScpConfig config) {
   if (config.folder.empty()) return makeError("storage SCP: no folder to store into");
   if (auto s = makePrivateDirs(config.folder); !s) return s.error();
   std::unique_ptr<StorageScp> scp(new StorageScp(std::move(config)));
+  if (scp->config_.tls.enabled) {
+    auto layer = scpTlsLayer(scp->config_);
+    if (!layer) return layer.error();
+    scp->tls_ = *layer;
+  }
   for (const auto& p : scp->config_.peers)
     scp->peerAddresses_.push_back(p.host.empty() ? std::vector<std::string>{} : resolveIpv4(p.host));
   auto fd = listenOn(scp->config_.bindAddress, scp->config_.port, scp->port_);
   if (!fd) return fd.error();
   scp->listenFd_ = *fd;
   scp->log("storage SCP " + scp->config_.aeTitle + " listening on " + scp->config_.bindAddress + ":" +
-           std::to_string(scp->port_));
+           std::to_string(scp->port_) +
+           (scp->tls_ ? std::string(" (DICOM TLS") +
+                            (scp->config_.tls.caFile.empty() ? "" : ", peer certificates verified") + ")"
+                      : std::string()));
   scp->thread_ = std::thread([s = scp.get()] { s->run(); });
   return scp;
 }
@@ -182,13 +209,20 @@ void StorageScp::handle(int fd, const std::string& peerIp) {
     std::lock_guard<std::mutex> g(handOverMutex());
     dcmExternalSocketHandle.set(fd);
     cond = ASC_initializeNetwork(NET_ACCEPTOR, port_, config_.acseTimeoutS, &net);
+    if (cond.good() && tls_) cond = ASC_setTransportLayer(net, tls_.get(), 0);
     if (cond.good())
-      cond = ASC_receiveAssociation(net, &assoc, ASC_DEFAULTMAXPDU, nullptr, nullptr, OFFalse, DUL_NOBLOCK,
-                                    config_.acseTimeoutS);
+      cond = ASC_receiveAssociation(net, &assoc, ASC_DEFAULTMAXPDU, nullptr, nullptr, tls_ ? OFTrue : OFFalse,
+                                    DUL_NOBLOCK, config_.acseTimeoutS);
     dcmExternalSocketHandle.set(DCMNET_INVALID_SOCKET);
   }
   if (!net) ::close(fd);  // else the association's connection owns the socket
-  if (cond.bad()) {
+  if (cond.bad() && tls_ && isTlsFailure(cond)) {
+    ++rejected_;
+    log("refused connection from " + peerIp +
+        ": TLS handshake failed (a peer without DICOM TLS, or a certificate "
+        "our CA did not sign): " +
+        cond.text());
+  } else if (cond.bad()) {
     log("association request from " + peerIp + " failed: " + cond.text());
   } else {
     const std::string calling = assoc->params->DULparams.callingAPTitle;

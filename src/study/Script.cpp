@@ -77,7 +77,7 @@ Status retrieveStep(ScriptContext& c, const ScriptStep& step) {
   std::istringstream in(step.value);
   std::string nodeText, uid;
   in >> nodeText >> uid;
-  auto node = parseAnyNode(nodeText);
+  auto node = resolveAnyNode(nodeText);  // a nodes.json name, AET@HOST:PORT or a DICOMweb URL
   if (!node) return stepError(step, node.message());
   if (uid.empty()) return stepError(step, "needs AET@HOST:PORT (or a DICOMweb URL) and STUDY_UID");
   const std::string folder = retrieveFolder(uid);
@@ -296,7 +296,7 @@ Status exportStep(ScriptContext& c, const ScriptStep& step) {
 }
 
 Status sendStep(ScriptContext& c, const ScriptStep& step) {
-  auto node = parseAnyNode(step.value);
+  auto node = resolveAnyNode(step.value);
   if (!node) return stepError(step, node.message());
   if (c.exported.written.empty()) return stepError(step, "nothing exported to send (an 'export' step comes first)");
   // DIMSE through the outbox (what fails stays there for a retry), DICOMweb by STOW-RS.

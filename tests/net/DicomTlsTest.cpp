@@ -9,6 +9,7 @@
 #include "annulo/net/Find.h"
 #include "annulo/net/Store.h"
 #include "net/PrivateHome.h"
+#include "net/TestCertificates.h"
 #include "peers/LocalOrthanc.h"
 #include "support/TestSupport.h"
 
@@ -18,24 +19,8 @@ namespace {
 namespace fs = std::filesystem;
 using test::runCommand;
 
-std::string q(const fs::path& p) { return "'" + p.string() + "'"; }
-
-// ca.pem/ca.key, and <name>.pem/<name>.key signed by the CA, for each name.
-bool makeCertificates(const fs::path& dir, std::string& log) {
-  std::string cmd = "cd " + q(dir) +
-                    " && openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2"
-                    " -subj /CN=AnnuloTestCA";
-  for (const char* name : {"orthanc", "annulo", "stranger"}) {
-    const std::string n = name;
-    cmd += " && openssl req -newkey rsa:2048 -nodes -keyout " + n + ".key -out " + n + ".csr -subj /CN=" + n;
-    if (n == "stranger")  // signed by nobody we trust: its own self-signed certificate
-      cmd += " && openssl x509 -req -in stranger.csr -signkey stranger.key -out stranger.pem -days 2";
-    else
-      cmd +=
-          " && openssl x509 -req -in " + n + ".csr -CA ca.pem -CAkey ca.key -CAcreateserial -out " + n + ".pem -days 2";
-  }
-  return runCommand("(" + cmd + ") 2>&1", &log) == 0;
-}
+using test::makeCertificates;
+std::string q(const fs::path& p) { return test::shellQuote(p); }
 
 class OrthancTls : public ::testing::Test {
  protected:

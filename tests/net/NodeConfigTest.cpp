@@ -27,13 +27,14 @@ TEST(NodeConfig, MissingFileGivesTheDefaults) {
 
 TEST(NodeConfig, ReadsLocalAeNodesTlsAndTimeouts) {
   const std::string text = R"({
-    "local": {"ae_title": "READING1", "port": 11200, "bind": "0.0.0.0"},
+    "local": {"ae_title": "READING1", "port": 11200, "bind": "0.0.0.0",
+              "tls": {"certificate": "scp.pem", "key": "scp.key", "ca": "/abs/peers.pem"}},
     "timeouts": {"connect": 3, "association": 7, "dimse": 60},
     "nodes": [
       {"name": "pacs", "ae_title": "ORTHANC", "host": "pacs.example.org", "port": 4242, "retrieve": "move",
        "tls": {"ca": "ca.pem", "certificate": "/abs/me.pem", "key": "me.key"},
        "incoming": {"allowed": true, "check_host": true}},
-      {"name": "web", "protocol": "dicomweb", "url": "https://pacs.example.org/dicom-web"},
+      {"name": "web", "protocol": "dicomweb", "url": "https://pacs.example.org/dicom-web", "ca": "hospital.pem"},
       {"name": "modality", "ae_title": "CARM", "host": "10.0.0.5", "incoming": {"allowed": false}}
     ]})";
   auto c = parseNodeConfig(text, "/etc/annulo/nodes.json");
@@ -56,6 +57,11 @@ TEST(NodeConfig, ReadsLocalAeNodesTlsAndTimeouts) {
   EXPECT_TRUE(p->checkHost);
   EXPECT_EQ(c->find("web")->protocol, "dicomweb");
   EXPECT_EQ(c->find("web")->url, "https://pacs.example.org/dicom-web");
+  EXPECT_EQ(c->find("web")->caFile, "/etc/annulo/hospital.pem");  // relative to the file
+  EXPECT_TRUE(c->local.tls.enabled);                              // the SCP's own TLS
+  EXPECT_EQ(c->local.tls.certFile, "/etc/annulo/scp.pem");
+  EXPECT_EQ(c->local.tls.keyFile, "/etc/annulo/scp.key");
+  EXPECT_EQ(c->local.tls.caFile, "/abs/peers.pem");
   EXPECT_FALSE(c->find("modality")->incomingAllowed);
   EXPECT_EQ(c->find("modality")->node.port, 104);
   EXPECT_EQ(c->find("nobody"), nullptr);
@@ -70,6 +76,7 @@ TEST(NodeConfig, ErrorsNameTheFileAndTheProblem) {
            {R"({"nodes": [{"name": "a", "ae_title": "X", "host": "h"}, {"name": "a", "ae_title": "Y", "host": "h"}]})",
             "given twice"},
            {R"({"local": {"port": 0}})", "local port 0"},
+           {R"({"nodes": [{"name": "w", "protocol": "dicomweb"}]})", "a dicomweb node needs \"url\""},
            {R"({"local": {"port": "x"}})", "type must be number"}}) {
     auto c = parseNodeConfig(text, "/home/u/.config/annulo/nodes.json");
     ASSERT_FALSE(c.ok()) << text;

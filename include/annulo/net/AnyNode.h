@@ -30,6 +30,17 @@ struct AnyNode {
 Result<AnyNode> parseAnyNode(const std::string& text, const std::string& callingAe = "ANNULO");
 std::string describe(const AnyNode& node);
 
+struct ConfiguredNode;
+struct NodeConfig;
+// A configured DICOMweb node as the client uses it: its URL, CA file, the
+// configuration's timeouts, and its name as the credentials entry to look up.
+Result<DicomWebNode> webNodeOf(const ConfiguredNode& node, const NodeConfig& config);
+// `text` as a node name of `config` first (either protocol, with its TLS / CA
+// settings), else parseAnyNode(text, our configured AE title).
+// A configured DIMSE node with a TLS key gets the key's passphrase from the credentials file.
+Result<AnyNode> resolveAnyNode(const std::string& text, const NodeConfig& config);
+Result<AnyNode> resolveAnyNode(const std::string& text);  // with loadDefaultNodeConfig()
+
 // C-FIND or QIDO-RS at study level.
 Result<std::vector<StudyMatch>> findStudiesOn(const AnyNode& node, const StudyQuery& query);
 // C-GET or WADO-RS of a whole study into `folder` (0700, files 0600, each whole or absent).

@@ -22,7 +22,9 @@ struct DicomWebNode {
   // The credentials file's entry (Credentials.h: HTTP Basic or Bearer) is looked up
   // by this name, else by the URL's host:port; no entry: no authentication.
   std::string credentialName;
-  std::string caFile;  // https: also trust this CA (PEM); verification is never off
+  // https: verify the server against this CA (PEM) instead of the system's CAs
+  // (--ca-file, "ca" in nodes.json); verification itself is never turned off.
+  std::string caFile;
 };
 
 // "http://host:port/path" or "https://..."; also "dicomweb+http://..." (the

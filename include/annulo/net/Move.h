@@ -18,6 +18,7 @@ struct MoveOptions {
   std::string destinationAe;              // Move Destination, as the PACS knows us; empty: node.callingAe
   std::string bindAddress = "127.0.0.1";  // where our SCP listens
   int port = 11112;                       // ...and on which port (the one registered at the PACS)
+  TlsSettings scpTls;                     // DICOM TLS on our SCP (StorageScp.h), when the PACS sends with TLS
 };
 
 // Files are written as by retrieveStudy(): folder/<SOPInstanceUID>.dcm, private,

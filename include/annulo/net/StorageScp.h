@@ -11,6 +11,12 @@
 // Accepted: Verification, and retrievableSopClasses() (Retrieve.h) with
 // acceptedTransferSyntaxes(), the file's own lossless syntax preferred.
 // One association at a time, on a thread of its own.
+//
+// DICOM TLS (PS3.15 B.9, BCP 195, as the client's TlsLayer): with `tls.enabled`
+// every connection must complete a TLS handshake before its A-ASSOCIATE-RQ is
+// read; our certificate and key are required, and when `tls.caFile` is given the
+// peer must present a certificate that CA signed. A peer speaking plain DICOM to
+// the TLS port is dropped and logged ("TLS handshake ... failed").
 
 #include <atomic>
 #include <filesystem>
@@ -22,8 +28,10 @@
 #include <vector>
 
 #include "annulo/base/Result.h"
+#include "annulo/net/PacsNode.h"
 
-struct T_ASC_Association;  // DCMTK's, kept out of this header
+struct T_ASC_Association;    // DCMTK's, kept out of this header
+class DcmTLSTransportLayer;  // likewise
 
 namespace annulo {
 
@@ -39,6 +47,7 @@ struct StorageScpConfig {
   std::vector<ScpPeer> peers;             // no peers: nobody may connect
   std::filesystem::path folder;           // created 0700
   int acseTimeoutS = 10, dimseTimeoutS = 30;
+  TlsSettings tls;  // certFile + keyFile: ours; caFile: peers must show a certificate it signed
   std::function<void(const std::string&)> log;  // one line per association event; called on the SCP thread
 };
 
@@ -71,6 +80,7 @@ class StorageScp {
 
   StorageScpConfig config_;
   std::vector<std::vector<std::string>> peerAddresses_;  // parallel to config_.peers
+  std::shared_ptr<DcmTLSTransportLayer> tls_;            // one for every connection; null without TLS
   int listenFd_ = -1;
   int port_ = 0;
   std::atomic<bool> stop_{false};
