@@ -448,11 +448,13 @@ void Quantiser::varied(const Slice& s, int slice, std::uint16_t* out) const {
   Rng rng(streamSeed(seed, "mr-noise", static_cast<std::uint64_t>(slice)));
   const std::vector<float>& v = s.values();
   const double scale = kMrFullScale * o.valueScale;
+  std::vector<double> fy(static_cast<std::size_t>(n));
+  for (int c = 0; c < n; ++c) fy[c] = std::exp(o.biasField * 0.5 * std::cos(s.y(c) / 120.0 + biasPhase[0]));
   for (int r = 0; r < truth.rows; ++r) {
-    const double fz = std::sin(s.z(r) / 140.0 + biasPhase[1]);
+    const double fz = std::exp(o.biasField * 0.5 * std::sin(s.z(r) / 140.0 + biasPhase[1]));
     for (int c = 0; c < n; ++c) {
       const std::size_t i = static_cast<std::size_t>(r) * n + c;
-      const double bias = std::exp(o.biasField * 0.5 * (std::cos(s.y(c) / 120.0 + biasPhase[0]) + fz));
+      const double bias = fy[c] * fz;
       const float re = v[i] * shade[c] + noiseSigma * rng.fastNormal();
       const float im = noiseSigma * rng.fastNormal();
       const double value = std::sqrt(re * re + im * im) * scale * bias;
