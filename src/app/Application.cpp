@@ -384,6 +384,10 @@ void Application::writeSidecar(const std::string& path) const {
       j["tear_list"].push_back({{"id", t.id},
                                 {"grade", t.grade},
                                 {"comment", t.comment},
+                                {"level", t.level},
+                                {"point3d", t.geometry.kind == GeometryKind::Point3D && !t.geometry.points.empty()
+                                                ? json(t.geometry.points.front())
+                                                : json(nullptr)},
                                 {"created_by", t.createdBy},
                                 {"modified_by", t.modifiedBy}});
     for (const auto& c : m->conflicts()) j["conflicts"].push_back(c.id);

@@ -13,6 +13,7 @@
 #include "ShownSeries.h"
 #include "ViewDrawing.h"
 #include "annulo/processing/FilterParameters.h"
+#include "annulo/study/HizTear.h"
 
 namespace annulo::app {
 namespace {
@@ -299,6 +300,14 @@ void showHiz(AppState& st, const HizCandidate& c) {
   st.crossRow = int(std::lround(c.pixel[1]));
 }
 
+// One click: the candidate becomes a tear of its level (HizTear.h), selected.
+void hizToTear(AppState& st, const HizCandidate& c, const Series& s) {
+  auto id = st.model()->add(hizTear(c, s, st.settings.reader));
+  st.message = id ? "added " + *id + " (HIZ, " + (c.level.empty() ? std::string("level ?") : c.level) + ", saved)"
+                  : id.message();
+  if (id) st.selectedTear = *id;
+}
+
 void hizSection(AppState& st, Processing& p, const Series* s) {
   const bool running = p.hizJob.running();
   ImGui::BeginDisabled(running);
@@ -308,11 +317,20 @@ void hizSection(AppState& st, Processing& p, const Series* s) {
   if (p.hizSeries != s) return;
   for (std::size_t i = 0; i < p.hiz.size(); ++i) {
     const HizCandidate& c = p.hiz[i];
-    char label[160];
-    std::snprintf(label, sizeof label, "HIZ %zu: slice %d (%.0f, %.0f) score %.2f", i + 1, c.slice, c.pixel[0],
-                  c.pixel[1], c.score);
+    char label[200];
+    std::snprintf(label, sizeof label, "HIZ %zu: %s%s slice %d, %.1f mm, x%.2f nucleus, score %.2f", i + 1,
+                  c.level.empty() ? "level ?" : c.level.c_str(), c.levelCertain ? "" : " (?)", c.slice, c.sizeMm,
+                  c.ratioToNucleus, c.score);
     ImGui::PushID(int(i));
+    ImGui::BeginDisabled(!st.model());
+    if (ImGui::SmallButton("Tear")) hizToTear(st, c, *s);
+    ImGui::EndDisabled();
+    if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+      ImGui::SetTooltip("%s", st.model() ? "Record as a tear of this level (MR point, comment \"HIZ\")"
+                                         : "No session: open a study folder to record tears");
+    ImGui::SameLine();
     if (ImGui::Selectable(label)) showHiz(st, c);
+    if (!c.warnings.empty() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", c.warnings.front().c_str());
     ImGui::PopID();
   }
 }

@@ -14,7 +14,8 @@ namespace annulo::cli {
 int runHiz(const std::vector<std::string>& argv) {
   const char* usageText =
       "usage: annulo-cli hiz PATH [--series UID] [--min-score S=0.7] [--json]\n"
-      "  bright foci in the posterior annulus, best first; score = (focus - annulus) / (nucleus - annulus)\n";
+      "  bright foci in the posterior annulus, best first; score = (focus - annulus) / (nucleus - annulus);\n"
+      "  level counted up from the lowest lumbar disc (L5-S1), with a warning when the sacrum is not in view\n";
   auto args = parseArgs(argv, {"--series", "--min-score"}, {"--json"});
   if (!args || args->positional.size() != 1) {
     std::cerr << "annulo-cli hiz: " << (args ? "expects one PATH" : args.message()) << "\n" << usageText;
@@ -63,7 +64,17 @@ int runHiz(const std::vector<std::string>& argv) {
                       {"focus", c.focus},
                       {"annulus", c.annulus},
                       {"nucleus", c.nucleus},
-                      {"contrast_to_noise", c.contrastToNoise}});
+                      {"contrast_to_noise", c.contrastToNoise},
+                      {"level", c.level},
+                      {"level_certain", c.levelCertain},
+                      {"discs_below", c.discsBelow},
+                      {"level_method", c.levelMethod},
+                      {"size_mm", c.sizeMm},
+                      {"csf", c.csf},
+                      {"ratio_to_nucleus", c.ratioToNucleus},
+                      {"ratio_to_csf", c.ratioToCsf},
+                      {"slices_seen", c.slicesSeen},
+                      {"warnings", c.warnings}});
     std::cout << nlohmann::json({{"series_uid", s->series.instanceUid}, {"candidates", list}}).dump(2) << "\n";
     return kExitOk;
   }
@@ -72,8 +83,9 @@ int runHiz(const std::vector<std::string>& argv) {
   for (const HizCandidate& c : *found)
     std::cout << std::fixed << std::setprecision(1) << "  slice " << c.slice << " pixel (" << c.pixel[0] << ", "
               << c.pixel[1] << ") LPS (" << c.positionMm[0] << ", " << c.positionMm[1] << ", " << c.positionMm[2]
-              << ") mm  score " << std::setprecision(2) << c.score << "  radius " << std::setprecision(1) << c.radiusMm
-              << " mm\n";
+              << ") mm  score " << std::setprecision(2) << c.score << "  size " << std::setprecision(1) << c.sizeMm
+              << " mm  level " << (c.level.empty() ? "?" : c.level) << (c.levelCertain ? "" : " (sacrum not in view)")
+              << "  x nucleus " << std::setprecision(2) << c.ratioToNucleus << "  x CSF " << c.ratioToCsf << "\n";
   return kExitOk;
 }
 

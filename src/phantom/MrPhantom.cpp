@@ -38,6 +38,11 @@ struct MrStructures {
   double conusZ = 0, aortaBifurcationZ = 0;
   std::size_t hizElement = 0;
   double hizRadius = 0;
+  // Rendering constants that the anatomy variants change (defaults: the template).
+  double canalHalfMm = 7;  // thecal sac half width at the midline
+  double bodyCornerMm = 3.0;
+  double discCornerMm = 2.5;
+  double endplateRimMm = 1.2;
 
   double spineY(double z) const {
     double y = apexY + curvature * (z - apexZ) * (z - apexZ);
@@ -53,7 +58,34 @@ struct MrStructures {
 
 namespace {
 
-MrStructures makeMrStructures(std::uint32_t seed) {
+// Another rendering of the anatomy (MrVariation::anatomy > 0), from its own random
+// stream so the template's draws are untouched: disc heights, lordosis, sacral tilt,
+// body depth and corners, canal width and degenerated (dark) discs.
+void varyAnatomy(MrStructures& a, std::vector<double>& heights, std::uint32_t seed, int variant, bool heightsOnly) {
+  Rng v(streamSeed(seed, "mr-anatomy-variant", static_cast<std::uint64_t>(variant)));
+  if (heightsOnly) {
+    const double discScale = v.uniform(0.65, 1.3), bodyScale = v.uniform(0.88, 1.12);
+    for (std::size_t i = 0; i < heights.size(); ++i)
+      heights[i] *= (i % 2 == 1 ? discScale * v.uniform(0.85, 1.15) : bodyScale * v.uniform(0.95, 1.05));
+    return;
+  }
+  v.next();  // a different sequence from the heights' draws
+  a.curvature = v.uniform(0.0003, 0.0022);
+  a.sacralCurvature = v.uniform(0.002, 0.008);
+  a.canalHalfMm = v.uniform(4.5, 9.0);
+  a.bodyCornerMm = v.uniform(1.5, 6.0);
+  a.discCornerMm = v.uniform(1.0, 3.5);
+  a.endplateRimMm = v.uniform(0.8, 2.0);
+  const double depthScale = v.uniform(0.85, 1.2);
+  for (MrElement& e : a.elements) {
+    e.halfDepth *= depthScale;
+    if (e.disc && !e.sacral && v.uniform() < 0.3) e.signal = v.uniform(0.28, 0.5);  // degenerated
+    if (e.disc && !e.sacral && e.signal > 0.6) e.signal = v.uniform(0.7, 0.95);
+    if (!e.disc) e.signal = v.uniform(0.3, 0.55);
+  }
+}
+
+MrStructures makeMrStructures(std::uint32_t seed, const MrVariation& variation = {}) {
   struct Spec {
     const char* name;
     bool disc;
@@ -71,6 +103,7 @@ MrStructures makeMrStructures(std::uint32_t seed) {
     const double jitter = std::max(-2.0, std::min(2.0, g.normal()));
     heights.push_back(spec.height * (1.0 + 0.04 * jitter));
   }
+  if (variation.anatomy > 0) varyAnatomy(a, heights, seed, variation.anatomy, true);
 
   // Place the L4-L5 centre near the middle of the field, stack the rest along z.
   const double l45 = -20.0 + g.uniform(-6, 6);
@@ -106,6 +139,7 @@ MrStructures makeMrStructures(std::uint32_t seed) {
     a.elements.push_back(e);
   }
   a.sacralCurvature = g.uniform(0.004, 0.006);
+  if (variation.anatomy > 0) varyAnatomy(a, heights, seed, variation.anatomy, false);
   for (auto& e : a.elements) {
     e.y = a.spineY(e.z);
     e.angle = a.spineAngle(e.z);
@@ -113,11 +147,13 @@ MrStructures makeMrStructures(std::uint32_t seed) {
 
   // High-intensity zone: L4-L5 most of the time, otherwise a neighbour.
   const double pick = g.uniform();
-  const std::string level = pick < 0.6 ? "L4-L5" : pick < 0.8 ? "L5-S1" : "L3-L4";
+  std::string level = pick < 0.6 ? "L4-L5" : pick < 0.8 ? "L5-S1" : "L3-L4";
+  if (!variation.hizLevel.empty()) level = variation.hizLevel;
   for (std::size_t i = 0; i < a.elements.size(); ++i) {
     if (a.elements[i].name == level) a.hizElement = i;
   }
   a.hizRadius = g.uniform(2.0, 3.0);
+  if (variation.hizDiameterMm > 0) a.hizRadius = 0.5 * variation.hizDiameterMm;
   return a;
 }
 
@@ -167,13 +203,14 @@ class Slice {
         ps_(t.pixelSpacingMm),
         x_(x),
         y0_(-(t.columns - 1) * 0.5 * ps_),
-        z0_((t.rows - 1) * 0.5 * ps_),
+        z0_((t.rows - 1) * 0.5 * ps_ + t.fieldShiftMm),
         values_(static_cast<std::size_t>(n_) * n_, 0.0f) {}
 
   double x() const { return x_; }
   double y(int column) const { return y0_ + column * ps_; }
   double z(int row) const { return z0_ - row * ps_; }
   std::vector<float>& values() { return values_; }
+  const std::vector<float>& values() const { return values_; }
 
   // Fills [y1, y2] of a row with `value`, partial pixels blended by overlap.
   void span(int row, double y1, double y2, double value) {
@@ -245,7 +282,8 @@ class Slice {
 // Soft tissue, canal contents and vessels, row by row along the spinal curve.
 void paintSoftTissue(Slice& s, const MrStructures& a, int rows, double nominalDepth) {
   const double ax = std::abs(s.x());
-  const double csf = ax < 9 ? std::sqrt(1.0 - (ax / 9) * (ax / 9)) : 0.0;
+  const double csfWidth = a.canalHalfMm + 2;
+  const double csf = ax < csfWidth ? std::sqrt(1.0 - (ax / csfWidth) * (ax / csfWidth)) : 0.0;
   const double cord = ax < 4.5 ? std::sqrt(1.0 - (ax / 4.5) * (ax / 4.5)) : 0.0;
   const double aortaChord = std::abs(s.x() - 15) < 10 ? std::sqrt(100 - (s.x() - 15) * (s.x() - 15)) : 0.0;
   const double ivcChord = std::abs(s.x() + 18) < 11 ? std::sqrt(121 - (s.x() + 18) * (s.x() + 18)) : 0.0;
@@ -266,9 +304,9 @@ void paintSoftTissue(Slice& s, const MrStructures& a, int rows, double nominalDe
       s.span(r, anteriorWall - 4 - 2 * ivcChord, anteriorWall - 4, 0.45);
     s.span(r, wall, wall + 20, ax < 12 ? 0.65 : 0.24);  // epidural fat, or muscle laterally
     if (csf > 0 && z > a.sacralZ - 40) {
-      const double mid = wall + 9.5;
-      s.span(r, wall + 0.8, wall + 1.6, 0.08);        // posterior longitudinal ligament
-      s.span(r, mid - 7 * csf, mid + 7 * csf, 0.95);  // thecal sac
+      const double mid = wall + (2.5 + a.canalHalfMm);                        // the sac starts 2.5 mm behind the wall
+      s.span(r, wall + 0.8, wall + 1.6, 0.08);                                // posterior longitudinal ligament
+      s.span(r, mid - a.canalHalfMm * csf, mid + a.canalHalfMm * csf, 0.95);  // thecal sac
       if (cord > 0 && z > a.conusZ - 5) {
         const double taper = clamp01((z - (a.conusZ - 5)) / 25.0);
         s.span(r, mid - 4 * cord * taper, mid + 4 * cord * taper, 0.35);  // cord and conus
@@ -298,9 +336,9 @@ void paintPosteriorElements(Slice& s, const MrElement& body, double canalDepth) 
   if (ax < 6) s.box(f, a + canalDepth + 22, -0.3 * b, 15, 0.45 * b, 4, 0.40, 0.1, 1.2);  // spinous process
 }
 
-void paintDisc(Slice& s, const MrElement& e, const SagittalSection& sec) {
+void paintDisc(Slice& s, const MrElement& e, const SagittalSection& sec, double corner) {
   const Frame f = frameOf(e);
-  s.box(f, sec.centreU + kDiscBulgeMm * 0.5, 0, sec.halfDepth + kDiscBulgeMm * 0.5, sec.halfHeight, 2.5,
+  s.box(f, sec.centreU + kDiscBulgeMm * 0.5, 0, sec.halfDepth + kDiscBulgeMm * 0.5, sec.halfHeight, corner,
         e.sacral ? 0.12 : 0.2);
   const double nucleusHalfWidth = 0.55 * e.lateralHalfWidth;
   const double r = s.x() / nucleusHalfWidth;
@@ -311,17 +349,36 @@ void paintDisc(Slice& s, const MrElement& e, const SagittalSection& sec) {
   s.box(f, kNucleusOffsetMm, 0, 0.7 * ru, 0.4, 0.4, 0.8 * e.signal);  // intranuclear cleft
 }
 
-void paintBody(Slice& s, const MrElement& e, const SagittalSection& sec) {
-  s.box(frameOf(e), sec.centreU, 0, sec.halfDepth, sec.halfHeight, 3.0, e.signal, 0.08, 1.2);
+void paintBody(Slice& s, const MrElement& e, const SagittalSection& sec, double corner, double rim) {
+  s.box(frameOf(e), sec.centreU, 0, sec.halfDepth, sec.halfHeight, corner, e.signal, 0.08, rim);
 }
 
+// Signal to stored pixel values, with the coil shading and Rician noise.
+struct Quantiser {
+  const MrTruth& truth;
+  const MrVariation& variation;
+  std::uint32_t seed;
+  float noiseSigma;
+  std::array<double, 2> biasPhase;
+  void plain(const Slice& s, int slice, std::uint16_t* out) const;
+  void varied(const Slice& s, int slice, std::uint16_t* out) const;
+};
+
 }  // namespace
+
+bool mrStoresTemplateValues(const MrVariation& v) {
+  return v.valueScale == 1 && v.rescaleSlope == 1 && v.rescaleIntercept == 0 && v.biasField == 0 && !v.anteriorRight;
+}
 
 MrScene::MrScene(const PhantomOptions& options, MrTruth truth)
     : truth_(std::move(truth)),
       seed_(options.seed),
       noiseSigma_(static_cast<float>(0.02 * options.noiseScale)),
-      anatomy_(std::make_unique<MrStructures>(makeMrStructures(options.seed))) {}
+      variation_(options.mr),
+      anatomy_(std::make_unique<MrStructures>(makeMrStructures(options.seed, options.mr))) {
+  Rng g(streamSeed(options.seed, "mr-bias-field"));
+  biasPhase_ = {g.uniform(0, 6.283185307179586), g.uniform(0, 6.283185307179586)};
+}
 
 MrScene::~MrScene() = default;
 
@@ -335,42 +392,91 @@ void MrScene::renderSlice(int slice, std::uint16_t* out) const {
 
   SagittalSection sec{};
   for (const MrElement& e : a.elements) {
-    if (e.disc && sectionAt(e, s.x(), sec)) paintDisc(s, e, sec);
+    if (e.disc && sectionAt(e, s.x(), sec)) paintDisc(s, e, sec, a.discCornerMm);
   }
   for (const MrElement& e : a.elements) {
-    if (!e.disc && sectionAt(e, s.x(), sec)) paintBody(s, e, sec);
+    if (!e.disc && sectionAt(e, s.x(), sec)) paintBody(s, e, sec, a.bodyCornerMm, a.endplateRimMm);
   }
   for (const MrElement& e : a.elements) {
     if (!e.disc && !e.sacral) paintPosteriorElements(s, e, kCanalDepth);
   }
   const double dx = s.x() - truth_.hizPositionMm[0];
   const double hizR = truth_.hizRadiusMm;
-  if (std::abs(dx) < hizR) {
-    s.disk(truth_.hizPositionMm[1], truth_.hizPositionMm[2], std::sqrt(hizR * hizR - dx * dx), 0.95);
+  if (truth_.hasHiz && std::abs(dx) < hizR) {
+    s.disk(truth_.hizPositionMm[1], truth_.hizPositionMm[2], std::sqrt(hizR * hizR - dx * dx), truth_.hizSignal);
   }
+  const Quantiser q{truth_, variation_, seed_, noiseSigma_, biasPhase_};
+  if (mrStoresTemplateValues(variation_)) {
+    q.plain(s, slice, out);
+  } else {
+    q.varied(s, slice, out);
+  }
+}
 
+namespace {
+
+void Quantiser::plain(const Slice& s, int slice, std::uint16_t* out) const {
   // Posterior (spine coil side) brighter; Rician magnitude noise.
-  const int n = truth_.columns;
+  const int n = truth.columns;
   std::vector<float> shade(static_cast<std::size_t>(n));
   for (int c = 0; c < n; ++c) {
     shade[c] = static_cast<float>(0.8 + 0.3 * clamp01((s.y(c) + 0.5 * kMrFieldOfViewMm) / kMrFieldOfViewMm));
   }
-  Rng rng(streamSeed(seed_, "mr-noise", static_cast<std::uint64_t>(slice)));
+  Rng rng(streamSeed(seed, "mr-noise", static_cast<std::uint64_t>(slice)));
   const std::vector<float>& v = s.values();
-  for (int r = 0; r < truth_.rows; ++r) {
+  for (int r = 0; r < truth.rows; ++r) {
     for (int c = 0; c < n; ++c) {
       const std::size_t i = static_cast<std::size_t>(r) * n + c;
-      const float re = v[i] * shade[c] + noiseSigma_ * rng.fastNormal();
-      const float im = noiseSigma_ * rng.fastNormal();
+      const float re = v[i] * shade[c] + noiseSigma * rng.fastNormal();
+      const float im = noiseSigma * rng.fastNormal();
       const float q = std::min(4095.0f, std::sqrt(re * re + im * im) * kMrFullScale + 0.5f);
       out[i] = static_cast<std::uint16_t>(q);
     }
   }
 }
 
+// The same signal and Rician noise as quantise, then a smooth coil field, the value
+// scale and the rescale (stored = (value - intercept) / slope, 16 bits), and the
+// anterior-right flip (column c shows what column n-1-c of the template shows).
+void Quantiser::varied(const Slice& s, int slice, std::uint16_t* out) const {
+  const MrVariation& o = variation;
+  const int n = truth.columns;
+  std::vector<float> shade(static_cast<std::size_t>(n));
+  for (int c = 0; c < n; ++c) {
+    shade[c] = static_cast<float>(0.8 + 0.3 * clamp01((s.y(c) + 0.5 * kMrFieldOfViewMm) / kMrFieldOfViewMm));
+  }
+  Rng rng(streamSeed(seed, "mr-noise", static_cast<std::uint64_t>(slice)));
+  const std::vector<float>& v = s.values();
+  const double scale = kMrFullScale * o.valueScale;
+  std::vector<double> fy(static_cast<std::size_t>(n));
+  for (int c = 0; c < n; ++c) fy[c] = std::exp(o.biasField * 0.5 * std::cos(s.y(c) / 120.0 + biasPhase[0]));
+  for (int r = 0; r < truth.rows; ++r) {
+    const double fz = std::exp(o.biasField * 0.5 * std::sin(s.z(r) / 140.0 + biasPhase[1]));
+    for (int c = 0; c < n; ++c) {
+      const std::size_t i = static_cast<std::size_t>(r) * n + c;
+      const double bias = fy[c] * fz;
+      const float re = v[i] * shade[c] + noiseSigma * rng.fastNormal();
+      const float im = noiseSigma * rng.fastNormal();
+      const double value = std::sqrt(re * re + im * im) * scale * bias;
+      const double stored = std::round((value - o.rescaleIntercept) / o.rescaleSlope);
+      const std::size_t column = o.anteriorRight ? std::size_t(n - 1 - c) : std::size_t(c);
+      out[static_cast<std::size_t>(r) * n + column] =
+          static_cast<std::uint16_t>(std::min(65535.0, std::max(0.0, stored)));
+    }
+  }
+}
+
+}  // namespace
+
 std::array<double, 3> mrSlicePosition(const MrTruth& t, int slice) {
-  return {((t.slices + 1) * 0.5 - slice) * t.sliceSpacingMm, -(t.columns - 1) * 0.5 * t.pixelSpacingMm,
-          (t.rows - 1) * 0.5 * t.pixelSpacingMm};
+  const double k = t.reverseSliceOrder ? slice - (t.slices + 1) * 0.5 : (t.slices + 1) * 0.5 - slice;
+  const double y = (t.columns - 1) * 0.5 * t.pixelSpacingMm;
+  return {k * t.sliceSpacingMm, t.anteriorRight ? y : -y, (t.rows - 1) * 0.5 * t.pixelSpacingMm + t.fieldShiftMm};
+}
+
+std::array<double, 6> mrOrientation(const MrTruth& t) {
+  if (t.anteriorRight) return {0, -1, 0, 0, 0, -1};
+  return kMrOrientation;
 }
 
 double mrSliceThicknessMm(const MrTruth& t) { return 0.9 * t.sliceSpacingMm; }
@@ -380,23 +486,43 @@ MrTruth makeMrTruth(const PhantomOptions& o) {
   t.seriesInstanceUid = deterministicUid(o.seed, "mr-series");
   t.columns = t.rows = o.mrSize;
   t.slices = o.mrSlices;
-  t.pixelSpacingMm = kMrFieldOfViewMm / o.mrSize;
+  t.pixelSpacingMm = o.mr.pixelMm > 0 ? o.mr.pixelMm : kMrFieldOfViewMm / o.mrSize;
   // 4 mm like a clinical sagittal T2; larger stacks (benchmarks) stay within ~64 mm
   // so every slice still cuts through the spine.
-  t.sliceSpacingMm = 4.0 * std::min(1.0, 16.0 / std::max(1, o.mrSlices));
+  t.sliceSpacingMm = o.mr.sliceMm > 0 ? o.mr.sliceMm : 4.0 * std::min(1.0, 16.0 / std::max(1, o.mrSlices));
+  t.anteriorRight = o.mr.anteriorRight;
+  t.reverseSliceOrder = o.mr.reverseSliceOrder;
+  t.fieldShiftMm = o.mr.fieldShiftMm;
+  t.hasHiz = o.mr.hiz;
 
-  const MrStructures a = makeMrStructures(o.seed);
+  const MrStructures a = makeMrStructures(o.seed, o.mr);
   const MrElement& disc = a.elements[a.hizElement];
   t.hizLevel = disc.name;
-  t.hizSlice = (t.slices + 1) / 2;
+  // The HIZ is centred on the middle instance; its index after sorting along the normal
+  // (the loader's order, "sorted by position") is the same unless the order is reversed.
+  const int hizInstance = (t.slices + 1) / 2;
   t.hizRadiusMm = a.hizRadius;
+  t.hizNucleusSignal = disc.signal;
+  if (o.mr.hizContrast >= 0) {
+    const double low = disc.signal + 0.06;
+    t.hizSignal = low + std::min(1.0, o.mr.hizContrast) * std::max(0.0, 0.95 - low);
+  }
   const Frame f = frameOf(disc);
   const double u = hizLocalU(disc, a.hizRadius);
-  const double x = mrSlicePosition(t, t.hizSlice)[0];
-  t.hizPositionMm = {x, f.worldY(u, 0), f.worldZ(u, 0)};
-  const std::array<double, 3> origin = mrSlicePosition(t, t.hizSlice);
-  t.hizPixel = {(t.hizPositionMm[1] - origin[1]) / t.pixelSpacingMm,
+  const std::array<double, 3> origin = mrSlicePosition(t, hizInstance);
+  t.hizPositionMm = {origin[0], f.worldY(u, 0), f.worldZ(u, 0)};
+  const double rowSign = t.anteriorRight ? -1.0 : 1.0;
+  t.hizPixel = {rowSign * (t.hizPositionMm[1] - origin[1]) / t.pixelSpacingMm,
                 (origin[2] - t.hizPositionMm[2]) / t.pixelSpacingMm};
+  const double normalX = t.anteriorRight ? 1.0 : -1.0;
+  t.hizSlice = 1;
+  for (int k = 1; k <= t.slices; ++k)
+    if (mrSlicePosition(t, k)[0] * normalX < origin[0] * normalX - 1e-9) ++t.hizSlice;
+  const double top = origin[2], bottom = top - (t.rows - 1) * t.pixelSpacingMm;
+  for (const MrElement& e : a.elements) {
+    if (e.disc && !e.sacral && e.z <= top && e.z >= bottom) t.levelsInView.push_back(e.name);
+    if (e.name == "S1") t.sacrumInView = e.z >= bottom && e.z <= top;
+  }
   return t;
 }
 

@@ -93,6 +93,8 @@ class MrScene {
   MrTruth truth_;
   std::uint32_t seed_;
   float noiseSigma_;
+  MrVariation variation_;
+  std::array<double, 2> biasPhase_{};
   std::unique_ptr<const MrStructures> anatomy_;  // opaque: defined in Phantom.cpp
 };
 
@@ -100,6 +102,9 @@ class MrScene {
 std::array<double, 3> mrSlicePosition(const MrTruth& truth, int slice);
 // Row and column direction cosines shared by every slice.
 inline constexpr std::array<double, 6> kMrOrientation = {0, 1, 0, 0, 0, -1};
+std::array<double, 6> mrOrientation(const MrTruth& truth);
+// True when the stored values are the template's (12 bits, no rescale, no flip).
+bool mrStoresTemplateValues(const MrVariation& variation);
 double mrSliceThicknessMm(const MrTruth& truth);
 MrTruth makeMrTruth(const PhantomOptions& options);
 

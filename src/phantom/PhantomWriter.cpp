@@ -187,9 +187,14 @@ void putXaHeader(Header& h, const PhantomOptions& o, const PhantomTruth& truth) 
   h.number(DCM_ContrastBolusVolume, 1.5);
 }
 
-void putMrHeader(Header& h, const PhantomTruth& truth, int slice) {
-  using phantom_detail::kMrOrientation;
+struct MrValues {
+  bool template_ = true;
+  double scale = 1, slope = 1, intercept = 0;
+};
+
+void putMrHeader(Header& h, const PhantomTruth& truth, int slice, const MrValues& v) {
   const MrTruth& mr = truth.mr;
+  const std::array<double, 6> kMrOrientation = phantom_detail::mrOrientation(mr);
   const std::array<double, 3> position = phantom_detail::mrSlicePosition(mr, slice);
   h.text(DCM_SOPClassUID, UID_MRImageStorage);
   h.text(DCM_SOPInstanceUID, phantom_detail::deterministicUid(truth.seed, "mr-image-" + std::to_string(slice)));
@@ -221,12 +226,21 @@ void putMrHeader(Header& h, const PhantomTruth& truth, int slice) {
   h.us(DCM_Rows, static_cast<Uint16>(mr.rows));
   h.us(DCM_Columns, static_cast<Uint16>(mr.columns));
   h.us(DCM_BitsAllocated, 16);
-  h.us(DCM_BitsStored, 12);
-  h.us(DCM_HighBit, 11);
-  h.text(DCM_RescaleIntercept, "0");
-  h.text(DCM_RescaleSlope, "1");
-  h.integer(DCM_WindowCenter, 1400);
-  h.integer(DCM_WindowWidth, 2800);
+  if (v.template_) {
+    h.us(DCM_BitsStored, 12);
+    h.us(DCM_HighBit, 11);
+    h.text(DCM_RescaleIntercept, "0");
+    h.text(DCM_RescaleSlope, "1");
+    h.integer(DCM_WindowCenter, 1400);
+    h.integer(DCM_WindowWidth, 2800);
+  } else {
+    h.us(DCM_BitsStored, 16);
+    h.us(DCM_HighBit, 15);
+    h.text(DCM_RescaleIntercept, decimal(v.intercept));
+    h.text(DCM_RescaleSlope, decimal(v.slope));
+    h.integer(DCM_WindowCenter, static_cast<int>(std::lround(1400 * v.scale)));
+    h.integer(DCM_WindowWidth, static_cast<int>(std::lround(2800 * v.scale)));
+  }
   h.text(DCM_WindowCenterWidthExplanation, "T2 SPINE");
 
   h.text(DCM_ScanningSequence, "SE");
@@ -351,7 +365,9 @@ Status writeMr(const PhantomOptions& o, const PhantomTruth& truth, const fs::pat
       auto file = std::make_unique<DcmFileFormat>();
       Header header(*file->getDataset());
       putCommon(header, truth);
-      putMrHeader(header, truth, slice);
+      putMrHeader(
+          header, truth, slice,
+          {phantom_detail::mrStoresTemplateValues(o.mr), o.mr.valueScale, o.mr.rescaleSlope, o.mr.rescaleIntercept});
       const fs::path path = dir / sliceFileName(slice);
       if (!header.ok()) return Error{path.string() + ": " + header.error()};
       std::string error;
@@ -378,6 +394,8 @@ std::string validate(const PhantomOptions& o) {
   if (!(o.noiseScale >= 0 && o.noiseScale < 100)) return "noiseScale must be in 0..100";
   if (o.mrSize < 32 || o.mrSize > 4096) return "mrSize must be in 32..4096";
   if (o.mrSlices < 1 || o.mrSlices > 9999) return "mrSlices must be in 1..9999";
+  if (o.mr.pixelMm < 0 || o.mr.sliceMm < 0) return "mr.pixelMm and mr.sliceMm must not be negative";
+  if (!(o.mr.valueScale > 0) || o.mr.rescaleSlope == 0) return "mr.valueScale and mr.rescaleSlope must be non-zero";
   return {};
 }
 

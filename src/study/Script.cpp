@@ -14,6 +14,7 @@
 #include "annulo/processing/Filters.h"
 #include "annulo/sr/LabelMap.h"
 #include "annulo/study/DerivedSeries.h"
+#include "annulo/study/HizTear.h"
 #include "annulo/study/ProvocationSpec.h"
 #include "annulo/study/StudyFolders.h"
 #include "annulo/study/TearSpec.h"
@@ -23,9 +24,9 @@ namespace {
 
 const std::set<std::string>& studySteps() {
   static const std::set<std::string> names = {
-      "open",        "retrieve",       "series",  "frame",    "labels",  "segment",        "filter",
-      "hiz",         "import-reports", "tear",    "export",   "send-to", "reader",         "edit-tear",
-      "remove-tear", "refresh",        "resolve", "wait-for", "signal",  "session-folder", "provocation"};
+      "open",           "retrieve", "series", "frame",          "labels",      "segment",   "filter",      "hiz",
+      "import-reports", "tear",     "export", "send-to",        "reader",      "edit-tear", "remove-tear", "refresh",
+      "resolve",        "wait-for", "signal", "session-folder", "provocation", "hiz-tear"};
   return names;
 }
 
@@ -180,6 +181,24 @@ Status tearStep(ScriptContext& c, const ScriptStep& step) {
 Status needSession(const ScriptContext& c, const ScriptStep& step) {
   if (Status s = needSeries(c, step); !s) return s;
   if (!c.study->session()) return stepError(step, "the study has no session: " + c.study->sessionError());
+  return {};
+}
+
+// "hiz-tear [N]": candidate N (1-based, default 1) of the last 'hiz' step becomes a
+// tear of its level with an MR point at the focus and comment "HIZ".
+Status hizTearStep(ScriptContext& c, const ScriptStep& step) {
+  if (Status s = needSession(c, step); !s) return s;
+  int n = 1;
+  if (!trim(step.value).empty() && (std::sscanf(step.value.c_str(), "%d", &n) != 1 || n < 1))
+    return stepError(step, "needs a candidate number >= 1");
+  if (c.hizSeries < 0 || std::size_t(n) > c.hiz.size())
+    return stepError(step, "no HIZ candidate " + std::to_string(n) + " (a 'hiz' step finds them first; it found " +
+                               std::to_string(c.hiz.size()) + ")");
+  const Series* mr = c.study->seriesAt(c.hizSeries);
+  if (!mr) return stepError(step, "the series of the HIZ search is gone");
+  auto id = c.study->session()->add(hizTear(c.hiz[std::size_t(n - 1)], *mr, c.reader));
+  if (!id) return stepError(step, id.message());
+  c.log.push_back("added " + *id + " (HIZ " + std::to_string(n) + ", " + c.hiz[std::size_t(n - 1)].level + ")");
   return {};
 }
 
@@ -343,6 +362,7 @@ Status runStudyStep(ScriptContext& c, const ScriptStep& step) {
   if (n == "segment") return segmentStep(c, step);
   if (n == "filter") return filterStep(c, step);
   if (n == "hiz") return hizStep(c, step);
+  if (n == "hiz-tear") return hizTearStep(c, step);
   if (n == "import-reports") return importStep(c, step);
   if (n == "tear") return tearStep(c, step);
   if (n == "provocation") return provocationStep(c, step);

@@ -14,7 +14,9 @@
 #include <nlohmann/json.hpp>
 
 #include "annulo/annotation/SessionStore.h"
+#include "annulo/dicom/SeriesLoader.h"
 #include "annulo/phantom/Phantom.h"
+#include "annulo/processing/HizDetector.h"
 #include "annulo/render/ViewTransform.h"
 #include "support/TestSupport.h"
 
@@ -48,12 +50,12 @@ class DiscPlaneGui : public ::testing::Test {
     ASSERT_TRUE(t.ok()) << t.message();
     truth_ = *t;
   }
-  Shot run(const std::string& name, const std::string& steps) {
+  Shot run(const std::string& name, const std::string& steps, const std::string& layout = "disc") {
     const std::string png = (dir_.path() / (name + ".png")).string();
     const std::string script = (dir_.path() / (name + ".txt")).string();
     std::ofstream(script) << "open " << (test::sourceDir() / "sample_data").string() << "\nseries "
                           << truth_.mr.seriesInstanceUid << "\nframe " << truth_.mr.hizSlice
-                          << "\nsize 1400x900\nlayout disc\n"
+                          << "\nsize 1400x900\nlayout " << layout << "\n"
                           << steps << "screenshot " << png << "\n";
     std::string out;
     const int rc =
@@ -177,6 +179,26 @@ TEST_F(DiscPlaneGui, HizCandidateIsDrawnOnThePlaneAtItsClockHour) {
   EXPECT_GE(yellowAround(laid), 20);
   EXPECT_LT(yellowAround(plain), 5);
   EXPECT_TRUE(laid.side["clipped_text"].empty()) << laid.side["clipped_text"].dump();
+}
+
+// Issue 11: the HIZ list's one click (the script's hiz-tear) records the best candidate
+// as a tear of its level with an MR point at the focus and comment "HIZ".
+TEST_F(DiscPlaneGui, HizCandidateBecomesATearOfItsLevel) {
+  auto loaded = loadSeries((test::sourceDir() / "sample_data" / "mr").string());
+  ASSERT_TRUE(loaded.ok() && loaded->series.size() == 1);
+  auto found = detectHiz(loaded->series.front());
+  ASSERT_TRUE(found.ok() && !found->empty());
+  const HizCandidate& best = found->front();
+  const Shot none = run("hiz-list", "hiz\ntab segment\n", "2d");
+  EXPECT_EQ(none.side["tears"], 0);
+  const Shot s = run("hiz-tear", "hiz\nhiz-tear 1\ntab segment\n", "2d");
+  ASSERT_EQ(s.side["tears"], 1) << s.side.dump();
+  const auto& t = s.side["tear_list"][0];
+  EXPECT_EQ(t["comment"], "HIZ");
+  EXPECT_EQ(t["level"], best.level);
+  EXPECT_FALSE(best.level.empty());
+  ASSERT_EQ(t["point3d"].size(), 3u);
+  for (std::size_t k = 0; k < 3; ++k) EXPECT_NEAR(t["point3d"][k].get<double>(), best.positionMm[k], 1e-6);
 }
 
 }  // namespace

@@ -67,6 +67,14 @@ TEST_P(HizAccuracy, BestCandidateIsTheTrueHizWithinThreeMm) {
   EXPECT_GE(best.score, 0.7);
   EXPECT_GT(best.focus, best.annulus);
   EXPECT_LE(best.radiusMm, 4.5);
+  // A level and how it was counted (its accuracy is only reported, see the note: the
+  // walk down the spine miscounts in the sacrum).
+  EXPECT_FALSE(best.level.empty());
+  EXPECT_FALSE(best.levelMethod.empty());
+  EXPECT_EQ(best.warnings.empty(), best.levelCertain);
+  EXPECT_NEAR(best.sizeMm, 2 * m.truth.mr.hizRadiusMm, 2.0);
+  EXPECT_GT(best.ratioToNucleus, 0.9);
+  EXPECT_GT(best.ratioToCsf, 0.7);
   // Best first.
   for (std::size_t i = 1; i < found->size(); ++i) EXPECT_GE((*found)[i - 1].score, (*found)[i].score);
 }

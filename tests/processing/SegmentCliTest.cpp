@@ -177,6 +177,16 @@ TEST_F(SegmentCli, HizJsonListsTheCandidateBestFirst) {
   EXPECT_LE(std::hypot(p[0] - q[0], std::hypot(p[1] - q[1], p[2] - q[2])), 3.0);
   EXPECT_EQ(c["pixel"].size(), 2u);
   EXPECT_TRUE(c["score"].is_number());
+  // Issue 11 fields: level with its count method, size, contrast ratios, slices.
+  EXPECT_TRUE(c["level"].is_string());
+  EXPECT_FALSE(c["level_method"].get<std::string>().empty());
+  EXPECT_TRUE(c["level_certain"].is_boolean());
+  EXPECT_NEAR(c["size_mm"].get<double>(), 2 * c["radius_mm"].get<double>(), 1e-9);
+  EXPECT_NEAR(c["size_mm"].get<double>(), 2 * truth_->mr.hizRadiusMm, 2.0);
+  EXPECT_NEAR(c["ratio_to_nucleus"].get<double>(), c["focus"].get<double>() / c["nucleus"].get<double>(), 1e-6);
+  EXPECT_GT(c["ratio_to_csf"].get<double>(), 0.5);
+  EXPECT_GE(c["slices_seen"].get<int>(), 1);
+  EXPECT_TRUE(c["warnings"].is_array());
   EXPECT_EQ(run("hiz " + in() + "/xa", &text), 1);
   EXPECT_NE(text.find("sagittal T2 MR"), std::string::npos) << text;
 }

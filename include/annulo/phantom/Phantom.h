@@ -14,6 +14,27 @@ namespace annulo {
 
 enum class PhantomSyntax { ExplicitLittle, JpegLossless, Rle, JpegLs };
 
+// Variety of the sagittal T2 series (issue 11): the range real scanners produce and
+// other renderings of the anatomy. Every field at its default keeps the generator's
+// output byte for byte (the bundled sample depends on it).
+struct MrVariation {
+  double pixelMm = 0;              // pixel spacing; 0: 281.6 mm / mrSize
+  double sliceMm = 0;              // slice spacing (thickness 0.9 of it); 0: 4 mm, less for big stacks
+  double fieldShiftMm = 0;         // field of view moved superior (+) or inferior (-) along the body
+  double valueScale = 1;           // signal 1.0 -> 3000 * valueScale modality units
+  double rescaleSlope = 1;         // stored = (modality - intercept) / slope
+  double rescaleIntercept = 0;     // (16-bit stored values unless slope 1, intercept 0, scale 1)
+  double biasField = 0;            // smooth multiplicative coil field, relative amplitude (0.3 = +-30 %)
+  bool reverseSliceOrder = false;  // InstanceNumber 1 on the patient's right instead of left
+  bool anteriorRight = false;      // image flipped: columns run posterior -> anterior
+  bool hiz = true;                 // false: a negative, no high-intensity zone
+  double hizDiameterMm = 0;        // 0: 4-6 mm from the seed
+  double hizContrast = -1;         // <0: signal 0.95; 0 just above the disc's nucleus .. 1 CSF-like
+  std::string hizLevel;            // empty: from the seed (mostly L4-L5)
+  int anatomy = 0;                 // 0: the default template; 1, 2, ...: other seeded renderings
+                                   // (lordosis, disc heights, body shape, canal width, dark discs)
+};
+
 struct PhantomOptions {
   std::uint32_t seed = 1;
   // Annulogram cine.
@@ -34,6 +55,7 @@ struct PhantomOptions {
   // MR series.
   int mrSize = 256;  // columns = rows
   int mrSlices = 15;
+  MrVariation mr;
   bool writeXa = true;
   bool writeMr = true;
   PhantomSyntax syntax = PhantomSyntax::ExplicitLittle;
@@ -79,6 +101,14 @@ struct MrTruth {
   std::array<double, 2> hizPixel{};       // column, row
   std::array<double, 3> hizPositionMm{};  // patient LPS
   double hizRadiusMm = 0;
+  // Not in truth.json (kept identical for the bundled sample); filled by phantomTruth.
+  bool hasHiz = true;
+  bool anteriorRight = false;
+  bool reverseSliceOrder = false;
+  double fieldShiftMm = 0;
+  bool sacrumInView = true;  // the S1 body's centre is inside the field of view
+  double hizSignal = 0.95, hizNucleusSignal = 0;
+  std::vector<std::string> levelsInView;  // discs whose centre is in the field, head to feet
 };
 
 struct PhantomTruth {

@@ -19,6 +19,7 @@
 
 #include "annulo/base/Result.h"
 #include "annulo/dicom/Series.h"
+#include "annulo/processing/DiscLevels.h"
 #include "annulo/processing/Geometry2D.h"
 
 namespace annulo {
@@ -31,6 +32,18 @@ struct HizCandidate {
   double focus = 0, annulus = 0, nucleus = 0;  // modality values (smoothed)
   double radiusMm = 0;                         // equivalent radius of the bright focus
   double contrastToNoise = 0;                  // (focus - annulus) / noise sigma
+  // Issue 11. Disc level counted upward from the lowest lumbar disc (DiscLevels.h).
+  std::string level;                  // "L4-L5", ...; empty when the disc walk failed
+  bool levelCertain = false;          // the sacrum was in view below the lowest disc
+  int discsBelow = 0;                 // lumbar discs found inferior to this one
+  std::string levelMethod;            // how the level was counted
+  std::vector<std::string> warnings;  // e.g. "sacrum not in view ..."
+  double sizeMm = 0;                  // equivalent diameter of the focus (2 x radiusMm)
+  double csf = 0;                     // CSF level behind the disc (modality value, smoothed)
+  double ratioToNucleus = 0;          // focus / nucleus
+  double ratioToCsf = 0;              // focus / CSF (0 when no CSF was found)
+  int slicesSeen = 1;                 // adjacent slices on which the focus shows
+  Point2 discPixel{};                 // the nucleus point the level walk started from
 };
 
 struct HizOptions {
