@@ -318,9 +318,14 @@ void hizSection(AppState& st, Processing& p, const Series* s) {
   for (std::size_t i = 0; i < p.hiz.size(); ++i) {
     const HizCandidate& c = p.hiz[i];
     char label[200];
-    std::snprintf(label, sizeof label, "HIZ %zu: %s%s slice %d, %.1f mm, x%.2f nucleus, score %.2f", i + 1,
-                  c.level.empty() ? "level ?" : c.level.c_str(), c.levelCertain ? "" : " (?)", c.slice, c.sizeMm,
-                  c.ratioToNucleus, c.score);
+    // Short enough for the panel's width (the clipped-text check); the rest in the tooltip.
+    std::snprintf(label, sizeof label, "HIZ %zu: %s%s, %.1f mm, x%.2f", i + 1,
+                  c.level.empty() ? "level ?" : c.level.c_str(), c.levelCertain ? "" : " (?)", c.sizeMm,
+                  c.ratioToNucleus);
+    char detail[300];
+    std::snprintf(detail, sizeof detail, "slice %d, %.1f mm, %.2f x the nucleus, score %.2f%s%s", c.slice, c.sizeMm,
+                  c.ratioToNucleus, c.score, c.warnings.empty() ? "" : "\n",
+                  c.warnings.empty() ? "" : c.warnings.front().c_str());
     ImGui::PushID(int(i));
     ImGui::BeginDisabled(!st.model());
     if (ImGui::SmallButton("Tear")) hizToTear(st, c, *s);
@@ -330,7 +335,7 @@ void hizSection(AppState& st, Processing& p, const Series* s) {
                                          : "No session: open a study folder to record tears");
     ImGui::SameLine();
     if (ImGui::Selectable(label)) showHiz(st, c);
-    if (!c.warnings.empty() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", c.warnings.front().c_str());
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", detail);
     ImGui::PopID();
   }
 }
