@@ -5,6 +5,7 @@
 #include "CliArgs.h"
 #include "Commands.h"
 #include "SeriesJson.h"
+#include "annulo/dicom/LoadStatistics.h"
 
 namespace annulo::cli {
 
@@ -16,7 +17,8 @@ int runStats(const std::vector<std::string>& argv) {
     return kExitUsage;
   }
   const auto start = std::chrono::steady_clock::now();
-  auto loaded = loadSeries(args->positional[0]);
+  // Statistics computed by the loader's workers as the slices land (no second pass).
+  auto loaded = loadSeriesWithStats(args->positional[0]);
   const double loadMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   if (!loaded) {
     std::cerr << "annulo-cli stats: " << loaded.message() << "\n";
@@ -25,11 +27,13 @@ int runStats(const std::vector<std::string>& argv) {
   // One load reads all series together (shared threads); its time is shared in
   // proportion to each series' pixel bytes.
   double totalBytes = 0;
-  for (const auto& s : loaded->series) totalBytes += double(s.pixels.size());
+  const auto& series = loaded->load.series;
+  for (const auto& s : series) totalBytes += double(s.pixels.size());
   nlohmann::json out;
   out["series"] = nlohmann::json::array();
-  for (const auto& s : loaded->series) {
-    const ModalityStats st = computeModalityStats(s);
+  for (std::size_t i = 0; i < series.size(); ++i) {
+    const Series& s = series[i];
+    const ModalityStats& st = loaded->stats[i];
     const double ms = totalBytes > 0 ? loadMs * double(s.pixels.size()) / totalBytes : loadMs;
     if (args->has("--json")) {
       out["series"].push_back({{"series_uid", s.series.instanceUid},
@@ -52,12 +56,12 @@ int runStats(const std::vector<std::string>& argv) {
     }
   }
   if (args->has("--json")) {
-    out["rejected"] = rejectedJson(loaded->rejected);
+    out["rejected"] = rejectedJson(loaded->load.rejected);
     std::cout << out.dump(2) << "\n";
   } else {
-    printRejectedText(std::cout, loaded->rejected);
+    printRejectedText(std::cout, loaded->load.rejected);
   }
-  return loaded->series.empty() ? kExitFailure : kExitOk;
+  return series.empty() ? kExitFailure : kExitOk;
 }
 
 }  // namespace annulo::cli

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "annulo/base/Parallel.h"
+#include "annulo/dicom/LoadStatistics.h"
 
 namespace annulo {
 
@@ -76,12 +77,8 @@ using BlockSum =
     std::conditional_t<(sizeof(T) < 4), std::conditional_t<std::is_signed_v<T>, std::int32_t, std::uint32_t>,
                        std::conditional_t<std::is_signed_v<T>, std::int64_t, std::uint64_t>>;
 
-struct SliceStats {
-  double min = 0, max = 0, sum = 0;
-};
-
 template <typename T>
-SliceStats sliceStats(const std::uint8_t* data, std::size_t n) {
+StoredSliceStats sliceStats(const std::uint8_t* data, std::size_t n) {
   const T* p = reinterpret_cast<const T*>(data);
   T lo = std::numeric_limits<T>::max(), hi = std::numeric_limits<T>::lowest();
   std::int64_t total = 0;
@@ -100,7 +97,7 @@ SliceStats sliceStats(const std::uint8_t* data, std::size_t n) {
   return {double(lo), double(hi), double(total)};
 }
 
-SliceStats statsOf(SampleType type, const std::uint8_t* d, std::size_t n) {
+StoredSliceStats statsOf(SampleType type, const std::uint8_t* d, std::size_t n) {
   switch (type) {
     case SampleType::UInt8:
       return sliceStats<std::uint8_t>(d, n);
@@ -154,33 +151,42 @@ double Series::frameRate() const {
   return timing.recommendedDisplayFrameRate;
 }
 
-ModalityStats computeModalityStats(const Series& series) {
+StoredSliceStats storedSliceStats(const Series& series, std::size_t slice) {
+  return statsOf(series.sampleType, series.sliceData(slice), series.sliceSamples());
+}
+
+ModalityStats combineSliceStats(const Series& series, const std::vector<StoredSliceStats>& perSlice) {
   ModalityStats st;
   st.min = std::numeric_limits<double>::infinity();
   st.max = -st.min;
   const std::size_t n = series.sliceSamples();
-  const std::size_t slices = series.sliceCount();
-  std::vector<SliceStats> per(slices);
-  // Slices on every core: a one-thread pass over a 240 MB cine costs as much as
-  // a good part of its load (issue 20).
-  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  const unsigned threads =
-      series.pixels.size() < (std::size_t{8} << 20) ? 1u : unsigned(std::min<std::size_t>(cores, slices));
-  parallelFor(slices, threads, [&](std::size_t s) { per[s] = statsOf(series.sampleType, series.sliceData(s), n); });
+  const std::size_t slices = std::min(series.sliceCount(), perSlice.size());
   for (std::size_t s = 0; s < slices; ++s) {
     // The modality LUT is linear per slice, so it maps the stored extremes and sum directly.
     const SliceInfo& si = series.slices[s];
-    double a = per[s].min * si.rescaleSlope + si.rescaleIntercept;
-    double b = per[s].max * si.rescaleSlope + si.rescaleIntercept;
+    double a = perSlice[s].min * si.rescaleSlope + si.rescaleIntercept;
+    double b = perSlice[s].max * si.rescaleSlope + si.rescaleIntercept;
     if (a > b) std::swap(a, b);
     st.min = std::min(st.min, a);
     st.max = std::max(st.max, b);
-    st.sum += per[s].sum * si.rescaleSlope + double(n) * si.rescaleIntercept;
+    st.sum += perSlice[s].sum * si.rescaleSlope + double(n) * si.rescaleIntercept;
     st.count += n;
   }
   if (st.count == 0) st.min = st.max = 0;
   st.mean = st.count ? st.sum / double(st.count) : 0;
   return st;
+}
+
+ModalityStats computeModalityStats(const Series& series) {
+  const std::size_t slices = series.sliceCount();
+  std::vector<StoredSliceStats> per(slices);
+  // Slices on every core: a one-thread pass over a 240 MB cine costs as much as
+  // a good part of its load (issue 20).
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  const unsigned threads =
+      series.pixels.size() < (std::size_t{8} << 20) ? 1u : unsigned(std::min<std::size_t>(cores, slices));
+  parallelFor(slices, threads, [&](std::size_t s) { per[s] = storedSliceStats(series, s); });
+  return combineSliceStats(series, per);
 }
 
 }  // namespace annulo
